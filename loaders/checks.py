@@ -1,0 +1,257 @@
+"""Semantic checks of a parsed quarterly workbook: pure functions of the workbook and a context.
+
+The reader (`loaders.workbook`) reports what is wrong with the *file* (sheets, columns, cells that are not
+numbers); this module reports what is wrong with the *content* against the catalogue, the agency registry
+and the agency's own history. Nothing here touches the database: `CheckContext` is built by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from indicators import progress
+from indicators.catalogue import Catalogue, Indicator
+from loaders import sheets
+from loaders.issues import Issue
+from loaders.sheets import INDICATOR_SHEET, RENAKSI_SHEET, ParsedWorkbook
+
+DEFAULT_CATEGORIES = ("WTP", "WDP", "TW", "TMP")   # BPK audit opinions
+URL_RE = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    code: str
+    name: str
+    agency_type: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@dataclass
+class CheckContext:
+    catalogue: Catalogue
+    agencies: dict[str, AgencyInfo]
+    previous_values: dict[str, float] = field(default_factory=dict)      # last quarter in force
+    targets_in_force: dict[str, float] = field(default_factory=dict)     # agency's own target for the year
+    previous_renaksi: dict[tuple[str, str, str], float] = field(default_factory=dict)  # cumulative before q
+    existing_versions: int = 0
+    deadline: date | None = None
+    received_at: datetime | None = None
+    reason: str | None = None
+    expected_agency: str | None = None
+    expected_period: tuple[int, int] | None = None
+
+
+def period_label(year, quarter) -> str:
+    return f"TW{quarter}-{year}"
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    from loaders.store import quarter_end
+    return date(year, quarter * 3 - 2, 1), quarter_end(year, quarter)
+
+
+def allowed_categories(ind: Indicator) -> tuple[str, ...]:
+    match = re.search(r"\(([^)]*/[^)]*)\)", ind.unit or "")
+    if match:
+        return tuple(p.strip() for p in match.group(1).split("/") if p.strip())
+    return DEFAULT_CATEGORIES
+
+
+def check_workbook(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    """All content checks, in a stable order."""
+    issues: list[Issue] = []
+    issues += check_identity(wb, ctx)
+    agency = ctx.agencies.get(wb.agency_code or "")
+    issues += check_indicator_rows(wb, ctx, agency)
+    issues += check_renaksi_rows(wb, ctx)
+    issues += check_resubmission(wb, ctx)
+    return issues
+
+
+def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, **params) -> Issue:
+    return Issue(code, file=wb.file_name, sheet=sheet, cell=cell, column=column,
+                 value=None if value is None else str(value), params=params)
+
+
+def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    out = []
+    cell_agency = wb.header_cells.get("agency_code")
+    if wb.agency_code:
+        agency = ctx.agencies.get(wb.agency_code)
+        if agency is None:
+            out.append(_issue(wb, "unknown-agency", cell=cell_agency, column="Kode Instansi", value=wb.agency_code))
+        elif wb.year and wb.quarter:
+            start, end = quarter_bounds(wb.year, wb.quarter)
+            if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
+                valid = f"{agency.valid_from or '…'} – {agency.valid_to or '…'}"
+                out.append(_issue(wb, "agency-inactive", cell=cell_agency, column="Kode Instansi",
+                                  value=wb.agency_code, period=period_label(wb.year, wb.quarter), valid=valid))
+        if ctx.expected_agency and wb.agency_code != ctx.expected_agency:
+            out.append(_issue(wb, "wrong-agency", cell=cell_agency, column="Kode Instansi",
+                              value=wb.agency_code, expected=ctx.expected_agency))
+    if wb.year and wb.quarter:
+        if ctx.catalogue.current_period(wb.year) is None:
+            periods = ", ".join(p.code for p in ctx.catalogue.periods)
+            out.append(_issue(wb, "period-outside-roadmap", cell=wb.header_cells.get("year"), column="Tahun",
+                              value=wb.year, period=period_label(wb.year, wb.quarter), periods=periods))
+        if ctx.expected_period and (wb.year, wb.quarter) != tuple(ctx.expected_period):
+            out.append(_issue(wb, "period-mismatch", cell=wb.header_cells.get("quarter"), column="Triwulan",
+                              value=period_label(wb.year, wb.quarter), expected=period_label(*ctx.expected_period)))
+    fp = wb.fingerprint
+    if fp is not None:
+        if fp.template_version != sheets.TEMPLATE_VERSION:
+            out.append(_issue(wb, "outdated-template", sheet=sheets.META_SHEET, value=fp.template_version,
+                              expected=sheets.TEMPLATE_VERSION))
+        elif (fp.agency_code, fp.year, fp.quarter) != (wb.agency_code, wb.year, wb.quarter) and wb.agency_code:
+            out.append(_issue(wb, "fingerprint-mismatch", cell=cell_agency, column="Kode Instansi",
+                              value=f"{wb.agency_code} {period_label(wb.year, wb.quarter)}",
+                              expected=f"{fp.agency_code} {period_label(fp.year, fp.quarter)}"))
+    return out
+
+
+def _number_problem(wb, ind: Indicator, v: float, cell: str, column: str) -> Issue | None:
+    unit = (ind.unit or "").strip()
+    non_negative = ind.min_value is None or ind.min_value >= 0
+    if v < 0 and non_negative:
+        return _issue(wb, "negative-value", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
+    if unit.startswith("%") and not (0 <= v <= 100):
+        return _issue(wb, "percent-out-of-range", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
+    low = ind.min_value if ind.min_value is not None else float("-inf")
+    high = ind.max_value if ind.max_value is not None else float("inf")
+    if not (low <= v <= high):
+        fmt = lambda x: "…" if x in (float("inf"), float("-inf")) else progress.fmt_number(x, ind.decimals or 0, "id")
+        return _issue(wb, "out-of-limits", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"),
+                      low=fmt(low), high=fmt(high), unit=unit)
+    return None
+
+
+def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyInfo | None) -> list[Issue]:
+    out = []
+    seen: dict[str, int] = {}
+    by_code = ctx.catalogue.by_code
+    for row in wb.indicators:
+        code_cell = row.cells.get("indicator_code")
+        ind = by_code.get(row.indicator_code)
+        if ind is None:
+            out.append(_issue(wb, "unknown-indicator", cell=code_cell, column="Kode Indikator", value=row.indicator_code))
+            continue
+        if row.indicator_code in seen:
+            out.append(_issue(wb, "duplicate-indicator", cell=code_cell, column="Kode Indikator",
+                              value=row.indicator_code, first_row=seen[row.indicator_code]))
+            continue
+        seen[row.indicator_code] = row.row
+        if agency is not None and (ind.level != "agency" or agency.agency_type not in ind.applies_to):
+            out.append(_issue(wb, "indicator-not-applicable", cell=code_cell, column="Kode Indikator",
+                              value=row.indicator_code, agency_type=agency.agency_type))
+            continue
+        value_cell, target_cell = row.cells.get("value"), row.cells.get("target")
+        if ind.value_type == "category":
+            allowed = allowed_categories(ind)
+            for text, cell, column in ((row.value_text, value_cell, "Realisasi"), (row.target_text, target_cell, "Target")):
+                if text and text.strip().upper() not in allowed:
+                    out.append(_issue(wb, "invalid-category", cell=cell, column=column, value=text,
+                                      allowed=", ".join(allowed)))
+            if not row.value_text:
+                out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", value=row.indicator_code))
+            continue
+        for v, cell, column in ((row.value, value_cell, "Realisasi"), (row.target, target_cell, "Target")):
+            if v is not None:
+                problem = _number_problem(wb, ind, v, cell, column)
+                if problem:
+                    out.append(problem)
+        if row.value is None and "value" not in _cells_with_reader_errors(wb, row):
+            out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", value=row.indicator_code))
+        if row.target is None and "target" not in _cells_with_reader_errors(wb, row):
+            out.append(_issue(wb, "target-missing", cell=target_cell, column="Target", value=row.indicator_code))
+        previous_target = ctx.targets_in_force.get(row.indicator_code)
+        if (wb.quarter or 1) > 1 and previous_target is not None and row.target is not None \
+                and abs(previous_target - row.target) > 1e-9 and not row.target_reason.strip():
+            out.append(_issue(wb, "target-changed-without-reason", cell=target_cell, column="Target",
+                              value=row.indicator_code, previous=progress.fmt_number(previous_target, 2, "id"),
+                              target=progress.fmt_number(row.target, 2, "id")))
+        prev = ctx.previous_values.get(row.indicator_code)
+        if prev not in (None, 0) and row.value is not None and ind.measurement != "cumulative":
+            change = (row.value - prev) / abs(prev) * 100
+            if abs(change) > sheets.JUMP_WARNING_PCT:
+                out.append(_issue(wb, "large-jump", cell=value_cell, column="Realisasi", value=row.indicator_code,
+                                  change=progress.fmt_number(change, 0, "id"),
+                                  previous=progress.fmt_number(prev, 2, "id")))
+        url_cell = row.cells.get("evidence_url")
+        if row.value is not None and not row.evidence_url.strip():
+            out.append(_issue(wb, "missing-evidence", cell=url_cell or value_cell, column="Bukti Dukung (URL)",
+                              value=row.indicator_code))
+        elif row.evidence_url.strip() and not URL_RE.match(row.evidence_url.strip()):
+            out.append(_issue(wb, "invalid-url", cell=url_cell, column="Bukti Dukung (URL)", value=row.evidence_url))
+    return out
+
+
+def _cells_with_reader_errors(wb: ParsedWorkbook, row) -> set[str]:
+    """Fields of `row` the reader already reported (so we do not also call them 'missing')."""
+    bad = {i.cell for i in wb.issues if i.sheet == INDICATOR_SHEET}
+    return {f for f, c in row.cells.items() if c in bad}
+
+
+def renaksi_key(theme: str, action_plan: str, output_indicator: str) -> tuple[str, str, str]:
+    norm = lambda s: re.sub(r"\s+", " ", (s or "").strip().lower())
+    return norm(theme), norm(action_plan), norm(output_indicator)
+
+
+def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    out = []
+    themes = {t.code for t in ctx.catalogue.themes if t.kind == "tematik"}
+    theme_names = ", ".join(t.name for t in ctx.catalogue.themes if t.kind == "tematik")
+    seen: dict[tuple, int] = {}
+    q = wb.quarter or 1
+    for r in wb.renaksi:
+        s = RENAKSI_SHEET
+        if r.theme not in themes:
+            out.append(_issue(wb, "renaksi-unknown-theme", sheet=s, cell=r.cells.get("theme"), column="Tema",
+                              value=r.theme, allowed=theme_names))
+        for fld, title in (("action_plan", "Rencana Aksi"), ("output_indicator", "Indikator Output")):
+            if not getattr(r, fld).strip():
+                out.append(_issue(wb, "renaksi-missing-field", sheet=s, cell=r.cells.get(fld), column=title))
+        key = renaksi_key(r.theme, r.action_plan, r.output_indicator)
+        if key in seen:
+            out.append(_issue(wb, "renaksi-duplicate", sheet=s, cell=r.cells.get("action_plan"),
+                              column="Rencana Aksi", first_row=seen[key], row=r.row))
+        else:
+            seen[key] = r.row
+        numbers = [("realisation", "Realisasi TW Ini", r.realisation), ("budget", "Anggaran (Rp)", r.budget),
+                   ("budget_realisation", "Realisasi Anggaran s.d. TW Ini (Rp)", r.budget_realisation)]
+        numbers += [(f"target_tw{i + 1}", f"Target TW{i + 1}", t) for i, t in enumerate(r.targets)]
+        for fld, title, v in numbers:
+            if v is not None and v < 0:
+                out.append(_issue(wb, "negative-value", sheet=s, cell=r.cells.get(fld), column=title,
+                                  value=progress.fmt_number(v, 2, "id")))
+        target_q = r.targets[q - 1] if 0 < q <= 4 else None
+        if r.realisation is not None and target_q and r.realisation > sheets.RENAKSI_MAX_FACTOR * target_q:
+            out.append(_issue(wb, "renaksi-realisation-too-high", sheet=s, cell=r.cells.get("realisation"),
+                              column="Realisasi TW Ini", value=progress.fmt_number(r.realisation, 2, "id"),
+                              factor=sheets.RENAKSI_MAX_FACTOR, target=progress.fmt_number(target_q, 2, "id")))
+        if r.budget is not None and r.budget_realisation is not None and r.budget_realisation > r.budget:
+            out.append(_issue(wb, "budget-over", sheet=s, cell=r.cells.get("budget_realisation"),
+                              column="Realisasi Anggaran s.d. TW Ini (Rp)",
+                              value=progress.fmt_number(r.budget_realisation, 0, "id"),
+                              budget=progress.fmt_number(r.budget, 0, "id")))
+        annual = sum(t for t in r.targets if t)
+        if annual > 0 and r.realisation is not None:
+            done = ctx.previous_renaksi.get(key, 0.0) + r.realisation
+            pace = progress.pacing(done, annual, q, "cumulative")
+            if pace.status in ("concerned", "at_risk") and not r.obstacles.strip():
+                out.append(_issue(wb, "renaksi-behind-no-obstacle", sheet=s, cell=r.cells.get("obstacles"),
+                                  column="Kendala", row=r.row,
+                                  achievement=progress.fmt_number(pace.achievement * 100, 0, "id"),
+                                  expected=progress.fmt_number(pace.expected * 100, 0, "id")))
+    return out
+
+
+def check_resubmission(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    if ctx.existing_versions and ctx.deadline and ctx.received_at \
+            and ctx.received_at.date() > ctx.deadline and not (ctx.reason or "").strip():
+        return [_issue(wb, "reason-required", sheet=None, period=period_label(wb.year, wb.quarter),
+                       deadline=ctx.deadline.isoformat())]
+    return []

@@ -1,0 +1,225 @@
+"""The embedded demo: filled quarterly workbooks for a realistic set of agencies, 2020–2024, ingested
+through the same path as real uploads (`api.ingest_file`).
+
+National series in the demo are the real published figures from the catalogue (loaded by `init`).
+Agency-level values are SYNTHETIC: generated here from a seeded random model, uploaded by
+`api.DEMO_UPLOADER`, and flagged `synthetic` everywhere they are stored and shown.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import load_workbook
+
+from indicators.catalogue import Indicator, load_catalogue
+from loaders import api, store
+from loaders.registry import Agency, load_registry
+from loaders.sheets import (INDICATOR_COLUMNS, INDICATOR_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET, match_column)
+
+SEED = 20240101
+RENAKSI_IDEAS = {
+    "kemiskinan": [("Verifikasi dan validasi data P3KE/DTKS", "Data keluarga miskin terverifikasi", "KK"),
+                   ("Penyaluran bansos tepat sasaran", "Penerima bansos sesuai data terpadu", "%")],
+    "investasi": [("Percepatan perizinan berusaha OSS-RBA", "Izin terbit tepat waktu", "izin"),
+                  ("Promosi peluang investasi daerah", "Proyek ditawarkan kepada investor", "proyek")],
+    "digitalisasi": [("Penerapan SRIKANDI di seluruh perangkat daerah", "Perangkat daerah memakai SRIKANDI", "OPD"),
+                     ("Integrasi data stunting by name by address", "Balita terdata dalam aplikasi", "balita")],
+    "pdn": [("Belanja produk dalam negeri melalui e-Katalog", "Paket e-Katalog produk lokal", "paket")],
+    "inflasi": [("Gerakan pangan murah", "Kegiatan operasi pasar", "kegiatan"),
+                ("Pemantauan harga pangan mingguan", "Laporan pemantauan harga", "laporan")],
+}
+
+
+@dataclass
+class Series:
+    base: float
+    growth: float        # per year, in the indicator's good or bad direction
+    noise: float
+
+
+def _scale(ind: Indicator) -> tuple[float, float]:
+    lo = ind.min_value if ind.min_value is not None else 0.0
+    hi = ind.max_value if ind.max_value is not None else None
+    unit = (ind.unit or "").lower()
+    if hi is None or hi > 1e6:
+        hi = 2000.0 if "rp" in unit else 100.0
+    return lo, hi
+
+
+def _model(rng: random.Random, ind: Indicator) -> Series:
+    lo, hi = _scale(ind)
+    span = hi - lo
+    if ind.direction == "band":
+        return Series(base=rng.uniform(2.0, 4.5), growth=-rng.uniform(0.0, 0.3), noise=0.6)
+    if "miskin" in ind.name.lower():
+        base = rng.uniform(4.0, 18.0) if "ekstrem" not in ind.name.lower() else rng.uniform(0.5, 4.0)
+        good = rng.random() < 0.8
+        return Series(base, -rng.uniform(0.02, 0.08) if good else rng.uniform(0.0, 0.03), 0.02)
+    if (ind.unit or "").lower().startswith("rp"):
+        return Series(rng.uniform(0.05, 0.3) * span, rng.uniform(-0.05, 0.2), 0.05)
+    base = lo + span * rng.uniform(0.35, 0.7)
+    good = rng.random() < 0.75
+    sign = 1 if ind.direction == "higher_better" else -1
+    rate = rng.uniform(0.01, 0.06) * (1 if good else -0.5)
+    return Series(base, sign * rate, 0.01)
+
+
+def _value(ind: Indicator, s: Series, rng: random.Random, year: int, quarter: int) -> float:
+    lo, hi = _scale(ind)
+    t = (year - 2020) + quarter / 4
+    if ind.direction == "band":
+        v = s.base + s.growth * t + rng.gauss(0, s.noise)
+    else:
+        v = s.base * math.exp(s.growth * t) * (1 + rng.gauss(0, s.noise))
+    if ind.measurement == "cumulative":
+        v = v * quarter / 4
+    v = min(max(v, lo), hi)
+    return round(v, ind.decimals if ind.decimals is not None else 2)
+
+
+def _target(ind: Indicator, s: Series, year: int) -> float:
+    lo, hi = _scale(ind)
+    if ind.direction == "band":
+        return 3.0
+    t = (year - 2020) + 1
+    projected = s.base * math.exp(abs(s.growth) * t * (1 if ind.direction == "higher_better" else -1))
+    ambition = 1.03 if ind.direction == "higher_better" else 0.97
+    return round(min(max(projected * ambition, lo), hi), ind.decimals if ind.decimals is not None else 2)
+
+
+def demo_agencies(n: int | None = None) -> list[Agency]:
+    """K/L, provinces and kab/kota from the shipped registry, interleaved so a small n still mixes types."""
+    by_type: dict[str, list[Agency]] = {}
+    for a in load_registry():
+        if a.autonomous:
+            by_type.setdefault(a.agency_type, []).append(a)
+    order = []
+    pools = [by_type.get(t, []) for t in ("PROV", "KL", "KOTA", "KAB")]
+    while any(pools):
+        for pool in pools:
+            if pool:
+                order.append(pool.pop(0))
+    return order[:n] if n else order
+
+
+def _header_map(ws, columns) -> tuple[int, dict[str, int]]:
+    for row in ws.iter_rows(min_row=1, max_row=50):
+        found = {}
+        for cell in row:
+            col = match_column(cell.value, columns)
+            if col:
+                found[col.field] = cell.column
+        if "indicator_code" in found or "action_plan" in found:
+            return row[0].row, found
+    raise ValueError("header row not found in generated template")
+
+
+def fill_workbook(template: bytes, values: dict[str, object], targets: dict[str, object],
+                  renaksi: list[dict], urls: dict[str, str]) -> bytes:
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb[INDICATOR_SHEET]
+    header_row, cols = _header_map(ws, INDICATOR_COLUMNS)
+    for r in range(header_row + 1, ws.max_row + 1):
+        code = ws.cell(r, cols["indicator_code"]).value
+        if not code:
+            continue
+        if code in values:
+            ws.cell(r, cols["value"]).value = values[code]
+        if code in targets and "target" in cols:
+            ws.cell(r, cols["target"]).value = targets[code]
+        if code in urls and "evidence_url" in cols:
+            ws.cell(r, cols["evidence_url"]).value = urls[code]
+    rs = wb[RENAKSI_SHEET]
+    header_row, cols = _header_map(rs, RENAKSI_COLUMNS)
+    for i, row in enumerate(renaksi):
+        r = header_row + 1 + i
+        for fld, value in row.items():
+            if fld in cols:
+                rs.cell(r, cols[fld]).value = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None = None,
+               echo: Callable[[str], None] = print) -> dict:
+    """Generate and ingest the demo. Deterministic for a given seed, set of agencies and years."""
+    rng = random.Random(SEED)
+    cat = load_catalogue()
+    api.init_database(db_path)
+    calendar = store.load_calendar_config()
+    tematik = {t.code: t.name for t in cat.themes if t.kind == "tematik" and t.code in RENAKSI_IDEAS}
+    stats = {"files": 0, "accepted": 0, "rejected": 0, "revisions": 0, "skipped": 0}
+    agencies = demo_agencies(n_agencies)
+    for n, agency in enumerate(agencies, start=1):
+        echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}")
+        inds = [i for i in cat.indicators if i.level == "agency" and agency.agency_type in i.applies_to
+                and i.value_type == "number"]
+        models = {i.code: _model(rng, i) for i in inds}
+        diligence = rng.random()          # how reliably this agency reports on time
+        plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
+        plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+        for year in years:
+            plan_targets = {p: [rng.choice([10, 20, 25, 30]) for _ in range(4)] for p in plans}
+            plan_budget = {p: rng.randint(5, 50) * 10_000_000 for p in plans}
+            spent = {p: 0.0 for p in plans}
+            for quarter in (1, 2, 3, 4):
+                start, end = _quarter_start(year, quarter), store.quarter_end(year, quarter)
+                if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
+                    continue
+                if rng.random() > 0.55 + 0.45 * diligence:     # not received this quarter
+                    stats["skipped"] += 1
+                    continue
+                deadline = store.deadline(year, quarter, calendar)
+                late_days = rng.randint(1, 40) if rng.random() > 0.4 + 0.6 * diligence else -rng.randint(0, 14)
+                received = datetime.combine(deadline, datetime.min.time()) + timedelta(days=late_days, hours=rng.randint(8, 16))
+                values = {c: _value(i, models[c], rng, year, quarter) for c, i in ((i.code, i) for i in inds)}
+                targets = {i.code: _target(i, models[i.code], year) for i in inds}
+                urls = {c: f"https://bukti.contoh.invalid/{agency.code}/{year}q{quarter}/{c}"
+                        for c in values if rng.random() < 0.9}
+                renaksi = []
+                for p in plans:
+                    theme, action, output, unit = p
+                    tq = plan_targets[p]
+                    real = round(tq[quarter - 1] * rng.uniform(0.4, 1.25))
+                    spent[p] = min(plan_budget[p], spent[p] + plan_budget[p] * rng.uniform(0.1, 0.35))
+                    behind = real < 0.75 * tq[quarter - 1]
+                    renaksi.append({"theme": tematik[theme], "action_plan": action, "output_indicator": output,
+                                    "unit": unit, "target_tw1": tq[0], "target_tw2": tq[1], "target_tw3": tq[2],
+                                    "target_tw4": tq[3], "realisation": real, "budget": plan_budget[p],
+                                    "budget_realisation": round(spent[p]),
+                                    "intervention_focus": "Proses Bisnis dan SOP", "coordinator": "Bappeda",
+                                    "implementer": "Perangkat daerah terkait",
+                                    "obstacles": "Data belum padan antarperangkat daerah" if behind else "",
+                                    "follow_up": "Rapat koordinasi pemadanan data" if behind else ""})
+                template = api.template_bytes(agency.code, year, quarter, db_path=db_path)
+                data = fill_workbook(template, values, targets, renaksi, urls)
+                name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
+                res = api.ingest_file(data, name, uploader=api.DEMO_UPLOADER, db_path=db_path, received_at=received)
+                stats["files"] += 1
+                stats[res.outcome] = stats.get(res.outcome, 0) + 1
+                if res.outcome == "rejected":
+                    echo("  ditolak / rejected: " + "; ".join(i.message("en") for i in res.report.errors[:3]))
+                elif rng.random() < 0.06:                        # a later correction, with a reason
+                    code = rng.choice(list(values))
+                    values[code] = round(values[code] * rng.uniform(0.9, 1.1), 2)
+                    data2 = fill_workbook(template, values, targets, renaksi, urls)
+                    res2 = api.ingest_file(data2, name.replace(".xlsx", "_perbaikan.xlsx"), uploader=api.DEMO_UPLOADER,
+                                           db_path=db_path, received_at=received + timedelta(days=rng.randint(3, 30)),
+                                           reason="Koreksi angka setelah verifikasi inspektorat (demo)")
+                    stats["files"] += 1
+                    stats["revisions"] += res2.outcome == "accepted"
+    stats["agencies"] = len(agencies)
+    return stats
+
+
+def _quarter_start(year: int, quarter: int):
+    from datetime import date
+    return date(year, quarter * 3 - 2, 1)

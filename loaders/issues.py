@@ -1,0 +1,273 @@
+"""Problems found in an uploaded workbook, as records (frictionless-style, bilingual).
+
+Every problem is an `Issue` with a stable kebab-case code, a severity, the file, sheet and cell it points
+at, the column title, the value found, and a message in Bahasa Indonesia and English that says how to
+fix it. Errors block a submission; warnings are stored with it and shown.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Mapping
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    severity: str
+    template: str      # Bahasa Indonesia
+    template_en: str   # English, same placeholders
+
+
+def _t(code, severity, template, template_en):
+    return code, IssueType(code, severity, template, template_en)
+
+
+ISSUE_TYPES: dict[str, IssueType] = dict([
+    # --- the file itself
+    _t("file-unsafe", ERROR,
+       "Berkas ditolak sebelum dibaca: {reason}. Simpan ulang sebagai .xlsx biasa dari templat PantauRB lalu unggah lagi.",
+       "File refused before reading: {reason}. Save it again as a plain .xlsx from the PantauRB template and upload it again."),
+    _t("file-unreadable", ERROR,
+       "Berkas tidak dapat dibaca sebagai .xlsx ({reason}). Pastikan formatnya Excel Workbook (.xlsx), bukan .xls/.csv/.ods atau berkas terenkripsi.",
+       "The file could not be read as .xlsx ({reason}). Make sure it is an Excel Workbook (.xlsx), not .xls/.csv/.ods or an encrypted file."),
+    _t("file-empty", ERROR,
+       "Berkas tidak berisi data: lembar '{sheet}' tidak memiliki baris indikator maupun rencana aksi. Isi kolom Realisasi lalu unggah lagi.",
+       "The file holds no data: sheet '{sheet}' has no indicator or action-plan rows. Fill in the Realisasi column and upload again."),
+    _t("missing-sheet", ERROR,
+       "Lembar '{sheet}' tidak ditemukan (lembar yang ada: {found}). Gunakan templat PantauRB dan jangan mengganti nama lembar.",
+       "Sheet '{sheet}' was not found (sheets present: {found}). Use the PantauRB template and do not rename its sheets."),
+    _t("header-not-found", ERROR,
+       "Baris judul kolom tidak ditemukan di lembar '{sheet}': tidak ada baris yang memuat kolom '{column}'. Salin kembali baris judul dari templat.",
+       "No header row found in sheet '{sheet}': no row contains the column '{column}'. Copy the header row back from the template."),
+    _t("missing-column", ERROR,
+       "Kolom '{column}' tidak ada di baris judul lembar '{sheet}' (baris {row}). Tambahkan kembali kolom itu dari templat.",
+       "Column '{column}' is missing from the header row of sheet '{sheet}' (row {row}). Add the column back from the template."),
+    _t("ambiguous-column", ERROR,
+       "Kolom '{column}' muncul lebih dari sekali di baris judul lembar '{sheet}'. Hapus salah satunya.",
+       "Column '{column}' appears more than once in the header row of sheet '{sheet}'. Remove one of them."),
+    _t("missing-header-field", ERROR,
+       "'{column}' di kepala lembar '{sheet}' (sel {cell}) kosong atau tidak terbaca. Isi sesuai templat (mis. {example}).",
+       "'{column}' in the header block of sheet '{sheet}' (cell {cell}) is empty or unreadable. Fill it in as in the template (e.g. {example})."),
+    # --- who and when
+    _t("unknown-agency", ERROR,
+       "Kode instansi '{value}' (sel {cell}) tidak terdaftar. Periksa kode instansi Anda atau unduh ulang templat untuk instansi Anda.",
+       "Agency code '{value}' (cell {cell}) is not registered. Check your agency code or download the template for your agency again."),
+    _t("wrong-agency", ERROR,
+       "Berkas ini untuk instansi '{value}', sedangkan Anda mengunggah untuk '{expected}'. Unduh templat untuk instansi Anda sendiri.",
+       "This file is for agency '{value}', but you are uploading for '{expected}'. Download the template for your own agency."),
+    _t("agency-inactive", ERROR,
+       "Instansi '{value}' tidak aktif pada periode {period} (berlaku {valid}). Laporkan atas nama instansi yang berlaku pada periode itu.",
+       "Agency '{value}' is not active in period {period} (valid {valid}). Report under the agency that existed in that period."),
+    _t("period-outside-roadmap", ERROR,
+       "Periode {period} (sel {cell}) berada di luar peta jalan yang terdaftar ({periods}). Periksa Tahun dan Triwulan.",
+       "Period {period} (cell {cell}) is outside the registered roadmap periods ({periods}). Check the Year and Quarter."),
+    _t("invalid-quarter", ERROR,
+       "Triwulan '{value}' (sel {cell}) tidak valid. Isi angka 1, 2, 3 atau 4 (atau TW1–TW4).",
+       "Quarter '{value}' (cell {cell}) is not valid. Enter 1, 2, 3 or 4 (or TW1–TW4)."),
+    _t("period-mismatch", ERROR,
+       "Berkas berisi periode {value}, sedangkan Anda memilih {expected}. Unduh templat untuk triwulan yang benar atau pilih periode yang sesuai.",
+       "The file holds period {value}, but you chose {expected}. Download the template for the right quarter or choose the matching period."),
+    _t("fingerprint-mismatch", ERROR,
+       "Templat ini dibuat untuk {expected}, tetapi kepala lembar menyebut {value}. Jangan menyalin isi antar templat; unduh templat baru untuk instansi dan triwulan ini.",
+       "This template was made for {expected}, but its header block says {value}. Do not copy between templates; download a fresh template for this agency and quarter."),
+    _t("outdated-template", ERROR,
+       "Versi templat {value} sudah tidak berlaku (versi sekarang {expected}). Unduh templat terbaru lalu salin nilai Anda ke sana.",
+       "Template version {value} is outdated (current version {expected}). Download the latest template and copy your values into it."),
+    _t("template-modified", WARNING,
+       "Struktur templat telah diubah (judul kolom atau lembar berbeda dari aslinya). Berkas tetap dibaca berdasarkan nama kolom; periksa hasilnya.",
+       "The template structure was changed (column titles or sheets differ from the original). The file is still read by column name; check the result."),
+    # --- indicator rows
+    _t("unknown-indicator", ERROR,
+       "Kode indikator '{value}' di sel {cell} tidak ada dalam katalog. Gunakan kode dari templat (kolom Kode Indikator) tanpa mengubahnya.",
+       "Indicator code '{value}' in cell {cell} is not in the catalogue. Use the code from the template (Kode Indikator column) unchanged."),
+    _t("indicator-not-applicable", ERROR,
+       "Indikator '{value}' (sel {cell}) tidak berlaku untuk jenis instansi {agency_type}. Hapus baris ini.",
+       "Indicator '{value}' (cell {cell}) does not apply to agency type {agency_type}. Delete this row."),
+    _t("duplicate-indicator", ERROR,
+       "Indikator '{value}' muncul lagi di sel {cell} (sudah ada di baris {first_row}). Sisakan satu baris per indikator.",
+       "Indicator '{value}' appears again in cell {cell} (already on row {first_row}). Keep one row per indicator."),
+    _t("not-a-number", ERROR,
+       "Sel {cell} (kolom '{column}') berisi '{value}', bukan angka. Tulis angka saja, mis. 1.234,5 atau 12,5 (tanpa satuan atau teks).",
+       "Cell {cell} (column '{column}') contains '{value}', which is not a number. Enter a number only, e.g. 1234.5 or 12.5 (no unit or text)."),
+    _t("ambiguous-number", ERROR,
+       "Sel {cell} (kolom '{column}') berisi '{value}' yang bisa dibaca sebagai {reading_a} atau {reading_b}. Ketik ulang sebagai angka tanpa pemisah ribuan.",
+       "Cell {cell} (column '{column}') contains '{value}', which could mean {reading_a} or {reading_b}. Re-type it as a number without thousands separators."),
+    _t("formula-error", ERROR,
+       "Sel {cell} (kolom '{column}') berisi galat rumus {value}. Perbaiki rumusnya atau ketik nilainya langsung.",
+       "Cell {cell} (column '{column}') holds the formula error {value}. Fix the formula or type the value directly."),
+    _t("formula-without-value", ERROR,
+       "Sel {cell} (kolom '{column}') berisi rumus tanpa nilai tersimpan. Buka berkas di Excel/LibreOffice, simpan, lalu unggah lagi.",
+       "Cell {cell} (column '{column}') holds a formula with no saved value. Open the file in Excel/LibreOffice, save it, and upload again."),
+    _t("invalid-category", ERROR,
+       "Sel {cell} (kolom '{column}') berisi '{value}'. Pilih salah satu: {allowed}.",
+       "Cell {cell} (column '{column}') contains '{value}'. Choose one of: {allowed}."),
+    _t("percent-out-of-range", ERROR,
+       "Sel {cell} (kolom '{column}') berisi {value}%, padahal persentase harus 0–100. Jika sel berformat %, ketik 85 sebagai 85%, bukan 8500%.",
+       "Cell {cell} (column '{column}') holds {value}%, but a percentage must be 0–100. In a %-formatted cell type 85 as 85%, not 8500%."),
+    _t("out-of-limits", ERROR,
+       "Sel {cell} (kolom '{column}') berisi {value}, di luar rentang yang mungkin untuk indikator ini ({low} s.d. {high} {unit}). Periksa angka dan satuannya.",
+       "Cell {cell} (column '{column}') holds {value}, outside the possible range for this indicator ({low} to {high} {unit}). Check the number and its unit."),
+    _t("negative-value", ERROR,
+       "Sel {cell} (kolom '{column}') berisi {value}; nilai negatif tidak mungkin di sini. Tulis nilai 0 atau lebih.",
+       "Cell {cell} (column '{column}') holds {value}; a negative value is impossible here. Enter 0 or more."),
+    _t("missing-value", WARNING,
+       "Realisasi indikator '{value}' (sel {cell}) kosong. Isi bila datanya sudah ada, atau jelaskan di kolom Keterangan.",
+       "The realisation of indicator '{value}' (cell {cell}) is empty. Fill it in when the data exist, or explain in the Keterangan column."),
+    _t("target-missing", WARNING,
+       "Target tahunan indikator '{value}' (sel {cell}) kosong, sehingga capaian tidak dapat dihitung. Isi target tahun ini.",
+       "The yearly target of indicator '{value}' (cell {cell}) is empty, so achievement cannot be computed. Fill in this year's target."),
+    _t("target-changed-without-reason", ERROR,
+       "Target '{value}' di sel {cell} berubah dari {previous} menjadi {target} setelah TW1 tanpa alasan. Isi kolom 'Alasan Perubahan Target' atau kembalikan targetnya.",
+       "Target of '{value}' in cell {cell} changed from {previous} to {target} after Q1 without a reason. Fill in 'Alasan Perubahan Target' or restore the target."),
+    _t("large-jump", WARNING,
+       "Nilai '{value}' di sel {cell} berubah {change}% dibanding triwulan lalu ({previous}). Pastikan angkanya benar atau jelaskan di Keterangan.",
+       "The value of '{value}' in cell {cell} changed by {change}% against last quarter ({previous}). Check it or explain in Keterangan."),
+    _t("missing-evidence", WARNING,
+       "Bukti dukung (URL) untuk '{value}' (sel {cell}) kosong. Tambahkan tautan dokumen pendukung.",
+       "The evidence URL for '{value}' (cell {cell}) is empty. Add a link to the supporting document."),
+    _t("invalid-url", WARNING,
+       "Bukti dukung di sel {cell} ('{value}') bukan tautan http(s) yang valid. Tulis alamat lengkap, mis. https://…",
+       "The evidence in cell {cell} ('{value}') is not a valid http(s) link. Write the full address, e.g. https://…"),
+    _t("text-too-long", ERROR,
+       "Teks di sel {cell} (kolom '{column}') terlalu panjang ({length} karakter, maksimum {limit}). Ringkas isinya.",
+       "The text in cell {cell} (column '{column}') is too long ({length} characters, maximum {limit}). Shorten it."),
+    # --- action-plan (renaksi) rows
+    _t("renaksi-unknown-theme", ERROR,
+       "Tema '{value}' di sel {cell} tidak dikenal. Pilih dari daftar: {allowed}.",
+       "Theme '{value}' in cell {cell} is unknown. Choose from the list: {allowed}."),
+    _t("renaksi-missing-field", ERROR,
+       "Sel {cell} (kolom '{column}') wajib diisi untuk setiap rencana aksi.",
+       "Cell {cell} (column '{column}') is required for every action-plan row."),
+    _t("renaksi-duplicate", ERROR,
+       "Rencana aksi dan indikator output di baris {row} sama dengan baris {first_row}. Gabungkan atau bedakan namanya.",
+       "The action plan and output indicator on row {row} repeat row {first_row}. Merge them or name them differently."),
+    _t("renaksi-realisation-too-high", ERROR,
+       "Realisasi {value} di sel {cell} lebih dari {factor}× target triwulan ({target}). Periksa satuan atau targetnya.",
+       "The realisation {value} in cell {cell} is more than {factor}× the quarter's target ({target}). Check the unit or the target."),
+    _t("budget-over", ERROR,
+       "Realisasi anggaran {value} di sel {cell} melebihi anggaran {budget}. Periksa kedua angka (keduanya dalam Rupiah).",
+       "The budget realisation {value} in cell {cell} exceeds the budget {budget}. Check both numbers (both in Rupiah)."),
+    _t("renaksi-behind-no-obstacle", WARNING,
+       "Rencana aksi di baris {row} tertinggal dari jadwal ({achievement}% dari {expected}%) tetapi kolom Kendala kosong. Jelaskan kendala dan rencana tindak lanjut.",
+       "The action plan on row {row} is behind schedule ({achievement}% of {expected}%) but Kendala is empty. Explain the obstacle and the follow-up plan."),
+    # --- the submission as a whole
+    _t("reason-required", ERROR,
+       "Batas waktu {period} sudah lewat ({deadline}) dan data periode ini sudah pernah diterima. Perbaikan memerlukan alasan (--reason / kolom Alasan).",
+       "The deadline for {period} has passed ({deadline}) and data for this period were already accepted. A correction needs a reason (--reason / the Reason field)."),
+])
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    file: str = ""
+    sheet: str | None = None
+    cell: str | None = None          # "E12" (without the sheet)
+    column: str | None = None        # column title as found in the workbook
+    value: str | None = None         # the offending value, as text
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def type(self) -> IssueType:
+        return ISSUE_TYPES[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.type.severity
+
+    @property
+    def location(self) -> str:
+        """`Indikator!E12`, or the sheet, or the file."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    @property
+    def row(self) -> int | None:
+        digits = "".join(ch for ch in (self.cell or "") if ch.isdigit())
+        return int(digits) if digits else None
+
+    def message(self, lang: str = "id") -> str:
+        template = self.type.template_en if lang == "en" else self.type.template
+        values = {"sheet": self.sheet or "", "cell": self.cell or "", "column": self.column or "",
+                  "value": "" if self.value is None else self.value, "row": self.row or "", "file": self.file}
+        values.update({k: _fmt(v) for k, v in self.params.items()})
+        return template.format_map(_Default(values))
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "file": self.file, "sheet": self.sheet,
+                "cell": self.cell, "location": self.location, "column": self.column, "value": self.value,
+                "message": self.message("id"), "message_en": self.message("en")}
+
+
+class _Default(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass
+class Report:
+    """The result of checking one file."""
+
+    file_name: str
+    issues: list[Issue] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    def flatten(self, fields=("code", "sheet", "cell")) -> list[list]:
+        return [[getattr(i, f) for f in fields] for i in self.issues]
+
+    def to_dict(self) -> dict:
+        return {"file": self.file_name, "valid": self.valid, "errors": len(self.errors),
+                "warnings": len(self.warnings), "stats": self.stats,
+                "issues": [i.to_dict() for i in self.issues]}
+
+    def to_rows(self, lang: str = "id") -> list[dict]:
+        return [{"severity": i.severity, "code": i.code, "location": i.location, "column": i.column or "",
+                 "value": i.value or "", "message": i.message(lang)} for i in self.issues]
+
+    def summary(self, lang: str = "id") -> str:
+        if lang == "en":
+            state = "valid" if self.valid else "REJECTED"
+            return f"{self.file_name}: {state} — {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        state = "valid" if self.valid else "DITOLAK"
+        return f"{self.file_name}: {state} — {len(self.errors)} kesalahan, {len(self.warnings)} peringatan"
+
+    def to_text(self, lang: str = "id") -> str:
+        lines = [self.summary(lang)]
+        for i in self.issues:
+            sev = {"error": "KESALAHAN" if lang != "en" else "ERROR",
+                   "warning": "PERINGATAN" if lang != "en" else "WARNING"}[i.severity]
+            lines.append(f"  {i.location or '-':<18} {sev:<10} {i.code:<30} {i.message(lang)}")
+        return "\n".join(lines)
+
+
+__all__ = ["ERROR", "WARNING", "ISSUE_TYPES", "Issue", "IssueType", "Report", "placeholders", "asdict"]

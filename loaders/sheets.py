@@ -1,0 +1,162 @@
+"""What the quarterly workbook looks like: sheets, header block, columns and their aliases.
+
+The template writer and the reader both use these declarations, so a column renamed here is renamed
+everywhere. Column titles are matched case- and space-insensitively, in Indonesian or English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TEMPLATE_VERSION = "2024.1"
+
+INSTRUCTIONS_SHEET = "Petunjuk"
+INDICATOR_SHEET = "Indikator"
+RENAKSI_SHEET = "Rencana Aksi"
+META_SHEET = "_pantaurb"          # hidden: dropdown lists and the fingerprint
+
+# Header block on the Indikator sheet: label in column A, value in column B.
+HEADER_FIELDS = {
+    "agency_code": ("Kode Instansi", "Agency Code"),
+    "agency_name": ("Nama Instansi", "Agency Name"),
+    "year": ("Tahun", "Year"),
+    "quarter": ("Triwulan", "Quarter"),
+}
+HEADER_EXAMPLES = {"agency_code": "32.73", "agency_name": "Kota Bandung", "year": "2024", "quarter": "2"}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    title: str                      # Indonesian title written in the template
+    aliases: tuple[str, ...] = ()   # other accepted titles (English, older wording)
+    required: bool = False
+    kind: str = "text"              # text | number | code | url
+    prefix: bool = False            # match any title starting with the title (e.g. "Target 2024")
+    width: int = 14
+
+
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    Column("indicator_code", "Kode Indikator", ("Indicator Code", "Kode"), required=True, kind="code", width=18),
+    Column("indicator_name", "Nama Indikator", ("Indicator Name", "Indicator"), width=48),
+    Column("unit", "Satuan", ("Unit",), width=16),
+    Column("target", "Target", ("Target Tahunan", "Annual Target", "Yearly Target"), required=True,
+           kind="number", prefix=True, width=14),
+    Column("previous", "Realisasi TW Sebelumnya", ("Previous Quarter", "Realisasi Sebelumnya"), kind="number", width=14),
+    Column("value", "Realisasi", ("Realisation", "Realization", "Actual", "Nilai"), required=True, kind="number", width=14),
+    Column("target_reason", "Alasan Perubahan Target", ("Target Change Reason",), width=30),
+    Column("note", "Keterangan", ("Notes", "Remarks", "Catatan"), width=30),
+    Column("evidence_url", "Bukti Dukung (URL)", ("Bukti Dukung", "Evidence URL", "Evidence"), kind="url", width=36),
+)
+
+RENAKSI_COLUMNS: tuple[Column, ...] = (
+    Column("theme", "Tema", ("Theme",), required=True, width=22),
+    Column("action_plan", "Rencana Aksi", ("Action Plan", "Renaksi"), required=True, width=40),
+    Column("output_indicator", "Indikator Output", ("Output Indicator", "Output"), required=True, width=36),
+    Column("unit", "Satuan", ("Unit", "Satuan Output"), width=12),
+    Column("target_tw1", "Target TW1", ("Target Q1",), kind="number", width=10),
+    Column("target_tw2", "Target TW2", ("Target Q2",), kind="number", width=10),
+    Column("target_tw3", "Target TW3", ("Target Q3",), kind="number", width=10),
+    Column("target_tw4", "Target TW4", ("Target Q4",), kind="number", width=10),
+    Column("realisation", "Realisasi TW Ini", ("Realisasi", "Realisation This Quarter", "Realisation"),
+           kind="number", width=12),
+    Column("budget", "Anggaran (Rp)", ("Anggaran", "Budget", "Budget (Rp)"), kind="number", width=16),
+    Column("budget_realisation", "Realisasi Anggaran s.d. TW Ini (Rp)",
+           ("Realisasi Anggaran", "Budget Realisation", "Budget Realisation To Date (Rp)"), kind="number", width=18),
+    Column("intervention_focus", "Fokus Intervensi", ("Intervention Focus",), width=24),
+    Column("coordinator", "Koordinator", ("Coordinator",), width=20),
+    Column("implementer", "Pelaksana", ("Implementer",), width=20),
+    Column("obstacles", "Kendala", ("Obstacles", "Problems"), width=30),
+    Column("follow_up", "Rencana Tindak Lanjut", ("Follow-up Plan", "Follow Up", "RTL"), width=30),
+)
+
+# Fokus intervensi categories (HanaDewi/portalrb-indv FokusIntervensiSeeder, see domain.md §2.3).
+INTERVENTION_FOCUS = (
+    "Perencanaan dan Penganggaran", "Proses Bisnis dan SOP", "Sumber Daya Manusia",
+    "Pengawasan", "Teknologi dan Informasi", "Inovasi",
+)
+
+MAX_TEXT = 2000          # characters in one free-text cell
+RENAKSI_MAX_FACTOR = 3   # realisation above this multiple of the quarter's target is an error
+JUMP_WARNING_PCT = 50    # change against last quarter above this % is a warning
+
+
+def normalise(title: object) -> str:
+    """'  Bukti Dukung (URL) ' -> 'buktidukungurl'."""
+    return re.sub(r"[^a-z0-9]", "", str(title or "").lower())
+
+
+def match_column(title: object, columns: tuple[Column, ...]) -> Column | None:
+    key = normalise(title)
+    if not key:
+        return None
+    for col in columns:
+        names = (col.title,) + col.aliases
+        if key in {normalise(n) for n in names}:
+            return col
+        if col.prefix and re.fullmatch(normalise(col.title) + r"(20\d\d)?", key):
+            return col
+    return None
+
+
+@dataclass
+class IndicatorRow:
+    row: int
+    indicator_code: str
+    value: float | None = None
+    value_text: str | None = None        # categorical indicators (e.g. WTP)
+    target: float | None = None
+    target_text: str | None = None
+    previous: float | None = None
+    target_reason: str = ""
+    note: str = ""
+    evidence_url: str = ""
+    cells: dict[str, str] = field(default_factory=dict)   # field -> "E12"
+    raw: dict[str, object] = field(default_factory=dict)  # field -> value as found
+
+
+@dataclass
+class RenaksiRow:
+    row: int
+    theme: str
+    action_plan: str
+    output_indicator: str
+    unit: str = ""
+    targets: tuple[float | None, float | None, float | None, float | None] = (None, None, None, None)
+    realisation: float | None = None
+    budget: float | None = None
+    budget_realisation: float | None = None
+    intervention_focus: str = ""
+    coordinator: str = ""
+    implementer: str = ""
+    obstacles: str = ""
+    follow_up: str = ""
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    template_version: str
+    agency_code: str
+    year: int | None
+    quarter: int | None
+    checksum: str
+    checksum_ok: bool
+
+
+@dataclass
+class ParsedWorkbook:
+    file_name: str
+    sha256: str
+    size: int
+    sheets: list[str] = field(default_factory=list)
+    agency_code: str | None = None
+    agency_name: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+    header_cells: dict[str, str] = field(default_factory=dict)   # field -> "B3" on the Indikator sheet
+    fingerprint: Fingerprint | None = None
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    renaksi: list[RenaksiRow] = field(default_factory=list)
+    issues: list = field(default_factory=list)                    # list[loaders.issues.Issue]

@@ -1,0 +1,73 @@
+"""The database module: path resolution, migrations, transactions, the lock wait."""
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import pytest
+
+from loaders import store
+
+
+def test_db_path_prefers_flag_then_env_then_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("PANTAURB_DB", str(tmp_path / "env.duckdb"))
+    assert store.resolve_db_path(tmp_path / "flag.duckdb") == tmp_path / "flag.duckdb"
+    assert store.resolve_db_path() == tmp_path / "env.duckdb"
+    monkeypatch.delenv("PANTAURB_DB")
+    assert store.resolve_db_path() == store.DEFAULT_DB_PATH
+    assert store.DEFAULT_DB_PATH.name == "pantaurb.duckdb" and store.DEFAULT_DB_PATH.parent.name == "data"
+
+
+def test_migrate_creates_every_analyst_view_and_is_idempotent(tmp_path):
+    with store.session(tmp_path / "x.duckdb") as con:
+        assert store.migrate(con) == [1]
+        assert store.migrate(con) == []
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"v_agencies", "v_indicators", "v_targets", "v_submissions", "v_values"} <= views
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    with store.session(tmp_path / "x.duckdb") as con:
+        store.migrate(con)
+        con.execute("INSERT INTO schema_migrations VALUES (99, now())")
+        with pytest.raises(RuntimeError, match="99"):
+            store.migrate(con)
+
+
+def test_failed_transaction_leaves_nothing_behind(tmp_path):
+    with store.session(tmp_path / "x.duckdb") as con:
+        store.migrate(con)
+        with pytest.raises(duckdb.ConstraintException):
+            with store.transaction(con):
+                con.execute("INSERT INTO themes VALUES ('a', 'tematik', 'A', 'A', NULL, 1)")
+                con.execute("INSERT INTO themes VALUES ('a', 'tematik', 'A', 'A', NULL, 1)")
+        assert con.execute("SELECT count(*) FROM themes").fetchone()[0] == 0
+
+
+def test_lock_held_by_another_process_waits_then_says_who(tmp_path):
+    db = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(db)!r})
+        print("ready", flush=True)
+        time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        with pytest.raises(store.DatabaseBusy, match=f"PID {holder.pid}"):
+            store.connect(db, wait=0.6)
+        assert time.monotonic() - started >= 0.5      # it did wait before giving up
+    finally:
+        holder.kill()
+        holder.wait()
+    store.connect(db, wait=5).close()                   # free again once the holder is gone
+
+
+def test_deadline_default_and_override(tmp_path):
+    cfg = store.CalendarConfig(15, {(2024, 4): __import__("datetime").date(2025, 1, 31)})
+    assert str(store.deadline(2024, 1, cfg)) == "2024-04-15"
+    assert str(store.deadline(2024, 4, cfg)) == "2025-01-31"
+    assert str(store.quarter_end(2023, 2)) == "2023-06-30"

@@ -1,0 +1,3 @@
+"""UI strings for the operational pages (agency, region, compliance, upload)."""
+
+STRINGS_OPS: dict[str, dict[str, str]] = {}
