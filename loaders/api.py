@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -150,7 +151,7 @@ def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=Non
 # ------------------------------------------------------------------ ingest
 def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
-                journal: bool = True) -> IngestResult:
+                journal: bool = True, upload_id: str | None = None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
     The bytes are archived (content-addressed) and the attempt journaled before the database is touched.
@@ -159,7 +160,7 @@ def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, rea
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
     digest = archive.store(data)
-    upload_id = f"U{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}"
+    upload_id = upload_id or f"U{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
     file_name = Path(file_name).name
     entry = JournalEntry("upload", upload_id, received_at.isoformat(), uploader, file_name, digest, reason,
                          expected_agency, list(expected_period) if expected_period else None)
@@ -318,7 +319,7 @@ def rebuild(db_path=None, out_path=None) -> dict:
         else:
             ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
                         expected_agency=e.expected_agency, expected_period=e.expected_period,
-                        received_at=when, journal=False)
+                        received_at=when, journal=False, upload_id=e.upload_id)
             counts["uploads"] += 1
     os.replace(tmp, target)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
@@ -338,7 +339,7 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
     if con is None:
         return TemplatePrefill(targets=targets, previous={}, evidence={}, renaksi=[])
     for code, low, text in con.execute(
-            "SELECT indicator_code, target_low, t.target_text FROM v_agency_targets v "
+            "SELECT indicator_code, v.target_low, t.target_text FROM v_agency_targets v "
             "JOIN targets t USING (agency_code, indicator_code, year, version) "
             "WHERE v.agency_code = ? AND v.year = ?", [agency_code, year]).fetchall():
         targets[code] = text if text is not None else low

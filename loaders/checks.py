@@ -118,7 +118,7 @@ def _number_problem(wb, ind: Indicator, v: float, cell: str, column: str) -> Iss
     non_negative = ind.min_value is None or ind.min_value >= 0
     if v < 0 and non_negative:
         return _issue(wb, "negative-value", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
-    if unit.startswith("%") and not (0 <= v <= 100):
+    if unit.startswith("%") and 100 in (ind.limit, ind.max_value) and not (0 <= v <= 100):
         return _issue(wb, "percent-out-of-range", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
     low = ind.min_value if ind.min_value is not None else float("-inf")
     high = ind.max_value if ind.max_value is not None else float("inf")
@@ -202,8 +202,10 @@ def renaksi_key(theme: str, action_plan: str, output_indicator: str) -> tuple[st
 
 def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     out = []
-    themes = {t.code for t in ctx.catalogue.themes if t.kind == "tematik"}
-    theme_names = ", ".join(t.name for t in ctx.catalogue.themes if t.kind == "tematik")
+    parents = {t.parent for t in ctx.catalogue.themes if t.parent}
+    leaves = [t for t in ctx.catalogue.themes if t.kind == "tematik" and t.code not in parents]
+    themes = {t.code for t in leaves}
+    theme_names = ", ".join(t.name for t in leaves)
     seen: dict[tuple, int] = {}
     q = wb.quarter or 1
     for r in wb.renaksi:

@@ -1,0 +1,513 @@
+"""Progress engine for the RB roadmap 2020-2024: pure functions, stdlib only.
+
+Rules and their sources (reference = /work/shared/reference/anchors-and-progress-methods.md):
+- status, ratio and score: Statistics Canada / Open SDG progress measure, sdg-build
+  ProgressMeasure.py (§3.1); `sign`, the `d/|CAGR_req|` form and the natural-limit factor C
+  follow the 2024 StatCan method text and published components (§3.1.3-3.1.5);
+- within-year pacing: USAID-OHA-SI gophr `calc_achievement.R` (§3.4);
+- capaian percentages: Indonesian SAKIP/NKO convention (§3.5);
+- "what is needed" path and the plain-language card: our own ideas (§4 items 7 and 8).
+Time is fractional years (docs/architecture.md): year Y -> Y, quarter q -> Y-1+q/4, month m -> Y-1+m/12.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+METHOD = "statcan-2024"
+DIRECTIONS = ("higher_better", "lower_better", "band")
+DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.60, "low": 0.0}  # on R (§3.1.3)
+DEFAULT_THRESHOLDS_NO_TARGET = {"high": 0.015, "med": 0.005, "low": 0.0}  # on v (§3.1.4)
+DEFAULT_TARGET_TIME = 2024.0  # roadmap end (§3.1.1 item 5); StatCan's own default is 2030
+LIMIT_EXPONENT = 4.44  # derived from StatCan published components (§3.1.4)
+ZERO_REPLACEMENT = 0.001  # §3.1.1 item 4
+STATUSES = ("deterioration", "limited_progress", "acceleration_needed", "on_track", "target_achieved")
+STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}  # higher = better; unable_to_assess is unranked
+UNABLE_REASONS = ("too_few_points", "span_under_one_year", "mixed_sign", "no_base",
+                  "band_without_target", "target_time_not_after_base", "numeric_range")
+
+STATUS_LABELS = {
+    "id": {"target_achieved": "Target tercapai", "on_track": "Sesuai jalur",
+           "acceleration_needed": "Perlu percepatan", "limited_progress": "Kemajuan terbatas",
+           "deterioration": "Memburuk", "unable_to_assess": "Belum dapat dinilai",
+           "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai target",
+           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data"},
+    "en": {"target_achieved": "Target achieved", "on_track": "On track",
+           "acceleration_needed": "Acceleration needed", "limited_progress": "Limited progress",
+           "deterioration": "Deterioration", "unable_to_assess": "Unable to assess",
+           "concerned": "Concerned", "at_risk": "At risk", "on_target": "On target",
+           "above_target": "Above target", "no_target": "No target", "no_data": "No data"},
+}
+_MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                  "September", "Oktober", "November", "Desember"),
+           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")}
+
+
+def _num(x):
+    """float(x), or None for None/NaN/non-numbers."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def _split_target(target):
+    """A number -> (x, x); a (low, high) pair -> sorted pair (an open side stays None)."""
+    if isinstance(target, (tuple, list)):
+        lo, hi = (_num(v) for v in target)
+        return (min(lo, hi), max(lo, hi)) if lo is not None and hi is not None else (lo, hi)
+    x = _num(target)
+    return x, x
+
+
+def _pick(lo, hi, d):
+    """Range target for a non-band direction: low for higher_better, high for lower_better."""
+    return (lo if lo is not None else hi) if d > 0 else (hi if hi is not None else lo)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One status record with every input and intermediate (reference §3.6, "keep every input")."""
+    status: str
+    method: str
+    has_target: bool
+    direction: str
+    n_points: int
+    score: float | None = None
+    ratio: float | None = None  # R with a target, v without
+    reason: str | None = None  # why unable_to_assess (see UNABLE_REASONS)
+    effective_direction: str | None = None  # direction actually assessed (band -> higher/lower_better)
+    base_time: float | None = None
+    base_value: float | None = None  # after the 0 -> 0.001 replacement
+    latest_time: float | None = None
+    latest_value: float | None = None
+    target_value: float | None = None  # the number used (None when inside a band)
+    target_low: float | None = None
+    target_high: float | None = None
+    target_time: float | None = None
+    limit: float | None = None
+    limit_factor: float | None = None  # C
+    cagr_observed: float | None = None
+    cagr_required: float | None = None
+    sign: int | None = None
+    thresholds: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _cagr(y_from, y_to, dt):
+    """CAGR = (y_to/y_from)^(1/dt) - 1 (reference §3.1.2) for same-sign values, computed in logs
+    so that extreme ratios give inf instead of OverflowError."""
+    if y_to == 0:
+        return -1.0
+    x = (math.log(abs(y_to)) - math.log(abs(y_from))) / dt
+    return math.expm1(x) if x < 709 else math.inf
+
+
+def _target_score(r):
+    """StatCan score with a target, rounded constants as in ProgressMeasure.py (§3.1.5)."""
+    s = 4.1667 * r - 2.5 if r <= 0.6 else 7.1429 * r - 4.2857
+    return max(-5.0, min(5.0, s))
+
+
+def _no_target_score(v, c):
+    """StatCan 2024 score without a target: linear through (-0.02,-5), (0,-2.5), (0.005C,0),
+    (0.015C,2.5), (0.02C,5), clamped (§3.1.5). C = 0 with v >= 0 is handled by the caller."""
+    if v < 0:
+        s = -2.5 + 125 * v
+    elif v < 0.005 * c:
+        s = -2.5 + 500 * v / c
+    elif v < 0.015 * c:
+        s = 250 * v / c - 1.25
+    else:
+        s = 500 * v / c - 5
+    return max(-5.0, min(5.0, s))
+
+
+def _classify(x, th):
+    """Threshold bins of StatCan get_progress_status (§3.1.3/§3.1.4), renamed to our keys."""
+    for key, status in (("high", "on_track"), ("med", "acceleration_needed"), ("low", "limited_progress")):
+        if x >= th[key]:
+            return status
+    return "deterioration"
+
+
+def limit_factor(y0, limit, d):
+    """Natural-limit factor C (StatCan 2024, reference §3.1.4).
+
+    Maximum limit (d=+1, 0 <= y0 < ylim): C = 1 - (y0/ylim)^4.44 (verified on published components).
+    Minimum limit (d=-1, y0 > ylim >= 0): C = 1 - (ylim/y0)^4.44 -- UNVERIFIED mirror of the text.
+    A base at or beyond the limit gives C = 0 (ours for "beyond"); no limit or a negative-valued
+    case outside these domains gives C = 1.
+    """
+    if limit is None:
+        return 1.0
+    if d > 0:
+        if y0 >= limit:
+            return 0.0
+        return 1.0 - (y0 / limit) ** LIMIT_EXPONENT if y0 >= 0 else 1.0
+    if y0 <= limit:
+        return 0.0
+    return 1.0 - (limit / y0) ** LIMIT_EXPONENT if limit >= 0 else 1.0
+
+
+def assess(points, direction, target=None, target_time=None, limit=None, base_time=None,
+           thresholds=None) -> Assessment:
+    """Statistics Canada / Open SDG progress measure (sdg-build ProgressMeasure.py; reference §3.1).
+
+    Preconditions (§3.1.1): NaN/None values dropped; base = first point at or after `base_time`
+    (else the first point); >= 2 points and latest - base >= 1 year, else "unable_to_assess".
+    With a target (§3.1.3): achieved if the latest value meets it, else R = sign*d*CAGR_obs/|CAGR_req|.
+    Without a target (§3.1.4): v = sign*d*CAGR_obs against 0.015C / 0.005C / 0 with the limit factor C.
+    `thresholds` ({"high","med","low"}) replaces the defaults of whichever method runs, as
+    StatCan's `progress_thresholds` does; positive thresholds are scaled by C. Scores (§3.1.5) do
+    not depend on `thresholds`.
+
+    Our additions (not StatCan):
+    - "band": target=(low, high); latest inside (inclusive) -> target_achieved; above -> assessed
+      lower_better towards `high`; below -> higher_better towards `low`.
+    - a (low, high) target for higher_better uses `low`, for lower_better `high` (reaching the
+      near edge of the range counts as achieved).
+    - `target_time` defaults to 2024 (roadmap end) when a target is given.
+    - achievement is judged on the unreplaced target (0 counts as met by 0); only the CAGR uses
+      the 0 -> 0.001 replacement, whose sign follows the series (-0.001 for a negative series).
+    - the same-sign check is done after the achievement test (achievement needs no growth rate).
+    - CAGR_req = 0 (base equals target, latest not achieved): R = -inf if the series moved away
+      (deterioration, score -5), +inf if it moved towards the target, 0 if unchanged.
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    pts = sorted((t, v) for t, v in ((_num(t), _num(v)) for t, v in points)
+                 if t is not None and v is not None and math.isfinite(t) and math.isfinite(v))
+    lo, hi = _split_target(target)
+    has_target = lo is not None or hi is not None
+    target_time, limit = _num(target_time), _num(limit)
+    if has_target and target_time is None:
+        target_time = DEFAULT_TARGET_TIME
+    is_range = isinstance(target, (tuple, list))
+    th = {k: float(x) for k, x in {**(DEFAULT_THRESHOLDS if has_target else DEFAULT_THRESHOLDS_NO_TARGET),
+                                    **(thresholds or {})}.items()}
+    rec = dict(direction=direction, method=METHOD, has_target=has_target, thresholds=th,
+               target_low=lo if is_range else None, target_high=hi if is_range else None,
+               target_time=target_time, limit=limit, n_points=len(pts))
+    use = [p for p in pts if p[0] >= base_time] if base_time is not None else pts
+    if use:
+        rec.update(base_time=use[0][0], base_value=use[0][1], latest_time=use[-1][0],
+                   latest_value=use[-1][1], n_points=len(use))
+
+    def done(status, score=None, reason=None, **kw):
+        rec.update(kw, status=status, score=score, reason=reason)
+        return Assessment(**rec)
+
+    if direction == "band" and (lo is None or hi is None or not is_range):
+        return done("unable_to_assess", reason="band_without_target")
+    if pts and base_time is not None and not use:
+        return done("unable_to_assess", reason="no_base", base_time=float(base_time))
+    if len(use) < 2:
+        return done("unable_to_assess", reason="too_few_points")
+    (t0, y0), (ti, yi) = use[0], use[-1]
+    if ti - t0 < 1:
+        return done("unable_to_assess", reason="span_under_one_year")
+
+    # Effective direction and the single target number (band / range rules are ours).
+    if direction == "band":
+        if lo <= yi <= hi:
+            return done("target_achieved", 5.0)
+        d, yt = (-1, hi) if yi > hi else (1, lo)
+    else:
+        d = 1 if direction == "higher_better" else -1
+        yt = _pick(lo, hi, d) if has_target else None
+    rec.update(effective_direction="higher_better" if d > 0 else "lower_better", target_value=yt)
+    if yt is not None and (yi >= yt if d > 0 else yi <= yt):
+        return done("target_achieved", 5.0)
+
+    # Same-sign precondition and 0 -> 0.001 replacement (§3.1.1 items 3-4).
+    s = next((1 if y > 0 else -1 for _, y in use if y != 0), 1)
+    if y0 == 0:
+        y0 = s * ZERO_REPLACEMENT
+    if yt == 0:
+        yt = s * ZERO_REPLACEMENT
+    if any(y * s < 0 for _, y in use) or (yt is not None and yt * s < 0):
+        return done("unable_to_assess", reason="mixed_sign")
+    sign = -1 if y0 < 0 else 1
+    g_obs = _cagr(y0, yi, ti - t0)
+    rec.update(base_value=y0, target_value=yt, sign=sign, cagr_observed=g_obs)
+
+    if yt is not None:
+        if target_time - t0 <= 0:
+            return done("unable_to_assess", reason="target_time_not_after_base")
+        g_req = _cagr(y0, yt, target_time - t0)
+        num = sign * d * g_obs
+        if g_req == 0:
+            r = -math.inf if num < 0 else (math.inf if num > 0 else 0.0)
+        else:
+            r = num / abs(g_req)
+        if math.isnan(r):  # inf/inf: values too extreme for floating point
+            return done("unable_to_assess", reason="numeric_range", cagr_required=g_req)
+        return done(_classify(r, th), _target_score(r), ratio=r, cagr_required=g_req)
+
+    v = sign * d * g_obs
+    c = limit_factor(y0, limit, d)
+    if c == 0 and v >= 0:
+        return done("on_track", 5.0, ratio=v, limit_factor=c)
+    scaled = {k: x * c if x > 0 else x for k, x in th.items()}
+    return done(_classify(v, scaled), _no_target_score(v, c), ratio=v, limit_factor=c)
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    status: str
+    mean_score: float | None
+    n: int
+    n_assessed: int
+
+    @property
+    def score(self):
+        return self.mean_score
+
+
+def status_from_score(score):
+    """Map a (mean) score back to a status, StatCan roll-up bins (reference §3.1.5)."""
+    return "unable_to_assess" if score is None else _classify(score, {"high": 2.5, "med": 0.0, "low": -2.5})
+
+
+def rollup(assessments_or_scores) -> RollupResult:
+    """Theme roll-up by mean score (Statistics Canada aggregation, reference §3.1.5).
+
+    Items may be Assessments, RollupResults (roll sub-groups up first), dicts with
+    "status"/"score", or bare scores (None = not assessed). unable_to_assess items are ignored.
+    "target_achieved" only if every assessed item achieved its target (bare scores never count
+    as achieved); nothing assessed -> "unable_to_assess".
+    """
+    items = [(it.get("status"), _num(it.get("score"))) if isinstance(it, dict)
+             else (it.status, _num(it.score)) if hasattr(it, "status") else (None, _num(it))
+             for it in assessments_or_scores]
+    scored = [(st, sc) for st, sc in items if sc is not None and st != "unable_to_assess"]
+    if not scored:
+        return RollupResult("unable_to_assess", None, len(items), 0)
+    mean = sum(sc for _, sc in scored) / len(scored)
+    all_met = all(st == "target_achieved" for st, _ in scored)
+    return RollupResult("target_achieved" if all_met else status_from_score(mean), mean,
+                        len(items), len(scored))
+
+
+@dataclass(frozen=True)
+class Capaian:
+    percent: float | None
+    position: str  # met|not_met (single target), inside|above|below (band), no_value|no_target
+    met: bool | None
+    value: float | None
+    target_value: float | None  # the number the percent is computed against
+    direction: str
+    note: str = ""  # why percent is None: zero_target | negative_target | unknown_direction
+
+
+def capaian(value, target, direction) -> Capaian:
+    """Indonesian *capaian* percentage (SAKIP/NKO convention, reference §3.5). Never raises.
+
+    higher_better: value/target*100; lower_better: (2*target - value)/target*100, floored at 0.
+    band (ours): 100 inside [low, high]; above -> lower_better against `high`; below ->
+    higher_better against `low`. A (low, high) target for non-band uses low (higher_better) or
+    high (lower_better). Target 0, negative or missing -> percent None with the reason in note.
+    """
+    v, (lo, hi) = _num(value), _split_target(target)
+    if direction not in DIRECTIONS:
+        return Capaian(None, "no_target", None, v, None, direction, "unknown_direction")
+    if lo is None and hi is None or direction == "band" and (
+            lo is None or hi is None or not isinstance(target, (tuple, list))):
+        return Capaian(None, "no_target", None, v, None, direction)
+    if v is None:
+        return Capaian(None, "no_value", None, None, None, direction)
+    if direction == "band":
+        if lo <= v <= hi:
+            return Capaian(100.0, "inside", True, v, None, direction)
+        pos, d, t = ("above", -1, hi) if v > hi else ("below", 1, lo)
+    else:
+        d = 1 if direction == "higher_better" else -1
+        t = _pick(lo, hi, d)
+        pos = "met" if (v >= t if d > 0 else v <= t) else "not_met"
+    met = pos in ("met", "inside")
+    if t == 0 or t < 0:
+        return Capaian(None, pos, met, v, t, direction, "zero_target" if t == 0 else "negative_target")
+    pct = v / t * 100 if d > 0 else max(0.0, (2 * t - v) / t * 100)
+    return Capaian(pct, pos, met, v, t, direction)
+
+
+@dataclass(frozen=True)
+class Pacing:
+    achievement: float | None  # A = realised / annual target
+    expected: float | None  # g
+    status: str  # concerned | at_risk | on_target | above_target | no_target | no_data
+    gap: float | None  # A - g (negative = behind)
+
+
+def pacing(realised_to_date, annual_target, quarter, measurement="cumulative") -> Pacing:
+    """Within-year pacing, USAID-OHA-SI gophr calc_achievement.R (reference §3.4).
+
+    g = q/4 for cumulative indicators, 1 for snapshot/average ones. A <= g-0.25 concerned;
+    A < g-0.10 at_risk; A <= g+0.10 on_target; above that above_target. Boundaries are compared
+    after rounding A-g to 9 decimals so that e.g. 0.65 vs g=0.75 is exactly on a boundary.
+    Meant for quantities where more is better (gophr's scope).
+    """
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1-4, got {quarter!r}")
+    if measurement not in ("cumulative", "snapshot", "average"):
+        raise ValueError(f"unknown measurement {measurement!r}")
+    g = quarter / 4 if measurement == "cumulative" else 1.0
+    t, r = _num(annual_target), _num(realised_to_date)
+    if not t:
+        return Pacing(None, g, "no_target", None)
+    if r is None:
+        return Pacing(None, g, "no_data", None)
+    a = r / t
+    gap = round(a - g, 9)
+    status = ("concerned" if gap <= -0.25 else "at_risk" if gap < -0.10
+              else "on_target" if gap <= 0.10 else "above_target")
+    return Pacing(a, g, status, a - g)
+
+
+def needed(latest_time, latest_value, target_value, target_time, at_times):
+    """Required value at each time to reach the target on time (reference §4 item 7; ours).
+
+    Geometric path yi*(yT/yi)^((t-ti)/(tT-ti)) -- the inverse of StatCan's CAGR_req from the
+    latest point; linear interpolation when either value is <= 0. The fraction is clamped to
+    [0, 1]: times at/after tT (or a target time already passed) require yT.
+    """
+    ti, yi, yt, tt = (float(x) for x in (latest_time, latest_value, target_value, target_time))
+    out = []
+    for t in at_times:
+        f = 1.0 if tt <= ti else min(1.0, max(0.0, (t - ti) / (tt - ti)))
+        req = yi * (yt / yi) ** f if yi > 0 and yt > 0 else yi + (yt - yi) * f
+        out.append((t, yt if f == 1.0 else req))
+    return out
+
+
+def needed_next(assessment, quarters_ahead=(1,), year_end=True):
+    """needed() for the next quarter(s) after the latest point and for the end of the year that
+    quarter falls in (times on the quarter grid). [] when there is no target, or the status is
+    target_achieved or unable_to_assess."""
+    a = assessment
+    if a.target_value is None or a.status in ("target_achieved", "unable_to_assess"):
+        return []
+    q0 = math.floor(a.latest_time * 4 + 1e-9) / 4
+    times = {q0 + k / 4 for k in quarters_ahead}
+    if year_end:
+        times.add(float(math.floor(q0 + 1e-9) + 1))
+    return needed(a.latest_time, a.latest_value, a.target_value, a.target_time, sorted(times))
+
+
+def fmt_number(x, decimals=2, lang="id"):
+    """Number formatting: id "1.234,5" (thousands dot, decimal comma); en "1,234.5"."""
+    x = _num(x)
+    if x is None:
+        return "–"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    s = f"{x:,.{decimals}f}"
+    if float(s.replace(",", "")) == 0:
+        s = s.lstrip("-")
+    return s.translate(str.maketrans(",.", ".,")) if lang == "id" else s
+
+
+def format_time(t, lang="id", freq=None):
+    """Fractional time back to a label: "2023", "TW2-2023"/"Q2 2023", "Maret 2023"/"March 2023".
+
+    Whole years print as years (Q4 coincides with the year end); months 3/6/9 coincide with
+    quarters and print as quarters unless freq="month". freq in {None, "year", "quarter", "month"}.
+    """
+    t = _num(t)
+    if t is None:
+        return "–"
+    y = math.floor(t + 1e-9)
+    frac = t - y
+    whole = abs(frac) < 1e-6
+    year, q, m = (y, 4, 12) if whole else (y + 1, round(frac * 4), round(frac * 12))
+    if whole and freq in (None, "year"):
+        return str(year)
+    if freq in (None, "quarter") and abs(frac * 4 - round(frac * 4)) < 1e-6:
+        return f"TW{q}-{year}" if lang == "id" else f"Q{q} {year}"
+    if freq in (None, "month") and abs(frac * 12 - round(frac * 12)) < 1e-6:
+        return f"{_MONTHS['en' if lang == 'en' else 'id'][m - 1]} {year}"
+    return fmt_number(t, 2, lang)
+
+
+_TEXT = {
+    "id": {"from": "Dari {b} ({tb}) menjadi {l} ({tl})", "rate": "laju {g}%/tahun",
+           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio {R}",
+           "flat": "nilai dasar sudah sama dengan target {T}, tetapi nilai terakhir menjauh",
+           "met": "target {T} pada {tT} sudah tercapai", "inside": "nilai berada dalam rentang {lo}–{hi}",
+           "band": "{side} rentang {lo}–{hi}", "above": "di atas", "below": "di bawah",
+           "notarget": "tanpa target; ambang sesuai jalur {h}%/tahun",
+           "factor": " (faktor batas alami {C} untuk batas {lim})",
+           "atlimit": "nilai dasar sudah di batas alami {lim} dan tidak memburuk",
+           "too_few_points": "butuh minimal 2 titik data (tersedia {n})",
+           "span_under_one_year": "data dari {tb} sampai {tl} mencakup kurang dari 1 tahun",
+           "mixed_sign": "nilai berganti tanda (positif/negatif), laju pertumbuhan tidak dapat dihitung",
+           "no_base": "tidak ada data pada atau setelah tahun dasar {tb}",
+           "band_without_target": "indikator rentang tanpa batas bawah dan atas",
+           "target_time_not_after_base": "tahun target ({tT}) tidak setelah tahun dasar ({tb})",
+           "numeric_range": "nilai terlalu ekstrem untuk dihitung"},
+    "en": {"from": "From {b} ({tb}) to {l} ({tl})", "rate": "growth {g}%/year",
+           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio {R}",
+           "flat": "the base already equalled the target {T}, but the latest value moved away",
+           "met": "the target of {T} for {tT} has been reached", "inside": "the value is within the range {lo}–{hi}",
+           "band": "{side} the range {lo}–{hi}", "above": "above", "below": "below",
+           "notarget": "no target; on-track threshold {h}%/year",
+           "factor": " (natural-limit factor {C} for limit {lim})",
+           "atlimit": "the base is already at the natural limit {lim} and has not worsened",
+           "too_few_points": "at least 2 data points are needed ({n} available)",
+           "span_under_one_year": "the data from {tb} to {tl} span less than 1 year",
+           "mixed_sign": "the values change sign (positive/negative), so no growth rate can be computed",
+           "no_base": "no data at or after the base year {tb}",
+           "band_without_target": "range indicator without a low and high bound",
+           "target_time_not_after_base": "the target year ({tT}) is not after the base year ({tb})",
+           "numeric_range": "the values are too extreme to compute"},
+}
+
+
+def explain(assessment, lang="id", unit="", decimals=2) -> str:
+    """Plain-language "why this status" sentence built only from the stored components
+    (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en"."""
+    a, lang = assessment, ("en" if lang == "en" else "id")
+    txt, label = _TEXT[lang], STATUS_LABELS[lang][a.status]
+    sep = "" if unit in ("", "%") else " "
+
+    def val(x):
+        return fmt_number(x, decimals, lang) + (sep + unit if x is not None else "")
+
+    def pct(x):
+        return fmt_number(None if x is None else x * 100, 1, lang)
+
+    f = dict(b=val(a.base_value), l=val(a.latest_value), T=val(a.target_value),
+             lo=val(a.target_low), hi=val(a.target_high), lim=val(a.limit), n=a.n_points,
+             tb=format_time(a.base_time, lang), tl=format_time(a.latest_time, lang),
+             tT=format_time(a.target_time, lang), g=pct(a.cagr_observed), r=pct(a.cagr_required),
+             R=fmt_number(a.ratio, 2, lang), C=fmt_number(a.limit_factor, 2, lang))
+    if a.status == "unable_to_assess":
+        return f"{label}: " + txt.get(a.reason, a.reason or "").format(**f) + "."
+    head, tail = [txt["from"]], []
+    if a.status == "target_achieved":
+        head.append(txt["inside"] if a.target_value is None else txt["met"])
+    elif a.has_target:
+        if a.direction == "band":
+            f["side"] = txt["above" if a.effective_direction == "lower_better" else "below"]
+            head.append(txt["band"])
+        head.append(txt["rate"])
+        if a.cagr_required == 0:
+            head.append(txt["flat"])
+        else:
+            head.append(txt["need"])
+            tail.append(txt["ratio"])
+    else:
+        head.append(txt["rate"])
+        if a.limit_factor == 0 and a.status == "on_track":
+            head.append(txt["atlimit"])
+        else:
+            high = a.thresholds.get("high", 0.015)
+            f["h"] = pct(high * a.limit_factor if high > 0 else high)
+            head.append(txt["notarget"] + (txt["factor"] if a.limit is not None else ""))
+    text = " → ".join(["; ".join(head)] + tail + [label])
+    return text.format(**f) + "."

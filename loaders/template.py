@@ -1,0 +1,417 @@
+"""Write the quarterly workbook an agency downloads, fills in and uploads again.
+
+The layout comes from `loaders.sheets` (the same declarations the reader uses); the META sheet carries the
+fingerprint whose checksum `loaders.workbook.structure_checksum` recomputes on upload.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from loaders.sheets import (
+    HEADER_FIELDS,
+    INDICATOR_COLUMNS,
+    INDICATOR_SHEET,
+    INSTRUCTIONS_SHEET,
+    INTERVENTION_FOCUS,
+    META_SHEET,
+    RENAKSI_COLUMNS,
+    RENAKSI_SHEET,
+    TEMPLATE_VERSION,
+    RenaksiRow,
+)
+from loaders.workbook import structure_checksum
+
+TITLE_ROW = 1
+HEADER_BLOCK_ROW = 3          # A3:B6
+INDICATOR_HEADER_ROW = 8
+RENAKSI_HEADER_ROW = 1
+RENAKSI_EMPTY_ROWS = 40
+NUMBER_FORMAT = "#,##0.00"
+SHEET_NAMES = (INSTRUCTIONS_SHEET, INDICATOR_SHEET, RENAKSI_SHEET, META_SHEET)
+
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_LOCKED, _UNLOCKED = Protection(locked=True), Protection(locked=False)
+
+MEASUREMENT_HINTS = {
+    "cumulative": ("Kumulatif: isi nilai sejak 1 Januari sampai akhir triwulan ini.",
+                   "Cumulative: enter the value from 1 January to the end of this quarter."),
+    "snapshot": ("Posisi: isi nilai terakhir (posisi akhir triwulan ini).",
+                 "Snapshot: enter the latest value (as at the end of this quarter)."),
+    "average": ("Rata-rata: isi rata-rata sejak awal tahun sampai akhir triwulan ini.",
+                "Average: enter the average from the start of the year to the end of this quarter."),
+}
+
+
+@dataclass
+class TemplatePrefill:
+    """Values carried into a new template, keyed by indicator code (usually last quarter's submission)."""
+
+    targets: dict[str, float | str | None] = field(default_factory=dict)
+    previous: dict[str, float | str | None] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    renaksi: list[RenaksiRow] = field(default_factory=list)
+
+
+def template_indicators(catalogue, agency_type: str) -> list:
+    """The agency-level indicators that apply to `agency_type`, sorted by theme (catalogue order) then code."""
+    order = {t.code: (getattr(t, "order", 0), t.code) for t in getattr(catalogue, "themes", ()) or ()}
+    chosen = [i for i in catalogue.indicators
+              if i.level == "agency" and agency_type in tuple(i.applies_to or ())]
+    return sorted(chosen, key=lambda i: (order.get(i.theme, (10**6, i.theme)), i.code))
+
+
+def category_options(indicator) -> tuple[str, ...]:
+    """Allowed answers of a categorical indicator: an explicit list on the indicator if the catalogue has
+    one, else the list in its unit ('category (WTP/WDP/TW/TMP)'), else the texts of its targets/series."""
+    for attr in ("categories", "allowed_values", "options"):
+        values = getattr(indicator, attr, None)
+        if values:
+            return tuple(str(v) for v in values)
+    for unit in (getattr(indicator, "unit", ""), getattr(indicator, "unit_en", "")):
+        m = re.search(r"\(([^()]*/[^()]*)\)", unit or "")
+        if m:
+            return tuple(p.strip() for p in m.group(1).split("/") if p.strip())
+    seen: dict[str, None] = {}
+    for item in tuple(getattr(indicator, "targets", ()) or ()) + tuple(getattr(indicator, "series", ()) or ()):
+        if getattr(item, "text", None):
+            seen.setdefault(str(item.text), None)
+    return tuple(seen)
+
+
+def tematik_theme_names(catalogue) -> list[str]:
+    themes = [t for t in getattr(catalogue, "themes", ()) or () if getattr(t, "kind", "") == "tematik"]
+    return [t.name for t in sorted(themes, key=lambda t: (getattr(t, "order", 0), t.code))]
+
+
+def column_titles(year: int) -> tuple[list[str], list[str]]:
+    """The column titles the template writes on the Indikator and Rencana Aksi sheets."""
+    ind = [f"{c.title} {year}" if c.field == "target" else c.title for c in INDICATOR_COLUMNS]
+    return ind, [c.title for c in RENAKSI_COLUMNS]
+
+
+def write_template(out: str | BinaryIO, *, agency, year: int, quarter: int, catalogue,
+                   prefill: TemplatePrefill | None = None) -> None:
+    """Write the workbook for one agency and quarter to `out` (a path or a binary buffer)."""
+    prefill = prefill or TemplatePrefill()
+    indicators = template_indicators(catalogue, agency.agency_type)
+    wb = Workbook()
+    help_ws = wb.active
+    help_ws.title = INSTRUCTIONS_SHEET
+    ind_ws = wb.create_sheet(INDICATOR_SHEET)
+    ren_ws = wb.create_sheet(RENAKSI_SHEET)
+    meta_ws = wb.create_sheet(META_SHEET)
+
+    lists = _write_meta_lists(wb, meta_ws, catalogue, indicators)
+    _write_instructions(help_ws, agency, year, quarter)
+    _write_indicators(ind_ws, agency, year, quarter, indicators, prefill, lists)
+    _write_renaksi(ren_ws, catalogue, prefill, lists)
+
+    ind_titles, ren_titles = column_titles(year)
+    checksum = structure_checksum(TEMPLATE_VERSION, SHEET_NAMES, [labels[0] for labels in HEADER_FIELDS.values()],
+                                  ind_titles + ren_titles, [i.code for i in indicators])
+    for r, (key, value) in enumerate((("template_version", TEMPLATE_VERSION), ("agency_code", str(agency.code)),
+                                      ("year", int(year)), ("quarter", int(quarter)), ("checksum", checksum)),
+                                     start=2):
+        meta_ws.cell(r, 1, key)
+        cell = meta_ws.cell(r, 2, value)
+        if isinstance(value, str):
+            cell.number_format = "@"
+    meta_ws.cell(1, 1, "key")
+    meta_ws.cell(1, 2, "value")
+    meta_ws.sheet_state = "hidden"     # LibreOffice turns veryHidden into hidden anyway (tech-notes §5)
+
+    for ws in (help_ws, ind_ws, ren_ws, meta_ws):
+        ws.protection.sheet = True     # against accidents only; there is no password
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+    ren_ws.protection.insertRows = False
+    wb.active = 0
+    wb.save(out)
+
+
+# ------------------------------------------------------------------------------------------- sheets
+
+def _write_meta_lists(wb: Workbook, ws, catalogue, indicators) -> dict[str, str]:
+    """Dropdown lists on the META sheet, each behind a defined name; returns list key -> name."""
+    lists: dict[str, tuple[str, list[str]]] = {
+        "theme": ("PRB_Tema", tematik_theme_names(catalogue)),
+        "focus": ("PRB_Fokus", list(INTERVENTION_FOCUS)),
+    }
+    for n, ind in enumerate(i for i in indicators if getattr(i, "value_type", "number") == "category"):
+        options = list(category_options(ind))
+        if options:
+            lists[ind.code] = (f"PRB_Kategori_{n + 1}", options)
+    names = {}
+    for offset, (key, (name, values)) in enumerate(lists.items()):
+        col = 4 + offset
+        ws.cell(1, col, key)
+        for r, value in enumerate(values, start=2):
+            ws.cell(r, col, value).number_format = "@"
+        if values:
+            letter = get_column_letter(col)
+            wb.defined_names[name] = DefinedName(
+                name, attr_text=f"'{META_SHEET}'!${letter}$2:${letter}${len(values) + 1}")
+            names[key] = name
+    return names
+
+
+def _header_cell(cell, text: str) -> None:
+    cell.value = text
+    cell.font = Font(bold=True)
+    cell.fill = _HEADER_FILL
+    cell.border = _BORDER
+    cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    cell.protection = _LOCKED
+
+
+def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePrefill, lists) -> None:
+    ws.cell(TITLE_ROW, 1, "Laporan Triwulanan Capaian Indikator Reformasi Birokrasi (PantauRB)").font = Font(
+        bold=True, size=14)
+    ws.cell(TITLE_ROW + 1, 1, "Quarterly bureaucratic-reform indicator report. Petunjuk/Instructions: see the "
+                              f"'{INSTRUCTIONS_SHEET}' sheet.").font = Font(italic=True, color="595959")
+    values = {"agency_code": str(agency.code), "agency_name": agency.name, "year": int(year),
+              "quarter": int(quarter)}
+    for offset, (fld, (label, _label_en)) in enumerate(HEADER_FIELDS.items()):
+        r = HEADER_BLOCK_ROW + offset
+        ws.cell(r, 1, label).font = Font(bold=True)
+        cell = ws.cell(r, 2, values[fld])
+        if fld == "agency_code":
+            cell.number_format = "@"   # '32.73' must stay text, never the number 32.73
+        cell.alignment = Alignment(horizontal="left")
+
+    ind_titles, _ = column_titles(year)
+    for c, (col, title) in enumerate(zip(INDICATOR_COLUMNS, ind_titles), start=1):
+        _header_cell(ws.cell(INDICATOR_HEADER_ROW, c, None), title)
+        ws.column_dimensions[get_column_letter(c)].width = col.width
+    ws.row_dimensions[INDICATOR_HEADER_ROW].height = 32
+
+    position = {col.field: c for c, col in enumerate(INDICATOR_COLUMNS, start=1)}
+    editable = {"target", "value", "target_reason", "note", "evidence_url"}
+    numeric_dv: dict[tuple, DataValidation] = {}
+    list_dv: dict[str, DataValidation] = {}
+    first = INDICATOR_HEADER_ROW + 1
+    for r, ind in enumerate(indicators, start=first):
+        categorical = getattr(ind, "value_type", "number") == "category"
+        row_values = {"indicator_code": ind.code, "indicator_name": ind.name, "unit": ind.unit,
+                      "target": prefill.targets.get(ind.code), "previous": prefill.previous.get(ind.code),
+                      "value": None, "target_reason": None, "note": None,
+                      "evidence_url": prefill.evidence.get(ind.code)}
+        for fld, c in position.items():
+            cell = ws.cell(r, c, row_values[fld])
+            cell.border = _BORDER
+            if fld in editable:
+                cell.protection = _UNLOCKED
+            else:
+                cell.protection = _LOCKED
+                cell.fill = _LOCKED_FILL
+            if fld in ("target", "previous", "value"):
+                cell.number_format = "@" if categorical else NUMBER_FORMAT
+            elif fld in ("indicator_name", "target_reason", "note"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
+        cells = [f"{get_column_letter(position[fld])}{r}" for fld in ("target", "value")]
+        if categorical:
+            name = lists.get(ind.code)
+            if name:
+                if name not in list_dv:
+                    list_dv[name] = DataValidation(
+                        type="list", formula1=name, allow_blank=True, showErrorMessage=True,
+                        errorTitle="Pilihan tidak valid / Invalid choice",
+                        error="Pilih dari daftar. / Choose from the list.")
+                for ref in cells:
+                    list_dv[name].add(ref)
+        else:
+            low = getattr(ind, "min_value", None)
+            high = getattr(ind, "max_value", None)
+            key = (low, high, getattr(ind, "measurement", ""))
+            if key not in numeric_dv:
+                numeric_dv[key] = _decimal_validation(low, high, getattr(ind, "measurement", ""))
+            for ref in cells:
+                numeric_dv[key].add(ref)
+    for dv in list(numeric_dv.values()) + list(list_dv.values()):
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(first, position["target"])
+
+
+def _decimal_validation(low, high, measurement: str) -> DataValidation:
+    lo = -1e15 if low is None else low
+    hi = 1e15 if high is None else high
+    hint_id, hint_en = MEASUREMENT_HINTS.get(measurement, ("", ""))
+    dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi),
+                        allow_blank=True, showErrorMessage=True, showInputMessage=bool(hint_id),
+                        errorTitle="Harus angka / Must be a number",
+                        error=(f"Isi angka antara {_num(lo)} dan {_num(hi)}, tanpa satuan. / "
+                               f"Enter a number between {_num(lo)} and {_num(hi)}, no unit.")[:255])
+    if hint_id:
+        dv.promptTitle = "Realisasi"
+        dv.prompt = f"{hint_id} / {hint_en}"[:255]
+    return dv
+
+
+def _num(x) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+def _indicator_comment(ind) -> Comment:
+    parts = [ind.name]
+    if getattr(ind, "name_en", ""):
+        parts.append(f"({ind.name_en})")
+    if getattr(ind, "definition", ""):
+        parts.append(ind.definition)
+    hint = MEASUREMENT_HINTS.get(getattr(ind, "measurement", ""))
+    if hint:
+        parts.append(hint[0] + " / " + hint[1])
+    comment = Comment("\n".join(parts)[:1500], "PantauRB")
+    comment.width, comment.height = 320, 180
+    return comment
+
+
+def _write_renaksi(ws, catalogue, prefill: TemplatePrefill, lists) -> None:
+    for c, col in enumerate(RENAKSI_COLUMNS, start=1):
+        _header_cell(ws.cell(RENAKSI_HEADER_ROW, c, None), col.title)
+        ws.column_dimensions[get_column_letter(c)].width = col.width
+    ws.row_dimensions[RENAKSI_HEADER_ROW].height = 45
+    theme_names = {t.code: t.name for t in getattr(catalogue, "themes", ()) or ()}
+    first = RENAKSI_HEADER_ROW + 1
+    rows = list(prefill.renaksi)
+    last = first + len(rows) + RENAKSI_EMPTY_ROWS - 1
+    for r in range(first, last + 1):
+        item = rows[r - first] if r - first < len(rows) else None
+        values = _renaksi_values(item, theme_names) if item else {}
+        for c, col in enumerate(RENAKSI_COLUMNS, start=1):
+            cell = ws.cell(r, c, values.get(col.field))
+            cell.protection = _UNLOCKED
+            cell.border = _BORDER
+            if col.kind == "number":
+                cell.number_format = NUMBER_FORMAT
+            else:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    position = {col.field: get_column_letter(c) for c, col in enumerate(RENAKSI_COLUMNS, start=1)}
+    for key, fld in (("theme", "theme"), ("focus", "intervention_focus")):
+        if key in lists:
+            dv = DataValidation(type="list", formula1=lists[key], allow_blank=True, showErrorMessage=True,
+                                errorStyle="warning", errorTitle="Di luar daftar / Not in the list",
+                                error="Pilih dari daftar. / Choose from the list.")
+            dv.add(f"{position[fld]}{first}:{position[fld]}{last}")
+            ws.add_data_validation(dv)
+    numbers = DataValidation(type="decimal", operator="between", formula1="-1000000000000000",
+                             formula2="1000000000000000", allow_blank=True, showErrorMessage=True,
+                             errorTitle="Harus angka / Must be a number",
+                             error="Isi angka saja, tanpa satuan. / Enter a number only, no unit.")
+    for col in RENAKSI_COLUMNS:
+        if col.kind == "number":
+            numbers.add(f"{position[col.field]}{first}:{position[col.field]}{last}")
+    ws.add_data_validation(numbers)
+    ws.freeze_panes = ws.cell(first, 3)
+
+
+def _renaksi_values(item: RenaksiRow, theme_names: dict[str, str]) -> dict[str, object]:
+    targets = tuple(item.targets) + (None,) * (4 - len(item.targets))
+    return {"theme": theme_names.get(item.theme, item.theme), "action_plan": item.action_plan,
+            "output_indicator": item.output_indicator, "unit": item.unit,
+            "target_tw1": targets[0], "target_tw2": targets[1], "target_tw3": targets[2], "target_tw4": targets[3],
+            "realisation": None,                    # this quarter's realisation starts empty
+            "budget": item.budget, "budget_realisation": item.budget_realisation,
+            "intervention_focus": item.intervention_focus, "coordinator": item.coordinator,
+            "implementer": item.implementer, "obstacles": item.obstacles, "follow_up": item.follow_up}
+
+
+def _write_instructions(ws, agency, year: int, quarter: int) -> None:
+    ws.column_dimensions["A"].width = 120
+    r = 1
+    for kind, text in _instruction_lines(agency, year, quarter):
+        cell = ws.cell(r, 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.protection = _LOCKED
+        if kind == "title":
+            cell.font = Font(bold=True, size=14)
+        elif kind == "head":
+            cell.font = Font(bold=True)
+        r += 1
+
+
+def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]:
+    who = f"{agency.name} ({agency.code})"
+    return [
+        ("title", f"Petunjuk pengisian — {who}, tahun {year} triwulan {quarter}"),
+        ("text", "Templat ini dibuat khusus untuk instansi dan triwulan di atas. Jangan mengganti nama lembar, judul "
+                 "kolom, atau kode indikator; sel abu-abu terkunci. Gunakan templat baru untuk setiap triwulan."),
+        ("head", "1. Lembar 'Indikator'"),
+        ("text", f"Isi kolom 'Realisasi' untuk setiap indikator. Di TW1 isi atau periksa kolom 'Target {year}' "
+                 "(target tahunan). Kolom 'Realisasi TW Sebelumnya' hanya untuk perbandingan. Isi 'Keterangan' bila "
+                 "datanya belum ada atau ada hal yang perlu dijelaskan, dan 'Bukti Dukung (URL)' dengan tautan "
+                 "lengkap (https://...) ke dokumen pendukung."),
+        ("text", "Target yang diubah setelah TW1 wajib disertai alasan di kolom 'Alasan Perubahan Target'."),
+        ("text", "Arti Realisasi menurut jenis pengukuran (lihat komentar pada nama indikator): "
+                 "KUMULATIF = nilai sejak 1 Januari sampai akhir triwulan ini (year-to-date); "
+                 "POSISI = nilai terakhir pada akhir triwulan ini; "
+                 "RATA-RATA = rata-rata sejak awal tahun sampai akhir triwulan ini."),
+        ("text", "Indikator kategori (mis. Opini BPK: WTP/WDP/TW/TMP): pilih dari daftar pada sel."),
+        ("head", "2. Format angka"),
+        ("text", "Tulis angka saja, tanpa satuan atau teks. Desimal memakai koma (12,5); pemisah ribuan titik "
+                 "(1.234.567) atau tanpa pemisah (1234567). Persentase: tulis 85 atau 85% (bukan 0,85). "
+                 "Rupiah ditulis penuh tanpa 'Rp' (mis. 1500000). Rumus boleh dipakai, tetapi simpan berkas di "
+                 "Excel/LibreOffice sebelum mengunggah agar nilainya tersimpan."),
+        ("head", "3. Lembar 'Rencana Aksi'"),
+        ("text", "Satu baris per rencana aksi dan indikator output. Pilih 'Tema' dan 'Fokus Intervensi' dari daftar. "
+                 "'Realisasi TW Ini' adalah capaian output pada triwulan ini saja (bukan kumulatif), sedangkan "
+                 "'Realisasi Anggaran s.d. TW Ini (Rp)' adalah kumulatif sejak awal tahun sampai triwulan ini. "
+                 "Jika tertinggal dari target, isi 'Kendala' dan 'Rencana Tindak Lanjut'. Baris baru boleh disisipkan."),
+        ("head", "4. Menyimpan dan mengunggah"),
+        ("text", "Simpan sebagai Excel Workbook (.xlsx), bukan .xls/.csv/.ods, dan tanpa kata sandi. Unggah melalui "
+                 "halaman Unggah di dasbor PantauRB. Bila ada masalah, Anda menerima kembali berkas ini dengan sel "
+                 "bermasalah ditandai dan lembar 'Masalah' yang menjelaskan cara memperbaikinya."),
+        ("head", "5. Bantuan"),
+        ("text", "Baca lembar 'Masalah' pada berkas hasil pemeriksaan, buka menu Bantuan di dasbor PantauRB, atau "
+                 "hubungi Tim Reformasi Birokrasi instansi Anda / pengelola PantauRB di Kementerian PANRB."),
+        ("text", ""),
+        ("title", f"Instructions (English) — {who}, year {year} quarter {quarter}"),
+        ("text", "This template is made for the agency and quarter above. Do not rename sheets, column titles or "
+                 "indicator codes; grey cells are locked. Use a new template every quarter."),
+        ("head", "1. 'Indikator' sheet"),
+        ("text", f"Fill in 'Realisasi' (realisation) for every indicator. In Q1 enter or check 'Target {year}' (the "
+                 "annual target). 'Realisasi TW Sebelumnya' (previous quarter) is for comparison only. Use "
+                 "'Keterangan' (notes) when data are missing or need explaining, and 'Bukti Dukung (URL)' for a "
+                 "full link (https://...) to the supporting document."),
+        ("text", "A target changed after Q1 needs a reason in 'Alasan Perubahan Target'."),
+        ("text", "What Realisasi means by measurement type (see the comment on each indicator name): "
+                 "CUMULATIVE = from 1 January to the end of this quarter (year to date); "
+                 "SNAPSHOT = the latest value at the end of this quarter; "
+                 "AVERAGE = the average from the start of the year to the end of this quarter."),
+        ("text", "Categorical indicators (e.g. the BPK audit opinion: WTP/WDP/TW/TMP): choose from the cell's list."),
+        ("head", "2. Number format"),
+        ("text", "Enter numbers only, no unit or text. Decimals use a comma (12,5); thousands a dot (1.234.567) or "
+                 "nothing (1234567). Percentages: 85 or 85% (not 0,85). Rupiah in full without 'Rp' (e.g. 1500000). "
+                 "Formulas are fine, but save the file in Excel/LibreOffice before uploading so their values are stored."),
+        ("head", "3. 'Rencana Aksi' (action plan) sheet"),
+        ("text", "One row per action plan and output indicator. Choose 'Tema' (theme) and 'Fokus Intervensi' "
+                 "(intervention focus) from the lists. 'Realisasi TW Ini' is this quarter's output only (not "
+                 "cumulative), while 'Realisasi Anggaran s.d. TW Ini (Rp)' is the budget spent from the start of the "
+                 "year to date. If behind target, fill in 'Kendala' (obstacles) and 'Rencana Tindak Lanjut' "
+                 "(follow-up). You may insert rows."),
+        ("head", "4. Saving and uploading"),
+        ("text", "Save as Excel Workbook (.xlsx), not .xls/.csv/.ods, and without a password. Upload it on the "
+                 "PantauRB dashboard's Upload page. If there are problems you get this file back with the problem "
+                 "cells marked and a 'Masalah' sheet explaining how to fix each one."),
+        ("head", "5. Help"),
+        ("text", "Read the 'Masalah' sheet of the checked file, open Help in the PantauRB dashboard, or contact your "
+                 "agency's Bureaucratic Reform team / the PantauRB administrators at the Ministry (KemenPANRB)."),
+    ]
+
+
+__all__ = ["TemplatePrefill", "write_template", "template_indicators", "category_options",
+           "tematik_theme_names", "column_titles", "structure_checksum", "SHEET_NAMES"]

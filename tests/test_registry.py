@@ -1,0 +1,236 @@
+"""The agency registry: the shipped csv, ministry-supplied csv/xlsx files, problems, merging."""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from loaders.registry import (
+    DEFAULT_REGISTRY_PATH, Agency, RegistryError, agency_active, import_registry_file, load_registry,
+    merge_registry, read_registry_file, write_registry,
+)
+
+KEMENDAGRI_PROVINCES = {
+    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51", "52",
+    "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82", "91", "92", "93", "94",
+    "95", "96"}
+
+
+@pytest.fixture(scope="module")
+def registry() -> tuple[Agency, ...]:
+    return load_registry()
+
+
+def csv_bytes(text: str) -> bytes:
+    return text.replace("\n", "\r\n").encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def where(problems) -> list[tuple]:
+    return [(p.severity, p.code, p.row, p.column) for p in problems]
+
+
+# ------------------------------------------------------------------ the shipped registry
+def test_default_path_is_resolved_from_the_repository_not_the_cwd(tmp_path, registry):
+    assert DEFAULT_REGISTRY_PATH == Path(__file__).resolve().parent.parent / "data" / "registry" / "agencies.csv"
+    old = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        assert load_registry() == registry
+    finally:
+        os.chdir(old)
+
+
+def test_the_shipped_file_has_no_problems_at_all():
+    agencies, problems = read_registry_file(DEFAULT_REGISTRY_PATH, existing=())
+    assert problems == []
+    assert len(agencies) == len(load_registry())
+
+
+def test_38_provinces_with_kemendagri_codes(registry):
+    provinces = {a.code: a for a in registry if a.agency_type == "PROV"}
+    assert set(provinces) == KEMENDAGRI_PROVINCES
+    assert all(a.province_code == a.code and a.autonomous for a in provinces.values())
+    assert provinces["32"].name == "Jawa Barat" and provinces["96"].name == "Papua Barat Daya"
+
+
+def test_codes_are_unique_text(registry):
+    codes = [a.code for a in registry]
+    assert len(codes) == len(set(codes))
+    assert all(isinstance(c, str) for c in codes)
+
+
+def test_papua_splits_are_dated_2022_with_their_parents(registry):
+    by_code = {a.code: a for a in registry}
+    assert {c: (by_code[c].parent_code, by_code[c].valid_from) for c in ("93", "94", "95", "96")} == {
+        "93": ("91", date(2022, 7, 25)), "94": ("91", date(2022, 7, 25)), "95": ("91", date(2022, 7, 25)),
+        "96": ("92", date(2022, 12, 8))}
+    assert by_code["91"].valid_from is None and by_code["91"].parent_code is None
+    assert not agency_active(by_code["96"], date(2022, 6, 30))
+    assert agency_active(by_code["96"], date(2022, 12, 8)) and agency_active(by_code["91"], date(2020, 1, 1))
+    assert all("UU" in by_code[c].source for c in ("93", "94", "95", "96"))
+
+
+def test_kl_codes_say_they_are_internal_and_kabkota_sit_in_known_provinces(registry):
+    kl = [a for a in registry if a.agency_type == "KL"]
+    assert {"KL-PANRB", "KL-KEMENKEU", "KL-BPS", "KL-KPK"} <= {a.code for a in kl}
+    assert all(a.code.startswith("KL-") and "internal PantauRB" in a.source and a.province_code is None for a in kl)
+    kabkota = {a.code: a for a in registry if a.agency_type in ("KAB", "KOTA")}
+    assert kabkota["32.73"].name == "Kota Bandung" and kabkota["32.04"].agency_type == "KAB"
+    for a in kabkota.values():
+        assert a.province_code == a.code[:2] and a.province_code in KEMENDAGRI_PROVINCES
+        assert (int(a.code[3:]) >= 71) == (a.agency_type == "KOTA")
+    assert all(a.contact_email == "" for a in registry)
+
+
+# ------------------------------------------------------------------ ministry-supplied files
+ALIAS_CSV = """Kode;Nama;Jenis;Kode Provinsi;Induk;Berlaku Mulai;Berlaku Sampai;Otonom;Email
+32.10;Kabupaten Majalengka;Kabupaten;32;;;;ya;
+34.01;Kabupaten Kulon Progo;KAB;;;01/01/2020;;Ya;humas@kulonprogo.example
+KL-KEMENPUPR;Kementerian Pekerjaan Umum dan Perumahan Rakyat;K/L;;;;;;
+"""
+
+
+def test_csv_with_indonesian_aliases_semicolons_and_leading_zeros():
+    agencies, problems = read_registry_file(csv_bytes(ALIAS_CSV), "daftar.csv")
+    assert problems == []
+    by_code = {a.code: a for a in agencies}
+    assert list(by_code) == ["32.10", "34.01", "KL-KEMENPUPR"]
+    maj = by_code["32.10"]
+    assert (maj.agency_type, maj.province_code, maj.autonomous) == ("KAB", "32", True)
+    kp = by_code["34.01"]
+    assert (kp.province_code, kp.valid_from, kp.contact_email) == ("34", date(2020, 1, 1), "humas@kulonprogo.example")
+    assert by_code["KL-KEMENPUPR"].agency_type == "KL" and by_code["KL-KEMENPUPR"].province_code is None
+
+
+def test_xlsx_with_aliases_text_codes_and_real_dates():
+    data = xlsx_bytes([
+        ["KODE", "nama", " jenis ", "kode_provinsi", "induk", "berlaku_mulai", "berlaku_sampai", "otonom", "email"],
+        ["32.10", "Kabupaten Majalengka", "KAB", "32", None, None, None, "tidak", None],
+        ["34.01", "Kabupaten Kulon Progo", "KAB", None, None, datetime(2020, 1, 1), date(2024, 12, 31), True, None],
+        ["11", "Aceh", "PROV", "11", None, None, None, None, None],
+    ])
+    agencies, problems = read_registry_file(data, "daftar.xlsx")
+    assert problems == []
+    by_code = {a.code: a for a in agencies}
+    assert set(by_code) == {"32.10", "34.01", "11"}
+    assert by_code["32.10"].autonomous is False
+    assert (by_code["34.01"].valid_from, by_code["34.01"].valid_to) == (date(2020, 1, 1), date(2024, 12, 31))
+
+
+def test_numeric_codes_in_xlsx_keep_their_zeros_and_warn():
+    data = xlsx_bytes([["kode", "nama", "jenis"], [32.1, "Kabupaten Majalengka", "KAB"], [11, "Aceh", "PROV"]])
+    agencies, problems = read_registry_file(data, "angka.xlsx")
+    assert [a.code for a in agencies] == ["32.10", "11"]
+    assert where(problems) == [("warning", "numeric-code", 2, "A"), ("warning", "numeric-code", 3, "A")]
+    assert "32.10" in problems[0].message and "Store codes as text" in problems[0].message_en
+
+
+def test_problems_are_reported_with_row_and_column():
+    text = """code,name,agency_type,province_code,parent_code,valid_from,valid_to,autonomous,contact_email
+3273,Kota Bandung,KOTA,,,,,,
+32.73,Kota Bandung,KOTA,,,,,,
+32.73,Kota Bandung lagi,KOTA,,,,,,
+32.72,Kota Sukabumi,DESA,,,,,,
+32.74,Kota Cirebon,KOTA,,,2023-02-30,,,
+32.75,Kota Bekasi,KOTA,,,2024-01-01,2023-01-01,,
+32.05,Kabupaten Garut,KOTA,,,,,mungkin,
+32.76,Kota Depok,KAB,,,,,,bukan-email
+99.01,Kabupaten Entah,KAB,,,,,,
+32.77,Kota Cimahi,KOTA,33,,,,,
+KL-panrb,Kementerian PANRB,KL,,,,,,
+32.78,Kota Tasikmalaya,KOTA,,32.99,,,,
+"""
+    agencies, problems = read_registry_file(csv_bytes(text), "salah.csv")
+    assert where(problems) == [
+        ("error", "bad-code-format", 2, "A"),
+        ("error", "duplicate-code", 4, "A"),
+        ("error", "unknown-agency-type", 5, "C"),
+        ("error", "not-a-date", 6, "F"),
+        ("error", "bad-date-range", 7, "G"),
+        ("warning", "kab-kota-mismatch", 8, "A"),
+        ("error", "not-a-boolean", 8, "H"),
+        ("warning", "kab-kota-mismatch", 9, "A"),
+        ("warning", "bad-email", 9, "I"),
+        ("error", "unknown-province", 10, "A"),
+        ("error", "province-mismatch", 11, "D"),
+        ("error", "bad-code-format", 12, "A"),
+        ("warning", "unknown-parent", 13, "E"),
+    ]
+    assert [a.code for a in agencies] == ["32.73", "32.76", "32.78"]  # rows with errors are left out
+    dup = next(p for p in problems if p.code == "duplicate-code")
+    assert dup.value == "32.73" and dup.message.startswith("Baris 4:") and "row 3" in dup.message_en
+    bad_date = next(p for p in problems if p.code == "not-a-date")
+    assert bad_date.value == "2023-02-30" and "YYYY-MM-DD" in bad_date.message_en
+
+
+def test_missing_required_column_and_unreadable_file():
+    _, problems = read_registry_file(csv_bytes("kode,nama\n32.73,Kota Bandung\n"), "x.csv")
+    assert where(problems) == [("error", "missing-column", 1, None)]
+    assert "jenis" in problems[0].message
+    _, problems = read_registry_file(b"PK\x03\x04 not really a zip", "rusak.xlsx")
+    assert where(problems) == [("error", "file-unreadable", None, None)]
+
+
+def test_provinces_may_come_from_the_file_or_the_existing_registry():
+    text = "kode,nama,jenis\n99.01,Kabupaten Baru,KAB\n99,Provinsi Baru,PROV\n"
+    agencies, problems = read_registry_file(csv_bytes(text), "baru.csv")
+    assert problems == [] and [a.code for a in agencies] == ["99.01", "99"]
+    _, problems = read_registry_file(csv_bytes("kode,nama,jenis\n32.73,Kota Bandung,KOTA\n"), "k.csv", existing=())
+    assert where(problems) == [("error", "unknown-province", 2, "A")]
+
+
+# ------------------------------------------------------------------ merging, writing, dates
+def test_agency_active_is_inclusive_and_open_ended():
+    a = Agency("32.73", "Kota Bandung", "KOTA", "32", None, date(2020, 1, 1), date(2024, 12, 31), True, "", "")
+    assert agency_active(a, date(2020, 1, 1)) and agency_active(a, datetime(2024, 12, 31, 23, 0))
+    assert not agency_active(a, date(2019, 12, 31)) and not agency_active(a, date(2025, 1, 1))
+    assert agency_active(Agency("11", "Aceh", "PROV", "11", None, None, None, True, "", ""), date(1990, 1, 1))
+
+
+def test_merge_registry_upserts_by_code_and_counts(registry):
+    bandung = next(a for a in registry if a.code == "32.73")
+    renamed = Agency(**{**bandung.__dict__, "contact_email": "kontak@bandung.example"})
+    new = Agency("32.10", "Kabupaten Majalengka", "KAB", "32", None, None, None, True, "", "uji")
+    aceh = next(a for a in registry if a.code == "11")
+    merged, counts = merge_registry(registry, [renamed, new, aceh])
+    assert counts == {"added": 1, "updated": 1, "unchanged": 1}
+    assert len(merged) == len(registry) + 1 and merged[-1] == new
+    assert next(a for a in merged if a.code == "32.73").contact_email == "kontak@bandung.example"
+    assert [a.code for a in merged[:len(registry)]] == [a.code for a in registry]
+
+
+def test_import_writes_only_clean_files_and_round_trips(tmp_path, registry):
+    target = tmp_path / "agencies.csv"
+    write_registry(registry, target)
+    assert load_registry(target) == registry
+    bad = csv_bytes("kode,nama,jenis\n32.10,Kabupaten Majalengka,KAB\n3210,Rusak,KAB\n")
+    counts, problems = import_registry_file(bad, "x.csv", registry_path=target, write=True)
+    assert counts["rejected"] and load_registry(target) == registry
+    good = csv_bytes("kode,nama,jenis\n32.10,Kabupaten Majalengka,KAB\n")
+    counts, _ = import_registry_file(good, "y.csv", registry_path=target, write=True)
+    assert counts == {"added": 1, "updated": 0, "unchanged": 0, "rejected": False}
+    assert load_registry(target)[-1].code == "32.10"
+    counts, _ = import_registry_file(good, "y.csv", registry_path=target, write=True)
+    assert counts == {"added": 0, "updated": 0, "unchanged": 1, "rejected": False}
+
+
+def test_load_registry_refuses_a_broken_file(tmp_path):
+    p = tmp_path / "agencies.csv"
+    p.write_text("code,name,agency_type\n32.73,Kota Bandung,KOTA\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="unknown-province|province '32'"):
+        load_registry(p)
