@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +48,16 @@ class IngestResult:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@contextmanager
+def _connection(path: Path, con=None):
+    """Use the caller's open connection (bulk work: demo, rebuild) or open a short-lived one."""
+    if con is not None:
+        yield con
+    else:
+        with store.session(path) as own:
+            yield own
 
 
 # ------------------------------------------------------------------ database set-up
@@ -151,7 +162,7 @@ def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=Non
 # ------------------------------------------------------------------ ingest
 def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
-                journal: bool = True, upload_id: str | None = None) -> IngestResult:
+                journal: bool = True, upload_id: str | None = None, con=None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
     The bytes are archived (content-addressed) and the attempt journaled before the database is touched.
@@ -167,7 +178,7 @@ def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, rea
     if journal:
         archive.append(entry)
     try:
-        result = _ingest(path, data, digest, entry, received_at)
+        result = _ingest(path, data, digest, entry, received_at, con)
     except BaseException:
         if journal:
             archive.append(JournalEntry("void", upload_id, received_at.isoformat(), uploader, file_name, digest))
@@ -180,9 +191,10 @@ def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, rea
     return result
 
 
-def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_at: datetime) -> IngestResult:
+def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
+            con=None) -> IngestResult:
     cat = load_catalogue()
-    with store.session(path) as con:
+    with _connection(path, con) as con:
         _ensure_ready(con, cat)
         dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
                           [digest]).fetchone()
@@ -205,7 +217,6 @@ def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_
                                        message_en=f"Rejected: {len(report.errors)} error(s) must be fixed.")
             else:
                 outcome = _store_submission(con, cat, entry, report, wb, received_at)
-        con.execute("CHECKPOINT")
     return outcome
 
 
@@ -215,10 +226,10 @@ def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: P
         entry.upload_id, datetime.fromisoformat(entry.received_at), entry.uploader, entry.file_name, entry.sha256,
         report.stats.get("size") or 0, outcome, wb.agency_code if wb else None, wb.year if wb else None,
         wb.quarter if wb else None, submission_id, len(report.errors), len(report.warnings), entry.reason])
-    rows = [(entry.upload_id, n, i.code, i.severity, i.sheet, i.cell, i.column, i.value, i.message("id"),
-             i.message("en")) for n, i in enumerate(report.issues, start=1)]
-    if rows:
-        con.executemany("INSERT INTO upload_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    rows = [{"upload_id": entry.upload_id, "seq": n, "code": i.code, "severity": i.severity, "sheet": i.sheet,
+             "cell": i.cell, "column_title": i.column, "value": i.value, "message": i.message("id"),
+             "message_en": i.message("en")} for n, i in enumerate(report.issues, start=1)]
+    reference.insert_rows(con, "upload_issues", pd.DataFrame(rows))
 
 
 def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, wb: ParsedWorkbook,
@@ -255,9 +266,9 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
         sid, a, y, q, version, received_at, entry.uploader, entry.file_name, entry.sha256,
         wb.fingerprint.template_version if wb.fingerprint else None, entry.reason, synthetic,
         len(values), len(renaksi), len(report.warnings)])
-    reference.replace_rows(con, "submission_values", pd.DataFrame(values), where="FALSE")
-    reference.replace_rows(con, "renaksi_outputs", pd.DataFrame(renaksi), where="FALSE")
-    reference.replace_rows(con, "targets", pd.DataFrame(targets), where="FALSE")
+    reference.insert_rows(con, "submission_values", pd.DataFrame(values))
+    reference.insert_rows(con, "renaksi_outputs", pd.DataFrame(renaksi))
+    reference.insert_rows(con, "targets", pd.DataFrame(targets))
     _insert_upload(con, entry, "accepted", report, wb, sid)
     name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
     html = receipt_html(submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
@@ -273,7 +284,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
 
 # ------------------------------------------------------------------ registry import
 def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None, journal: bool = True,
-                    received_at: datetime | None = None) -> tuple[dict, list]:
+                    received_at: datetime | None = None, con=None) -> tuple[dict, list]:
     """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error."""
     path = store.resolve_db_path(db_path)
     agencies, problems = read_registry_file(data, file_name)
@@ -288,11 +299,10 @@ def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None,
     if journal:
         archive.append(entry)
     cat = load_catalogue()
-    with store.session(path) as con:
+    with _connection(path, con) as con:
         _ensure_ready(con, cat)
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
-        con.execute("CHECKPOINT")
     return counts, problems
 
 
@@ -310,17 +320,19 @@ def rebuild(db_path=None, out_path=None) -> dict:
     tmp_archive_root = Archive.beside(tmp).root
     if tmp_archive_root.resolve() != archive.root.resolve():
         raise ValueError("rebuild output must sit in the same folder as the database (it shares the archive)")
-    for e in archive.entries():
-        data = archive.read(e.sha256)
-        when = datetime.fromisoformat(e.received_at)
-        if e.kind == "registry":
-            import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False, received_at=when)
-            counts["registry"] += 1
-        else:
-            ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
-                        expected_agency=e.expected_agency, expected_period=e.expected_period,
-                        received_at=when, journal=False, upload_id=e.upload_id)
-            counts["uploads"] += 1
+    with store.session(tmp) as con:
+        for e in archive.entries():
+            data = archive.read(e.sha256)
+            when = datetime.fromisoformat(e.received_at)
+            if e.kind == "registry":
+                import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False,
+                                received_at=when, con=con)
+                counts["registry"] += 1
+            else:
+                ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
+                            expected_agency=e.expected_agency, expected_period=e.expected_period,
+                            received_at=when, journal=False, upload_id=e.upload_id, con=con)
+                counts["uploads"] += 1
     os.replace(tmp, target)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
     counts["db"] = str(target)
@@ -367,15 +379,15 @@ class UnknownAgency(KeyError):
     pass
 
 
-def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None) -> bytes:
+def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, con=None) -> bytes:
     """The quarterly workbook for one agency, prefilled from its accepted history."""
     from loaders.registry import Agency
     from loaders.template import write_template
     cat = load_catalogue()
     path = store.resolve_db_path(db_path)
     agency = None
-    con = None
-    if path.exists():
+    own = con is None
+    if own and path.exists():
         con = store.connect(path)
     try:
         if con is not None and store.schema_version(con) > 0:
@@ -385,14 +397,16 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None) -
             if row:
                 agency = Agency(*row[:8], contact_email=row[8] or "", source=row[9] or "")
         else:
-            con = None if con is None else (con.close() or None)
+            if own and con is not None:
+                con.close()
+            con, own = None, False
         if agency is None:
             agency = next((a for a in load_registry() if a.code == agency_code), None)
         if agency is None:
             raise UnknownAgency(f"Kode instansi tidak terdaftar / unknown agency code: {agency_code}")
         prefill = template_prefill(con, cat, agency_code, year, quarter)
     finally:
-        if con is not None:
+        if own and con is not None:
             con.close()
     buf = io.BytesIO()
     write_template(buf, agency=agency, year=year, quarter=quarter, catalogue=cat, prefill=prefill)

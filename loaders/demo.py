@@ -158,66 +158,72 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
     tematik = {t.code: t.name for t in cat.themes if t.kind == "tematik" and t.code in RENAKSI_IDEAS}
     stats = {"files": 0, "accepted": 0, "rejected": 0, "revisions": 0, "skipped": 0}
     agencies = demo_agencies(n_agencies)
-    for n, agency in enumerate(agencies, start=1):
-        echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}")
-        inds = [i for i in cat.indicators if i.level == "agency" and agency.agency_type in i.applies_to
-                and i.value_type == "number"]
-        models = {i.code: _model(rng, i) for i in inds}
-        diligence = rng.random()          # how reliably this agency reports on time
-        plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
-        plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
-        for year in years:
-            plan_targets = {p: [rng.choice([10, 20, 25, 30]) for _ in range(4)] for p in plans}
-            plan_budget = {p: rng.randint(5, 50) * 10_000_000 for p in plans}
-            spent = {p: 0.0 for p in plans}
-            for quarter in (1, 2, 3, 4):
-                start, end = _quarter_start(year, quarter), store.quarter_end(year, quarter)
-                if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
-                    continue
-                if rng.random() > 0.55 + 0.45 * diligence:     # not received this quarter
-                    stats["skipped"] += 1
-                    continue
-                deadline = store.deadline(year, quarter, calendar)
-                late_days = rng.randint(1, 40) if rng.random() > 0.4 + 0.6 * diligence else -rng.randint(0, 14)
-                received = datetime.combine(deadline, datetime.min.time()) + timedelta(days=late_days, hours=rng.randint(8, 16))
-                values = {c: _value(i, models[c], rng, year, quarter) for c, i in ((i.code, i) for i in inds)}
-                targets = {i.code: _target(i, models[i.code], year) for i in inds}
-                urls = {c: f"https://bukti.contoh.invalid/{agency.code}/{year}q{quarter}/{c}"
-                        for c in values if rng.random() < 0.9}
-                renaksi = []
-                for p in plans:
-                    theme, action, output, unit = p
-                    tq = plan_targets[p]
-                    real = round(tq[quarter - 1] * rng.uniform(0.4, 1.25))
-                    spent[p] = min(plan_budget[p], spent[p] + plan_budget[p] * rng.uniform(0.1, 0.35))
-                    behind = real < 0.75 * tq[quarter - 1]
-                    renaksi.append({"theme": tematik[theme], "action_plan": action, "output_indicator": output,
-                                    "unit": unit, "target_tw1": tq[0], "target_tw2": tq[1], "target_tw3": tq[2],
-                                    "target_tw4": tq[3], "realisation": real, "budget": plan_budget[p],
-                                    "budget_realisation": round(spent[p]),
-                                    "intervention_focus": "Proses Bisnis dan SOP", "coordinator": "Bappeda",
-                                    "implementer": "Perangkat daerah terkait",
-                                    "obstacles": "Data belum padan antarperangkat daerah" if behind else "",
-                                    "follow_up": "Rapat koordinasi pemadanan data" if behind else ""})
-                template = api.template_bytes(agency.code, year, quarter, db_path=db_path)
-                data = fill_workbook(template, values, targets, renaksi, urls)
-                name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
-                res = api.ingest_file(data, name, uploader=api.DEMO_UPLOADER, db_path=db_path, received_at=received)
-                stats["files"] += 1
-                stats[res.outcome] = stats.get(res.outcome, 0) + 1
-                if res.outcome == "rejected":
-                    echo("  ditolak / rejected: " + "; ".join(i.message("en") for i in res.report.errors[:3]))
-                elif rng.random() < 0.06:                        # a later correction, with a reason
-                    code = rng.choice(list(values))
-                    values[code] = round(values[code] * rng.uniform(0.9, 1.1), 2)
-                    data2 = fill_workbook(template, values, targets, renaksi, urls)
-                    res2 = api.ingest_file(data2, name.replace(".xlsx", "_perbaikan.xlsx"), uploader=api.DEMO_UPLOADER,
-                                           db_path=db_path, received_at=received + timedelta(days=rng.randint(3, 30)),
-                                           reason="Koreksi angka setelah verifikasi inspektorat (demo)")
-                    stats["files"] += 1
-                    stats["revisions"] += res2.outcome == "accepted"
+    with store.session(db_path) as con:
+        for n, agency in enumerate(agencies, start=1):
+            _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years)
+            echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}")
     stats["agencies"] = len(agencies)
     return stats
+
+
+def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years) -> None:
+    inds = [i for i in cat.indicators if i.level == "agency" and agency.agency_type in i.applies_to
+            and i.value_type == "number"]
+    models = {i.code: _model(rng, i) for i in inds}
+    diligence = rng.random()          # how reliably this agency reports on time
+    plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
+    plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+    for year in years:
+        plan_targets = {p: [rng.choice([10, 20, 25, 30]) for _ in range(4)] for p in plans}
+        plan_budget = {p: rng.randint(5, 50) * 10_000_000 for p in plans}
+        spent = {p: 0.0 for p in plans}
+        for quarter in (1, 2, 3, 4):
+            start, end = _quarter_start(year, quarter), store.quarter_end(year, quarter)
+            if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
+                continue
+            if rng.random() > 0.55 + 0.45 * diligence:     # not received this quarter
+                stats["skipped"] += 1
+                continue
+            deadline = store.deadline(year, quarter, calendar)
+            late_days = rng.randint(1, 40) if rng.random() > 0.4 + 0.6 * diligence else -rng.randint(0, 14)
+            received = datetime.combine(deadline, datetime.min.time()) + timedelta(days=late_days, hours=rng.randint(8, 16))
+            values = {c: _value(i, models[c], rng, year, quarter) for c, i in ((i.code, i) for i in inds)}
+            targets = {i.code: _target(i, models[i.code], year) for i in inds}
+            urls = {c: f"https://bukti.contoh.invalid/{agency.code}/{year}q{quarter}/{c}"
+                    for c in values if rng.random() < 0.9}
+            renaksi = []
+            for p in plans:
+                theme, action, output, unit = p
+                tq = plan_targets[p]
+                real = round(tq[quarter - 1] * rng.uniform(0.4, 1.25))
+                spent[p] = min(plan_budget[p], spent[p] + plan_budget[p] * rng.uniform(0.1, 0.35))
+                behind = real < 0.75 * tq[quarter - 1]
+                renaksi.append({"theme": tematik[theme], "action_plan": action, "output_indicator": output,
+                                "unit": unit, "target_tw1": tq[0], "target_tw2": tq[1], "target_tw3": tq[2],
+                                "target_tw4": tq[3], "realisation": real, "budget": plan_budget[p],
+                                "budget_realisation": round(spent[p]),
+                                "intervention_focus": "Proses Bisnis dan SOP", "coordinator": "Bappeda",
+                                "implementer": "Perangkat daerah terkait",
+                                "obstacles": "Data belum padan antarperangkat daerah" if behind else "",
+                                "follow_up": "Rapat koordinasi pemadanan data" if behind else ""})
+            template = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con)
+            data = fill_workbook(template, values, targets, renaksi, urls)
+            name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
+            res = api.ingest_file(data, name, uploader=api.DEMO_UPLOADER, db_path=db_path, received_at=received,
+                                  con=con)
+            stats["files"] += 1
+            stats[res.outcome] = stats.get(res.outcome, 0) + 1
+            if res.outcome == "rejected":
+                print("  ditolak / rejected: " + "; ".join(i.message("en") for i in res.report.errors[:3]))
+            elif rng.random() < 0.06:                        # a later correction, with a reason
+                code = rng.choice(list(values))
+                values[code] = round(values[code] * rng.uniform(0.9, 1.1), 2)
+                data2 = fill_workbook(template, values, targets, renaksi, urls)
+                res2 = api.ingest_file(data2, name.replace(".xlsx", "_perbaikan.xlsx"), uploader=api.DEMO_UPLOADER,
+                                       db_path=db_path, received_at=received + timedelta(days=rng.randint(3, 30)),
+                                       reason="Koreksi angka setelah verifikasi inspektorat (demo)", con=con)
+                stats["files"] += 1
+                stats["revisions"] += res2.outcome == "accepted"
 
 
 def _quarter_start(year: int, quarter: int):

@@ -20,6 +20,11 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 def replace_rows(con, table: str, df: pd.DataFrame, where: str = "TRUE") -> None:
     """Delete the rows matching `where` and insert `df` (columns matched by name)."""
     con.execute(f"DELETE FROM {table} WHERE {where}")
+    insert_rows(con, table, df)
+
+
+def insert_rows(con, table: str, df: pd.DataFrame) -> None:
+    """Insert a DataFrame in one statement (columns matched by name); row-by-row inserts are 100x slower."""
     if len(df):
         con.register("_rows", df)
         try:
