@@ -46,16 +46,22 @@ INTRO = {
 def annotate_workbook(data: bytes, issues: Iterable[Issue], lang: str = "id") -> bytes:
     """Return a copy of the workbook `data` with `issues` marked and listed on a first sheet.
 
-    Issues without a cell, or pointing at a sheet that does not exist, are only listed. Raises
-    `loaders.workbook.UnsafeWorkbook` for a file the pre-flight guard refuses (it cannot be annotated).
+    Issues without a cell, or pointing at a sheet that does not exist, are only listed. A file that cannot
+    be opened safely (refused by the pre-flight guard, or unreadable) gives a new workbook holding only the
+    list, so the agency still gets the explanation.
     """
     lang = "en" if lang == "en" else "id"
     issues = list(issues)
-    check_xlsx(data)
-    wb = openpyxl.load_workbook(io.BytesIO(data))
+    try:
+        check_xlsx(data)
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    except Exception:                           # UnsafeWorkbook, BadZipFile, KeyError, ValueError ...
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
     for title in ANNOTATION_SHEETS:             # annotating an annotated file replaces the old list
         if title in wb.sheetnames:
             wb.remove(wb[title])
+    _clear_previous_marks(wb)
 
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in issues:
@@ -111,11 +117,30 @@ def _mark(cell, issues: list[Issue], lang: str) -> None:
             word = f"{word} / {SEVERITY_WORD['en'][issue.severity]}"
         lines.append(f"{word} [{issue.code}]\n{issue.message('id')}\n(EN) {issue.message('en')}")
     text = "\n\n".join(lines)
-    if cell.comment is not None and cell.comment.author != AUTHOR:
-        text = f"{text}\n\n---\n{cell.comment.text}"
+    if cell.comment is not None and not _is_mark(cell.comment):
+        text = f"{text}\n\n---\n{cell.comment.text}"     # keep the template's or the agency's own note
     comment = Comment(text[:30000], AUTHOR)
     comment.width, comment.height = 360, min(120 + 90 * len(issues), 600)
     cell.comment = comment
+
+
+def _is_mark(comment) -> bool:
+    return comment.author == AUTHOR and comment.text.startswith(tuple(SEVERITY_WORD["id"].values()))
+
+
+def _clear_previous_marks(wb) -> None:
+    """Remove the marks of an earlier annotation: the agency fixed some cells and uploads the file again."""
+    marked = {ERROR_FILL.fgColor.rgb, WARNING_FILL.fgColor.rgb}
+    for ws in wb.worksheets:
+        # only the cells that exist (ws._cells), not every coordinate up to max_row x max_column
+        for cell in list(ws._cells.values()):
+            if cell.comment is None or not _is_mark(cell.comment):
+                continue
+            original = cell.comment.text.split("\n\n---\n", 1)
+            cell.comment = Comment(original[1], AUTHOR) if len(original) == 2 else None
+            if cell.fill.fgColor.rgb in marked:
+                cell.fill = PatternFill()
+                cell.border = Border(*(Side(style="thin", color="A6A6A6"),) * 4)
 
 
 def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[str, str]]) -> None:

@@ -379,8 +379,12 @@ class UnknownAgency(KeyError):
     pass
 
 
-def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, con=None) -> bytes:
-    """The quarterly workbook for one agency, prefilled from its accepted history."""
+def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, con=None, fill=None) -> bytes:
+    """The quarterly workbook for one agency, prefilled from its accepted history.
+
+    `fill` (a TemplatePrefill) writes values on top, as an agency would type them: the demo generator and
+    the tests use it to produce filled workbooks in one pass.
+    """
     from loaders.registry import Agency
     from loaders.template import write_template
     cat = load_catalogue()
@@ -405,12 +409,34 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, c
         if agency is None:
             raise UnknownAgency(f"Kode instansi tidak terdaftar / unknown agency code: {agency_code}")
         prefill = template_prefill(con, cat, agency_code, year, quarter)
+        if fill is not None:
+            prefill.targets.update(fill.targets)
+            prefill.evidence.update(fill.evidence)
+            prefill.values.update(fill.values)
+            if fill.renaksi:
+                prefill.renaksi = list(fill.renaksi)
     finally:
         if own and con is not None:
             con.close()
     buf = io.BytesIO()
     write_template(buf, agency=agency, year=year, quarter=quarter, catalogue=cat, prefill=prefill)
     return buf.getvalue()
+
+
+def read_catalogue_upload(data: bytes, file_name: str):
+    """An edited catalogue workbook from a person: pre-flight guard first, then the catalogue's own checks.
+
+    Raises `indicators.catalogue.CatalogueError` for an unsafe file as for an invalid one.
+    """
+    from indicators.catalogue import CatalogueError, CatalogueProblem
+    from indicators.catalogue_xlsx import import_catalogue_xlsx
+    from loaders.workbook import UnsafeWorkbook, check_xlsx
+    try:
+        check_xlsx(data)
+    except UnsafeWorkbook as exc:
+        raise CatalogueError([CatalogueProblem(file_name, "(katalog)", "",
+                                               f"berkas ditolak / file refused: {exc}")]) from exc
+    return import_catalogue_xlsx(data, file_name)
 
 
 def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:

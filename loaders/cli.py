@@ -226,9 +226,8 @@ def catalogue_export(out):
 def catalogue_import(file, write):
     """Check an edited catalogue xlsx and, with --write, make it the catalogue."""
     from indicators.catalogue import CatalogueError, dump_catalogue, DEFAULT_PATH
-    from indicators.catalogue_xlsx import import_catalogue_xlsx
     try:
-        cat = import_catalogue_xlsx(_read(file))
+        cat = api.read_catalogue_upload(_read(file), Path(file).name)
     except CatalogueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

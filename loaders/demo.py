@@ -206,8 +206,8 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
                                 "implementer": "Perangkat daerah terkait",
                                 "obstacles": "Data belum padan antarperangkat daerah" if behind else "",
                                 "follow_up": "Rapat koordinasi pemadanan data" if behind else ""})
-            template = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con)
-            data = fill_workbook(template, values, targets, renaksi, urls)
+            data = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
+                                      fill=_prefill(values, targets, renaksi, urls))
             name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
             res = api.ingest_file(data, name, uploader=api.DEMO_UPLOADER, db_path=db_path, received_at=received,
                                   con=con)
@@ -218,12 +218,25 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
             elif rng.random() < 0.06:                        # a later correction, with a reason
                 code = rng.choice(list(values))
                 values[code] = round(values[code] * rng.uniform(0.9, 1.1), 2)
-                data2 = fill_workbook(template, values, targets, renaksi, urls)
+                data2 = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
+                                           fill=_prefill(values, targets, renaksi, urls))
                 res2 = api.ingest_file(data2, name.replace(".xlsx", "_perbaikan.xlsx"), uploader=api.DEMO_UPLOADER,
                                        db_path=db_path, received_at=received + timedelta(days=rng.randint(3, 30)),
                                        reason="Koreksi angka setelah verifikasi inspektorat (demo)", con=con)
                 stats["files"] += 1
                 stats["revisions"] += res2.outcome == "accepted"
+
+
+def _prefill(values, targets, renaksi, urls):
+    from loaders.sheets import RenaksiRow
+    from loaders.template import TemplatePrefill
+    rows = [RenaksiRow(row=0, theme=r["theme"], action_plan=r["action_plan"], output_indicator=r["output_indicator"],
+                       unit=r["unit"], targets=(r["target_tw1"], r["target_tw2"], r["target_tw3"], r["target_tw4"]),
+                       realisation=r["realisation"], budget=r["budget"], budget_realisation=r["budget_realisation"],
+                       intervention_focus=r["intervention_focus"], coordinator=r["coordinator"],
+                       implementer=r["implementer"], obstacles=r["obstacles"], follow_up=r["follow_up"])
+            for r in renaksi]
+    return TemplatePrefill(targets=dict(targets), evidence=dict(urls), renaksi=rows, values=dict(values))
 
 
 def _quarter_start(year: int, quarter: int):

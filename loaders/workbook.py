@@ -20,8 +20,8 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Iterable, Sequence
 from xml.sax.saxutils import unescape
 
@@ -50,11 +50,13 @@ from loaders.sheets import (
 )
 
 # --- limits of the pre-flight guard (tech-notes §5)
-MAX_TOTAL = 50 * 2**20        # bytes of XML once decompressed
+MAX_TOTAL = 50 * 2**20        # bytes of all parts once decompressed
 MAX_RATIO = 100               # compression ratio of one part larger than 1 MB
 MAX_PARTS = 5_000
 MAX_ROW = 100_000
 MAX_COL = 200
+MAX_CELLS = 2_000_000         # rows x columns: calamine and to_python() fill the whole rectangle (100k x 200
+                              # took 3.6 s and 840 MB in one read)
 
 # --- layout tolerances of the reader
 HEADER_SCAN_ROWS = 30         # the header block (Kode Instansi, ...) sits in these rows
@@ -90,6 +92,8 @@ _PFX = rb"(?:[A-Za-z_][\w.-]*:)?"            # an optional namespace prefix, as 
 _R_ATTR = re.compile(rb"r\s*=\s*[\"']([A-Za-z]*)([0-9]+)[\"']")
 _ROW_TAG = re.compile(rb"<" + _PFX + rb"row\b")
 _CELL_TAG = re.compile(rb"<" + _PFX + rb"c\b")
+_PLAIN_CELL_TAG = re.compile(rb"<c[\s>/]")
+_PREFIXED = re.compile(rb":(?:c[\s>/]|row\b)")
 _DIM_AT = re.compile(rb"dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']+)[\"']")
 _REF_PART = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)")
 
@@ -100,7 +104,6 @@ class _Package:
 
     parts: dict[str, bytes]
     sheet_paths: dict[str, str]      # sheet name -> part name, in workbook order
-    hidden: dict[str, str]           # sheet name -> "visible" | "hidden" | "veryHidden"
 
 
 def _col_number(letters: bytes | str) -> int:
@@ -119,7 +122,9 @@ def _col_letters(col0: int) -> str:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_ref(row0: int, col0: int) -> str:
+    """(8, 5) -> 'F9' (0-based row and column to an A1 reference)."""
     return f"{_col_letters(col0)}{row0 + 1}"
 
 
@@ -127,12 +132,17 @@ def check_xlsx(data: bytes) -> None:
     """Raise `UnsafeWorkbook` unless `data` is a zip package that python-calamine can safely read.
 
     Refuses: anything that is not a zip, a corrupt zip, more than 50 MB of XML once decompressed, a part
-    compressed more than 100:1, a missing xl/workbook.xml, any DTD/ENTITY, and a sheet whose used range
-    (cells, rows, or the <dimension> tag) goes beyond 100,000 rows or 200 columns.
+    compressed more than 100:1, duplicate part names, a missing xl/workbook.xml, any DTD/ENTITY, a shared-string
+    table declaring far more strings than it holds, and a sheet whose used range (cells, rows, or the
+    <dimension> tag) goes beyond 100,000 rows, 200 columns or 2,000,000 cells.
     """
     _open_package(data)
 
 
+# Parts python-calamine never opens (their declared sizes still count towards MAX_TOTAL); skipping their
+# decompression saves about a third of the guard's time on a typical file.
+_NEVER_READ = ("xl/drawings/", "xl/comments", "xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/",
+               "customXml/", "xl/charts/")
 _NOT_PARSED = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".ico", ".bin")
 _SST = re.compile(rb"<" + _PFX + rb"sst\b([^>]*)>")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']([^\"']*)[\"']")
@@ -164,7 +174,11 @@ def _open_package(data: bytes) -> _Package:
 
     parts: dict[str, bytes] = {}
     total = 0
+    skipped: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
+        if info.filename.startswith(_NEVER_READ):
+            skipped[info.filename] = info           # calamine never opens these; read below if a sheet rel does
+            continue
         try:
             with zf.open(info) as fh:
                 content = fh.read(MAX_TOTAL - total + 1)   # the declared size can lie: read with a cap
@@ -182,13 +196,18 @@ def _open_package(data: bytes) -> _Package:
                 _check_shared_strings(info.filename, content)
         parts[info.filename] = content
 
-    sheet_paths, hidden = _sheet_paths(parts)
-    for name in sorted(set(sheet_paths.values()) | {n for n in parts if n.startswith("xl/worksheets/")
-                                                    and n.endswith(".xml")}):
-        xml = parts.get(name)
-        if xml is not None:
+    sheet_paths = _sheet_paths(parts)
+    for path in set(sheet_paths.values()) & set(skipped):
+        with zf.open(skipped[path]) as fh:
+            parts[path] = fh.read(MAX_TOTAL - total + 1)
+        total += len(parts[path])
+        if total > MAX_TOTAL or b"<!DOCTYPE" in parts[path] or b"<!ENTITY" in parts[path]:
+            raise UnsafeWorkbook(f"{path}: refused")
+    # Every part that could be read as a worksheet, however the rels point at it (odd paths included).
+    for name, xml in parts.items():
+        if name in sheet_paths.values() or (not name.lower().endswith(_NOT_PARSED) and b"sheetData" in xml):
             _check_used_range(name, xml)
-    return _Package(parts, sheet_paths, hidden)
+    return _Package(parts, sheet_paths)
 
 
 def _check_shared_strings(name: str, xml: bytes) -> None:
@@ -220,18 +239,17 @@ def _check_used_range(name: str, xml: bytes) -> None:
                 max_col = max(max_col, _col_number(mm.group(1)))
                 max_row = max(max_row, int(mm.group(2)))
         at = xml.find(b"dimension", at + 9)
-    prefixed = b":c " in xml or b":c>" in xml or b":c/" in xml or b":row" in xml
-    if prefixed:
+    if _PREFIXED.search(xml):
         n_rows, n_tags, n_addressed = len(_ROW_TAG.findall(xml)), len(_CELL_TAG.findall(xml)), -1
     else:
-        n_rows = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
-        n_tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+        n_rows = xml.count(b"<row")
+        n_tags = len(_PLAIN_CELL_TAG.findall(xml))
         n_addressed = xml.count(b'<c r="') + xml.count(b"<c r='")   # how every known writer starts a cell
     if n_tags != n_addressed:
         # Cells without an r="" attribute sit one after the other: the widest row bounds the columns.
         for chunk in _ROW_TAG.split(xml):
             max_col = max(max_col, len(_CELL_TAG.findall(chunk)))
-    if max_row > MAX_ROW or max_col > MAX_COL or n_rows > MAX_ROW:
+    if max_row > MAX_ROW or max_col > MAX_COL or n_rows > MAX_ROW or max_row * max_col > MAX_CELLS:
         raise UnsafeWorkbook(f"{name}: used range exceeds limits ({MAX_ROW:,} rows, {MAX_COL} columns)")
 
 
@@ -239,35 +257,26 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_paths(parts: dict[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
+_SHEET_TAG = re.compile(rb"<" + _PFX + rb"sheet\b([^>]*?)/?>")
+_REL_TAG = re.compile(rb"<" + _PFX + rb"Relationship\b([^>]*?)/?>")
+
+
+def _sheet_paths(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name -> worksheet part, from xl/workbook.xml and its rels (names and order as in the file)."""
-    try:
-        wb = SafeET.fromstring(parts["xl/workbook.xml"])
-        rels_xml = parts.get("xl/_rels/workbook.xml.rels")
-        rels = SafeET.fromstring(rels_xml) if rels_xml else None
-    except Exception as exc:                        # malformed XML; defusedxml also refuses DTDs here
-        raise NotAnXlsx(f"xl/workbook.xml: {exc}") from exc
     targets: dict[str, str] = {}
-    if rels is not None:
-        for rel in rels.iter():
-            if _local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
-                target = rel.get("Target")
-                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join("xl", target))
-                targets[rel.get("Id")] = path
+    for m in _REL_TAG.finditer(parts.get("xl/_rels/workbook.xml.rels", b"")):
+        a = _attrs(m.group(1))
+        if a.get("Id") and a.get("Target"):
+            target = unescape(a["Target"]).replace("\\", "/")
+            targets[a["Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl", target))
     paths: dict[str, str] = {}
-    states: dict[str, str] = {}
-    for el in wb.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        name = el.get("name")
-        rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-        if name is None:
-            continue
-        states[name] = el.get("state", "visible")
-        if rid in targets:
-            paths[name] = targets[rid]
-    return paths, states
+    for m in _SHEET_TAG.finditer(parts["xl/workbook.xml"]):
+        a = _attrs(m.group(1))          # prefixes dropped, so r:id is "id"
+        name = a.get("name")
+        if name is not None and a.get("id") in targets:
+            paths[unescape(name, {"&quot;": '"', "&apos;": "'"})] = targets[a["id"]]
+    return paths
 
 
 # ---------------------------------------------------------------------------------- sheet XML semantics
@@ -469,19 +478,25 @@ class _Sheet:
     links: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row0: int, col0: int) -> object:
-        if 0 <= row0 < len(self.rows):
-            row = self.rows[row0]
-            if 0 <= col0 < len(row):
-                return row[col0]
-        return None
+        try:
+            return self.rows[row0][col0] if row0 >= 0 and col0 >= 0 else None
+        except IndexError:
+            return None
 
     def mark(self, row0: int, col0: int):
-        return self.marks.get((row0, col0))
+        return self.marks.get((row0, col0)) if self.marks else None
 
     def row_blank(self, row0: int, cols: Iterable[int] | None = None) -> bool:
         row = self.rows[row0]
-        cols = range(len(row)) if cols is None else cols
-        return all(_blank(row[c] if c < len(row) else None) and (row0, c) not in self.marks for c in cols)
+        if cols is None:
+            cols = range(len(row))
+        for c in cols:
+            v = row[c] if c < len(row) else None
+            if not (v is None or (isinstance(v, str) and not v.strip())):
+                return False
+            if self.marks and (row0, c) in self.marks:
+                return False
+        return True
 
 
 @dataclass

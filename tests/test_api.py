@@ -405,3 +405,18 @@ def test_cli_exit_codes_json_and_receipt(db, tmp_path):
     res = runner.invoke(cli, ["template", "--agency", "NOPE", "--year", "2024", "--quarter", "1",
                               "--out", str(tmp_path / "t.xlsx"), "--db", str(db)])
     assert res.exit_code == 2
+
+
+def test_next_quarter_template_is_prefilled_from_accepted_history(db):
+    values, targets, urls = good_values("KOTA")
+    api.ingest_file(filled(db), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    data = api.template_bytes(CITY, 2024, 2, db_path=db)
+    parsed = api.check_file(data, "q2.xlsx", db_path=db).parsed
+    by_code = {r.indicator_code: r for r in parsed.indicators}
+    code = numeric_codes("KOTA")[0]
+    assert by_code[code].previous == pytest.approx(values[code])
+    assert by_code[code].target == pytest.approx(targets[code])
+    assert by_code[code].value is None and by_code[code].evidence_url == urls[code]
+    [plan] = parsed.renaksi
+    assert (plan.theme, plan.action_plan, plan.targets, plan.realisation) == (
+        "kemiskinan", "Verifikasi data P3KE", (100, 100, 100, 100), None)
