@@ -170,6 +170,8 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
     inds = [i for i in cat.indicators if i.level == "agency" and agency.agency_type in i.applies_to
             and i.value_type == "number"]
     models = {i.code: _model(rng, i) for i in inds}
+    categorical = [i for i in cat.indicators if i.level == "agency" and agency.agency_type in i.applies_to
+                   and i.value_type == "category"]
     diligence = rng.random()          # how reliably this agency reports on time
     plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
     plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
@@ -177,6 +179,7 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
         plan_targets = {p: [rng.choice([10, 20, 25, 30]) for _ in range(4)] for p in plans}
         plan_budget = {p: rng.randint(5, 50) * 10_000_000 for p in plans}
         spent = {p: 0.0 for p in plans}
+        done = {p: 0 for p in plans}
         for quarter in (1, 2, 3, 4):
             start, end = _quarter_start(year, quarter), store.quarter_end(year, quarter)
             if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
@@ -191,13 +194,17 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
             targets = {i.code: _target(i, models[i.code], year) for i in inds}
             urls = {c: f"https://bukti.contoh.invalid/{agency.code}/{year}q{quarter}/{c}"
                     for c in values if rng.random() < 0.9}
+            for cat_ind in categorical:
+                values[cat_ind.code] = rng.choices(("WTP", "WDP", "TW"), weights=(85, 12, 3))[0]
+                urls[cat_ind.code] = f"https://bukti.contoh.invalid/{agency.code}/{year}/{cat_ind.code}"
             renaksi = []
             for p in plans:
                 theme, action, output, unit = p
                 tq = plan_targets[p]
                 real = round(tq[quarter - 1] * rng.uniform(0.4, 1.25))
                 spent[p] = min(plan_budget[p], spent[p] + plan_budget[p] * rng.uniform(0.1, 0.35))
-                behind = real < 0.75 * tq[quarter - 1]
+                done[p] += real
+                behind = done[p] < 0.9 * sum(tq[:quarter])
                 renaksi.append({"theme": tematik[theme], "action_plan": action, "output_indicator": output,
                                 "unit": unit, "target_tw1": tq[0], "target_tw2": tq[1], "target_tw3": tq[2],
                                 "target_tw4": tq[3], "realisation": real, "budget": plan_budget[p],
@@ -206,9 +213,17 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
                                 "implementer": "Perangkat daerah terkait",
                                 "obstacles": "Data belum padan antarperangkat daerah" if behind else "",
                                 "follow_up": "Rapat koordinasi pemadanan data" if behind else ""})
+            name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
+            if rng.random() < 0.04:                          # a first attempt with a typo, rejected
+                typo = dict(values, **{rng.choice(list(values)): "belum ada data"})
+                bad = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
+                                         fill=_prefill(typo, targets, renaksi, urls))
+                api.ingest_file(bad, name, uploader=api.DEMO_UPLOADER, db_path=db_path,
+                                received_at=received - timedelta(days=1), con=con)
+                stats["files"] += 1
+                stats["rejected"] += 1
             data = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
                                       fill=_prefill(values, targets, renaksi, urls))
-            name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
             res = api.ingest_file(data, name, uploader=api.DEMO_UPLOADER, db_path=db_path, received_at=received,
                                   con=con)
             stats["files"] += 1
@@ -216,7 +231,7 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
             if res.outcome == "rejected":
                 print("  ditolak / rejected: " + "; ".join(i.message("en") for i in res.report.errors[:3]))
             elif rng.random() < 0.06:                        # a later correction, with a reason
-                code = rng.choice(list(values))
+                code = rng.choice([c for c in values if not isinstance(values[c], str)])
                 values[code] = round(values[code] * rng.uniform(0.9, 1.1), 2)
                 data2 = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
                                            fill=_prefill(values, targets, renaksi, urls))
