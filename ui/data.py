@@ -3,16 +3,25 @@
 Each query opens the database, runs one function from `indicators.queries` and closes it again, so the
 CLI (another process) can still write between page views. Results are cached per database version
 (mtime of the file and its WAL), so an ingest invalidates them.
+
+`require_data()` is the first call of every page: when the database is missing, unreadable or empty it
+says so in words, tells how to build it (`python -m loaders demo`) and stops the page, so a page never
+shows a traceback. `select_period_quarter()` is the shared roadmap period / year / quarter filter
+(kept in the URL: ?period=2020-2024&year=2024&quarter=3).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from loaders import store
+from ui.i18n import lang, t
+
+BUILD_COMMAND = "python -m loaders demo"
 
 
 def db_path() -> Path:
@@ -44,4 +53,101 @@ def cached(query_name: str, version: tuple, *args) -> pd.DataFrame:
 
 
 def q(query_name: str, *args) -> pd.DataFrame:
-    return cached(query_name, db_version(), *args)
+    """One cached query. A database locked by another process gives a message, not a traceback."""
+    try:
+        return cached(query_name, db_version(), *args)
+    except store.DatabaseBusy:
+        st.warning(t("db_busy"))
+        st.stop()
+
+
+def _how_to_build() -> None:
+    st.markdown(t("db_build_hint"))
+    st.code(f"{BUILD_COMMAND} --db {db_path()}", language="bash")
+
+
+def require_data() -> pd.Series:
+    """The data-status row (counts); stops the page with an explanation when there is nothing to show."""
+    path = db_path()
+    if not path.exists():
+        st.info(t("db_missing", path=str(path)), icon=":material/database:")
+        _how_to_build()
+        st.stop()
+    try:
+        status = q("data_status").iloc[0]
+    except duckdb.Error as exc:
+        st.error(t("db_unreadable", path=str(path), error=type(exc).__name__), icon=":material/error:")
+        _how_to_build()
+        st.stop()
+    if int(status["n_periods"]) == 0 or int(status["n_indicators"]) == 0:
+        st.info(t("db_empty", path=str(path)), icon=":material/database:")
+        _how_to_build()
+        st.stop()
+    return status
+
+
+def period_name(row) -> str:
+    return row["name_en"] if lang() == "en" else row["name"]
+
+
+def select_period() -> pd.Series:
+    """The roadmap period filter (?period=...); returns the period's row."""
+    from ui.format import url_select
+    periods = q("periods")
+    rows = {r.period_code: r for r in periods.itertuples(index=False)}
+    codes = list(rows)
+    code = url_select(t("filter_period"), codes, "period", default=codes[-1],
+                      format_func=lambda c: period_name(rows[c]._asdict()))
+    return periods[periods["period_code"] == code].iloc[0]
+
+
+def select_period_quarter() -> tuple[pd.Series, int, int]:
+    """Roadmap period, year and quarter filters in one row (all in the URL). The default is the latest
+    quarter that has submissions in force."""
+    from ui.format import url_select
+    c1, c2, c3 = st.columns([2, 1, 1])
+    with c1:
+        period = select_period()
+    quarters = q("available_quarters", period["period_code"])
+    with_data = quarters[quarters["n_submissions"] > 0]
+    latest = with_data.iloc[-1] if len(with_data) else quarters.iloc[-1]
+    years = [int(y) for y in dict.fromkeys(quarters["year"])]
+    with c2:
+        year = url_select(t("filter_year"), years, "year", default=int(latest["year"]))
+    in_year = quarters[quarters["year"] == year]
+    default_q = int(latest["quarter"]) if year == int(latest["year"]) else int(in_year["quarter"].max())
+    with c3:
+        quarter = url_select(t("filter_quarter"), [1, 2, 3, 4], "quarter", default=default_q,
+                             format_func=lambda x: t("quarter_label", q=x))
+    return period, int(year), int(quarter)
+
+
+def _catalogue_stamp() -> tuple:
+    from indicators import catalogue
+    try:
+        s = catalogue.DEFAULT_PATH.stat()
+        return (s.st_mtime_ns, s.st_size)
+    except OSError:
+        return (None,)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _catalogue_export(stamp: tuple) -> tuple[bytes | None, str | None]:
+    try:
+        from indicators.catalogue import load_catalogue
+        from indicators.catalogue_xlsx import export_catalogue_xlsx
+    except ImportError as exc:
+        return None, f"{type(exc).__name__}: {exc.name or exc}"
+    import io
+    buf = io.BytesIO()
+    try:
+        export_catalogue_xlsx(load_catalogue(), buf)  # (cat, path_or_buffer) -> None
+    except Exception as exc:  # the catalogue file is missing or invalid: report, never crash the page
+        return None, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return buf.getvalue(), None
+
+
+def catalogue_export() -> tuple[bytes | None, str | None]:
+    """The catalogue as xlsx (indicators.catalogue_xlsx), cached per catalogue file version;
+    (None, reason) when the exporter or the catalogue is not available."""
+    return _catalogue_export(_catalogue_stamp())

@@ -1,0 +1,75 @@
+"""Kepatuhan pelaporan: agencies x quarters matrix (v_compliance), counts per status, and the late /
+not-received list with contact e-mails for reminders."""
+
+import streamlit as st
+
+from indicators import charts
+from ui.data import q, require_data
+from ui.format import agency_type_text, fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
+from ui.i18n import lang, t
+
+MATRIX_ROWS = 80  # more rows than this make the chart unreadable; the table always has them all
+STATUSES = ("on_time", "revised", "late", "not_received", "not_due")
+
+st.title(t("cp_title"))
+st.caption(t("cp_intro"))
+require_data()
+
+# --- filters (?year=2024&type=KAB&province=32)
+provinces = q("provinces")
+prov_names = dict(zip(provinces["province_code"], provinces["name"]))
+years = [int(y) for y in q("compliance_years")["year"]]
+if not years:
+    st.info(t("cp_none"))
+    st.stop()
+c1, c2, c3 = st.columns(3)
+with c1:
+    year = url_select(t("ops_year"), years, "year")
+with c2:
+    kind = url_select(t("ops_filter_type"), ["ALL", "KL", "PROV", "KAB", "KOTA"], "type", format_func=agency_type_text)
+with c3:
+    province = url_select(t("ops_filter_province"), ["ALL", *prov_names], "province", disabled=kind == "KL",
+                          format_func=lambda c: t("ops_all_provinces") if c == "ALL" else prov_names[c])
+df = q("compliance_matrix", year, None if kind == "ALL" else (kind,),
+       None if province == "ALL" or kind == "KL" else province)
+if df.empty:
+    st.info(t("cp_none"))
+    st.stop()
+df = df.assign(agency_label=[t("ops_agency_option", name=n, code=c) for n, c in zip(df["name"], df["agency_code"])],
+               period=[quarter_label(y, qq) for y, qq in zip(df["year"], df["quarter"])],
+               compliance_text=df["status"].map(lambda s: t(f"cp_status_{s}")))
+
+# --- counts per status
+counts = df["status"].value_counts()
+for box, status in zip(st.columns(len(STATUSES)), STATUSES):
+    box.metric(t(f"cp_status_{status}"), fmt(int(counts.get(status, 0)), 0), border=True)
+synthetic_note(df)
+
+# --- agencies x quarters
+st.subheader(t("cp_matrix_heading", year=year))
+st.caption(t("cp_legend"))
+n_agencies = int(df["problem_rank"].max())
+shown = df[df["problem_rank"] <= MATRIX_ROWS]
+if n_agencies > MATRIX_ROWS:
+    st.caption(t("cp_matrix_limited", n=fmt(MATRIX_ROWS, 0), total=fmt(n_agencies, 0)))
+show_chart(charts.compliance_matrix_chart(shown, lang(), {"agency": t("ops_agency"), "quarter": t("ops_quarter"),
+                                                          "status": t("col_status")}),
+           f"kepatuhan_{year}", "cp_matrix", alt_text=t("cp_matrix_alt", year=year))
+with st.expander(t("cp_table_heading")):
+    show_table(present(df, ["agency_code", "name", "agency_type", "province_name", "period", "deadline",
+                            "first_received_at", "versions", "compliance_text", "synthetic"]),
+               f"kepatuhan_{year}", "cp_table")
+
+# --- to follow up: late or not received, with contact e-mails
+st.subheader(t("cp_followup_heading"))
+todo = df[df["status"].isin(["late", "not_received"])]
+if todo.empty:
+    st.success(t("cp_followup_none"))
+else:
+    st.caption(t("cp_followup_help"))
+    no_email = int(todo.drop_duplicates("agency_code")["contact_email"].fillna("").eq("").sum())
+    if no_email:
+        st.warning(t("cp_missing_emails", n=fmt(no_email, 0)), icon=":material/mail:")
+    show_table(present(todo, ["agency_code", "name", "agency_type", "province_name", "period", "deadline",
+                              "compliance_text", "first_received_at", "contact_email", "synthetic"]),
+               f"tindak_lanjut_{year}", "cp_followup")

@@ -1,0 +1,115 @@
+"""Indikator: series (national + one agency) with baseline and targets, why this status, what is needed,
+distribution across agencies, agency table and metadata."""
+
+import pandas as pd
+import streamlit as st
+
+from indicators import charts
+from ui.data import q, require_data, select_period_quarter
+from ui.format import (col, confidence_text, dash, fmt, period_text, present, quarter_text, show_chart, show_table,
+                       status_chip, synthetic_note, type_titles, url_select)
+from ui.i18n import lang, t
+
+st.title(t("indicator_title"))
+st.caption(t("indicator_intro"))
+require_data()
+period, year, quarter = select_period_quarter()
+en = lang() == "en"
+inds = q("indicator_list")
+if inds.empty:
+    st.info(t("no_indicators"))
+    st.stop()
+by_code = {r["indicator_code"]: r for r in inds.to_dict("records")}
+c1, c2 = st.columns(2)
+with c1:
+    code = url_select(t("filter_indicator"), list(by_code), "indicator",
+                      format_func=lambda c: f"{c} — {by_code[c]['name_en' if en else 'name']}")
+m = by_code[code]
+agency = None
+if m["level"] == "agency":
+    options = q("agency_options", code)
+    agency_names = dict(zip(options["agency_code"], options["agency_name"]))
+    with c2:
+        agency = url_select(t("filter_agency"), ["", *agency_names], "agency",
+                            format_func=lambda c: t("agency_none") if c == "" else f"{agency_names[c]} ({c})") or None
+unit = "" if dash(m["unit_en"] if en else m["unit"]) == "–" else (m["unit_en"] if en else m["unit"])
+dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)
+
+st.header(m["name_en"] if en else m["name"])
+st.caption(t("indicator_subtitle", code=code, theme=m["theme_name_en" if en else "theme_name"],
+             level=t(f"level_{m['level']}"), unit=unit, direction=t(f"direction_{m['direction']}")))
+
+# --- series with baseline and targets
+series = q("indicator_series", code, year, quarter, agency)
+targets = q("indicator_targets", code, agency)
+titles = {"series_national": t("series_national") if m["level"] == "national" else t("series_aggregate"),
+          "series_agency": agency_names[agency] if agency else t("series_agency"), "target": t("target"),
+          "baseline": t("baseline"), "x": t("axis_year"), "y": unit or t("col_value"), "value": t("col_value"),
+          "period": t("col_period"), "source": t("col_source"), "series": t("series"), "year": t("col_year"),
+          "basis": t("col_basis"), "confidence": t("col_confidence")}
+baseline = (m["baseline_year"], m["baseline_value"]) if pd.notna(m["baseline_value"]) else None
+if series.empty and targets.empty:
+    st.info(t("no_series"))
+else:
+    show_chart(charts.series_chart(series, targets, lang(), titles, dec, baseline), f"seri_{code}", "series")
+    synthetic_note(series)
+    if m["level"] == "agency":
+        st.caption(t("aggregate_note", rule=t(f"aggregation_{m['aggregation']}")))
+
+# --- why this status, what is needed
+st.subheader(t("why_heading"))
+explain = q("indicator_explanation", code, year, quarter, agency)
+for r in explain.to_dict("records"):
+    who = t("series_national") if r["scope"] == "national" else agency_names.get(agency, agency)
+    st.markdown(f"**{who}** — {status_chip(r['status'])}", unsafe_allow_html=True)
+    st.write(r["explanation_en"] if en else r["explanation_id"])
+    if r["needed"]:
+        steps = "; ".join(f"{period_text(tt)}: {fmt(v, dec)} {unit}".strip() for tt, v in r["needed"])
+        st.markdown(t("needed_next", steps=steps))
+    elif r["status"] not in ("target_achieved", "unable_to_assess"):
+        st.caption(t("needed_none"))
+
+# --- distribution across agencies and the agency table
+if m["level"] == "agency":
+    st.subheader(t("distribution_heading", period=quarter_text(year, quarter)))
+    table = q("indicator_agencies", code, year, quarter)
+    if table.empty:
+        st.info(t("no_agency_values"))
+    else:
+        synthetic_note(table)
+        show_chart(charts.distribution_chart(table, lang(), {**type_titles(), "agency_type": t("col_agency_type"), "value": unit,
+                                                             "status": t("col_status"), "agency": t("col_agency_name"),
+                                                             "period": t("col_period")}, dec),
+                   f"sebaran_{code}_{year}_TW{quarter}", "distribution")
+        table = table.assign(link="./instansi?agency=" + table["agency_code"],
+                             target_source=table["target_source"].map(
+                                 lambda s: t(f"target_source_{s}") if s in ("agency", "catalogue") else "–"))
+        show_table(present(table, ["agency_code", "agency_name", "agency_type", "latest_value", "latest_time",
+                                   "year_target_low", "capaian", "status", "target_source", "submission_id",
+                                   "synthetic", "link"]),
+                   f"instansi_{code}_{year}_TW{quarter}", "agency_table", height=380,
+                   decimals={col("latest_value"): dec, col("year_target_low"): dec, col("capaian"): 1},
+                   column_config={col("link"): st.column_config.LinkColumn(display_text=t("open_agency"))})
+
+# --- metadata
+st.subheader(t("metadata_heading"))
+meta_rows = [
+    (t("meta_definition"), dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"])),
+    (t("meta_unit"), unit), (t("meta_direction"), t(f"direction_{m['direction']}")),
+    (t("meta_measurement"), t(f"measurement_{m['measurement']}")),
+    (t("meta_aggregation"), t(f"aggregation_{m['aggregation']}")),
+    (t("meta_limit"), fmt(m["natural_limit"], dec)),
+    (t("meta_baseline"), f"{fmt(m['baseline_value'], dec)} ({dash(m['baseline_year'])}) — {dash(m['baseline_source'])}"
+     if pd.notna(m["baseline_value"]) else "–"),
+    (t("meta_source"), dash(m["data_source"])), (t("meta_legal_basis"), dash(m["legal_basis"])),
+    (t("meta_confidence"), confidence_text(m["baseline_confidence"])),
+    (t("meta_applies_to"), m["applies_to"] or t(f"level_{m['level']}")), (t("meta_notes"), dash(m["notes"])),
+]
+st.table({t("meta_field"): [a for a, _ in meta_rows], t("meta_value"): [str(b) for _, b in meta_rows]})
+with st.expander(t("series_table")):
+    show_table(present(series, ["series", "t", "value", "value_text", "n_agencies", "source", "confidence",
+                                "submission_id", "synthetic"]), f"data_{code}", "series_table",
+               decimals={col("value"): dec})
+    show_table(present(targets, ["series", "year", "target_low", "target_high", "target_text", "version", "basis",
+                                 "source", "confidence", "submission_id"]), f"target_{code}", "target_table",
+               decimals={col("target_low"): dec, col("target_high"): dec})

@@ -1,0 +1,101 @@
+"""Ringkasan nasional: reporting this quarter, theme x status matrix, national indicator tiles, changes."""
+
+import streamlit as st
+
+from indicators import charts
+from ui.data import q, require_data, select_period_quarter
+from ui.format import (confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
+                       show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles)
+from ui.i18n import lang, t
+
+st.title(t("national_title"))
+st.caption(t("national_intro"))
+require_data()
+period, year, quarter = select_period_quarter()
+st.markdown(t("as_of", period=quarter_text(year, quarter)))
+
+# --- reporting this quarter (v_compliance)
+comp = q("compliance_summary", year, quarter)
+total = comp[comp["agency_type"] == "ALL"]
+st.subheader(t("reporting_heading"))
+if total.empty or int(total["expected"].iloc[0]) == 0:
+    st.info(t("reporting_none"))
+else:
+    r = total.iloc[0]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("reported_of_expected"), f"{fmt(r['reported'], 0)} / {fmt(r['expected'], 0)}",
+              help=t("reported_help", deadline=str(r["deadline"])), border=True)
+    c2.metric(t("compliance_on_time"), fmt(r["on_time"], 0), border=True)
+    c3.metric(t("compliance_late_revised"), fmt(int(r["late"]) + int(r["revised"]), 0), border=True)
+    c4.metric(t("compliance_not_received"), fmt(r["not_received"], 0), border=True)
+    synthetic_note(comp)
+    with st.expander(t("reporting_by_type")):
+        show_chart(charts.compliance_chart(comp, lang(), {**type_titles(), "agency_type": t("col_agency_type"),
+                                                          "count": t("count_agencies"), "status": t("col_status")}),
+                   f"kepatuhan_{year}_TW{quarter}", "compliance")
+        show_table(present(comp, ["agency_type", "expected", "reported", "on_time", "late", "revised", "not_received"]),
+                   f"kepatuhan_{year}_TW{quarter}", "compliance_table")
+
+# --- theme x status matrix
+st.subheader(t("matrix_heading"))
+st.caption(t("matrix_help"))
+matrix = q("theme_status_matrix", year, quarter)
+if matrix.empty:
+    st.info(t("no_assessments"))
+else:
+    titles = {"scope_agency": t("scope_agency"), "scope_national": t("scope_national"), "theme": t("col_theme"),
+              "status": t("col_status"), "count": t("count"), "rollup": t("col_rollup_status")}
+    show_chart(charts.status_matrix_chart(matrix, lang(), titles), f"matriks_tema_{year}_TW{quarter}", "matrix")
+    synthetic_note(matrix)
+    rollups = matrix.drop_duplicates(["theme", "scope"]).assign(
+        scope=lambda d: d["scope"].map({"agency": t("scope_agency"), "national": t("scope_national")}),
+        theme_name=lambda d: d["theme_name_en"] if lang() == "en" else d["theme_name"])
+    with st.expander(t("matrix_table")):
+        show_table(present(rollups, ["theme_name", "scope", "rollup_status", "rollup_score", "n_indicators",
+                                     "n_assessed"]), f"status_tema_{year}_TW{quarter}", "matrix_table")
+
+# --- one tile per national indicator, grouped by theme
+st.subheader(t("tiles_heading"))
+tiles = q("national_assessments", year, quarter)
+if tiles.empty:
+    st.info(t("no_national"))
+en = lang() == "en"
+theme_names = {r.theme: (r.name_en if en else r.name) for r in q("themes").itertuples()}
+for theme, group in tiles.groupby("theme", sort=False):
+    st.markdown(f"**{theme_names.get(theme, theme)}**")
+    cols = st.columns(3)
+    for i, r in enumerate(group.to_dict("records")):
+        unit = r["unit_en"] if en else r["unit"]
+        unit = "" if r["value_type"] == "category" or dash(unit) == "–" else unit
+        value = dash(r["latest_text"]) if r["value_type"] == "category" else fmt(r["latest_value"], r["decimals"])
+        with cols[i % 3].container(border=True):
+            series = [v for v in r["series_v"] if v is not None]
+            st.metric(r["name_en"] if en else r["name"], value,
+                      help=t("tile_help", source=dash(r["source"]), confidence=confidence_text(r["confidence"])),
+                      chart_data=series if len(series) > 1 else None, chart_type="line")
+            st.markdown(status_chip(r["status"]), unsafe_allow_html=True)
+            target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
+            st.caption(t("tile_caption", unit=unit or "–", target_year=r["target_year"], target=target,
+                         capaian=fmt_pct(r["capaian"]), period=period_text(r["latest_time"]),
+                         source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
+            st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
+                         query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})
+
+# --- what changed since the previous quarter
+prev_y, prev_q = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+st.subheader(t("changes_heading", prev=quarter_text(prev_y, prev_q), now=quarter_text(year, quarter)))
+changes = q("changes_since_previous", year, quarter)
+kinds = ["national_value", "national_status", "agency_status", "new_submission", "revision"]
+counts = changes["kind"].value_counts()
+for c, kind in zip(st.columns(len(kinds)), kinds):
+    c.metric(t(f"change_{kind}"), fmt(int(counts.get(kind, 0)), 0))
+if changes.empty:
+    st.info(t("changes_none"))
+else:
+    synthetic_note(changes)
+    shown = changes.assign(kind=changes["kind"].map(lambda k: t(f"change_{k}")),
+                           indicator_name=changes["indicator_name_en" if lang() == "en" else "indicator_name"])
+    show_table(present(shown, ["kind", "indicator_code", "indicator_name", "agency_code", "agency_name",
+                               "before_value", "after_value", "before_status", "after_status", "submission_id",
+                               "source", "synthetic"]),
+               f"perubahan_{year}_TW{quarter}", "changes", height=360)

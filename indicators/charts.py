@@ -1,0 +1,496 @@
+"""Pure Altair chart builders for the dashboard: DataFrame in, `alt.Chart` out.
+
+They never call streamlit and never cache. Labels come in through `titles` (the page passes text
+from ui.i18n) and `lang` ("id" | "en": status labels, period labels and the number locale, Indonesian
+1.234,5). Status colours are the Okabe–Ito colour-blind-safe palette, and every colour is named by a
+text label (legend, axis or cell text). Tooltips carry submission_id / source so a number can be
+traced back to its report.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from indicators import progress
+
+# Okabe & Ito (2008) palette: https://jfly.uni-koeln.de/color/
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
+             "grey": "#BBBBBB"}
+
+STATUS_ORDER = ("target_achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration",
+                "unable_to_assess")
+STATUS_COLORS = {"target_achieved": OKABE_ITO["bluish_green"], "on_track": OKABE_ITO["sky_blue"],
+                 "acceleration_needed": OKABE_ITO["yellow"], "limited_progress": OKABE_ITO["orange"],
+                 "deterioration": OKABE_ITO["vermillion"], "unable_to_assess": OKABE_ITO["grey"]}
+PACING_ORDER = ("above_target", "on_target", "at_risk", "concerned", "no_target", "no_data")
+PACING_COLORS = {"above_target": OKABE_ITO["blue"], "on_target": OKABE_ITO["bluish_green"],
+                 "at_risk": OKABE_ITO["orange"], "concerned": OKABE_ITO["vermillion"],
+                 "no_target": OKABE_ITO["grey"], "no_data": "#DDDDDD"}
+COMPLIANCE_ORDER = ("on_time", "revised", "late", "not_received")
+COMPLIANCE_COLORS = {"on_time": OKABE_ITO["bluish_green"], "revised": OKABE_ITO["sky_blue"],
+                     "late": OKABE_ITO["orange"], "not_received": OKABE_ITO["vermillion"]}
+COMPLIANCE_LABELS = {
+    "id": {"on_time": "Tepat waktu", "revised": "Direvisi setelah batas", "late": "Terlambat",
+           "not_received": "Belum diterima"},
+    "en": {"on_time": "On time", "revised": "Revised after deadline", "late": "Late", "not_received": "Not received"},
+}
+AGENCY_TYPE_ORDER = ("KL", "PROV", "KAB", "KOTA")
+SERIES_COLORS = (OKABE_ITO["blue"], OKABE_ITO["reddish_purple"], OKABE_ITO["black"], "#777777")
+
+# d3-format locales (https://github.com/d3/d3-format/tree/main/locale): Indonesian uses a decimal comma.
+NUMBER_LOCALES = {
+    "id": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+}
+
+
+_COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
+
+
+def locale_config(lang: str = "id") -> dict:
+    """Vega-Lite `config.locale` for the language (numbers as 1.234,5 in Indonesian)."""
+    return {"number": NUMBER_LOCALES["en" if lang == "en" else "id"]}
+
+
+def status_label(status: str | None, lang: str = "id") -> str:
+    labels = progress.STATUS_LABELS["en" if lang == "en" else "id"]
+    return labels.get(status or "unable_to_assess", status or "")
+
+
+def _status_scale(lang: str, order=STATUS_ORDER, colors=STATUS_COLORS, labels=None) -> alt.Scale:
+    labels = labels or progress.STATUS_LABELS["en" if lang == "en" else "id"]
+    return alt.Scale(domain=[labels[s] for s in order], range=[colors[s] for s in order])
+
+
+def _finish(chart, lang: str):
+    return chart.configure(locale=locale_config(lang)).configure_view(stroke=None)
+
+
+def _t(titles: dict | None, key: str, default: str) -> str:
+    return (titles or {}).get(key, default)
+
+
+def _with_type_labels(d: pd.DataFrame, titles: dict | None) -> tuple[pd.DataFrame, list[str]]:
+    """Adds `type_label` (titles["type_KL"] etc., default the code) and returns the labels in order."""
+    labels = {c: _t(titles, f"type_{c}", c) for c in AGENCY_TYPE_ORDER}
+    d = d.copy()
+    d["type_label"] = [labels.get(c, c) for c in d["agency_type"]]
+    return d, [labels[c] for c in AGENCY_TYPE_ORDER]
+
+
+def _num_format(decimals: int | None) -> str:
+    return f",.{max(0, int(decimals or 0))}f"
+
+
+# ------------------------------------------------------------------ theme x status matrix
+def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Theme (rows) x status (columns) cells coloured by status, with the count as text; one panel
+    per scope (agency assessments / national indicators). Input: queries.theme_status_matrix."""
+    lang = "en" if lang == "en" else "id"
+    d = df.copy()
+    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["theme_label"] = d["theme_name_en"] if lang == "en" else d["theme_name"]
+    d["scope_label"] = [_t(titles, f"scope_{s}", s) for s in d["scope"]]
+    d["rollup_label"] = [status_label(s, lang) for s in d["rollup_status"]]
+    themes = list(dict.fromkeys(d.sort_values("sort_order", na_position="last")["theme_label"]))
+    statuses = [status_label(s, lang) for s in STATUS_ORDER]
+    # Status names as two-line labels above the cells ("Perlu / percepatan"), never dropped for overlap.
+    x = alt.X("status_label:N", sort=statuses, title=None,
+              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
+                            labelFontSize=11, labelLimit=0))
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=320))
+    tooltip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
+               alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
+               alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah")),
+               alt.Tooltip("rollup_label:N", title=_t(titles, "rollup", "Status tema"))]
+    base = alt.Chart(d).encode(x=x, y=y, tooltip=tooltip)
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                        legend=alt.Legend(orient="bottom", columns=3)))
+    text = base.mark_text(fontSize=13, fontWeight="bold").encode(
+        text=alt.Text("n:Q", format=",d"),
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=["target_achieved", "deterioration"]),
+                            alt.value("white"), alt.value("black")))
+    # One panel above the other (agency assessments, then national indicators): fits a laptop screen
+    # even with eight themes and six statuses.
+    chart = alt.layer(rect, text).properties(width=alt.Step(88), height=alt.Step(30)).facet(
+        row=alt.Row("scope_label:N", title=None, sort=[_t(titles, "scope_agency", "agency"),
+                                                      _t(titles, "scope_national", "national")],
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                                      labelFontWeight="bold", labelFontSize=12)))
+    return _finish(chart.resolve_scale(y="independent"), lang)
+
+
+# ------------------------------------------------------------------ status distribution by agency type
+def status_by_type_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Stacked bars: assessments per agency type split by status (queries.theme_status_by_type)."""
+    lang = "en" if lang == "en" else "id"
+    d, types = _with_type_labels(df, titles)
+    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["status_rank"] = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 99 for s in d["status"]]
+    chart = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi")),
+        x=alt.X("sum(n):Q", stack="zero", title=_t(titles, "count", "Jumlah penilaian"), axis=_COUNT_AXIS),
+        color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("type_label:N", title=_t(titles, "agency_type", "Jenis instansi")),
+                 alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip("sum(n):Q", title=_t(titles, "count", "Jumlah"))],
+    ).properties(height=alt.Step(34))
+    return _finish(chart, lang)
+
+
+# ------------------------------------------------------------------ indicator series with targets
+def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                 decimals: int = 2, baseline: tuple[float, float] | None = None) -> alt.Chart:
+    """Layered chart of an indicator: observed series (points + line, one colour per series), the yearly
+    target path (dashed line + points) or target band (a shaded bar low–high per year), and the
+    baseline (diamond). Inputs: queries.indicator_series and queries.indicator_targets; baseline =
+    (time, value)."""
+    lang = "en" if lang == "en" else "id"
+    fmt = _num_format(decimals)
+    names = {"national": _t(titles, "series_national", "Nasional"), "agency": _t(titles, "series_agency", "Instansi")}
+    target_name, baseline_name = _t(titles, "target", "Target"), _t(titles, "baseline", "Baseline")
+    present = {"national": len(series) and (series["series"] == "national").any(),
+               "agency": len(series) and (series["series"] == "agency").any(),
+               "target": len(targets) > 0, "baseline": baseline is not None}
+    pairs = [(names["national"], SERIES_COLORS[0], present["national"]),
+             (names["agency"], SERIES_COLORS[1], present["agency"]),
+             (target_name, SERIES_COLORS[2], present["target"]), (baseline_name, SERIES_COLORS[3], present["baseline"])]
+    color = alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0),
+                      scale=alt.Scale(domain=[n for n, _, p in pairs if p] or [names["national"]],
+                                      range=[c for _, c, p in pairs if p] or [SERIES_COLORS[0]]))
+    x_title, y_title = _t(titles, "x", "Waktu"), _t(titles, "y", "Nilai")
+    times = [float(v) for v in list(series.get("t", [])) + list(targets.get("t", [])) if pd.notna(v)]
+    if baseline is not None and baseline[0] is not None:
+        times.append(float(baseline[0]))
+    x_scale = (alt.Scale(zero=False, nice=False, domain=[min(times) - 0.3, max(times) + 0.3]) if times
+               else alt.Scale(zero=False, nice=False))
+    x_axis = alt.Axis(format="d", tickMinStep=1, title=x_title)
+    layers = []
+
+    s = series.dropna(subset=["value"]).copy() if len(series) else pd.DataFrame(columns=list(series.columns) + ["t"])
+    if len(s):
+        s["what"] = [names.get(x, x) for x in s["series"]]
+        s["period"] = [progress.format_time(t, lang) for t in s["t"]]
+        for col in ("source", "confidence", "submission_id", "n_agencies"):
+            if col not in s:
+                s[col] = None
+        s["source"] = s["source"].fillna("").astype(str)
+        s["submission_id"] = s["submission_id"].fillna("").astype(str)
+        tip = [alt.Tooltip("what:N", title=_t(titles, "series", "Seri")),
+               alt.Tooltip("period:N", title=_t(titles, "period", "Periode")),
+               alt.Tooltip("value:Q", title=_t(titles, "value", "Nilai"), format=fmt),
+               alt.Tooltip("source:N", title=_t(titles, "source", "Sumber")),
+               alt.Tooltip("submission_id:N", title="submission_id")]
+        base = alt.Chart(s).encode(x=alt.X("t:Q", scale=x_scale, axis=x_axis),
+                                   y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+                                   color=color, detail="what:N", tooltip=tip)
+        layers += [base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=50)]
+
+    tg = targets.copy() if len(targets) else pd.DataFrame(columns=["t", "target_low", "target_high", "series"])
+    tg = tg.dropna(subset=["target_low", "target_high"], how="all")
+    if len(tg):
+        tg["target_low"] = tg["target_low"].fillna(tg["target_high"])
+        tg["target_high"] = tg["target_high"].fillna(tg["target_low"])
+        tg["what"] = target_name
+        tg["who"] = [names.get(x, x) for x in tg.get("series", pd.Series(["national"] * len(tg)))]
+        tg["x0"], tg["x1"] = tg["t"] - 0.18, tg["t"] + 0.18
+        tg["label"] = [progress.fmt_number(lo, decimals, lang) if lo == hi else
+                       f"{progress.fmt_number(lo, decimals, lang)}–{progress.fmt_number(hi, decimals, lang)}"
+                       for lo, hi in zip(tg["target_low"], tg["target_high"])]
+        for col in ("source", "basis", "confidence", "submission_id"):
+            if col not in tg:
+                tg[col] = None
+            tg[col] = tg[col].fillna("").astype(str)
+        tip = [alt.Tooltip("what:N", title=_t(titles, "series", "Seri")), alt.Tooltip("who:N", title=" "),
+               alt.Tooltip("year:Q", title=_t(titles, "year", "Tahun"), format="d"),
+               alt.Tooltip("label:N", title=target_name), alt.Tooltip("basis:N", title=_t(titles, "basis", "Dasar")),
+               alt.Tooltip("source:N", title=_t(titles, "source", "Sumber")),
+               alt.Tooltip("confidence:N", title=_t(titles, "confidence", "Keyakinan"))]
+        band = tg[tg["target_low"] != tg["target_high"]]
+        single = tg[tg["target_low"] == tg["target_high"]]
+        if len(band):
+            layers.append(alt.Chart(band).mark_rect(opacity=0.16).encode(
+                x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q",
+                y=alt.Y("target_low:Q", title=y_title), y2="target_high:Q", color=color, tooltip=tip))
+            layers.append(alt.Chart(band).mark_rule(strokeWidth=1, strokeDash=[3, 2]).encode(
+                x=alt.X("t:Q", scale=x_scale, axis=x_axis), y="target_low:Q", y2="target_high:Q", color=color,
+                tooltip=tip))
+        if len(single):
+            tb = alt.Chart(single).encode(x=alt.X("t:Q", scale=x_scale, axis=x_axis),
+                                          y=alt.Y("target_low:Q", title=y_title), color=color, detail="who:N",
+                                          tooltip=tip)
+            layers += [tb.mark_line(strokeDash=[5, 4], strokeWidth=1.5), tb.mark_point(shape="cross", size=80)]
+
+    if baseline is not None and baseline[0] is not None and baseline[1] is not None:
+        b = pd.DataFrame([{"t": float(baseline[0]), "value": float(baseline[1]), "what": baseline_name,
+                           "label": progress.fmt_number(baseline[1], decimals, lang)}])
+        layers.append(alt.Chart(b).mark_point(shape="diamond", size=140, filled=True).encode(
+            x=alt.X("t:Q", scale=x_scale, axis=x_axis), y=alt.Y("value:Q", title=y_title), color=color,
+            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("label:N", title=_t(titles, "value", "Nilai")),
+                     alt.Tooltip("t:Q", title=_t(titles, "year", "Tahun"), format="d")]))
+
+    if not layers:
+        layers = [alt.Chart(pd.DataFrame({"t": [], "value": []})).mark_point().encode(x="t:Q", y="value:Q")]
+    chart = alt.layer(*layers).properties(height=340)
+    return _finish(chart, lang)
+
+
+# ------------------------------------------------------------------ distribution across agencies
+def distribution_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None, decimals: int = 2) -> alt.Chart:
+    """Box plot of the latest values per agency type with every agency as a point (tooltip: agency,
+    value, status, submission_id). Input: queries.indicator_agencies."""
+    lang = "en" if lang == "en" else "id"
+    d, types = _with_type_labels(df.dropna(subset=["latest_value"]), titles)
+    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["period"] = [progress.format_time(t, lang, freq="quarter") for t in d["latest_time"]]
+    x = alt.X("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi"),
+              axis=alt.Axis(labelAngle=0))
+    y = alt.Y("latest_value:Q", title=_t(titles, "value", "Nilai"), scale=alt.Scale(zero=False))
+    box = alt.Chart(d).mark_boxplot(extent="min-max", size=36, color="#9bb7d4", opacity=0.7).encode(x=x, y=y)
+    points = alt.Chart(d).mark_point(filled=True, size=55, opacity=0.9).encode(
+        x=x, y=y,
+        xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-60, 60])),
+        color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        shape=alt.Shape("status_label:N", title=_t(titles, "status", "Status"),
+                        scale=alt.Scale(domain=[status_label(s, lang) for s in STATUS_ORDER],
+                                        range=["circle", "square", "triangle-up", "triangle-down", "diamond", "cross"])),
+        tooltip=[alt.Tooltip("agency_name:N", title=_t(titles, "agency", "Instansi")),
+                 alt.Tooltip("latest_value:Q", title=_t(titles, "value", "Nilai"), format=_num_format(decimals)),
+                 alt.Tooltip("period:N", title=_t(titles, "period", "Periode")),
+                 alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip("submission_id:N", title="submission_id")],
+    ).transform_calculate(jitter="(random() - 0.5) * 30")
+    chart = alt.layer(box, points).properties(height=320, width=alt.Step(120))
+    return _finish(chart, lang)
+
+
+# ------------------------------------------------------------------ rencana aksi pacing
+def pacing_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                 labels: dict | None = None) -> alt.Chart:
+    """Stacked bars: rencana aksi outputs per agency type by pacing status (queries.renaksi_pacing).
+    `labels` maps pacing statuses to text (defaults: progress.STATUS_LABELS)."""
+    lang = "en" if lang == "en" else "id"
+    labels = labels or progress.STATUS_LABELS[lang]
+    d, types = _with_type_labels(df, titles)
+    d["pacing_label"] = [labels.get(s, s) for s in d["pacing_status"]]
+    d["rank"] = [PACING_ORDER.index(s) if s in PACING_ORDER else 99 for s in d["pacing_status"]]
+    chart = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi")),
+        x=alt.X("count():Q", stack="zero", title=_t(titles, "count", "Jumlah output"), axis=_COUNT_AXIS),
+        color=alt.Color("pacing_label:N", title=_t(titles, "status", "Status"),
+                        scale=_status_scale(lang, PACING_ORDER, PACING_COLORS, labels),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("type_label:N", title=_t(titles, "agency_type", "Jenis instansi")),
+                 alt.Tooltip("pacing_label:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip("count():Q", title=_t(titles, "count", "Jumlah"))],
+    ).properties(height=alt.Step(34))
+    return _finish(chart, lang)
+
+
+# ------------------------------------------------------------------ compliance
+def compliance_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Stacked bars of expected reports per agency type by compliance status (queries.compliance_summary,
+    the 'ALL' row left out)."""
+    lang = "en" if lang == "en" else "id"
+    labels = COMPLIANCE_LABELS[lang]
+    d = df[df["agency_type"] != "ALL"].melt(id_vars=["agency_type"], value_vars=list(COMPLIANCE_ORDER),
+                                            var_name="compliance_status", value_name="n")
+    d, types = _with_type_labels(d, titles)
+    d["label"] = [labels[s] for s in d["compliance_status"]]
+    d["rank"] = [COMPLIANCE_ORDER.index(s) for s in d["compliance_status"]]
+    chart = alt.Chart(d).mark_bar().encode(
+        y=alt.Y("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi")),
+        x=alt.X("n:Q", stack="zero", title=_t(titles, "count", "Jumlah instansi"), axis=_COUNT_AXIS),
+        color=alt.Color("label:N", title=_t(titles, "status", "Status"),
+                        scale=_status_scale(lang, COMPLIANCE_ORDER, COMPLIANCE_COLORS, labels),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("type_label:N", title=_t(titles, "agency_type", "Jenis instansi")),
+                 alt.Tooltip("label:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah"))],
+    ).properties(height=alt.Step(30))
+    return _finish(chart, lang)
+
+
+# ------------------------------------------------------------------ final report
+def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Theme (rows) x scope (columns) cells coloured by the final roll-up status, with the mean capaian
+    (%) as text; the status is named in the legend and tooltip (queries.final_theme_results)."""
+    lang = "en" if lang == "en" else "id"
+    d = df.copy()
+    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["theme_label"] = d["theme_name_en"] if lang == "en" else d["theme_name"]
+    d["scope_label"] = [_t(titles, f"scope_{s}", s) for s in d["scope"]]
+    d["cap_text"] = [("–" if pd.isna(c) else progress.fmt_number(c, 0, lang) + "%") for c in d["mean_capaian"]]
+    themes = list(dict.fromkeys(d.sort_values("sort_order", na_position="last")["theme_label"]))
+    scopes = [_t(titles, f"scope_{s}", s) for s in ("national", "all", *AGENCY_TYPE_ORDER)]
+    x = alt.X("scope_label:N", sort=scopes, title=None, axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=340))
+    tip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
+           alt.Tooltip("scope_label:N", title=_t(titles, "scope", "Cakupan")),
+           alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
+           alt.Tooltip("cap_text:N", title=_t(titles, "capaian", "Capaian")),
+           alt.Tooltip("n_indicators:Q", title=_t(titles, "n_indicators", "Indikator"))]
+    base = alt.Chart(d).encode(x=x, y=y, tooltip=tip)
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                        legend=alt.Legend(orient="bottom", columns=3)))
+    text = base.mark_text(fontSize=12).encode(
+        text="cap_text:N",
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=["target_achieved", "deterioration"]),
+                            alt.value("white"), alt.value("black")))
+    chart = alt.layer(rect, text).properties(width=alt.Step(95), height=alt.Step(34))
+    return _finish(chart, lang)
+
+
+# --- operational pages ----------------------------------------------------------------------------
+# Builders for app_pages/agency.py, region.py and compliance.py, same conventions as above (lang,
+# titles, Okabe-Ito colours each named by text). "no_data" and "not_due" are the two extra states.
+NO_DATA_COLOR = "#DDDDDD"
+OPS_STATUS_ORDER = (*STATUS_ORDER, "no_data")
+OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR}
+OPS_PACING_ORDER = PACING_ORDER
+OPS_COMPLIANCE_ORDER = (*COMPLIANCE_ORDER, "not_due")
+OPS_COMPLIANCE_COLORS = {**COMPLIANCE_COLORS, "not_due": "#EEEEEE"}
+OPS_COMPLIANCE_LABELS = {
+    "id": {**COMPLIANCE_LABELS["id"], "not_due": "Belum jatuh tempo"},
+    "en": {**COMPLIANCE_LABELS["en"], "not_due": "Not yet due"},
+}
+COMPLIANCE_SYMBOLS = {"on_time": "✓", "revised": "✓*", "late": "!", "not_received": "✗", "not_due": "·"}
+_WHITE_TEXT = ("target_achieved", "deterioration", "above_target", "concerned", "on_time", "not_received")
+
+
+def _ops_scale(lang: str, order, colors, labels, present) -> alt.Scale:
+    """Like _status_scale, restricted to the statuses present (a legend without empty entries)."""
+    keep = [s for s in order if s in set(present)] or list(order)
+    return alt.Scale(domain=[labels.get(s, s) for s in keep], range=[colors[s] for s in keep])
+
+
+def _ops_labels(lang: str, labels: dict | None) -> dict:
+    return {**progress.STATUS_LABELS["en" if lang == "en" else "id"], **(labels or {})}
+
+
+def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None, *, label: str = "name",
+                     value: str = "value", status: str = "status", text: str = "value_text",
+                     ascending: bool = False, labels: dict | None = None, pacing: bool = False) -> alt.Chart:
+    """Horizontal bars of `value` per `label`, sorted best first (ascending=True for lower-is-better),
+    coloured by `status` (progress or, with pacing=True, pacing statuses) and with `text` printed
+    next to each bar so the status never depends on colour alone. Rows without a value are left out
+    (the page lists them in words). Tooltips carry `submission_id` when the column exists."""
+    lang = "en" if lang == "en" else "id"
+    labels = _ops_labels(lang, labels)
+    order, colors = (OPS_PACING_ORDER, PACING_COLORS) if pacing else (OPS_STATUS_ORDER, OPS_STATUS_COLORS)
+    d = df[df[value].notna()].copy()
+    d["status_label"] = [labels.get(s, s) for s in d[status]]
+    sort = d.sort_values(value, ascending=ascending)[label].tolist()
+    low, high = min(0.0, float(d[value].min())) if len(d) else 0.0, max(0.0, float(d[value].max())) if len(d) else 1.0
+    domain = [low, high + 0.45 * ((high - low) or 1.0)]  # room for the text after the longest bar
+    tip = [alt.Tooltip(f"{label}:N", title=_t(titles, "name", "Nama")),
+           alt.Tooltip(f"{text}:N", title=_t(titles, "value", "Nilai")),
+           alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))]
+    if "submission_id" in d.columns:
+        tip.append(alt.Tooltip("submission_id:N", title=_t(titles, "submission", "Laporan")))
+    base = alt.Chart(d).encode(y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=240)))
+    bars = base.mark_bar().encode(
+        x=alt.X(f"{value}:Q", title=_t(titles, "x", value), scale=alt.Scale(domain=domain, nice=False)),
+        color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
+                        scale=_ops_scale(lang, order, colors, labels, d[status]),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=tip)
+    words = base.mark_text(align="left", dx=4, fontSize=11, color="#222222").encode(
+        x=alt.X(f"{value}:Q"), text=alt.Text(f"{text}:N"))
+    chart = alt.layer(bars, words).properties(height=alt.Step(24))
+    return _finish(chart, lang)
+
+
+def tile_map_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None, *, tile: int = 64,
+                   labels: dict | None = None) -> alt.Chart:
+    """Tile-grid map of the provinces: one square per province at (col, row) from indicators/tilegrid.py,
+    coloured by `status`, showing the short name and `value_text` (the page passes "tidak ada data"
+    when there is no value). Columns: province_code, short, col, row, name, status, value_text."""
+    lang = "en" if lang == "en" else "id"
+    labels = _ops_labels(lang, labels)
+    d = df.copy()
+    d["status_label"] = [labels.get(s, s) for s in d["status"]]
+    d["ink"] = ["white" if s in _WHITE_TEXT else "#222222" for s in d["status"]]
+    n_cols, n_rows = int(d["col"].max()) + 1, int(d["row"].max()) + 1
+    base = alt.Chart(d).encode(
+        x=alt.X("col:O", axis=None, scale=alt.Scale(domain=list(range(n_cols)), paddingInner=0.06)),
+        y=alt.Y("row:O", axis=None, scale=alt.Scale(domain=list(range(n_rows)), paddingInner=0.06)),
+        tooltip=[alt.Tooltip("name:N", title=_t(titles, "name", "Provinsi")),
+                 alt.Tooltip("value_text:N", title=_t(titles, "value", "Nilai")),
+                 alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))])
+    rect = base.mark_rect(cornerRadius=3).encode(
+        color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
+                        scale=_ops_scale(lang, OPS_STATUS_ORDER, OPS_STATUS_COLORS, labels, d["status"]),
+                        legend=alt.Legend(orient="bottom", columns=4)))
+    name = base.mark_text(baseline="bottom", dy=-2, fontSize=10, fontWeight="bold").encode(
+        text="short:N", color=alt.Color("ink:N", scale=None))
+    value = base.mark_text(baseline="top", dy=3, fontSize=8).encode(
+        text="value_text:N", color=alt.Color("ink:N", scale=None))
+    # + room for the legend: Streamlit stretches the width and fits legend and plot into `height`
+    chart = alt.layer(rect, name, value).properties(width=n_cols * tile, height=n_rows * tile + 70)
+    return _finish(chart, lang)
+
+
+def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Agencies (rows, in the order given) x quarters (columns): each cell coloured by compliance status
+    and marked with a symbol (✓ on time, ✓* revised after the deadline, ! late, ✗ not received,
+    · not yet due). Columns: agency_label, quarter, status."""
+    lang = "en" if lang == "en" else "id"
+    labels = OPS_COMPLIANCE_LABELS[lang]
+    d = df.copy()
+    d["period"] = [("TW" if lang == "id" else "Q") + str(int(q)) for q in d["quarter"]]
+    d["status_label"] = [labels.get(s, s) for s in d["status"]]
+    d["symbol"] = [COMPLIANCE_SYMBOLS.get(s, "?") for s in d["status"]]
+    d["ink"] = ["white" if s in _WHITE_TEXT else "#222222" for s in d["status"]]
+    base = alt.Chart(d).encode(
+        x=alt.X("period:O", title=None, sort=sorted(set(d["period"])), axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("agency_label:N", title=None, sort=list(dict.fromkeys(d["agency_label"])),
+                axis=alt.Axis(labelLimit=300)),
+        tooltip=[alt.Tooltip("agency_label:N", title=_t(titles, "agency", "Instansi")),
+                 alt.Tooltip("period:O", title=_t(titles, "quarter", "Triwulan")),
+                 alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))])
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
+                        scale=_ops_scale(lang, OPS_COMPLIANCE_ORDER, OPS_COMPLIANCE_COLORS, labels, d["status"]),
+                        legend=alt.Legend(orient="bottom", columns=3)))
+    marks = base.mark_text(fontSize=13, fontWeight="bold").encode(text="symbol:N", color=alt.Color("ink:N", scale=None))
+    chart = alt.layer(rect, marks).properties(width=alt.Step(64), height=alt.Step(22))
+    return _finish(chart, lang)
+
+
+def quality_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Data-quality score (0-100) and its three components (shown on 0-100) per quarter, one line each
+    with point markers and dash patterns (not colour alone). Columns: year, quarter, score,
+    timeliness, completeness, validation (components 0..1)."""
+    lang = "en" if lang == "en" else "id"
+    parts = ("score", "timeliness", "completeness", "validation")
+    names = [_t(titles, p, p) for p in parts]
+    d = df.copy()
+    d["period"] = [progress.format_time(int(y) - 1 + int(q) / 4, lang, "quarter")
+                   for y, q in zip(d["year"], d["quarter"])]
+    for p in parts[1:]:
+        d[p] = d[p] * 100
+    long = d.melt(id_vars=["period"], value_vars=list(parts), var_name="part", value_name="v")
+    long["part_label"] = [names[parts.index(p)] for p in long["part"]]
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("period:O", sort=list(dict.fromkeys(d["period"])), title=None, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("v:Q", title=_t(titles, "y", "0–100"), scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("part_label:N", title=None, sort=names,
+                        scale=alt.Scale(domain=names, range=[OKABE_ITO["black"], OKABE_ITO["blue"],
+                                                             OKABE_ITO["orange"], OKABE_ITO["reddish_purple"]]),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("part_label:N", sort=names, legend=None),
+        tooltip=[alt.Tooltip("period:O", title=_t(titles, "quarter", "Triwulan")),
+                 alt.Tooltip("part_label:N", title=_t(titles, "component", "Komponen")),
+                 alt.Tooltip("v:Q", title="0–100", format=",.0f")],
+    ).properties(height=260)
+    return _finish(chart, lang)

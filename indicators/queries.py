@@ -1,0 +1,1218 @@
+"""Dashboard queries: every SQL statement the pages run, with bound parameters, plus the progress
+assessments computed from their results.
+
+Each public function takes an open DuckDB connection and plain, hashable arguments and returns a
+pandas DataFrame, so `ui.data.q("name", *args)` can cache it per database version. Functions never
+open or close connections and never import streamlit.
+
+Time convention (docs/architecture.md): quarter q of year Y sits at t = Y - 1 + q/4, month m at
+Y - 1 + m/12, an annual figure at t = Y.
+
+Assessment rules used here (what the progress engine is given):
+- agency indicators: the in-force quarterly values up to the selected quarter; for `cumulative`
+  indicators (totals that restart every year) only the Q4 values (year totals, t = Y) enter the
+  trend, the current partial year is judged by within-year pacing instead;
+- the target is the agency's own target for the roadmap's end year when it declared one
+  (v_agency_targets), else the catalogue target (v_targets); target time = end year;
+- capaian (%) compares the latest value with the target for the selected year (agency, else
+  catalogue, else the end-year target);
+- national indicators: the published national series (annual at t = Y, monthly at Y - 1 + m/12)
+  observed up to the end of the selected quarter, against the catalogue target of the end year;
+- categorical indicators (e.g. audit opinion WTP): target_achieved when the latest text equals the
+  target text, limited_progress when it differs, unable_to_assess without a target;
+- roll-ups (indicator across agencies, then theme) use progress.rollup (mean score).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import pandas as pd
+
+from indicators import progress
+
+AGENCY_TYPES = ("KL", "PROV", "KAB", "KOTA")
+OFF_TRACK = ("deterioration", "limited_progress")
+
+
+# ------------------------------------------------------------------ small helpers
+def qtime(year: int, quarter: int) -> float:
+    return year - 1 + quarter / 4
+
+
+def obs_time(year: int, month) -> float:
+    return float(year) if month is None or _isnan(month) else year - 1 + int(month) / 12
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def _isnan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def _num(x):
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def _target_arg(low, high, direction: str):
+    """The `target` argument of progress.assess/capaian: a number, a (low, high) pair, or None."""
+    lo, hi = _num(low), _num(high)
+    if lo is None and hi is None:
+        return None
+    if direction == "band" or (lo is not None and hi is not None and lo != hi):
+        return (lo, hi)
+    return lo if lo is not None else hi
+
+
+def _join_list(v) -> str:
+    if v is None or isinstance(v, float):
+        return ""
+    return v if isinstance(v, str) else ", ".join(str(x) for x in v)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return df.to_dict("records") if len(df) else []
+
+
+def _dicts(con, sql: str, params: dict | None = None) -> list[dict]:
+    """Rows as dicts straight from DuckDB (much faster than DataFrame.to_dict for pandas 3 string columns)."""
+    cur = con.execute(sql, params or {})
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _period_for_year(con, year: int) -> dict:
+    row = con.execute(PERIOD_FOR_YEAR, {"year": year}).df()
+    if len(row):
+        return row.iloc[0].to_dict()
+    return {"period_code": None, "start_year": year, "end_year": max(year, 2024), "baseline_year": year - 1}
+
+
+# ------------------------------------------------------------------ reference data
+DATA_STATUS = """
+SELECT (SELECT count(*) FROM roadmap_periods) AS n_periods,
+       (SELECT count(*) FROM indicators) AS n_indicators,
+       (SELECT count(*) FROM agencies) AS n_agencies,
+       (SELECT count(*) FROM submissions) AS n_submissions,
+       (SELECT count(*) FROM national_series) AS n_national_series,
+       (SELECT coalesce(bool_or(synthetic), FALSE) FROM agencies) AS any_synthetic,
+       (SELECT max(received_at) FROM submissions) AS last_received_at
+"""
+
+
+def data_status(con) -> pd.DataFrame:
+    """One row of counts telling whether the database holds anything to show."""
+    return con.execute(DATA_STATUS).df()
+
+
+PERIODS = """
+SELECT period_code, name, name_en, start_year, end_year, baseline_year, legal_basis
+FROM roadmap_periods ORDER BY start_year
+"""
+
+PERIOD_FOR_YEAR = """
+SELECT period_code, start_year, end_year, baseline_year FROM roadmap_periods
+WHERE $year BETWEEN start_year AND end_year ORDER BY start_year DESC LIMIT 1
+"""
+
+
+def periods(con) -> pd.DataFrame:
+    """Roadmap periods, oldest first."""
+    return con.execute(PERIODS).df()
+
+
+AVAILABLE_QUARTERS = """
+WITH p AS (SELECT start_year, end_year FROM roadmap_periods WHERE period_code = $period),
+     years AS (SELECT unnest(range(start_year, end_year + 1)) AS year FROM p),
+     grid AS (SELECT year, unnest([1, 2, 3, 4]) AS quarter FROM years)
+SELECT g.year, g.quarter, count(s.submission_id) AS n_submissions
+FROM grid g
+LEFT JOIN v_submissions s ON s.year = g.year AND s.quarter = g.quarter AND s.status = 'in_force'
+GROUP BY ALL ORDER BY g.year, g.quarter
+"""
+
+
+def available_quarters(con, period_code: str) -> pd.DataFrame:
+    """Every quarter of the period with the number of in-force submissions for it."""
+    return con.execute(AVAILABLE_QUARTERS, {"period": period_code}).df()
+
+
+THEMES = """
+SELECT theme_code AS theme, kind, name, name_en, parent_code, sort_order FROM themes
+ORDER BY sort_order NULLS LAST, theme_code
+"""
+
+
+def themes(con) -> pd.DataFrame:
+    return con.execute(THEMES).df()
+
+
+INDICATOR_LIST = """
+SELECT i.indicator_code, i.theme_code AS theme, t.name AS theme_name, t.name_en AS theme_name_en,
+       i.level, i.applies_to, i.name, i.name_en, i.unit, i.unit_en, i.value_type, i.direction,
+       i.measurement, i.aggregation, i.natural_limit, i.decimals, i.definition, i.definition_en,
+       i.legal_basis, i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
+       i.baseline_confidence, i.min_value, i.max_value
+FROM indicators i LEFT JOIN themes t ON t.theme_code = i.theme_code
+WHERE ($theme IS NULL OR i.theme_code = $theme
+       OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
+  AND ($level IS NULL OR i.level = $level)
+  AND ($code IS NULL OR i.indicator_code = $code)
+ORDER BY t.sort_order NULLS LAST, i.theme_code, i.level DESC, i.indicator_code
+"""
+
+
+def indicator_list(con, theme: str | None = None, level: str | None = None, code: str | None = None) -> pd.DataFrame:
+    """Indicator metadata (catalogue as loaded in the database), optionally filtered."""
+    df = con.execute(INDICATOR_LIST, {"theme": theme or None, "level": level or None, "code": code or None}).df()
+    df["applies_to"] = df["applies_to"].map(_join_list)
+    return df
+
+
+def indicator_meta(con, code: str) -> pd.DataFrame:
+    """One indicator's metadata (one row, or none when the code is unknown)."""
+    return indicator_list(con, code=code)
+
+
+# ------------------------------------------------------------------ targets
+NATIONAL_TARGETS = """
+SELECT indicator_code, year, target_low, target_high, target_text, version, basis, source, confidence
+FROM v_targets
+"""
+
+AGENCY_TARGETS = """
+SELECT agency_code, indicator_code, year, target_low, target_high, version, submission_id
+FROM v_agency_targets
+WHERE ($indicator IS NULL OR indicator_code = $indicator)
+"""
+
+
+def _target_maps(con, indicator: str | None = None):
+    nat = {(r["indicator_code"], int(r["year"])): r for r in _dicts(con, NATIONAL_TARGETS)}
+    ag = {(r["agency_code"], r["indicator_code"], int(r["year"])): r
+          for r in _dicts(con, AGENCY_TARGETS, {"indicator": indicator})}
+    return nat, ag
+
+
+# ------------------------------------------------------------------ agency assessments
+# One row per (agency, indicator): the in-force values up to the quarter as ordered lists, so Python never
+# touches one row per value (about 10x fewer objects at national scale).
+AGENCY_VALUES = """
+SELECT v.agency_code, v.indicator_code,
+       list(v.year ORDER BY v.year, v.quarter) AS years,
+       list(v.quarter ORDER BY v.year, v.quarter) AS quarters,
+       list(v.value ORDER BY v.year, v.quarter) AS vals,
+       arg_max(v.submission_id, v.year * 4 + v.quarter) AS submission_id,
+       coalesce(bool_or(v.synthetic), FALSE) AS synthetic
+FROM v_values v JOIN indicators i USING (indicator_code)
+WHERE i.level = 'agency' AND i.value_type = 'number' AND v.value IS NOT NULL
+  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+  AND ($theme IS NULL OR i.theme_code = $theme
+       OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
+  AND ($indicator IS NULL OR i.indicator_code = $indicator)
+  AND ($agency IS NULL OR v.agency_code = $agency)
+GROUP BY v.agency_code, v.indicator_code
+ORDER BY v.agency_code, v.indicator_code
+"""
+
+_ValueRow = namedtuple("_ValueRow", "agency_code indicator_code year quarter value submission_id synthetic")
+
+AGENCY_INDICATORS = """
+SELECT indicator_code, theme_code AS theme, name, name_en, unit, unit_en, decimals, direction,
+       measurement, natural_limit
+FROM indicators WHERE level = 'agency' AND value_type = 'number'
+"""
+
+AGENCIES = """
+SELECT agency_code, name AS agency_name, agency_type, province_code, synthetic FROM agencies
+"""
+
+
+def _agency_assessment_rows(con, year: int, quarter: int, theme=None, indicator=None, agency=None,
+                            keep_assessment: bool = False) -> list[dict]:
+    period = _period_for_year(con, year)
+    end = int(period["end_year"])
+    values = con.execute(AGENCY_VALUES, {"start_year": int(period["start_year"]), "year": year, "quarter": quarter,
+                                         "theme": theme, "indicator": indicator, "agency": agency}).fetchall()
+    inds = {r["indicator_code"]: r for r in _dicts(con, AGENCY_INDICATORS)}
+    agencies = {r["agency_code"]: r for r in _dicts(con, AGENCIES)}
+    nat_t, ag_t = _target_maps(con, indicator)
+    rows = []
+    for agency_code, code, years, quarters, vals, last_submission, any_synthetic in values:
+        ind, ag = inds.get(code), agencies.get(agency_code)
+        if ind is None or ag is None:
+            continue
+        direction = ind["direction"]
+        cumulative = ind["measurement"] == "cumulative"
+        if cumulative:
+            points = [(float(y), v) for y, q, v in zip(years, quarters, vals) if q == 4]
+        else:
+            points = [(y - 1 + q / 4, v) for y, q, v in zip(years, quarters, vals)]
+        last = _ValueRow(agency_code, code, years[-1], quarters[-1], vals[-1], last_submission, any_synthetic)
+        end_target = ag_t.get((agency_code, code, end)) or nat_t.get((code, end))
+        target_source = "agency" if (agency_code, code, end) in ag_t else ("catalogue" if end_target else None)
+        target = _target_arg(end_target["target_low"], end_target["target_high"], direction) if end_target else None
+        if direction == "band" and not isinstance(target, tuple):
+            target = None
+        a = progress.assess(points, direction, target=target, target_time=float(end) if target is not None else None,
+                            limit=_num(ind["natural_limit"]))
+        year_target = ag_t.get((agency_code, code, int(last.year))) or nat_t.get((code, int(last.year))) or end_target
+        cap = progress.capaian(last.value, _target_arg(year_target["target_low"], year_target["target_high"], direction)
+                               if year_target else None, direction)
+        pace = None
+        if cumulative and year_target and direction == "higher_better" and int(last.year) == year:
+            pace = progress.pacing(last.value, _num(year_target["target_low"]) or _num(year_target["target_high"]),
+                                   int(last.quarter), "cumulative").status
+        row = dict(agency_code=agency_code, agency_name=ag["agency_name"], agency_type=ag["agency_type"],
+                   province_code=ag["province_code"],
+                   synthetic=bool(ag["synthetic"]) or bool(any_synthetic),
+                   indicator_code=code, indicator_name=ind["name"], indicator_name_en=ind["name_en"],
+                   theme=ind["theme"], unit=ind["unit"], decimals=ind["decimals"], direction=direction,
+                   measurement=ind["measurement"], latest_year=int(last.year), latest_quarter=int(last.quarter),
+                   latest_time=qtime(last.year, last.quarter), latest_value=float(last.value),
+                   submission_id=last.submission_id, n_points=a.n_points,
+                   target_low=_num(end_target["target_low"]) if end_target else None,
+                   target_high=_num(end_target["target_high"]) if end_target else None,
+                   target_year=end, target_source=target_source,
+                   year_target_low=_num(year_target["target_low"]) if year_target else None,
+                   year_target_high=_num(year_target["target_high"]) if year_target else None,
+                   status=a.status, score=a.score, ratio=a.ratio, capaian=cap.percent,
+                   capaian_position=cap.position, pacing_status=pace)
+        if keep_assessment:
+            row["assessment"] = a
+        rows.append(row)
+    return rows
+
+
+ASSESSMENT_COLUMNS = [
+    "agency_code", "agency_name", "agency_type", "province_code", "synthetic", "indicator_code", "indicator_name",
+    "indicator_name_en", "theme", "unit", "decimals", "direction", "measurement", "latest_year", "latest_quarter",
+    "latest_time", "latest_value", "submission_id", "n_points", "target_low", "target_high", "target_year",
+    "target_source", "year_target_low", "year_target_high", "status", "score", "ratio", "capaian",
+    "capaian_position", "pacing_status",
+]
+
+
+def agency_assessments(con, year: int, quarter: int, theme: str | None = None, indicator: str | None = None,
+                       agency: str | None = None) -> pd.DataFrame:
+    """One row per (agency, agency-level indicator) with data up to the quarter: latest value and its
+    submission_id, the targets used, status/score (progress.assess) and capaian (progress.capaian)."""
+    rows = _agency_assessment_rows(con, year, quarter, theme or None, indicator or None, agency or None)
+    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+
+
+# ------------------------------------------------------------------ national indicators
+NATIONAL_INDICATORS = """
+SELECT i.indicator_code, i.theme_code AS theme, i.name, i.name_en, i.unit, i.unit_en, i.decimals,
+       i.direction, i.value_type, i.natural_limit, i.data_source
+FROM indicators i LEFT JOIN themes t ON t.theme_code = i.theme_code
+WHERE i.level = 'national'
+  AND ($theme IS NULL OR i.theme_code = $theme
+       OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
+  AND ($indicator IS NULL OR i.indicator_code = $indicator)
+ORDER BY t.sort_order NULLS LAST, i.indicator_code
+"""
+
+NATIONAL_SERIES = """
+SELECT indicator_code, year, month, value, value_text, source, confidence, note
+FROM v_national_series
+WHERE ($indicator IS NULL OR indicator_code = $indicator)
+ORDER BY indicator_code, year, coalesce(month, 12)
+"""
+
+
+def _assess_category(latest_text, target_text) -> str:
+    if not target_text:
+        return "unable_to_assess"
+    if latest_text is None:
+        return "unable_to_assess"
+    return "target_achieved" if str(latest_text).strip() == str(target_text).strip() else "limited_progress"
+
+
+def _national_rows(con, year: int, quarter: int, theme=None, indicator=None) -> list[dict]:
+    period = _period_for_year(con, year)
+    end = int(period["end_year"])
+    cutoff = qtime(year, quarter) + 1e-9
+    inds = _dicts(con, NATIONAL_INDICATORS, {"theme": theme, "indicator": indicator})
+    series = con.execute(NATIONAL_SERIES, {"indicator": indicator}).df()
+    series["t"] = [obs_time(y, m) for y, m in zip(series["year"], series["month"])]
+    series = series[series["t"] <= cutoff].sort_values(["indicator_code", "t"])
+    by_code = {code: g for code, g in series.groupby("indicator_code", sort=False)}
+    nat_t, _ = _target_maps(con)
+    rows = []
+    for ind in inds:
+        code, direction = ind["indicator_code"], ind["direction"]
+        g = by_code.get(code, series.iloc[0:0])
+        tgt = nat_t.get((code, end))
+        target = _target_arg(tgt["target_low"], tgt["target_high"], direction) if tgt else None
+        if direction == "band" and not isinstance(target, tuple):
+            target = None
+        last = g.iloc[-1].to_dict() if len(g) else {}
+        prev = g.iloc[-2].to_dict() if len(g) > 1 else {}
+        row = dict(indicator_code=code, theme=ind["theme"], name=ind["name"], name_en=ind["name_en"],
+                   unit=ind["unit"], unit_en=ind["unit_en"], decimals=int(ind["decimals"] or 0), direction=direction,
+                   value_type=ind["value_type"], target_year=end,
+                   target_low=_num(tgt["target_low"]) if tgt else None, target_high=_num(tgt["target_high"]) if tgt else None,
+                   target_text=tgt["target_text"] if tgt else None, target_version=int(tgt["version"]) if tgt else None,
+                   target_source=tgt["source"] if tgt else None, target_confidence=tgt["confidence"] if tgt else None,
+                   latest_value=_num(last.get("value")), latest_text=last.get("value_text"),
+                   latest_time=last.get("t"), latest_year=last.get("year"), latest_month=last.get("month"),
+                   source=last.get("source"), confidence=last.get("confidence"), note=last.get("note"),
+                   previous_value=_num(prev.get("value")), previous_text=prev.get("value_text"),
+                   previous_time=prev.get("t"), n_points=len(g),
+                   series_t=[float(x) for x in g["t"]], series_v=[_num(x) for x in g["value"]])
+        if ind["value_type"] == "category":
+            status = _assess_category(row["latest_text"], row["target_text"])
+            row.update(status=status, score=5.0 if status == "target_achieved" else None, ratio=None,
+                       capaian=100.0 if status == "target_achieved" else None, capaian_position=None,
+                       explanation_id="", explanation_en="", needed=[])
+        else:
+            a = progress.assess(list(zip(row["series_t"], row["series_v"])), direction, target=target,
+                                target_time=float(end) if target is not None else None, limit=_num(ind["natural_limit"]))
+            cap = progress.capaian(row["latest_value"], target, direction)
+            dec = row["decimals"]
+            row.update(status=a.status, score=a.score, ratio=a.ratio, capaian=cap.percent,
+                       capaian_position=cap.position,
+                       explanation_id=progress.explain(a, "id", ind["unit"] or "", dec),
+                       explanation_en=progress.explain(a, "en", ind["unit_en"] or ind["unit"] or "", dec),
+                       needed=[(float(t), float(v)) for t, v in progress.needed_next(a)])
+        rows.append(row)
+    return rows
+
+
+def national_assessments(con, year: int, quarter: int, theme: str | None = None) -> pd.DataFrame:
+    """One row per national indicator as known at the end of the quarter: latest published value with its
+    source and confidence, the end-year target (band as low/high), status, capaian, the series (lists,
+    for sparklines), the plain-language explanation in both languages and the "needed next" path."""
+    return pd.DataFrame(_national_rows(con, year, quarter, theme or None))
+
+
+# ------------------------------------------------------------------ roll-ups
+def _rollup_by(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, progress.RollupResult]:
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        groups.setdefault(tuple(r[k] for k in keys), []).append({"status": r["status"], "score": r["score"]})
+    return {k: progress.rollup(v) for k, v in groups.items()}
+
+
+def _theme_rollup(rows: list[dict], extra_keys: tuple[str, ...] = ()) -> dict[tuple, progress.RollupResult]:
+    """Indicator roll-up first (each indicator weighs the same), then per theme (+ extra keys)."""
+    per_ind = _rollup_by(rows, ("theme", *extra_keys, "indicator_code"))
+    groups: dict[tuple, list] = {}
+    for key, res in per_ind.items():
+        groups.setdefault(key[:-1], []).append(res)
+    return {k: progress.rollup(v) for k, v in groups.items()}
+
+
+THEME_NAMES = "SELECT theme_code AS theme, name AS theme_name, name_en AS theme_name_en, sort_order FROM themes"
+
+
+def theme_status_matrix(con, year: int, quarter: int) -> pd.DataFrame:
+    """Theme x status counts, separately for agency-level assessments (scope 'agency': one per agency and
+    indicator) and national indicators (scope 'national'), with the theme roll-up status of each scope."""
+    ag = _agency_assessment_rows(con, year, quarter)
+    nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter)]
+    names = con.execute(THEME_NAMES).df()
+    out = []
+    for scope, rows in (("agency", ag), ("national", nat)):
+        roll = _theme_rollup(rows)
+        counts: dict[tuple, int] = {}
+        synth: dict[str, bool] = {}
+        for r in rows:
+            counts[(r["theme"], r["status"])] = counts.get((r["theme"], r["status"]), 0) + 1
+            synth[r["theme"]] = synth.get(r["theme"], False) or bool(r.get("synthetic", False))
+        for (theme, status), n in counts.items():
+            res = roll[(theme,)]
+            out.append(dict(theme=theme, scope=scope, status=status, n=n, rollup_status=res.status,
+                            rollup_score=res.mean_score, n_indicators=res.n, n_assessed=res.n_assessed,
+                            synthetic=synth.get(theme, False)))
+    df = pd.DataFrame(out, columns=["theme", "scope", "status", "n", "rollup_status", "rollup_score",
+                                    "n_indicators", "n_assessed", "synthetic"])
+    df = df.merge(names, on="theme", how="left")
+    df["theme_name"] = df["theme_name"].fillna(df["theme"])
+    df["theme_name_en"] = df["theme_name_en"].fillna(df["theme"])
+    return df.sort_values(["sort_order", "theme", "scope", "status"], na_position="last").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ compliance
+COMPLIANCE_SUMMARY = """
+SELECT coalesce(agency_type, 'ALL') AS agency_type,
+       count(*) AS expected,
+       count(*) FILTER (WHERE compliance_status <> 'not_received') AS reported,
+       count(*) FILTER (WHERE compliance_status = 'on_time') AS on_time,
+       count(*) FILTER (WHERE compliance_status = 'late') AS late,
+       count(*) FILTER (WHERE compliance_status = 'revised') AS revised,
+       count(*) FILTER (WHERE compliance_status = 'not_received') AS not_received,
+       coalesce(bool_or(synthetic), FALSE) AS synthetic,
+       min(deadline) AS deadline
+FROM v_compliance
+WHERE year = $year AND quarter = $quarter
+GROUP BY ROLLUP (agency_type)
+ORDER BY agency_type = 'ALL', list_position(['KL', 'PROV', 'KAB', 'KOTA'], agency_type) NULLS LAST
+"""
+
+
+def compliance_summary(con, year: int, quarter: int) -> pd.DataFrame:
+    """Expected vs received reports for one quarter, per agency type plus an 'ALL' row (v_compliance)."""
+    df = con.execute(COMPLIANCE_SUMMARY, {"year": year, "quarter": quarter}).df()
+    df["agency_type"] = df["agency_type"].astype(str)
+    return df.sort_values("agency_type", key=lambda s: s.map({"KL": 0, "PROV": 1, "KAB": 2, "KOTA": 3, "ALL": 9}))\
+        .reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ what changed
+QUARTER_SUBMISSIONS = """
+SELECT s.submission_id, s.agency_code, a.name AS agency_name, a.agency_type, s.version, s.status,
+       s.received_at, s.file_name, s.n_values, s.synthetic
+FROM v_submissions s JOIN agencies a USING (agency_code)
+WHERE s.year = $year AND s.quarter = $quarter
+ORDER BY s.received_at
+"""
+
+CHANGE_COLUMNS = ["kind", "indicator_code", "indicator_name", "indicator_name_en", "agency_code", "agency_name",
+                  "before_value", "after_value", "before_status", "after_status", "unit", "decimals",
+                  "submission_id", "source", "synthetic"]
+
+
+def changes_since_previous(con, year: int, quarter: int) -> pd.DataFrame:
+    """What changed from the previous quarter to this one: new national figures, national and agency
+    status changes, and the submissions received for this quarter (kind = national_value |
+    national_status | agency_status | new_submission | revision)."""
+    py, pq = previous_quarter(year, quarter)
+    out = []
+    now = {r["indicator_code"]: r for r in _national_rows(con, year, quarter)}
+    before = {r["indicator_code"]: r for r in _national_rows(con, py, pq)}
+    for code, r in now.items():
+        b = before.get(code, {})
+        base = dict(indicator_code=code, indicator_name=r["name"], indicator_name_en=r["name_en"], agency_code=None,
+                    agency_name=None, unit=r["unit"], decimals=r["decimals"], submission_id=None,
+                    source=r["source"], synthetic=False)
+        if r["latest_time"] is not None and r["latest_time"] != b.get("latest_time"):
+            out.append(dict(base, kind="national_value", before_value=b.get("latest_value"), after_value=r["latest_value"],
+                            before_status=b.get("status"), after_status=r["status"]))
+        elif b and r["status"] != b.get("status"):
+            out.append(dict(base, kind="national_status", before_value=b.get("latest_value"),
+                            after_value=r["latest_value"], before_status=b.get("status"), after_status=r["status"]))
+    ag_now = {(r["agency_code"], r["indicator_code"]): r for r in _agency_assessment_rows(con, year, quarter)}
+    ag_before = {(r["agency_code"], r["indicator_code"]): r for r in _agency_assessment_rows(con, py, pq)}
+    for key, r in ag_now.items():
+        b = ag_before.get(key)
+        if b is not None and b["status"] != r["status"]:
+            out.append(dict(kind="agency_status", indicator_code=r["indicator_code"], indicator_name=r["indicator_name"],
+                            indicator_name_en=r["indicator_name_en"], agency_code=r["agency_code"],
+                            agency_name=r["agency_name"], before_value=b["latest_value"], after_value=r["latest_value"],
+                            before_status=b["status"], after_status=r["status"], unit=r["unit"], decimals=r["decimals"],
+                            submission_id=r["submission_id"], source=None, synthetic=r["synthetic"]))
+    for s in _records(con.execute(QUARTER_SUBMISSIONS, {"year": year, "quarter": quarter}).df()):
+        out.append(dict(kind="revision" if s["version"] > 1 else "new_submission", indicator_code=None,
+                        indicator_name=None, indicator_name_en=None, agency_code=s["agency_code"],
+                        agency_name=s["agency_name"], before_value=None, after_value=float(s["n_values"]),
+                        before_status=None, after_status=None, unit=None, decimals=0,
+                        submission_id=s["submission_id"], source=s["file_name"], synthetic=bool(s["synthetic"])))
+    return pd.DataFrame(out, columns=CHANGE_COLUMNS)
+
+
+# ------------------------------------------------------------------ theme page
+def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
+    """Status counts of the theme's agency assessments per agency type (agency_type, status, n)."""
+    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    df = pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+    if df.empty:
+        return pd.DataFrame(columns=["agency_type", "status", "n", "synthetic"])
+    return (df.groupby(["agency_type", "status"], as_index=False)
+              .agg(n=("agency_code", "size"), synthetic=("synthetic", "any")))
+
+
+def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
+    """Per agency: the roll-up of its assessments in the theme (mean score), worst indicator first in
+    the ranking (lowest mean score first; agencies that cannot be assessed last)."""
+    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["agency_code"], []).append(r)
+    out = []
+    for code, rs in groups.items():
+        res = progress.rollup(rs)
+        scored = [r for r in rs if r["score"] is not None and r["status"] != "unable_to_assess"]
+        worst = min(scored, key=lambda r: r["score"]) if scored else None
+        out.append(dict(agency_code=code, agency_name=rs[0]["agency_name"], agency_type=rs[0]["agency_type"],
+                        synthetic=rs[0]["synthetic"], status=res.status, mean_score=res.mean_score, n=res.n,
+                        n_assessed=res.n_assessed,
+                        n_off_track=sum(r["status"] in OFF_TRACK for r in rs),
+                        worst_indicator=worst["indicator_code"] if worst else None,
+                        worst_status=worst["status"] if worst else None,
+                        latest_submission_id=max(rs, key=lambda r: r["latest_time"])["submission_id"]))
+    df = pd.DataFrame(out, columns=["agency_code", "agency_name", "agency_type", "synthetic", "status", "mean_score",
+                                    "n", "n_assessed", "n_off_track", "worst_indicator", "worst_status",
+                                    "latest_submission_id"])
+    return df.sort_values(["mean_score", "agency_code"], na_position="last").reset_index(drop=True)
+
+
+def theme_indicator_summary(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
+    """Per indicator of the theme: agency-level roll-up (n agencies, how many off track, mean score,
+    status) and national indicators with their own status; most off-track first."""
+    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    out = []
+    for (code,), res in _rollup_by(rows, ("indicator_code",)).items():
+        rs = [r for r in rows if r["indicator_code"] == code]
+        off = sum(r["status"] in OFF_TRACK for r in rs)
+        caps = [r["capaian"] for r in rs if r["capaian"] is not None]
+        out.append(dict(indicator_code=code, indicator_name=rs[0]["indicator_name"],
+                        indicator_name_en=rs[0]["indicator_name_en"], level="agency", status=res.status,
+                        mean_score=res.mean_score, n_agencies=res.n, n_assessed=res.n_assessed, n_off_track=off,
+                        share_off_track=off / res.n if res.n else None,
+                        median_capaian=float(pd.Series(caps).median()) if caps else None,
+                        synthetic=any(r["synthetic"] for r in rs), source=None))
+    for r in _national_rows(con, year, quarter, theme=theme):
+        out.append(dict(indicator_code=r["indicator_code"], indicator_name=r["name"], indicator_name_en=r["name_en"],
+                        level="national", status=r["status"], mean_score=r["score"], n_agencies=None,
+                        n_assessed=None, n_off_track=None, share_off_track=None, median_capaian=r["capaian"],
+                        synthetic=False, source=r["source"]))
+    df = pd.DataFrame(out, columns=["indicator_code", "indicator_name", "indicator_name_en", "level", "status",
+                                    "mean_score", "n_agencies", "n_assessed", "n_off_track", "share_off_track",
+                                    "median_capaian", "synthetic", "source"])
+    return df.sort_values(["mean_score", "indicator_code"], na_position="last").reset_index(drop=True)
+
+
+RENAKSI_TO_DATE = """
+SELECT r.agency_code, a.name AS agency_name, a.agency_type, r.theme_code AS theme, r.action_plan,
+       r.output_indicator, arg_max(r.unit, r.quarter) AS unit,
+       arg_max(r.target_tw1, r.quarter) AS target_tw1, arg_max(r.target_tw2, r.quarter) AS target_tw2,
+       arg_max(r.target_tw3, r.quarter) AS target_tw3, arg_max(r.target_tw4, r.quarter) AS target_tw4,
+       sum(r.realisation) AS realised_to_date, count(r.realisation) AS n_quarters_reported,
+       max(r.quarter) AS last_quarter,
+       arg_max(r.budget, r.quarter) AS budget, arg_max(r.budget_realisation, r.quarter) AS budget_realised,
+       arg_max(r.obstacles, r.quarter) AS obstacles,
+       arg_max(r.submission_id, r.quarter) AS submission_id,
+       string_agg(r.submission_id, ', ' ORDER BY r.quarter) AS submission_ids,
+       coalesce(bool_or(r.synthetic), FALSE) AS synthetic
+FROM v_renaksi r JOIN agencies a USING (agency_code)
+WHERE r.year = $year AND r.quarter <= $quarter
+  AND ($theme IS NULL OR r.theme_code = $theme
+       OR r.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
+GROUP BY ALL
+ORDER BY r.agency_code, r.action_plan, r.output_indicator
+"""
+
+
+def renaksi_pacing(con, year: int, quarter: int, theme: str | None = None) -> pd.DataFrame:
+    """Rencana aksi outputs of the year up to the quarter: cumulative realisation against the sum of
+    quarterly targets to date and the annual target, with gophr pacing (progress.pacing)."""
+    df = con.execute(RENAKSI_TO_DATE, {"year": year, "quarter": quarter, "theme": theme or None}).df()
+    tw = df[["target_tw1", "target_tw2", "target_tw3", "target_tw4"]].astype(float).fillna(0.0)
+    df["annual_target"] = tw.sum(axis=1)
+    df["target_to_date"] = tw.iloc[:, :quarter].sum(axis=1)
+    paces = [progress.pacing(r, t, quarter, "cumulative") for r, t in zip(df["realised_to_date"], df["annual_target"])]
+    df["achievement"] = [p.achievement for p in paces]
+    df["expected"] = [p.expected for p in paces]
+    df["pacing_status"] = [p.status for p in paces]
+    df["gap"] = [p.gap for p in paces]
+    df["budget_share"] = [b_r / b if b else None for b_r, b in zip(df["budget_realised"], df["budget"])]
+    return df
+
+
+# ------------------------------------------------------------------ indicator page
+AGENCY_AGGREGATE_SERIES = """
+SELECT v.year, v.quarter,
+       CASE $aggregation WHEN 'sum' THEN sum(v.value) WHEN 'median' THEN median(v.value) ELSE avg(v.value) END AS value,
+       count(*) AS n_agencies, coalesce(bool_or(v.synthetic), FALSE) AS synthetic
+FROM v_values v
+WHERE v.indicator_code = $indicator AND v.value IS NOT NULL
+  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+GROUP BY v.year, v.quarter ORDER BY v.year, v.quarter
+"""
+
+ONE_AGENCY_SERIES = """
+SELECT v.year, v.quarter, v.value, v.value_text, v.submission_id, v.source_cell, v.evidence_url, v.synthetic
+FROM v_values v
+WHERE v.indicator_code = $indicator AND v.agency_code = $agency
+  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+ORDER BY v.year, v.quarter
+"""
+
+SERIES_COLUMNS = ["series", "t", "year", "quarter", "month", "value", "value_text", "source", "confidence",
+                  "submission_id", "n_agencies", "synthetic"]
+
+
+def indicator_series(con, code: str, year: int, quarter: int, agency: str | None = None) -> pd.DataFrame:
+    """Long table of the indicator's series up to the quarter: series 'national' (published national
+    figures, or for agency-level indicators the aggregate of agency values by the catalogue's
+    aggregation rule with the number of reporting agencies) and, with `agency`, series 'agency'."""
+    meta = indicator_meta(con, code)
+    if meta.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    m = meta.iloc[0]
+    period = _period_for_year(con, year)
+    rows = []
+    if m["level"] == "national":
+        s = con.execute(NATIONAL_SERIES, {"indicator": code}).df()
+        for r in _records(s):
+            t = obs_time(r["year"], r["month"])
+            if t <= qtime(year, quarter) + 1e-9:
+                rows.append(dict(series="national", t=t, year=r["year"], quarter=None, month=r["month"],
+                                 value=_num(r["value"]), value_text=r["value_text"], source=r["source"],
+                                 confidence=r["confidence"], submission_id=None, n_agencies=None, synthetic=False))
+    else:
+        args = {"indicator": code, "start_year": int(period["start_year"]), "year": year, "quarter": quarter}
+        s = con.execute(AGENCY_AGGREGATE_SERIES, {**args, "aggregation": m["aggregation"]}).df()
+        for r in _records(s):
+            rows.append(dict(series="national", t=qtime(r["year"], r["quarter"]), year=r["year"], quarter=r["quarter"],
+                             month=None, value=_num(r["value"]), value_text=None,
+                             source=f"aggregate:{m['aggregation']}", confidence=None, submission_id=None,
+                             n_agencies=int(r["n_agencies"]), synthetic=bool(r["synthetic"])))
+        if agency:
+            for r in _records(con.execute(ONE_AGENCY_SERIES, {**args, "agency": agency}).df()):
+                rows.append(dict(series="agency", t=qtime(r["year"], r["quarter"]), year=r["year"],
+                                 quarter=r["quarter"], month=None, value=_num(r["value"]), value_text=r["value_text"],
+                                 source=r["source_cell"], confidence=None, submission_id=r["submission_id"],
+                                 n_agencies=None, synthetic=bool(r["synthetic"])))
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+ALL_TARGET_VERSIONS = """
+SELECT t.indicator_code, t.agency_code, t.year, t.target_low, t.target_high, t.target_text, t.version,
+       t.effective_from, t.basis, t.source, t.confidence, t.submission_id, t.reason,
+       t.version = max(t.version) OVER (PARTITION BY t.indicator_code, t.agency_code, t.year) AS in_force
+FROM targets t
+WHERE ($indicator IS NULL OR t.indicator_code = $indicator)
+  AND (t.agency_code IS NULL OR t.agency_code = $agency)
+ORDER BY t.indicator_code, t.agency_code NULLS FIRST, t.year, t.version
+"""
+
+
+def indicator_targets(con, code: str, agency: str | None = None) -> pd.DataFrame:
+    """Yearly targets in force: series 'national' (catalogue) and, with `agency`, 'agency' (declared)."""
+    df = con.execute(ALL_TARGET_VERSIONS, {"indicator": code, "agency": agency or None}).df()
+    df = df[df["in_force"]].copy()
+    df["series"] = ["agency" if isinstance(a, str) else "national" for a in df["agency_code"]]
+    df["t"] = df["year"].astype(float)
+    return df.reset_index(drop=True)
+
+
+def target_versions(con, code: str | None = None) -> pd.DataFrame:
+    """Every version of the catalogue (national) targets, in force or superseded (catalogue page)."""
+    df = con.execute(ALL_TARGET_VERSIONS, {"indicator": code or None, "agency": None}).df()
+    return df[df["agency_code"].isna()].drop(columns=["agency_code"]).reset_index(drop=True)
+
+
+def national_series_table(con, code: str | None = None) -> pd.DataFrame:
+    """The published national figures with source and confidence (catalogue page)."""
+    df = con.execute(NATIONAL_SERIES, {"indicator": code or None}).df()
+    df["t"] = [obs_time(y, m) for y, m in zip(df["year"], df["month"])]
+    return df
+
+
+def indicator_agencies(con, code: str, year: int, quarter: int) -> pd.DataFrame:
+    """The indicator's assessment per agency (agency_assessments for one indicator), worst first."""
+    df = agency_assessments(con, year, quarter, indicator=code)
+    return df.sort_values(["score", "agency_code"], na_position="last").reset_index(drop=True)
+
+
+EXPLAIN_COLUMNS = ["scope", "status", "score", "latest_value", "latest_time", "target_value", "target_time",
+                   "explanation_id", "explanation_en", "needed"]
+
+
+def indicator_explanation(con, code: str, year: int, quarter: int, agency: str | None = None) -> pd.DataFrame:
+    """"Why this status" (progress.explain, both languages) and "what is needed next" (progress.needed_next)
+    for the national series (scope 'national') and, with `agency`, the agency (scope 'agency')."""
+    meta = indicator_meta(con, code)
+    if meta.empty:
+        return pd.DataFrame(columns=EXPLAIN_COLUMNS)
+    m = meta.iloc[0]
+    unit, unit_en, dec = m["unit"] or "", m["unit_en"] or m["unit"] or "", int(m["decimals"] or 0)
+    out = []
+
+    def add(scope, a):
+        out.append(dict(scope=scope, status=a.status, score=a.score, latest_value=a.latest_value,
+                        latest_time=a.latest_time, target_value=a.target_value, target_time=a.target_time,
+                        explanation_id=progress.explain(a, "id", unit, dec),
+                        explanation_en=progress.explain(a, "en", unit_en, dec),
+                        needed=[(float(t), float(v)) for t, v in progress.needed_next(a)]))
+
+    if m["level"] == "national":
+        for r in _national_rows(con, year, quarter, indicator=code):
+            out.append(dict(scope="national", status=r["status"], score=r["score"], latest_value=r["latest_value"],
+                            latest_time=r["latest_time"], target_value=None, target_time=float(r["target_year"]),
+                            explanation_id=r["explanation_id"], explanation_en=r["explanation_en"], needed=r["needed"]))
+    else:
+        period = _period_for_year(con, year)
+        end = int(period["end_year"])
+        series = indicator_series(con, code, year, quarter)
+        if m["measurement"] == "cumulative":
+            series = series[series["quarter"] == 4]
+        nat_t, _ = _target_maps(con, code)
+        tgt = nat_t.get((code, end))
+        target = _target_arg(tgt["target_low"], tgt["target_high"], m["direction"]) if tgt else None
+        if m["direction"] == "band" and not isinstance(target, tuple):
+            target = None
+        add("national", progress.assess(list(zip(series["t"], series["value"])), m["direction"], target=target,
+                                        target_time=float(end) if target is not None else None,
+                                        limit=_num(m["natural_limit"])))
+        if agency:
+            rows = _agency_assessment_rows(con, year, quarter, indicator=code, agency=agency, keep_assessment=True)
+            for r in rows:
+                add("agency", r["assessment"])
+    return pd.DataFrame(out, columns=EXPLAIN_COLUMNS)
+
+
+AGENCY_OPTIONS = """
+SELECT DISTINCT a.agency_code, a.name AS agency_name, a.agency_type, a.synthetic
+FROM agencies a JOIN indicators i ON list_contains(i.applies_to, a.agency_type)
+WHERE i.indicator_code = $indicator
+ORDER BY list_position(['KL', 'PROV', 'KAB', 'KOTA'], a.agency_type), a.agency_code
+"""
+
+
+def agency_options(con, code: str) -> pd.DataFrame:
+    """Agencies the indicator applies to (for the agency picker)."""
+    return con.execute(AGENCY_OPTIONS, {"indicator": code}).df()
+
+
+# ------------------------------------------------------------------ final report
+FINAL_COLUMNS = ["theme", "theme_name", "theme_name_en", "sort_order", "indicator_code", "indicator_name",
+                 "indicator_name_en", "level", "scope", "status", "mean_score", "capaian", "value", "value_text",
+                 "target_low", "target_high", "target_text", "unit", "decimals", "n_agencies", "n_assessed",
+                 "n_achieved", "source", "confidence", "synthetic"]
+
+
+def final_indicator_results(con, period_code: str) -> pd.DataFrame:
+    """Final status and capaian per indicator at the end of the period (Q4 of the end year): national
+    indicators once (scope 'national'); agency indicators rolled up over all agencies (scope 'all')
+    and per agency type (scope KL/PROV/KAB/KOTA), with mean capaian and counts."""
+    per = con.execute("SELECT start_year, end_year FROM roadmap_periods WHERE period_code = $p", {"p": period_code}).df()
+    if per.empty:
+        return pd.DataFrame(columns=FINAL_COLUMNS)
+    end = int(per["end_year"].iloc[0])
+    names = {r["theme"]: r for r in _records(con.execute(THEME_NAMES).df())}
+    out = []
+
+    def theme_fields(theme):
+        n = names.get(theme, {})
+        return dict(theme=theme, theme_name=n.get("theme_name", theme), theme_name_en=n.get("theme_name_en", theme),
+                    sort_order=n.get("sort_order"))
+
+    for r in _national_rows(con, end, 4):
+        out.append(dict(theme_fields(r["theme"]), indicator_code=r["indicator_code"], indicator_name=r["name"],
+                        indicator_name_en=r["name_en"], level="national", scope="national", status=r["status"],
+                        mean_score=r["score"], capaian=r["capaian"], value=r["latest_value"], value_text=r["latest_text"],
+                        target_low=r["target_low"], target_high=r["target_high"], target_text=r["target_text"],
+                        unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
+                        n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False))
+    rows = _agency_assessment_rows(con, end, 4)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["indicator_code"], "all"), []).append(r)
+        groups.setdefault((r["indicator_code"], r["agency_type"]), []).append(r)
+    for (code, scope), rs in groups.items():
+        res = progress.rollup(rs)
+        caps = [r["capaian"] for r in rs if r["capaian"] is not None]
+        vals = [r["latest_value"] for r in rs]
+        r0 = rs[0]
+        out.append(dict(theme_fields(r0["theme"]), indicator_code=code, indicator_name=r0["indicator_name"],
+                        indicator_name_en=r0["indicator_name_en"], level="agency", scope=scope, status=res.status,
+                        mean_score=res.mean_score, capaian=sum(caps) / len(caps) if caps else None,
+                        value=float(pd.Series(vals).median()) if vals else None, value_text=None,
+                        target_low=r0["target_low"] if r0["target_source"] == "catalogue" else None,
+                        target_high=r0["target_high"] if r0["target_source"] == "catalogue" else None,
+                        target_text=None, unit=r0["unit"], decimals=r0["decimals"], n_agencies=len(rs),
+                        n_assessed=res.n_assessed, n_achieved=sum(r["status"] == "target_achieved" for r in rs),
+                        source=f"{len(rs)} laporan instansi / agency reports", confidence=None,
+                        synthetic=any(r["synthetic"] for r in rs)))
+    df = pd.DataFrame(out, columns=FINAL_COLUMNS)
+    order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
+    df["_o"] = df["scope"].map(order)
+    return df.sort_values(["sort_order", "theme", "indicator_code", "_o"], na_position="last")\
+        .drop(columns="_o").reset_index(drop=True)
+
+
+def final_theme_results(con, period_code: str) -> pd.DataFrame:
+    """Final roll-up per theme and scope (national indicators; all agencies; each agency type): each
+    indicator weighs the same (progress.rollup of the indicator roll-ups)."""
+    ind = final_indicator_results(con, period_code)
+    out = []
+    for (theme, scope), g in ind.groupby(["theme", "scope"], sort=False):
+        res = progress.rollup([{"status": s, "score": sc} for s, sc in zip(g["status"], g["mean_score"])])
+        caps = g["capaian"].dropna()
+        out.append(dict(theme=theme, theme_name=g["theme_name"].iloc[0], theme_name_en=g["theme_name_en"].iloc[0],
+                        sort_order=g["sort_order"].iloc[0], scope=scope, status=res.status, mean_score=res.mean_score,
+                        n_indicators=res.n, n_assessed=res.n_assessed,
+                        n_achieved=int((g["status"] == "target_achieved").sum()),
+                        mean_capaian=float(caps.mean()) if len(caps) else None, synthetic=bool(g["synthetic"].any())))
+    df = pd.DataFrame(out, columns=["theme", "theme_name", "theme_name_en", "sort_order", "scope", "status",
+                                    "mean_score", "n_indicators", "n_assessed", "n_achieved", "mean_capaian",
+                                    "synthetic"])
+    order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
+    return df.assign(_o=df["scope"].map(order)).sort_values(["sort_order", "theme", "_o"], na_position="last")\
+        .drop(columns="_o").reset_index(drop=True)
+
+
+# --- operational pages ----------------------------------------------------------------------------
+# Agency report card, regional comparison, reporting compliance (app_pages/agency.py, region.py,
+# compliance.py). Every function takes an open connection and returns a DataFrame. Status, score,
+# capaian and pacing come from `_agency_assessment_rows` / `renaksi_pacing` above, so an agency's
+# indicator has the same status on every page.
+
+OPS_AGENCIES = """
+SELECT a.agency_code, a.name, a.agency_type, a.province_code, p.name AS province_name,
+       a.autonomous, a.synthetic, a.contact_email
+FROM agencies a
+LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
+WHERE ($type IS NULL OR a.agency_type = $type) AND ($province IS NULL OR a.province_code = $province)
+ORDER BY list_position(['KL', 'PROV', 'KAB', 'KOTA'], a.agency_type), a.agency_code
+"""
+
+
+def ops_agencies(con, agency_type: str | None = None, province_code: str | None = None) -> pd.DataFrame:
+    """Registered agencies with their province name (K/L have none), K/L first, then by code;
+    optionally only one agency type and/or one province."""
+    return con.execute(OPS_AGENCIES, {"type": agency_type or None, "province": province_code or None}).df()
+
+
+PROVINCES = """
+SELECT agency_code AS province_code, name FROM agencies WHERE agency_type = 'PROV' ORDER BY agency_code
+"""
+
+
+def provinces(con) -> pd.DataFrame:
+    """Registered provinces (code, name), by Kemendagri code."""
+    return con.execute(PROVINCES).df()
+
+
+AGENCY_QUARTERS = """
+SELECT year, quarter FROM v_submissions
+WHERE agency_code = $agency AND status = 'in_force'
+ORDER BY year DESC, quarter DESC
+"""
+
+
+def agency_quarters(con, agency_code: str) -> pd.DataFrame:
+    """Quarters for which the agency has a submission in force, newest first."""
+    return con.execute(AGENCY_QUARTERS, {"agency": agency_code}).df()
+
+
+APPLICABLE_INDICATORS = """
+SELECT i.indicator_code, i.theme_code AS theme, i.name, i.name_en, i.unit, i.unit_en, i.decimals,
+       i.direction, i.measurement, i.value_type
+FROM indicators i
+JOIN agencies a ON a.agency_code = $agency
+LEFT JOIN themes th ON th.theme_code = i.theme_code
+WHERE i.level = 'agency'
+  AND (list_contains(i.applies_to, a.agency_type)
+       OR EXISTS (SELECT 1 FROM v_values v WHERE v.agency_code = $agency AND v.indicator_code = i.indicator_code))
+ORDER BY th.sort_order NULLS LAST, i.theme_code, i.indicator_code
+"""
+
+AGENCY_VALUES_TO_DATE = """
+SELECT indicator_code, year, quarter, value, value_text, submission_id, source_cell, synthetic
+FROM v_values
+WHERE agency_code = $agency AND year * 4 + quarter <= $year * 4 + $quarter
+  AND (value IS NOT NULL OR value_text IS NOT NULL)
+ORDER BY indicator_code, year, quarter
+"""
+
+REPORT_CARD_COLUMNS = [
+    "indicator_code", "theme", "name", "name_en", "unit", "unit_en", "decimals", "direction", "measurement",
+    "value_type", "latest_year", "latest_quarter", "value", "value_text", "target_low", "target_high",
+    "target_text", "target_source", "end_target_low", "end_target_high", "target_year", "capaian", "status",
+    "score", "pacing_status", "submission_id", "source_cell", "synthetic"]
+
+
+def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.DataFrame:
+    """One row per indicator that applies to the agency (or that it reported), as known at the end of
+    (year, quarter): latest value in force and the cell it came from, the target in force for the
+    value's year (the agency's own, else the catalogue's), capaian, and the status/score/pacing of
+    `agency_assessments` (same rules as the analysis pages). No value yet -> status "no_data"."""
+    inds = _records(con.execute(APPLICABLE_INDICATORS, {"agency": agency_code}).df())
+    assessed = {r["indicator_code"]: r for r in _agency_assessment_rows(con, year, quarter, agency=agency_code)}
+    values = con.execute(AGENCY_VALUES_TO_DATE, {"agency": agency_code, "year": year, "quarter": quarter}).df()
+    cells = {(r["submission_id"], r["indicator_code"]): r for r in _records(values)}
+    latest = {r["indicator_code"]: r for r in _records(values)}  # rows are sorted: the last one wins
+    agency = con.execute("SELECT synthetic FROM agencies WHERE agency_code = $agency",
+                         {"agency": agency_code}).fetchone()
+    agency_synthetic = bool(agency[0]) if agency else False
+    nat_t, ag_t = _target_maps(con)
+    end = int(_period_for_year(con, year)["end_year"])
+    rows = []
+    for ind in inds:
+        code = ind["indicator_code"]
+        row = {k: ind[k] for k in ("indicator_code", "theme", "name", "name_en", "unit", "unit_en", "decimals",
+                                   "direction", "measurement", "value_type")}
+        a = assessed.get(code)
+        if a is not None:
+            cell = cells.get((a["submission_id"], code), {})
+            row.update(latest_year=a["latest_year"], latest_quarter=a["latest_quarter"], value=a["latest_value"],
+                       value_text=None, target_low=a["year_target_low"], target_high=a["year_target_high"],
+                       target_text=None, target_source=a["target_source"], end_target_low=a["target_low"],
+                       end_target_high=a["target_high"], target_year=a["target_year"], capaian=a["capaian"],
+                       status=a["status"], score=a["score"], pacing_status=a["pacing_status"],
+                       submission_id=a["submission_id"], source_cell=cell.get("source_cell"),
+                       synthetic=agency_synthetic or bool(cell.get("synthetic")))
+        else:
+            last = latest.get(code)
+            y = int(last["year"]) if last else year
+            own = ag_t.get((agency_code, code, y))
+            tgt = own or nat_t.get((code, y))
+            end_tgt = ag_t.get((agency_code, code, end)) or nat_t.get((code, end))
+            text = last.get("value_text") if last else None
+            if last is not None and ind["value_type"] == "category":
+                goal = (nat_t.get((code, y)) or nat_t.get((code, end)) or {}).get("target_text")
+                status = _assess_category(text, goal)
+            else:
+                goal, status = None, "no_data" if last is None else "unable_to_assess"
+            row.update(latest_year=last["year"] if last else None, latest_quarter=last["quarter"] if last else None,
+                       value=_num(last["value"]) if last else None, value_text=text,
+                       target_low=_num(tgt["target_low"]) if tgt else None,
+                       target_high=_num(tgt["target_high"]) if tgt else None,
+                       target_text=goal or (tgt.get("target_text") if tgt else None),
+                       target_source=("agency" if own else "catalogue") if tgt else None,
+                       end_target_low=_num(end_tgt["target_low"]) if end_tgt else None,
+                       end_target_high=_num(end_tgt["target_high"]) if end_tgt else None, target_year=end,
+                       capaian=100.0 if status == "target_achieved" else None, status=status, score=None,
+                       pacing_status=None, submission_id=last["submission_id"] if last else None,
+                       source_cell=last["source_cell"] if last else None,
+                       synthetic=agency_synthetic or bool(last and last["synthetic"]))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=REPORT_CARD_COLUMNS)
+
+
+def agency_renaksi(con, agency_code: str, year: int) -> pd.DataFrame:
+    """The agency's rencana aksi outputs of `year` up to its latest reported quarter: `renaksi_pacing`
+    (cumulative realisation against the annual target, gophr pacing, budget absorption) plus
+    `to_date_ratio` = realisation to date / sum of the quarterly targets TW1..TWq."""
+    q = con.execute("SELECT max(quarter) FROM v_renaksi WHERE agency_code = $agency AND year = $year",
+                    {"agency": agency_code, "year": int(year)}).fetchone()[0] or 4
+    df = renaksi_pacing(con, int(year), int(q))
+    df = df[df["agency_code"] == agency_code].reset_index(drop=True)
+    df["quarter"] = int(q)
+    df["to_date_ratio"] = [r / t if t else None for r, t in zip(df["realised_to_date"], df["target_to_date"])]
+    return df
+
+
+AGENCY_RENAKSI_YEARS = "SELECT DISTINCT year FROM v_renaksi WHERE agency_code = $agency ORDER BY year DESC"
+
+
+def agency_renaksi_years(con, agency_code: str) -> pd.DataFrame:
+    """Years in which the agency has action-plan rows in force, newest first."""
+    return con.execute(AGENCY_RENAKSI_YEARS, {"agency": agency_code}).df()
+
+
+AGENCY_SUBMISSIONS = """
+SELECT submission_id, year, quarter, version, status, received_at, uploader, file_name,
+       left(file_sha256, 12) AS sha256_short, reason, n_values, n_renaksi, n_warnings, synthetic,
+       lag(submission_id) OVER (PARTITION BY year, quarter ORDER BY version) AS replaces
+FROM v_submissions
+WHERE agency_code = $agency
+ORDER BY year DESC, quarter DESC, version DESC
+"""
+
+
+def agency_submissions(con, agency_code: str) -> pd.DataFrame:
+    """Every accepted version of every quarter of one agency, newest first, with in_force/superseded
+    and `replaces` (the submission_id of the version it replaced, for corrections)."""
+    return con.execute(AGENCY_SUBMISSIONS, {"agency": agency_code}).df()
+
+
+SUBMISSION_DIFF = """
+SELECT indicator_code, i.name, i.name_en, i.unit,
+       o.value AS old_value, n.value AS new_value, o.value_text AS old_text, n.value_text AS new_text,
+       n.value - o.value AS change,
+       CASE WHEN o.submission_id IS NULL THEN 'added'
+            WHEN n.submission_id IS NULL THEN 'removed'
+            WHEN o.value IS NOT DISTINCT FROM n.value AND o.value_text IS NOT DISTINCT FROM n.value_text
+                 THEN 'unchanged'
+            ELSE 'changed' END AS change_kind
+FROM (SELECT * FROM submission_values WHERE submission_id = $old) o
+FULL OUTER JOIN (SELECT * FROM submission_values WHERE submission_id = $new) n USING (indicator_code)
+LEFT JOIN indicators i USING (indicator_code)
+ORDER BY change_kind = 'unchanged', indicator_code
+"""
+
+
+def submission_diff(con, old_submission_id: str, new_submission_id: str) -> pd.DataFrame:
+    """Value by value, old version -> new version: changed, added, removed or unchanged (changes first)."""
+    return con.execute(SUBMISSION_DIFF, {"old": old_submission_id, "new": new_submission_id}).df()
+
+
+# Data-quality score per quarter (NOT a performance ranking): how well the agency reports, not how
+# well it performs. Components, each 0..1:
+#   timeliness   from v_compliance: on_time 1, revised (on time, corrected after the deadline) 0.75,
+#                late 0.5, not_received 0;
+#   completeness values in force for the quarter / indicators that apply to the agency type;
+#   validation   accepted uploads / (accepted + rejected) uploads for that quarter from `uploads`
+#                (duplicates are no-ops and are not counted; unreadable files name no agency);
+# score = 100 * weighted mean with weights 0.4 / 0.4 / 0.2 over the components that exist
+# (validation is missing when no upload was recorded for the quarter).
+QUALITY_WEIGHTS = {"timeliness": 0.4, "completeness": 0.4, "validation": 0.2}
+TIMELINESS_POINTS = {"on_time": 1.0, "revised": 0.75, "late": 0.5, "not_received": 0.0}
+
+AGENCY_QUALITY = """
+WITH ag AS (SELECT agency_code, agency_type FROM agencies WHERE agency_code = $agency),
+applicable AS (
+    SELECT i.indicator_code FROM indicators i, ag
+    WHERE i.level = 'agency' AND list_contains(i.applies_to, ag.agency_type)),
+filled AS (
+    SELECT year, quarter, count(*) AS n_filled FROM v_values
+    WHERE agency_code = $agency AND (value IS NOT NULL OR value_text IS NOT NULL)
+      AND indicator_code IN (SELECT indicator_code FROM applicable)
+    GROUP BY ALL),
+up AS (
+    SELECT year, quarter, count(*) FILTER (WHERE outcome = 'accepted') AS n_accepted,
+           count(*) FILTER (WHERE outcome IN ('accepted', 'rejected')) AS n_attempts
+    FROM uploads WHERE agency_code = $agency GROUP BY ALL)
+SELECT c.year, c.quarter, c.deadline, c.compliance_status, c.first_received_at, c.versions,
+       (SELECT count(*) FROM applicable) AS n_applicable, coalesce(f.n_filled, 0) AS n_filled,
+       coalesce(u.n_accepted, 0) AS n_accepted, coalesce(u.n_attempts, 0) AS n_attempts
+FROM v_compliance c
+LEFT JOIN filled f USING (year, quarter)
+LEFT JOIN up u USING (year, quarter)
+WHERE c.agency_code = $agency AND c.deadline < current_date
+ORDER BY c.year, c.quarter
+"""
+
+
+def agency_quality(con, agency_code: str) -> pd.DataFrame:
+    """Per due quarter: the three data-quality components (0..1) and the combined score (0..100)."""
+    df = con.execute(AGENCY_QUALITY, {"agency": agency_code}).df()
+    df["timeliness"] = df["compliance_status"].map(TIMELINESS_POINTS).astype(float)
+    df["completeness"] = (df["n_filled"] / df["n_applicable"].where(df["n_applicable"] > 0)).astype(float)
+    df["validation"] = (df["n_accepted"] / df["n_attempts"].where(df["n_attempts"] > 0)).astype(float)
+    parts = df[list(QUALITY_WEIGHTS)]
+    weights = pd.Series(QUALITY_WEIGHTS)
+    present = parts.notna()
+    df["score"] = 100 * (parts.fillna(0) * weights).sum(axis=1) / (present * weights).sum(axis=1).where(
+        present.any(axis=1))
+    return df
+
+
+REGION_AGENCIES = """
+SELECT a.agency_code, a.name, a.agency_type, a.province_code, p.name AS province_name, a.synthetic
+FROM agencies a
+LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
+WHERE a.autonomous AND list_contains($types, a.agency_type)
+  AND ($province IS NULL OR a.province_code = $province)
+  AND (a.valid_from IS NULL OR a.valid_from <= make_date($year, $quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY)
+  AND (a.valid_to IS NULL OR a.valid_to >= make_date($year, $quarter * 3 - 2, 1))
+ORDER BY a.agency_code
+"""
+
+REGION_VALUES = """
+SELECT agency_code, source_cell, synthetic FROM v_values
+WHERE indicator_code = $indicator AND year = $year AND quarter = $quarter
+"""
+
+REGION_INDICATOR_META = """
+SELECT unit, decimals, direction, measurement FROM indicators WHERE indicator_code = $indicator
+"""
+
+REGION_COLUMNS = ["agency_code", "name", "agency_type", "province_code", "province_name", "value", "unit",
+                  "decimals", "direction", "measurement", "target_low", "target_high", "capaian", "status", "score",
+                  "pacing_status", "latest_year", "latest_quarter", "submission_id", "source_cell", "synthetic"]
+
+
+def region_comparison(con, indicator_code: str, year: int, quarter: int, level: str = "PROV",
+                      province_code: str | None = None) -> pd.DataFrame:
+    """One row per autonomous province (level "PROV") or kab/kota (level "KABKOTA", optionally of one
+    province) active in (year, quarter): its value for exactly that quarter with capaian and status
+    from `agency_assessments`. An agency without a value that quarter keeps value NaN and status
+    "no_data" (latest_year/quarter tell when it last reported)."""
+    types = ["PROV"] if level == "PROV" else ["KAB", "KOTA"]
+    agencies = _records(con.execute(REGION_AGENCIES, {"types": types, "province": province_code or None,
+                                                      "year": int(year), "quarter": int(quarter)}).df())
+    assessed = {r["agency_code"]: r
+                for r in _agency_assessment_rows(con, int(year), int(quarter), indicator=indicator_code)}
+    now = {r["agency_code"]: r for r in _records(con.execute(
+        REGION_VALUES, {"indicator": indicator_code, "year": int(year), "quarter": int(quarter)}).df())}
+    meta = _records(con.execute(REGION_INDICATOR_META, {"indicator": indicator_code}).df())
+    m = meta[0] if meta else {"unit": None, "decimals": 2, "direction": None, "measurement": None}
+    rows = []
+    for ag in agencies:
+        a = assessed.get(ag["agency_code"])
+        current = a is not None and (a["latest_year"], a["latest_quarter"]) == (int(year), int(quarter))
+        cell = now.get(ag["agency_code"], {})
+        row = dict(agency_code=ag["agency_code"], name=ag["name"], agency_type=ag["agency_type"],
+                   province_code=ag["province_code"], province_name=ag["province_name"], unit=m["unit"],
+                   decimals=m["decimals"], direction=m["direction"], measurement=m["measurement"],
+                   latest_year=a["latest_year"] if a else None, latest_quarter=a["latest_quarter"] if a else None,
+                   synthetic=bool(ag["synthetic"]) or bool(cell.get("synthetic")))
+        if current:
+            row.update(value=a["latest_value"], target_low=a["year_target_low"], target_high=a["year_target_high"],
+                       capaian=a["capaian"], status=a["status"], score=a["score"], pacing_status=a["pacing_status"],
+                       submission_id=a["submission_id"], source_cell=cell.get("source_cell"))
+        else:
+            row.update(value=None, target_low=None, target_high=None, capaian=None, status="no_data", score=None,
+                       pacing_status=None, submission_id=None, source_cell=None)
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=REGION_COLUMNS)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    df["capaian"] = pd.to_numeric(df["capaian"], errors="coerce")
+    return df
+
+
+REGION_INDICATORS = """
+SELECT i.indicator_code, i.name, i.name_en, i.unit, i.direction, i.theme_code
+FROM indicators i
+WHERE i.level = 'agency' AND i.value_type = 'number'
+  AND (list_contains(i.applies_to, 'PROV') OR list_contains(i.applies_to, 'KAB') OR list_contains(i.applies_to, 'KOTA'))
+  AND EXISTS (SELECT 1 FROM v_values v JOIN agencies a USING (agency_code)
+              WHERE v.indicator_code = i.indicator_code AND a.agency_type <> 'KL')
+ORDER BY i.theme_code, i.indicator_code
+"""
+
+
+def region_indicators(con) -> pd.DataFrame:
+    """Numeric agency-level indicators that regional governments have reported at least once."""
+    return con.execute(REGION_INDICATORS).df()
+
+
+INDICATOR_QUARTERS = """
+SELECT DISTINCT year, quarter FROM v_values WHERE indicator_code = $indicator
+ORDER BY year DESC, quarter DESC
+"""
+
+
+def indicator_quarters(con, indicator_code: str) -> pd.DataFrame:
+    """(year, quarter) pairs with at least one value in force for the indicator, newest first."""
+    return con.execute(INDICATOR_QUARTERS, {"indicator": indicator_code}).df()
+
+
+# Reporting compliance: v_compliance plus "not_due" for a quarter whose deadline has not passed yet.
+COMPLIANCE_MATRIX = """
+WITH c AS (
+    SELECT c.*, CASE WHEN c.compliance_status = 'not_received' AND c.deadline >= current_date THEN 'not_due'
+                     ELSE c.compliance_status END AS status
+    FROM v_compliance c
+    WHERE c.year = $year
+      AND ($types IS NULL OR list_contains($types, c.agency_type))
+      AND ($province IS NULL OR c.province_code = $province)),
+problems AS (
+    SELECT agency_code, count(*) FILTER (WHERE status IN ('late', 'not_received')) AS n_problems
+    FROM c GROUP BY agency_code)
+SELECT c.agency_code, c.name, c.agency_type, c.province_code, p.name AS province_name, c.contact_email,
+       c.synthetic, c.year, c.quarter, c.deadline, c.first_received_at, c.last_received_at, c.versions, c.status,
+       dense_rank() OVER (ORDER BY n.n_problems DESC, c.agency_code) AS problem_rank
+FROM c
+JOIN problems n USING (agency_code)
+LEFT JOIN agencies p ON p.agency_code = c.province_code AND p.agency_type = 'PROV'
+ORDER BY list_position(['KL', 'PROV', 'KAB', 'KOTA'], c.agency_type), c.agency_code, c.quarter
+"""
+
+
+def compliance_matrix(con, year: int, agency_types: list[str] | None = None,
+                      province_code: str | None = None) -> pd.DataFrame:
+    """One row per (agency expected to report, quarter of `year`) with its compliance status:
+    on_time | late | revised | not_received | not_due. Filters: agency types, province.
+    `problem_rank` ranks agencies by their number of late/not-received quarters (1 = most)."""
+    return con.execute(COMPLIANCE_MATRIX, {"year": int(year), "types": list(agency_types) if agency_types else None,
+                                           "province": province_code}).df()
+
+
+def compliance_years(con) -> pd.DataFrame:
+    """Years in the reporting calendar, newest first."""
+    return con.execute("SELECT DISTINCT year FROM reporting_calendar ORDER BY year DESC").df()

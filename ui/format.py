@@ -1,0 +1,340 @@
+"""Output helpers for the pages: numbers in the session language, status text, tables and charts with
+their downloads, and widgets whose value lives in the URL (`st.query_params`) so a view can be shared.
+
+Pure functions (`neutralise`, `to_csv_bytes`, `to_xlsx_bytes`, `chart_png`, `fmt`) are unit-tested
+directly; the `show_*` and `url_*` helpers are thin Streamlit wrappers around them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from indicators import progress
+from ui.i18n import lang, t
+
+# Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with one of these is read as a
+# formula by Excel/LibreOffice. We neutralise it by prefixing a single quote.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ILLEGAL_XLSX_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+# ------------------------------------------------------------------ pure helpers
+def neutralise_value(value: Any) -> Any:
+    """'=SUM(A1)' -> "'=SUM(A1)"; numbers and other types are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` where every text cell (and column name) that a spreadsheet would run as a formula
+    starts with a single quote. Numeric columns are untouched (a negative number stays a number)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        out[col] = s.map(neutralise_value)
+    out.columns = [neutralise_value(str(c)) for c in out.columns]
+    return out
+
+
+def _flatten_for_export(df: pd.DataFrame) -> pd.DataFrame:
+    """Lists/tuples/dicts in cells become text; timezone-aware datetimes become naive (xlsx needs it)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s) and getattr(s.dt, "tz", None) is not None:
+            out[col] = s.dt.tz_localize(None)
+        elif s.dtype == object:
+            out[col] = s.map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple, set)) else
+                             (str(v) if isinstance(v, dict) else v))
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (Excel opens it with the right characters), formulas neutralised."""
+    return neutralise(_flatten_for_export(df)).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
+    """An .xlsx with one sheet, header row frozen, formulas neutralised (openpyxl would otherwise write
+    a text starting with '=' as a live formula)."""
+    data = neutralise(_flatten_for_export(df))
+    for col in data.columns:
+        if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
+            data[col] = data[col].map(lambda v: _ILLEGAL_XLSX_CHARS.sub("", v) if isinstance(v, str) else v)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        data.to_excel(xw, index=False, sheet_name=sheet_name[:31])
+        ws = xw.sheets[sheet_name[:31]]
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(data.columns, start=1):
+            width = min(60, max(10, len(str(col)) + 2, *(len(str(v)) + 1 for v in data[col].head(200))))
+            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+    return buf.getvalue()
+
+
+def chart_png(chart, scale: float = 2.0) -> bytes:
+    """PNG of an Altair chart through vl-convert (no browser). vl-convert-python 1.9:
+    vegalite_to_png(vl_spec: str | dict, vl_version=None, scale=None, ppi=None, config=None, ...)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def fmt(x, decimals: int = 2, language: str | None = None) -> str:
+    """Number in the session language: 1.234,5 (id) or 1,234.5 (en); '–' for missing."""
+    return progress.fmt_number(x, decimals, language or lang())
+
+
+def fmt_pct(x, decimals: int = 1, language: str | None = None) -> str:
+    return "–" if progress._num(x) is None else fmt(x, decimals, language) + "%"
+
+
+def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = None) -> str:
+    """'45', '6,00–7,00' for a band, or the categorical text (e.g. 'WTP')."""
+    if isinstance(text, str) and text:
+        return text
+    lo, hi = progress._num(low), progress._num(high)
+    if lo is None and hi is None:
+        return "–"
+    if lo is None or hi is None or lo == hi:
+        return fmt(lo if lo is not None else hi, decimals, language)
+    return f"{fmt(lo, decimals, language)}–{fmt(hi, decimals, language)}"
+
+
+def dash(value) -> str:
+    """Text for a possibly missing value (None, NaN, empty) -> '–'."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value == "":
+        return "–"
+    return str(value)
+
+
+def source_markdown(value) -> str:
+    """A source as short Markdown: each URL becomes a link named by its domain ('[bps.go.id](https://…)'),
+    other text stays as it is (sources may list several, separated by ';')."""
+    text = dash(value)
+    if text == "–":
+        return text
+    parts = []
+    for piece in text.split(" ; "):
+        m = re.match(r"\s*(https?://([^/\s]+)\S*)(.*)", piece)
+        if m:
+            domain = m.group(2).removeprefix("www.")
+            parts.append(f"[{domain}]({m.group(1)}){m.group(3)}")
+        else:
+            parts.append(piece.strip().replace("[", "(").replace("]", ")"))
+    return " ; ".join(parts)
+
+
+def confidence_text(value) -> str:
+    """'high' -> 'tinggi' / 'high'; missing -> '–'."""
+    return t(f"confidence_{value}") if value in ("high", "medium", "low") else dash(value)
+
+
+def status_text(status: str | None, language: str | None = None) -> str:
+    labels = progress.STATUS_LABELS["en" if (language or lang()) == "en" else "id"]
+    return labels.get(status or "", status or "–")
+
+
+def period_text(t_value, language: str | None = None) -> str:
+    return progress.format_time(t_value, language or lang())
+
+
+def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
+    """'TW4-2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
+    return progress.format_time(year - 1 + quarter / 4, language or lang(), freq="quarter")
+
+
+# ------------------------------------------------------------------ streamlit: tables and charts
+def _styled(df: pd.DataFrame, decimals: dict[str, int] | int | None):
+    """A Styler showing numbers in the session language (sorting still uses the numbers)."""
+    thousands, decimal = (",", ".") if lang() == "en" else (".", ",")
+    num_cols = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
+    int_cols = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c]) and not str(c).endswith("year")
+                and c not in ("year", "quarter", "version", "row_no")]
+    sty = df.style
+    other = [c for c in df.columns if c not in num_cols and c not in int_cols]
+    if other:
+        sty = sty.format(na_rep="–", subset=other)
+    for c in num_cols:
+        if isinstance(decimals, dict) and c in decimals:
+            prec = decimals[c]
+        elif not isinstance(decimals, dict) and decimals is not None:
+            prec = decimals
+        else:  # whole numbers stored as floats (counts, targets) print without decimals
+            vals = df[c].dropna()
+            prec = 0 if len(vals) and (vals % 1 == 0).all() else 2
+        sty = sty.format(precision=prec, thousands=thousands, decimal=decimal, na_rep="–", subset=[c])
+    if int_cols:
+        sty = sty.format(thousands=thousands, decimal=decimal, subset=int_cols)
+    return sty
+
+
+def download_buttons(df: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and xlsx downloads of `df`, generated only when clicked, formulas neutralised."""
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df), file_name=f"{name}.xlsx",
+                       mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def show_table(df: pd.DataFrame, name: str, key: str, *, column_config: dict | None = None,
+               decimals: dict[str, int] | int | None = None, height: int | str = "auto",
+               export: pd.DataFrame | None = None, column_order: Sequence[str] | None = None) -> None:
+    """st.dataframe in the session's number format + CSV/xlsx downloads (of `export` when given, so the
+    download can carry traceability columns the screen hides)."""
+    shown = df if len(df) <= 5000 else df.head(5000)
+    data = _styled(shown, decimals) if len(shown) and len(shown) * max(1, len(shown.columns)) < 200_000 else shown
+    st.dataframe(data, hide_index=True, column_config=column_config, height=height, column_order=column_order,
+                 key=f"{key}_df", placeholder="–")
+    if len(df) > len(shown):
+        st.caption(t("table_truncated", n=fmt(len(shown), 0), total=fmt(len(df), 0)))
+    download_buttons(df if export is None else export, name, key)
+
+
+def show_chart(chart, name: str, key: str, *, alt_text: str | None = None) -> None:
+    """st.altair_chart + a PNG download rendered by vl-convert when clicked."""
+    st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
+    st.download_button(t("download_png"), functools.partial(chart_png, chart), file_name=f"{name}.png",
+                       mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:")
+
+
+def synthetic_note(flag: bool | pd.Series | pd.DataFrame) -> None:
+    """The 'Synthetic (demo) data' badge, shown whenever synthetic agencies or submissions are involved."""
+    if isinstance(flag, pd.DataFrame):
+        flag = bool(flag["synthetic"].fillna(False).astype(bool).any()) if "synthetic" in flag else False
+    elif isinstance(flag, pd.Series):
+        flag = bool(flag.fillna(False).astype(bool).any())
+    if flag:
+        st.badge(t("synthetic_badge"), icon=":material/science:", color="orange")
+
+
+def synthetic_column(df: pd.DataFrame, column: str = "synthetic") -> pd.Series:
+    """The synthetic flag as text ('Data sintetis (demo)' / '') for tables."""
+    label = t("synthetic_badge")
+    return df[column].map(lambda v: label if bool(v) and not pd.isna(v) else "")
+
+
+# ------------------------------------------------------------------ streamlit: widgets bound to the URL
+def url_select(label: str, options: Sequence, param: str, *, default=None,
+               format_func: Callable[[Any], str] = str, widget: str = "selectbox", **kwargs):
+    """A selectbox/radio/segmented control whose value is read from and written to ?param=... .
+
+    The URL wins when it differs from what this helper last wrote (a shared link, or st.page_link with
+    query_params); otherwise the session's current choice is kept, also across pages (the value is
+    re-assigned so Streamlit does not drop it when the page changes). Unknown URL values fall back to
+    the current choice, then `default`, then the first option."""
+    options = list(options)
+    wkey, last_key = f"url_{param}", f"_url_written_{param}"
+    if not options:
+        st.query_params.pop(param, None)
+        return None
+    by_text = {str(o): o for o in options}
+    # Labels are computed now, in the session's language; the widget gets a plain lookup (AppTest and
+    # Streamlit may call format_func again outside this script run, where the language is unknown).
+    labels = {o: str(format_func(o)) for o in options}
+    format_func = labels.__getitem__
+    raw = st.query_params.get(param)
+    if raw is not None and raw != st.session_state.get(last_key) and raw in by_text:
+        st.session_state[wkey] = by_text[raw]
+    elif wkey in st.session_state and st.session_state[wkey] in options:
+        st.session_state[wkey] = st.session_state[wkey]
+    else:
+        st.session_state[wkey] = default if default in options else options[0]
+    if widget == "radio":
+        value = st.radio(label, options, key=wkey, format_func=format_func, **kwargs)
+    elif widget == "segmented":
+        value = st.segmented_control(label, options, key=wkey, format_func=format_func, **kwargs)
+        if value is None:  # deselected: keep showing the data for the default
+            value = default if default in options else options[0]
+    else:
+        value = st.selectbox(label, options, key=wkey, format_func=format_func, **kwargs)
+    st.query_params[param] = st.session_state[last_key] = str(value)
+    return value
+
+
+def url_toggle(label: str, param: str, *, default: bool = False, **kwargs) -> bool:
+    wkey = f"url_{param}"
+    if wkey not in st.session_state:
+        raw = st.query_params.get(param)
+        st.session_state[wkey] = default if raw is None else raw in ("1", "true", "yes")
+    value = st.toggle(label, key=wkey, **kwargs)
+    st.query_params[param] = "1" if value else "0"
+    return value
+
+
+# ------------------------------------------------------------------ tables for people
+STATUS_COLUMNS = ("status", "rollup_status", "before_status", "after_status", "pacing_status", "worst_status")
+TIME_COLUMNS = ("latest_time", "t")
+# Whole numbers that are labels, not quantities: shown as text so 2024 never prints as "2.024".
+LABEL_NUMBER_COLUMNS = ("year", "quarter", "month", "version", "last_quarter", "baseline_year", "target_year",
+                        "latest_year", "latest_quarter", "row_no")
+
+
+def status_chip(status: str | None, language: str | None = None) -> str:
+    """HTML: a colour square (Okabe–Ito) followed by the status label; the label always carries the meaning."""
+    from indicators.charts import PACING_COLORS, STATUS_COLORS
+    color = STATUS_COLORS.get(status or "", PACING_COLORS.get(status or "", "#BBBBBB"))
+    return (f'<span style="display:inline-block;width:0.8em;height:0.8em;border-radius:2px;'
+            f'background:{color};border:1px solid #555;margin-right:0.35em;vertical-align:-0.05em"></span>'
+            f'<b>{status_text(status, language)}</b>')
+
+
+def type_titles() -> dict[str, str]:
+    """Agency-type labels for the chart builders' `titles` (type_KL -> 'K/L', ...)."""
+    return {f"type_{c}": t(f"type_{c}") for c in ("KL", "PROV", "KAB", "KOTA")}
+
+
+def agency_type_text(code: str | None) -> str:
+    return t(f"type_{code}") if code in ("KL", "PROV", "KAB", "KOTA", "ALL") else (code or "")
+
+
+def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Pick `columns`, turn codes into words (status labels, agency types, periods, the synthetic flag)
+    and give every column its header from the strings (key 'col_<name>')."""
+    out = df[list(columns)].copy()
+    for c in columns:
+        if c in STATUS_COLUMNS:
+            out[c] = out[c].map(lambda s: status_text(s) if isinstance(s, str) else "")
+        elif c == "agency_type":
+            out[c] = out[c].map(agency_type_text)
+        elif c == "latest_time":  # agency values are quarterly: TW4-2024, not "2024"
+            out[c] = out[c].map(lambda v: progress.format_time(v, lang(), freq="quarter")
+                                if progress._num(v) is not None else "")
+        elif c in TIME_COLUMNS:
+            out[c] = out[c].map(lambda v: period_text(v) if progress._num(v) is not None else "")
+        elif c == "synthetic":
+            out[c] = synthetic_column(out, c)
+        elif c == "confidence":
+            out[c] = out[c].map(lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
+        elif c in LABEL_NUMBER_COLUMNS:
+            out[c] = out[c].map(lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
+        elif pd.api.types.is_datetime64_any_dtype(out[c]):
+            midnight = bool((out[c].dropna().dt.normalize() == out[c].dropna()).all())
+            out[c] = out[c].dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+    out.columns = [t(f"col_{c}") for c in columns]
+    return out
+
+
+def col(name: str) -> str:
+    """The header `present()` gives column `name` (for column_config keys)."""
+    return t(f"col_{name}")
+
+
+# ------------------------------------------------------------------ operational pages
+def quarter_label(year, quarter, language: str | None = None) -> str:
+    """quarter_text for untidy input: year/quarter may be text ('2024') or missing (NaN/None -> '–')."""
+    y, qq = progress._num(year), progress._num(quarter)
+    if y is None or qq is None:
+        return "–"
+    return progress.format_time(int(y) - 1 + int(qq) / 4, language or lang(), "quarter")
