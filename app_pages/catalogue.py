@@ -81,14 +81,10 @@ st.caption(t("catalogue_import_note"))
 is_admin = st.session_state.get("role") == "admin" or os.environ.get("PANTAURB_ADMIN") == "1"
 upload = st.file_uploader(t("catalogue_upload"), type=["xlsx"], key="catalogue_upload")
 if upload is not None:
+    from indicators import catalogue as cat_mod
+    from loaders.api import read_catalogue_upload
     try:
-        from indicators import catalogue as cat_mod
-        from indicators.catalogue_xlsx import import_catalogue_xlsx
-    except ImportError:
-        st.warning(t("catalogue_import_unavailable"))
-        st.stop()
-    try:
-        new = import_catalogue_xlsx(upload.getvalue(), upload.name)
+        new = read_catalogue_upload(upload.getvalue(), upload.name)
     except cat_mod.CatalogueError as exc:
         st.error(t("catalogue_invalid", n=len(exc.problems)))
         problems = [dict(cell=p.cell or "", code=p.code, key=p.key, detail=p.detail) for p in exc.problems]

@@ -10,7 +10,7 @@ from ui.i18n import lang, t
 
 st.title(t("national_title"))
 st.caption(t("national_intro"))
-require_data()
+status = require_data()
 period, year, quarter = select_period_quarter()
 st.markdown(t("as_of", period=quarter_text(year, quarter)))
 
@@ -28,7 +28,7 @@ else:
     c2.metric(t("compliance_on_time"), fmt(r["on_time"], 0), border=True)
     c3.metric(t("compliance_late_revised"), fmt(int(r["late"]) + int(r["revised"]), 0), border=True)
     c4.metric(t("compliance_not_received"), fmt(r["not_received"], 0), border=True)
-    synthetic_note(comp)
+    synthetic_note(bool(comp["synthetic"].any()) or bool(status["any_synthetic"]))  # demo agencies or reports
     with st.expander(t("reporting_by_type")):
         show_chart(charts.compliance_chart(comp, lang(), {**type_titles(), "agency_type": t("col_agency_type"),
                                                           "count": t("count_agencies"), "status": t("col_status")}),

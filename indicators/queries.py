@@ -102,7 +102,8 @@ SELECT (SELECT count(*) FROM roadmap_periods) AS n_periods,
        (SELECT count(*) FROM agencies) AS n_agencies,
        (SELECT count(*) FROM submissions) AS n_submissions,
        (SELECT count(*) FROM national_series) AS n_national_series,
-       (SELECT coalesce(bool_or(synthetic), FALSE) FROM agencies) AS any_synthetic,
+       (SELECT coalesce(bool_or(synthetic), FALSE) FROM agencies)
+         OR (SELECT coalesce(bool_or(synthetic), FALSE) FROM submissions) AS any_synthetic,
        (SELECT max(received_at) FROM submissions) AS last_received_at
 """
 

@@ -292,7 +292,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "catalogue_import_note": {"id": "Unggah katalog xlsx yang sudah disunting: berkas diperiksa dan perubahannya diringkas. Hanya admin yang dapat menerapkannya (peran 'admin' atau PANTAURB_ADMIN=1). Kontrol akses dengan login menyusul.",
                               "en": "Upload an edited catalogue xlsx: it is checked and its changes summarised. Only an admin can apply it (role 'admin' or PANTAURB_ADMIN=1). Access control with login comes later."},
     "catalogue_upload": {"id": "Katalog xlsx", "en": "Catalogue xlsx"},
-    "catalogue_import_unavailable": {"id": "Impor katalog belum tersedia di versi ini.", "en": "The catalogue import is not available in this version."},
     "catalogue_invalid": {"id": "Katalog tidak dapat dipakai: {n} masalah ditemukan. Perbaiki sel berikut lalu unggah lagi.",
                           "en": "The catalogue cannot be used: {n} problems found. Fix these cells and upload again."},
     "catalogue_unreadable": {"id": "Berkas tidak dapat dibaca sebagai katalog xlsx ({error}).", "en": "The file cannot be read as a catalogue xlsx ({error})."},
