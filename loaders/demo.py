@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -148,25 +150,47 @@ def fill_workbook(template: bytes, values: dict[str, object], targets: dict[str,
     return out.getvalue()
 
 
+@dataclass
+class DemoFile:
+    name: str
+    data: bytes
+    received_at: datetime
+    reason: str | None = None
+
+
 def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None = None,
-               echo: Callable[[str], None] = print) -> dict:
-    """Generate and ingest the demo. Deterministic for a given seed, set of agencies and years."""
-    rng = random.Random(SEED)
-    cat = load_catalogue()
+               echo: Callable[[str], None] = print, workers: int | None = None) -> dict:
+    """Generate and ingest the demo. Deterministic for a given seed, set of agencies and years.
+
+    Workbooks are generated in worker processes (one agency per task, pure: no database), then ingested
+    one by one in this process through `api.ingest_file`, exactly like uploads.
+    """
     api.init_database(db_path)
-    calendar = store.load_calendar_config()
-    tematik = {t.code: t.name for t in cat.themes if t.kind == "tematik" and t.code in RENAKSI_IDEAS}
-    stats = {"files": 0, "accepted": 0, "rejected": 0, "revisions": 0, "skipped": 0}
     agencies = demo_agencies(n_agencies)
-    with store.session(db_path) as con:
-        for n, agency in enumerate(agencies, start=1):
-            _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years)
-            echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}")
+    stats = {"files": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "revisions": 0}
+    workers = workers or min(2, os.cpu_count() or 1)
+    jobs = [(a, tuple(years)) for a in agencies]
+    with ProcessPoolExecutor(max_workers=workers) as pool, store.session(db_path) as con:
+        for n, (agency, files) in enumerate(zip(agencies, pool.map(_agency_files, jobs)), start=1):
+            for f in files:
+                res = api.ingest_file(f.data, f.name, uploader=api.DEMO_UPLOADER, db_path=db_path,
+                                      received_at=f.received_at, reason=f.reason, con=con)
+                stats["files"] += 1
+                stats[res.outcome] += 1
+                stats["revisions"] += bool(f.reason) and res.outcome == "accepted"
+            echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}: {len(files)} berkas / files")
     stats["agencies"] = len(agencies)
     return stats
 
 
-def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years) -> None:
+def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
+    """Every workbook one agency sends over the years, in the order it sends them."""
+    from loaders.template import TemplatePrefill, write_template
+    agency, years = job
+    rng = random.Random(f"{SEED}:{agency.code}")
+    cat = load_catalogue()
+    calendar = store.load_calendar_config()
+    tematik = {t.code: t.name for t in cat.themes if t.kind == "tematik" and t.code in RENAKSI_IDEAS}
     inds = [i for i in cat.indicators if i.level == "agency" and agency.agency_type in i.applies_to
             and i.value_type == "number"]
     models = {i.code: _model(rng, i) for i in inds}
@@ -175,6 +199,18 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
     diligence = rng.random()          # how reliably this agency reports on time
     plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
     plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+    files: list[DemoFile] = []
+    in_force: dict[tuple[int, int], tuple[dict, dict]] = {}      # (year, quarter) -> (values, urls)
+
+    def workbook(year, quarter, values, targets, renaksi, urls) -> bytes:
+        py, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        prev_values, prev_urls = in_force.get((py, pq), ({}, {}))
+        prefill = _prefill(values, targets, renaksi, {**prev_urls, **urls})
+        prefill.previous = dict(prev_values)
+        out = io.BytesIO()
+        write_template(out, agency=agency, year=year, quarter=quarter, catalogue=cat, prefill=prefill)
+        return out.getvalue()
+
     for year in years:
         plan_targets = {p: [rng.choice([10, 20, 25, 30]) for _ in range(4)] for p in plans}
         plan_budget = {p: rng.randint(5, 50) * 10_000_000 for p in plans}
@@ -185,12 +221,12 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
             if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
                 continue
             if rng.random() > 0.55 + 0.45 * diligence:     # not received this quarter
-                stats["skipped"] += 1
                 continue
             deadline = store.deadline(year, quarter, calendar)
             late_days = rng.randint(1, 40) if rng.random() > 0.4 + 0.6 * diligence else -rng.randint(0, 14)
-            received = datetime.combine(deadline, datetime.min.time()) + timedelta(days=late_days, hours=rng.randint(8, 16))
-            values = {c: _value(i, models[c], rng, year, quarter) for c, i in ((i.code, i) for i in inds)}
+            received = datetime.combine(deadline, datetime.min.time()) + timedelta(days=late_days,
+                                                                                   hours=rng.randint(8, 16))
+            values = {i.code: _value(i, models[i.code], rng, year, quarter) for i in inds}
             targets = {i.code: _target(i, models[i.code], year) for i in inds}
             urls = {c: f"https://bukti.contoh.invalid/{agency.code}/{year}q{quarter}/{c}"
                     for c in values if rng.random() < 0.9}
@@ -216,30 +252,20 @@ def _agency_demo(con, db_path, cat, calendar, tematik, rng, stats, agency, years
             name = f"laporan_{agency.code}_{year}_TW{quarter}.xlsx"
             if rng.random() < 0.04:                          # a first attempt with a typo, rejected
                 typo = dict(values, **{rng.choice(list(values)): "belum ada data"})
-                bad = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
-                                         fill=_prefill(typo, targets, renaksi, urls))
-                api.ingest_file(bad, name, uploader=api.DEMO_UPLOADER, db_path=db_path,
-                                received_at=received - timedelta(days=1), con=con)
-                stats["files"] += 1
-                stats["rejected"] += 1
-            data = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
-                                      fill=_prefill(values, targets, renaksi, urls))
-            res = api.ingest_file(data, name, uploader=api.DEMO_UPLOADER, db_path=db_path, received_at=received,
-                                  con=con)
-            stats["files"] += 1
-            stats[res.outcome] = stats.get(res.outcome, 0) + 1
-            if res.outcome == "rejected":
-                print("  ditolak / rejected: " + "; ".join(i.message("en") for i in res.report.errors[:3]))
-            elif rng.random() < 0.06:                        # a later correction, with a reason
+                files.append(DemoFile(name, workbook(year, quarter, typo, targets, renaksi, urls),
+                                      received - timedelta(days=1)))
+            files.append(DemoFile(name, workbook(year, quarter, values, targets, renaksi, urls), received))
+            in_force[(year, quarter)] = (values, urls)
+            if rng.random() < 0.06:                          # a later correction, with a reason
+                values = dict(values)
                 code = rng.choice([c for c in values if not isinstance(values[c], str)])
                 values[code] = round(values[code] * rng.uniform(0.9, 1.1), 2)
-                data2 = api.template_bytes(agency.code, year, quarter, db_path=db_path, con=con,
-                                           fill=_prefill(values, targets, renaksi, urls))
-                res2 = api.ingest_file(data2, name.replace(".xlsx", "_perbaikan.xlsx"), uploader=api.DEMO_UPLOADER,
-                                       db_path=db_path, received_at=received + timedelta(days=rng.randint(3, 30)),
-                                       reason="Koreksi angka setelah verifikasi inspektorat (demo)", con=con)
-                stats["files"] += 1
-                stats["revisions"] += res2.outcome == "accepted"
+                files.append(DemoFile(name.replace(".xlsx", "_perbaikan.xlsx"),
+                                      workbook(year, quarter, values, targets, renaksi, urls),
+                                      received + timedelta(days=rng.randint(3, 30)),
+                                      reason="Koreksi angka setelah verifikasi inspektorat (demo)"))
+                in_force[(year, quarter)] = (values, urls)
+    return files
 
 
 def _prefill(values, targets, renaksi, urls):
