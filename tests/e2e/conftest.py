@@ -1,0 +1,149 @@
+"""End-to-end fixtures: a demo database, a real `streamlit run` server, and Debian's Chromium.
+
+* `e2e_server` (session): builds a small demo database in a temporary folder with
+  `python -m loaders demo --agencies 8 --years 2023-2024 --db <tmp>/pantaurb.duckdb`, starts
+  `streamlit run dashboard.py` on a free port with PANTAURB_DB pointing at it, waits for
+  `/_stcore/health` and stops the server at the end. Its log is kept so a failing test can show the
+  server-side traceback (the dashboard is configured to show no error details to users).
+* pytest-playwright's `browser` is pointed at /usr/bin/chromium (never `playwright install`).
+  When Chromium is missing the tests are skipped, or fail when PANTAURB_REQUIRE_BROWSER=1 or CI is set.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DEMO_ARGS = ["--agencies", "8", "--years", "2023-2024"]
+DEMO_TIMEOUT = 240      # seconds; about 12-30 s on the 2-core machine
+HEALTH_TIMEOUT = 60     # seconds until /_stcore/health answers "ok"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _require_chromium() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
+    if os.environ.get("PANTAURB_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@dataclass
+class E2EServer:
+    url: str
+    db_path: Path
+    log_path: Path
+    demo_agencies: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # agency -> {(year, quarter)}
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def log_since(self, offset: int) -> str:
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            f.seek(offset)
+            return f.read()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return _require_chromium()
+
+
+@pytest.fixture(scope="session")
+def e2e_server(chromium_path, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("e2e")
+    db = workdir / "pantaurb.duckdb"
+    env = {**os.environ, "PANTAURB_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "PYTHONUNBUFFERED": "1"}
+    demo = subprocess.run([sys.executable, "-m", "loaders", "demo", *DEMO_ARGS, "--db", str(db)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=DEMO_TIMEOUT)
+    if demo.returncode != 0 or not db.exists():
+        pytest.fail(f"demo database build failed (rc={demo.returncode}):\n{demo.stdout[-3000:]}\n{demo.stderr[-3000:]}",
+                    pytrace=False)
+
+    # Which agencies have demo submissions, read before the server opens the file.
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT DISTINCT agency_code, year, quarter FROM v_submissions").fetchall()
+    finally:
+        con.close()
+    agencies: dict[str, set[tuple[int, int]]] = {}
+    for code, year, quarter in rows:
+        agencies.setdefault(code, set()).add((int(year), int(quarter)))
+
+    port = _free_port()
+    log_path = workdir / "streamlit.log"
+    log = open(log_path, "w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + HEALTH_TIMEOUT
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+                pytest.fail(f"streamlit did not become healthy (rc={proc.poll()}); log {log_path}:\n{tail}",
+                            pytrace=False)
+            time.sleep(0.3)
+        yield E2EServer(url=url, db_path=db, log_path=log_path, demo_agencies=agencies)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_server) -> str:
+    return e2e_server.url
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+# ---- pytest-playwright: use Debian's Chromium, never a downloaded browser
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path):
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900}, "accept_downloads": True,
+            "locale": "id-ID"}

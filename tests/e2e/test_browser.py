@@ -1,0 +1,316 @@
+"""Browser tests: the real `streamlit run` server (see conftest.py) driven through Debian's Chromium.
+
+1. every page opens without an exception, in Bahasa Indonesia and in English (?lang=en), and the agency
+   report card of a demo agency with reports;
+2. the sidebar language switch;
+3. the upload flow: template download -> fill with openpyxl -> check only -> submit -> receipt, then a
+   broken copy -> problem table naming the cell -> annotated workbook;
+4. a CSV export from the compliance page.
+
+Full-page screenshots go to test-artifacts/screenshots/<page>_<lang>.png (git-ignored).
+Timeouts are generous because the 2-core machine is busy; nothing is a timed assertion.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+import pytest
+from playwright.sync_api import Page, expect
+
+from ui.strings import STRINGS
+from ui.strings_ops import STRINGS_OPS
+
+T = 60_000  # ms, for anything that waits on the server
+TEXT = {**STRINGS, **STRINGS_OPS}
+
+# url path (from dashboard.py) -> string key of the page's st.title. The default page (national,
+# url_path "ringkasan", default=True) is served at the root URL "/": Streamlit answers /ringkasan with a
+# "Page not found" dialog.
+PAGES = {
+    "": "national_title",
+    "tema": "theme_title",
+    "indikator": "indicator_title",
+    "capaian-akhir": "final_title",
+    "katalog": "catalogue_title",
+    "instansi": "ag_title",
+    "wilayah": "rg_title",
+    "kepatuhan": "cp_title",
+    "unggah": "up_title",
+}
+RAW_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+UNDERSCORE_KEYS = {k for k in TEXT if "_" in k}
+
+
+def text(key: str, lang: str = "id", **params) -> str:
+    entry = TEXT[key]
+    value = entry.get(lang) or entry["id"]
+    return value.format(**params) if params else value
+
+
+# ------------------------------------------------------------------ helpers
+def wait_idle(page: Page, timeout: int = T) -> None:
+    """The script run has finished and every lazily loaded element has replaced its skeleton."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+    charts = page.get_by_test_id("stVegaLiteChart")
+    for i in range(charts.count()):  # charts in collapsed expanders are not drawn until opened
+        if charts.nth(i).is_visible():
+            expect(charts.nth(i).locator("canvas, svg").first).to_be_attached(timeout=timeout)
+
+
+def screenshot(page: Page, directory: Path, name: str) -> Path:
+    """A full-page PNG. Streamlit scrolls inside stMain, not the document, so the viewport is stretched
+    to the main area's height for the shot and restored afterwards."""
+    path = directory / f"{name}.png"
+    size = page.viewport_size or {"width": 1400, "height": 900}
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
+        page.wait_for_timeout(800)
+        wait_idle(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def assert_no_error(page: Page, server, log_offset: int, where: str) -> None:
+    """No Streamlit exception element, no traceback text, no raw string keys on the page."""
+    body = page.locator("body").inner_text()
+    new_log = server.log_since(log_offset)
+    server_tb = new_log[new_log.find("Traceback"):][:4000] if "Traceback" in new_log else "(no traceback in the server log)"
+    n_exc = page.get_by_test_id("stException").count()
+    assert n_exc == 0, f"{where}: {n_exc} exception element(s) shown.\nServer log:\n{server_tb}"
+    assert "Traceback" not in body, f"{where}: 'Traceback' shown on the page.\nServer log:\n{server_tb}"
+    raw = sorted(set(RAW_KEY.findall(body)) & UNDERSCORE_KEYS)
+    assert not raw, f"{where}: raw string keys shown instead of text: {raw}"
+
+
+def goto(page: Page, app_url: str, path: str, lang: str, **params) -> None:
+    query = "&".join(f"{k}={v}" for k, v in {"lang": lang, **params}.items())
+    page.goto(f"{app_url}/{path}?{query}", timeout=T)
+
+
+def download(page: Page, button, directory: Path):
+    """Click a download button; return (suggested file name, saved path)."""
+    expect(button).to_be_visible(timeout=T)
+    with page.expect_download(timeout=T) as info:
+        button.click()
+    dl = info.value
+    target = directory / dl.suggested_filename
+    dl.save_as(target)
+    return dl.suggested_filename, target
+
+
+def file_chip(page: Page, file_name: str):
+    """The uploader's chip for a file (long names are shortened on screen; the title keeps the full name)."""
+    return page.get_by_test_id("stFileUploader").locator(f'[data-testid="stFileChipName"][title="{file_name}"]')
+
+
+def choose(page: Page, label: str, option_text: str) -> None:
+    """Pick an option of a selectbox by typing part of its text."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    expect(box).to_be_visible(timeout=T)
+    box.click()
+    box.fill(option_text)
+    option = page.get_by_role("option").filter(has_text=option_text).first
+    expect(option).to_be_visible(timeout=T)
+    option.click()
+
+
+# ------------------------------------------------------------------ 1. every page, both languages
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_opens_without_error(page: Page, e2e_server, screenshot_dir, path, lang):
+    offset = e2e_server.log_size()
+    goto(page, e2e_server.url, path, lang)
+    title = text(PAGES[path], lang)
+    expect(page.get_by_role("heading", name=title, exact=True, level=1)).to_be_visible(timeout=T)
+    wait_idle(page)
+    # the navigation is in the chosen language too
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_text(text("nav_national", lang), exact=True)).to_be_visible(timeout=T)
+    if lang == "en" and text(PAGES[path], "id") != title:
+        expect(page.get_by_role("heading", name=text(PAGES[path], "id"), exact=True, level=1)).to_have_count(0)
+    screenshot(page, screenshot_dir, f"{path or 'ringkasan'}_{lang}")
+    assert_no_error(page, e2e_server, offset, f"/{path}?lang={lang}")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_agency_report_card_with_data(page: Page, e2e_server, screenshot_dir, lang):
+    """The agency page opens on an agency without reports; open the demo agency with the most reports."""
+    offset = e2e_server.log_size()
+    agency = max(sorted(e2e_server.demo_agencies), key=lambda a: len(e2e_server.demo_agencies[a]))
+    goto(page, e2e_server.url, "instansi", lang, agency=agency)
+    expect(page.get_by_role("heading", name=text("ag_title", lang), exact=True, level=1)).to_be_visible(timeout=T)
+    wait_idle(page)
+    expect(page.get_by_text(text("ag_metric_indicators", lang), exact=True)).to_be_visible(timeout=T)
+    expect(page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first).to_be_visible(timeout=T)
+    expect(page.locator(".st-key-ag_capaian_png").get_by_role("button")).to_be_visible(timeout=T)
+    expect(page.locator(".st-key-ag_card_csv").get_by_role("button")).to_be_visible(timeout=T)
+    screenshot(page, screenshot_dir, f"instansi_{agency}_{lang}")
+    page.get_by_role("tab", name=text("ag_history_heading", lang)).click()
+    expect(page.locator(".st-key-ag_history_csv").get_by_role("button")).to_be_visible(timeout=T)
+    screenshot(page, screenshot_dir, f"instansi_{agency}_riwayat_{lang}")
+    assert_no_error(page, e2e_server, offset, f"/instansi?agency={agency}&lang={lang}")
+
+
+# ------------------------------------------------------------------ 2. language switch in the sidebar
+def test_language_switch(page: Page, e2e_server, screenshot_dir):
+    offset = e2e_server.log_size()
+    goto(page, e2e_server.url, "", "id")
+    expect(page.get_by_role("heading", name=text("national_title", "id"), exact=True)).to_be_visible(timeout=T)
+    wait_idle(page)
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name=text("national_title", "en"), exact=True)).to_be_visible(timeout=T)
+    wait_idle(page)
+    expect(page.get_by_test_id("stSidebarNav").get_by_text(text("nav_upload", "en"), exact=True)).to_be_visible()
+    assert "lang=en" in page.url
+    screenshot(page, screenshot_dir, "language_switch_en")
+    assert_no_error(page, e2e_server, offset, "language switch")
+
+
+# ------------------------------------------------------------------ 3. upload flow
+def _fill_template(src: Path, dst: Path) -> tuple[str, int | None]:
+    """Put a plausible value in every 'Realisasi' cell of the Indikator sheet (the previous quarter's value,
+    else the target, else 50; "WTP" for a category). Returns (Realisasi column letter, first numeric row)."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Indikator"]
+    header_row = next(r[0].row for r in ws.iter_rows() if any(c.value == "Kode Indikator" for c in r))
+    headers = {str(c.value).strip(): c.column for c in ws[header_row] if c.value is not None}
+    code_col, real_col = headers["Kode Indikator"], headers["Realisasi"]
+    prev_col, target_col = headers.get("Realisasi TW Sebelumnya"), next(
+        (col for name, col in headers.items() if name.startswith("Target")), None)
+    category_cells = set()  # cells with a drop-down list (categorical indicators such as the BPK opinion)
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "list":
+            for rng in dv.sqref.ranges:
+                min_col, min_row, max_col, max_row = range_boundaries(rng.coord)
+                category_cells |= {ws.cell(r, c).coordinate for r in range(min_row, max_row + 1)
+                                   for c in range(min_col, max_col + 1)}
+    first_numeric = None
+    for r in range(header_row + 1, ws.max_row + 1):
+        if not ws.cell(r, code_col).value:
+            continue
+        cell = ws.cell(r, real_col)
+        prev = ws.cell(r, prev_col).value if prev_col else None
+        target = ws.cell(r, target_col).value if target_col else None
+        if cell.coordinate in category_cells or isinstance(prev, str):
+            cell.value = "WTP"
+        else:
+            cell.value = next((v for v in (prev, target) if isinstance(v, (int, float))), 50)
+            first_numeric = first_numeric or r
+    wb.save(dst)
+    return get_column_letter(real_col), first_numeric
+
+
+def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
+    offset = e2e_server.log_size()
+    # a demo agency, preferably one without an accepted 2024 Q4 report (then no correction reason is needed)
+    agencies = sorted(e2e_server.demo_agencies)
+    assert agencies, "the demo database has no submissions"
+    agency = next((a for a in agencies if (2024, 4) not in e2e_server.demo_agencies[a]), agencies[0])
+    needs_reason = (2024, 4) in e2e_server.demo_agencies[agency]
+
+    goto(page, e2e_server.url, "unggah", "id")
+    expect(page.get_by_role("heading", name=text("up_title"), exact=True)).to_be_visible(timeout=T)
+    wait_idle(page)
+    choose(page, text("ops_agency"), f"({agency})")
+    wait_idle(page)
+    choose(page, text("ops_year"), "2024")
+    wait_idle(page)
+    choose(page, text("ops_quarter"), text("ops_quarter_label", q=4))
+    wait_idle(page)
+
+    # template
+    template_name = f"PantauRB_{agency}_2024_TW4.xlsx"
+    button = page.locator(".st-key-upload_template").get_by_role("button")
+    expect(button).to_contain_text(template_name, timeout=T)
+    name, template = download(page, button, tmp_path)
+    assert name == template_name
+    filled = tmp_path / f"{agency}_2024_TW4_isi.xlsx"
+    column, row = _fill_template(template, filled)
+    assert row, "the template has no numeric indicator row"
+
+    # who uploads (needed to submit) and, after the deadline of an already reported quarter, why
+    page.locator(".st-key-upload_uploader input").fill("Tim Uji E2E")
+    page.locator(".st-key-upload_uploader input").press("Tab")
+    if needs_reason:
+        page.locator(".st-key-upload_reason input").fill("Uji end-to-end")
+        page.locator(".st-key-upload_reason input").press("Tab")
+    wait_idle(page)
+
+    # check only
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(filled))
+    expect(file_chip(page, filled.name)).to_be_visible(timeout=T)
+    page.locator(".st-key-upload_check").get_by_role("button").click()
+    expect(page.get_by_text("Berkas valid", exact=False)).to_be_visible(timeout=T)
+    wait_idle(page)
+    screenshot(page, screenshot_dir, "unggah_periksa_valid_id")
+    assert_no_error(page, e2e_server, offset, "upload: check only")
+
+    # submit
+    page.locator(".st-key-upload_submit").get_by_role("button").click()
+    accepted = page.get_by_text("Diterima sebagai", exact=False)
+    expect(accepted).to_be_visible(timeout=T)
+    wait_idle(page)
+    match = re.search(r"Diterima sebagai\s+(\S+)\s+\(versi", accepted.inner_text())
+    assert match, accepted.inner_text()
+    submission = match.group(1)
+    assert submission.startswith(f"{agency}-2024Q4-v"), submission
+    screenshot(page, screenshot_dir, "unggah_diterima_id")
+    name, receipt = download(page, page.locator(".st-key-upload_receipt").get_by_role("button"), tmp_path)
+    assert submission in name
+    assert submission in receipt.read_text(encoding="utf-8")
+    assert_no_error(page, e2e_server, offset, "upload: submit")
+
+    # a broken copy: text in a Realisasi cell
+    broken = tmp_path / f"{agency}_2024_TW4_rusak.xlsx"
+    shutil.copy(filled, broken)
+    wb = openpyxl.load_workbook(broken)
+    wb["Indikator"][f"{column}{row}"] = "delapan"
+    wb.save(broken)
+    cell_ref = f"Indikator!{column}{row}"
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(broken))
+    expect(file_chip(page, broken.name)).to_be_visible(timeout=T)
+    page.locator(".st-key-upload_check").get_by_role("button").click()
+    expect(page.get_by_text("Berkas belum dapat diterima", exact=False)).to_be_visible(timeout=T)
+    expect(page.get_by_text(text("up_problems_heading"), exact=True)).to_be_visible(timeout=T)
+    wait_idle(page)
+    problems = page.locator(".st-key-upload_problems, [data-testid='stDataFrame']").filter(has_text=cell_ref)
+    expect(problems.first).to_be_attached(timeout=T)
+    screenshot(page, screenshot_dir, "unggah_masalah_id")
+    _, problems_csv = download(page, page.locator(".st-key-upload_problems_csv").get_by_role("button"), tmp_path)
+    assert cell_ref in problems_csv.read_text(encoding="utf-8-sig")
+    assert "delapan" in problems_csv.read_text(encoding="utf-8-sig")
+    name, annotated = download(page, page.locator(".st-key-upload_annotated").get_by_role("button"), tmp_path)
+    assert name.endswith("_bertanda.xlsx"), name
+    marked = openpyxl.load_workbook(annotated)["Indikator"][f"{column}{row}"]
+    assert marked.comment is not None and marked.fill.fgColor.rgb.endswith("F4A6A6"), (marked.comment, marked.fill)
+    assert_no_error(page, e2e_server, offset, "upload: broken file")
+
+
+# ------------------------------------------------------------------ 4. an export
+def test_compliance_csv_export(page: Page, e2e_server, tmp_path):
+    offset = e2e_server.log_size()
+    goto(page, e2e_server.url, "kepatuhan", "id", year=2024)
+    expect(page.get_by_role("heading", name=text("cp_title"), exact=True)).to_be_visible(timeout=T)
+    wait_idle(page)
+    page.get_by_test_id("stExpander").filter(has_text=text("cp_table_heading")).locator("summary").click()
+    button = page.locator(".st-key-cp_table_csv").get_by_role("button")
+    name, path = download(page, button, tmp_path)
+    assert name == "kepatuhan_2024.csv", name
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) > 1, rows[:3]
+    header = rows[0]
+    assert header[0] == text("col_agency_code"), header
+    assert len(header) >= 5 and all(h.strip() for h in header), header
+    assert not any(re.fullmatch(r"-?[\d.,]+", h) for h in header), f"the first row is not a header: {header}"
+    assert all(len(r) == len(header) for r in rows), "ragged CSV rows"
+    assert_no_error(page, e2e_server, offset, "compliance CSV export")
