@@ -21,15 +21,12 @@ with st.sidebar:
 st.query_params["lang"] = st.session_state["lang"]
 
 
-def _page(path: str, title_key: str, icon: str, url_path: str, **kwargs) -> st.Page | None:
-    """A page from app_pages/, or None while its file does not exist yet (pages are built in parallel)."""
-    if not (HERE / path).exists():
-        return None
+def _page(path: str, title_key: str, icon: str, url_path: str | None = None, **kwargs) -> st.Page:
     return st.Page(path, title=t(title_key), icon=icon, url_path=url_path, **kwargs)
 
 
 ANALYSIS = [
-    _page("app_pages/national.py", "nav_national", ":material/dashboard:", "ringkasan", default=True),
+    _page("app_pages/national.py", "nav_national", ":material/dashboard:", default=True),  # served at /
     _page("app_pages/theme.py", "nav_theme", ":material/category:", "tema"),
     _page("app_pages/indicator.py", "nav_indicator", ":material/monitoring:", "indikator"),
     _page("app_pages/final_report.py", "nav_final_report", ":material/flag:", "capaian-akhir"),
@@ -41,9 +38,7 @@ OPERATIONS = [
     _page("app_pages/compliance.py", "nav_compliance", ":material/fact_check:", "kepatuhan"),
     _page("app_pages/upload.py", "nav_upload", ":material/upload_file:", "unggah"),
 ]
-PAGES = {t("nav_section_analysis"): [p for p in ANALYSIS if p is not None]}
-if any(OPERATIONS):
-    PAGES[t("nav_section_operations")] = [p for p in OPERATIONS if p is not None]
+PAGES = {t("nav_section_analysis"): ANALYSIS, t("nav_section_operations"): OPERATIONS}
 
 with st.sidebar:
     st.caption(t("sidebar_about"))

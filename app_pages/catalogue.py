@@ -48,7 +48,7 @@ if len(inds):
     m = by_code[code]
     st.subheader(m["name_en"] if en else m["name"])
     st.write(dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"]))
-    st.caption(t("catalogue_meta_line", unit=dash(m["unit"]), direction=t(f"direction_{m['direction']}"),
+    st.caption(t("catalogue_meta_line", unit=dash(m["unit_en"] if lang() == "en" and m.get("unit_en") else m["unit"]), direction=t(f"direction_{m['direction']}"),
                  source=dash(m["data_source"]), legal=dash(m["legal_basis"])))
     tab1, tab2 = st.tabs([t("catalogue_targets"), t("catalogue_series")])
     dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)

@@ -22,7 +22,7 @@ meta = {r["indicator_code"]: r for r in inds.to_dict("records")}
 c1, c2 = st.columns([3, 1])
 with c1:
     code = url_select(t("rg_indicator"), list(meta), "indicator",
-                      format_func=lambda c: f"{meta[c]['name_en' if en else 'name']} ({meta[c]['unit'] or '–'})")
+                      format_func=lambda c: f"{meta[c]['name_en' if en else 'name']} ({(en and meta[c].get('unit_en')) or meta[c]['unit'] or '–'})")
 quarters = q("indicator_quarters", code)
 keys = [f"{int(y)}Q{int(qq)}" for y, qq in zip(quarters["year"], quarters["quarter"])]
 with c2:
@@ -44,7 +44,7 @@ def with_labels(df):
                                                  for v, s in zip(value, df["status"])])
 
 
-titles = {"x": t("rg_chart_value", unit=ind["unit"] or "–"), "status": t("col_status"), "name": t("col_name"),
+titles = {"x": t("rg_chart_value", unit=(en and ind.get("unit_en")) or ind["unit"] or "–"), "status": t("col_status"), "name": t("col_name"),
           "value": t("col_value")}
 table_cols = ["agency_code", "name", "agency_type", "value", "unit", "capaian", "status", "pacing_status",
               "source_cell", "submission_id", "synthetic"]

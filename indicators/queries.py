@@ -1157,7 +1157,7 @@ def region_comparison(con, indicator_code: str, year: int, quarter: int, level: 
 
 
 REGION_INDICATORS = """
-SELECT i.indicator_code, i.name, i.name_en, i.unit, i.direction, i.theme_code
+SELECT i.indicator_code, i.name, i.name_en, i.unit, i.unit_en, i.direction, i.theme_code
 FROM indicators i
 WHERE i.level = 'agency' AND i.value_type = 'number'
   AND (list_contains(i.applies_to, 'PROV') OR list_contains(i.applies_to, 'KAB') OR list_contains(i.applies_to, 'KOTA'))

@@ -304,7 +304,11 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     and give every column its header from the strings (key 'col_<name>')."""
     out = df[list(columns)].copy()
     for c in columns:
-        if c in STATUS_COLUMNS:
+        english = f"{c}_en"
+        if c in ("unit", "name") and lang() == "en" and english in df.columns:
+            # catalogue texts have an English twin: show it in English mode, else the Indonesian text
+            out[c] = df[english].where(df[english].fillna("").astype(str).str.strip() != "", df[c])
+        elif c in STATUS_COLUMNS:
             out[c] = out[c].map(lambda s: status_text(s) if isinstance(s, str) else "")
         elif c == "agency_type":
             out[c] = out[c].map(agency_type_text)
