@@ -20,10 +20,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from indicators.catalogue import load_catalogue  # noqa: E402
 from loaders import api  # noqa: E402
-from loaders.demo import fill_workbook  # noqa: E402
+from xlsx_helpers import fill_workbook  # noqa: E402
 from loaders.workbook import read_workbook  # noqa: E402
 
 

@@ -18,12 +18,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from openpyxl import load_workbook
-
 from indicators.catalogue import Indicator, load_catalogue
 from loaders import api, store
 from loaders.registry import Agency, load_registry
-from loaders.sheets import (INDICATOR_COLUMNS, INDICATOR_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET, match_column)
 
 SEED = 20240101
 RENAKSI_IDEAS = {
@@ -109,45 +106,6 @@ def demo_agencies(n: int | None = None) -> list[Agency]:
             if pool:
                 order.append(pool.pop(0))
     return order[:n] if n else order
-
-
-def _header_map(ws, columns) -> tuple[int, dict[str, int]]:
-    for row in ws.iter_rows(min_row=1, max_row=50):
-        found = {}
-        for cell in row:
-            col = match_column(cell.value, columns)
-            if col:
-                found[col.field] = cell.column
-        if "indicator_code" in found or "action_plan" in found:
-            return row[0].row, found
-    raise ValueError("header row not found in generated template")
-
-
-def fill_workbook(template: bytes, values: dict[str, object], targets: dict[str, object],
-                  renaksi: list[dict], urls: dict[str, str]) -> bytes:
-    wb = load_workbook(io.BytesIO(template))
-    ws = wb[INDICATOR_SHEET]
-    header_row, cols = _header_map(ws, INDICATOR_COLUMNS)
-    for r in range(header_row + 1, ws.max_row + 1):
-        code = ws.cell(r, cols["indicator_code"]).value
-        if not code:
-            continue
-        if code in values:
-            ws.cell(r, cols["value"]).value = values[code]
-        if code in targets and "target" in cols:
-            ws.cell(r, cols["target"]).value = targets[code]
-        if code in urls and "evidence_url" in cols:
-            ws.cell(r, cols["evidence_url"]).value = urls[code]
-    rs = wb[RENAKSI_SHEET]
-    header_row, cols = _header_map(rs, RENAKSI_COLUMNS)
-    for i, row in enumerate(renaksi):
-        r = header_row + 1 + i
-        for fld, value in row.items():
-            if fld in cols:
-                rs.cell(r, cols[fld]).value = value
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 @dataclass

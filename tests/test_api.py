@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from indicators.catalogue import load_catalogue
 from loaders import api, store
-from loaders.demo import fill_workbook
+from xlsx_helpers import fill_workbook
 from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET, match_column
 
 CITY, PROVINCE, MINISTRY = "32.73", "32", "KL-PANRB"

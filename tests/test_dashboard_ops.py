@@ -19,7 +19,7 @@ from indicators import charts, tilegrid
 from indicators.catalogue import load_catalogue
 from indicators import queries as Q
 from loaders import api
-from loaders.demo import fill_workbook
+from xlsx_helpers import fill_workbook
 from ui import format as F
 from ui.strings import STRINGS
 from ui.strings_ops import STRINGS_OPS
