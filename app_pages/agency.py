@@ -29,7 +29,8 @@ if agencies.empty:
     st.stop()
 names = dict(zip(agencies["agency_code"], agencies["name"]))
 with c3:
-    code = url_select(t("ops_agency"), list(names), "agency",
+    busiest = agencies.sort_values("n_submissions", ascending=False, kind="stable")["agency_code"].iloc[0]
+    code = url_select(t("ops_agency"), list(names), "agency", default=busiest,   # open on one with reports
                       format_func=lambda c: t("ops_agency_option", name=names[c], code=c))
 me = agencies[agencies["agency_code"] == code].iloc[0]
 where = t("ag_in_province", province=me["province_name"]) if me["agency_type"] in ("KAB", "KOTA") else ""

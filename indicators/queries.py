@@ -862,7 +862,8 @@ def final_theme_results(con, period_code: str) -> pd.DataFrame:
 
 OPS_AGENCIES = """
 SELECT a.agency_code, a.name, a.agency_type, a.province_code, p.name AS province_name,
-       a.autonomous, a.synthetic, a.contact_email
+       a.autonomous, a.synthetic, a.contact_email,
+       (SELECT count(*) FROM submissions s WHERE s.agency_code = a.agency_code) AS n_submissions
 FROM agencies a
 LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
 WHERE ($type IS NULL OR a.agency_type = $type) AND ($province IS NULL OR a.province_code = $province)
@@ -871,8 +872,8 @@ ORDER BY list_position(['KL', 'PROV', 'KAB', 'KOTA'], a.agency_type), a.agency_c
 
 
 def ops_agencies(con, agency_type: str | None = None, province_code: str | None = None) -> pd.DataFrame:
-    """Registered agencies with their province name (K/L have none), K/L first, then by code;
-    optionally only one agency type and/or one province."""
+    """Registered agencies with their province name (K/L have none) and how many reports they sent, K/L first,
+    then by code; optionally only one agency type and/or one province."""
     return con.execute(OPS_AGENCIES, {"type": agency_type or None, "province": province_code or None}).df()
 
 
