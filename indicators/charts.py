@@ -280,17 +280,25 @@ def pacing_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
     d, types = _with_type_labels(df, titles)
     d["pacing_label"] = [labels.get(s, s) for s in d["pacing_status"]]
     d["rank"] = [PACING_ORDER.index(s) if s in PACING_ORDER else 99 for s in d["pacing_status"]]
+    return _stacked_by_type(d, types, "count()", "pacing_label", _status_scale(lang, PACING_ORDER, PACING_COLORS, labels),
+                            titles, lang, count_title=("Jumlah output", "Jumlah"), legend_columns=3, step=34)
+
+
+def _stacked_by_type(d: pd.DataFrame, types: list[str], x_field: str, label_field: str, scale: alt.Scale,
+                     titles: dict | None, lang: str, *, count_title: tuple[str, str], legend_columns: int,
+                     step: int) -> alt.Chart:
+    """Horizontal stacked bars: one bar per agency type, segments by a status label in `rank` order."""
+    x = f"{x_field}:Q"
     chart = alt.Chart(d).mark_bar().encode(
         y=alt.Y("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi")),
-        x=alt.X("count():Q", stack="zero", title=_t(titles, "count", "Jumlah output"), axis=_COUNT_AXIS),
-        color=alt.Color("pacing_label:N", title=_t(titles, "status", "Status"),
-                        scale=_status_scale(lang, PACING_ORDER, PACING_COLORS, labels),
-                        legend=alt.Legend(orient="bottom", columns=3)),
+        x=alt.X(x, stack="zero", title=_t(titles, "count", count_title[0]), axis=_COUNT_AXIS),
+        color=alt.Color(f"{label_field}:N", title=_t(titles, "status", "Status"), scale=scale,
+                        legend=alt.Legend(orient="bottom", columns=legend_columns)),
         order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("type_label:N", title=_t(titles, "agency_type", "Jenis instansi")),
-                 alt.Tooltip("pacing_label:N", title=_t(titles, "status", "Status")),
-                 alt.Tooltip("count():Q", title=_t(titles, "count", "Jumlah"))],
-    ).properties(height=alt.Step(34))
+                 alt.Tooltip(f"{label_field}:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip(x, title=_t(titles, "count", count_title[1]))],
+    ).properties(height=alt.Step(step))
     return _finish(chart, lang)
 
 
@@ -305,18 +313,8 @@ def compliance_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
     d, types = _with_type_labels(d, titles)
     d["label"] = [labels[s] for s in d["compliance_status"]]
     d["rank"] = [COMPLIANCE_ORDER.index(s) for s in d["compliance_status"]]
-    chart = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi")),
-        x=alt.X("n:Q", stack="zero", title=_t(titles, "count", "Jumlah instansi"), axis=_COUNT_AXIS),
-        color=alt.Color("label:N", title=_t(titles, "status", "Status"),
-                        scale=_status_scale(lang, COMPLIANCE_ORDER, COMPLIANCE_COLORS, labels),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        order=alt.Order("rank:Q"),
-        tooltip=[alt.Tooltip("type_label:N", title=_t(titles, "agency_type", "Jenis instansi")),
-                 alt.Tooltip("label:N", title=_t(titles, "status", "Status")),
-                 alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah"))],
-    ).properties(height=alt.Step(30))
-    return _finish(chart, lang)
+    return _stacked_by_type(d, types, "n", "label", _status_scale(lang, COMPLIANCE_ORDER, COMPLIANCE_COLORS, labels),
+                            titles, lang, count_title=("Jumlah instansi", "Jumlah"), legend_columns=2, step=30)
 
 
 # ------------------------------------------------------------------ final report
