@@ -22,7 +22,7 @@ from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
 from loaders.issues import ERROR, Issue, Report
 from loaders.receipt import receipt_html
 from loaders.registry import load_registry, read_registry_file
-from loaders.sheets import ParsedWorkbook, RenaksiRow
+from loaders.sheets import INDICATOR_SHEET, ParsedWorkbook, RenaksiRow
 
 DEMO_UPLOADER = "demo-generator"   # submissions by this uploader are synthetic demo data
 
@@ -154,7 +154,7 @@ def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=Non
     if not path.exists():
         return _run_checks(None, cat, data, file_name, **kw)
     with store.session(path) as con:
-        if store.schema_version(con) == 0:
+        if not store.has_schema(con):
             return _run_checks(None, cat, data, file_name, **kw)
         return _run_checks(con, cat, data, file_name, **kw)
 
@@ -241,7 +241,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     synthetic = entry.uploader == DEMO_UPLOADER
     values = [{"submission_id": sid, "indicator_code": r.indicator_code, "value": r.value, "value_text": r.value_text,
                "note": r.note or None, "evidence_url": r.evidence_url or None,
-               "source_cell": f"{'Indikator'}!{r.cells.get('value', '')}"}
+               "source_cell": f"{INDICATOR_SHEET}!{r.cells.get('value', '')}"}
               for r in wb.indicators if r.value is not None or r.value_text]
     renaksi = [{"submission_id": sid, "row_no": r.row, "theme_code": r.theme, "action_plan": r.action_plan,
                 "output_indicator": r.output_indicator, "unit": r.unit or None, "target_tw1": r.targets[0],
@@ -394,7 +394,7 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, c
     if own and path.exists():
         con = store.connect(path)
     try:
-        if con is not None and store.schema_version(con) > 0:
+        if con is not None and store.has_schema(con):
             row = con.execute("SELECT agency_code, name, agency_type, province_code, parent_code, valid_from, "
                               "valid_to, autonomous, contact_email, source FROM agencies WHERE agency_code = ?",
                               [agency_code]).fetchone()

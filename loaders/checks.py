@@ -133,6 +133,7 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
     out = []
     seen: dict[str, int] = {}
     by_code = ctx.catalogue.by_code
+    reported = {i.cell for i in wb.issues if i.sheet == INDICATOR_SHEET}   # cells the reader already flagged
     for row in wb.indicators:
         code_cell = row.cells.get("indicator_code")
         ind = by_code.get(row.indicator_code)
@@ -163,9 +164,9 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
                 problem = _number_problem(wb, ind, v, cell, column)
                 if problem:
                     out.append(problem)
-        if row.value is None and "value" not in _cells_with_reader_errors(wb, row):
+        if row.value is None and row.cells.get("value") not in reported:
             out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", value=row.indicator_code))
-        if row.target is None and "target" not in _cells_with_reader_errors(wb, row):
+        if row.target is None and row.cells.get("target") not in reported:
             out.append(_issue(wb, "target-missing", cell=target_cell, column="Target", value=row.indicator_code))
         previous_target = ctx.targets_in_force.get(row.indicator_code)
         if (wb.quarter or 1) > 1 and previous_target is not None and row.target is not None \
@@ -187,12 +188,6 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
         elif row.evidence_url.strip() and not URL_RE.match(row.evidence_url.strip()):
             out.append(_issue(wb, "invalid-url", cell=url_cell, column="Bukti Dukung (URL)", value=row.evidence_url))
     return out
-
-
-def _cells_with_reader_errors(wb: ParsedWorkbook, row) -> set[str]:
-    """Fields of `row` the reader already reported (so we do not also call them 'missing')."""
-    bad = {i.cell for i in wb.issues if i.sheet == INDICATOR_SHEET}
-    return {f for f, c in row.cells.items() if c in bad}
 
 
 def renaksi_key(theme: str, action_plan: str, output_indicator: str) -> tuple[str, str, str]:

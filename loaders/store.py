@@ -98,6 +98,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.commit()
 
 
+def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the file was ever initialised; reads only (checks must never write)."""
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'").fetchone()[0] > 0
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
     row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()

@@ -420,3 +420,11 @@ def test_next_quarter_template_is_prefilled_from_accepted_history(db):
     [plan] = parsed.renaksi
     assert (plan.theme, plan.action_plan, plan.targets, plan.realisation) == (
         "kemiskinan", "Verifikasi data P3KE", (100, 100, 100, 100), None)
+
+
+def test_check_against_an_uninitialised_database_file_writes_nothing(db, tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    before = empty.read_bytes()
+    assert api.check_file(filled(db), "x.xlsx", db_path=empty).report.valid
+    assert empty.read_bytes() == before
