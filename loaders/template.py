@@ -89,6 +89,10 @@ class TemplatePrefill:
     evidence: dict[str, str] = field(default_factory=dict)
     renaksi: list[RenaksiRow] = field(default_factory=list)
     values: dict[str, float | str | None] = field(default_factory=dict)   # realisations (demo, tests)
+    previous_period: dict[str, str] = field(default_factory=dict)   # code -> 'TW2-2024' of `previous`
+    evidence_hint: dict[str, tuple[str, str]] = field(default_factory=dict)   # code -> (last link, period)
+    renaksi_done: dict[str, float] = field(default_factory=dict)    # plan id -> realisation so far this year
+    justification: dict[str, str] = field(default_factory=dict)     # typed confirmations (demo, tests)
 
 
 def template_indicators(catalogue, agency_type: str) -> list:
@@ -100,26 +104,15 @@ def template_indicators(catalogue, agency_type: str) -> list:
 
 
 def category_options(indicator) -> tuple[str, ...]:
-    """Allowed answers of a categorical indicator: an explicit list on the indicator if the catalogue has
-    one, else the list in its unit ('category (WTP/WDP/TW/TMP)'), else the texts of its targets/series."""
-    for attr in ("categories", "allowed_values", "options"):
-        values = getattr(indicator, attr, None)
-        if values:
-            return tuple(str(v) for v in values)
-    for unit in (getattr(indicator, "unit", ""), getattr(indicator, "unit_en", "")):
-        m = re.search(r"\(([^()]*/[^()]*)\)", unit or "")
-        if m:
-            return tuple(p.strip() for p in m.group(1).split("/") if p.strip())
-    seen: dict[str, None] = {}
-    for item in tuple(getattr(indicator, "targets", ()) or ()) + tuple(getattr(indicator, "series", ()) or ()):
-        if getattr(item, "text", None):
-            seen.setdefault(str(item.text), None)
-    return tuple(seen)
+    """Allowed answers of a categorical indicator: the declared `rules.categories` of the catalogue (the
+    same list `loaders.checks` accepts)."""
+    rules = getattr(indicator, "rules", None)
+    return tuple(getattr(rules, "categories", ()) or ())
 
 
 def tematik_theme_names(catalogue) -> list[str]:
-    themes = [t for t in getattr(catalogue, "themes", ()) or () if getattr(t, "kind", "") == "tematik"]
-    return [t.name for t in sorted(themes, key=lambda t: (getattr(t, "order", 0), t.code))]
+    """The Rencana Aksi theme dropdown: `Catalogue.action_plan_themes`, the list the check accepts."""
+    return [t.name for t in catalogue.action_plan_themes()]
 
 
 def column_titles(year: int) -> tuple[list[str], list[str]]:
@@ -226,7 +219,7 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
     ws.row_dimensions[INDICATOR_HEADER_ROW].height = 32
 
     position = {col.field: c for c, col in enumerate(INDICATOR_COLUMNS, start=1)}
-    editable = {"target", "value", "target_reason", "note", "evidence_url"}
+    editable = {"target", "value", "target_reason", "note", "evidence_url", "justification"}
     numeric_dv: dict[tuple, DataValidation] = {}
     list_dv: dict[str, DataValidation] = {}
     first = INDICATOR_HEADER_ROW + 1
@@ -235,16 +228,27 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
         row_values = {"indicator_code": ind.code, "indicator_name": ind.name, "unit": ind.unit,
                       "target": prefill.targets.get(ind.code), "previous": prefill.previous.get(ind.code),
                       "value": prefill.values.get(ind.code), "target_reason": None, "note": None,
-                      "evidence_url": prefill.evidence.get(ind.code)}
+                      "evidence_url": prefill.evidence.get(ind.code),
+                      "justification": prefill.justification.get(ind.code)}
         for fld, c in position.items():
             if fld in ("target", "previous", "value"):
                 kind = "textfmt" if categorical else "number"
-            elif fld in ("indicator_name", "target_reason", "note"):
+            elif fld in ("indicator_name", "target_reason", "note", "justification"):
                 kind = "text"
             else:
                 kind = "plain"
             ws.cell(r, c, row_values[fld]).style = _style_name(fld in editable, kind)
         ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
+        if ind.code in prefill.previous_period and prefill.previous.get(ind.code) is not None:
+            ws.cell(r, position["previous"]).comment = _note(
+                f"Nilai terakhir yang diterima: {prefill.previous_period[ind.code]}.\n"
+                f"Latest accepted value: {prefill.previous_period[ind.code]}.")
+        if ind.code in prefill.evidence_hint and not prefill.evidence.get(ind.code):
+            url, period = prefill.evidence_hint[ind.code]
+            ws.cell(r, position["evidence_url"]).comment = _note(
+                f"Tautan sebelumnya ({period}): {url}\nIsi tautan bukti untuk triwulan ini; salin tautan lama hanya "
+                f"bila dokumennya masih membuktikan nilai sekarang.\nPrevious link ({period}); enter this "
+                f"quarter's evidence.")
         cells = [f"{get_column_letter(position[fld])}{r}" for fld in ("target", "value")]
         if categorical:
             name = lists.get(ind.code)
@@ -289,10 +293,18 @@ def _num(x) -> str:
     return str(int(x)) if x.is_integer() else repr(x)
 
 
+def _note(text: str) -> Comment:
+    comment = Comment(text[:1500], "PantauRB")
+    comment.width, comment.height = 320, 120
+    return comment
+
+
 def _indicator_comment(ind) -> Comment:
     parts = [ind.name]
     if getattr(ind, "name_en", ""):
         parts.append(f"({ind.name_en})")
+    parts.append(f"Satuan / unit: {ind.unit}" + (" — tulis dalam satuan ini, tanpa 'Rp' / in this unit, without 'Rp'"
+                                                  if getattr(getattr(ind, "rules", None), "rupiah_factor", None) else ""))
     if getattr(ind, "definition", ""):
         parts.append(ind.definition)
     hint = MEASUREMENT_HINTS.get(getattr(ind, "measurement", ""))
@@ -312,11 +324,19 @@ def _write_renaksi(ws, catalogue, prefill: TemplatePrefill, lists) -> None:
     first = RENAKSI_HEADER_ROW + 1
     rows = list(prefill.renaksi)
     last = first + len(rows) + RENAKSI_EMPTY_ROWS - 1
+    realisation_col = next(c for c, col in enumerate(RENAKSI_COLUMNS, start=1) if col.field == "realisation")
     for r in range(first, last + 1):
         item = rows[r - first] if r - first < len(rows) else None
         values = _renaksi_values(item, theme_names) if item else {}
         for c, col in enumerate(RENAKSI_COLUMNS, start=1):
-            ws.cell(r, c, values.get(col.field)).style = _style_name(True, "number" if col.kind == "number" else "text")
+            carried_id = col.field == "plan_id" and bool(values.get("plan_id"))
+            ws.cell(r, c, values.get(col.field)).style = _style_name(
+                not carried_id, "number" if col.kind == "number" else "textfmt" if col.field == "plan_id" else "text")
+        if item is not None and item.plan_id in prefill.renaksi_done:
+            ws.cell(r, realisation_col).comment = _note(
+                f"Realisasi s.d. triwulan lalu: {prefill.renaksi_done[item.plan_id]:g} (dijumlahkan per ID rencana "
+                f"aksi). Isi realisasi triwulan ini saja.\nRealised up to last quarter: "
+                f"{prefill.renaksi_done[item.plan_id]:g}; enter this quarter only.")
     position = {col.field: get_column_letter(c) for c, col in enumerate(RENAKSI_COLUMNS, start=1)}
     for key, fld in (("theme", "theme"), ("focus", "intervention_focus")):
         if key in lists:
@@ -344,7 +364,8 @@ def _renaksi_values(item: RenaksiRow, theme_names: dict[str, str]) -> dict[str, 
             "realisation": item.realisation,        # None when carried over: this quarter starts empty
             "budget": item.budget, "budget_realisation": item.budget_realisation,
             "intervention_focus": item.intervention_focus, "coordinator": item.coordinator,
-            "implementer": item.implementer, "obstacles": item.obstacles, "follow_up": item.follow_up}
+            "implementer": item.implementer, "obstacles": item.obstacles, "follow_up": item.follow_up,
+            "plan_id": item.plan_id or None}
 
 
 def _write_instructions(ws, agency, year: int, quarter: int) -> None:
