@@ -390,7 +390,8 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "kolom, atau kode indikator; sel abu-abu terkunci. Gunakan templat baru untuk setiap triwulan."),
         ("head", "1. Lembar 'Indikator'"),
         ("text", f"Isi kolom 'Realisasi' untuk setiap indikator. Di TW1 isi atau periksa kolom 'Target {year}' "
-                 "(target tahunan). Kolom 'Realisasi TW Sebelumnya' hanya untuk perbandingan. Isi 'Keterangan' bila "
+                 "(target tahunan). Kolom 'Realisasi TW Sebelumnya' berisi nilai terakhir yang diterima (triwulannya "
+                 "tertulis di komentar sel) dan hanya untuk perbandingan. Isi 'Keterangan' bila "
                  "datanya belum ada atau ada hal yang perlu dijelaskan, dan 'Bukti Dukung (URL)' dengan tautan "
                  "lengkap (https://...) ke dokumen pendukung."),
         ("text", "Target yang diubah setelah TW1 wajib disertai alasan di kolom 'Alasan Perubahan Target'."),
@@ -402,28 +403,46 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
         ("head", "2. Format angka"),
         ("text", "Tulis angka saja, tanpa satuan atau teks. Desimal memakai koma (12,5); pemisah ribuan titik "
                  "(1.234.567) atau tanpa pemisah (1234567). Persentase: tulis 85 atau 85% (bukan 0,85). "
-                 "Rupiah ditulis penuh tanpa 'Rp' (mis. 1500000). Rumus boleh dipakai, tetapi simpan berkas di "
-                 "Excel/LibreOffice sebelum mengunggah agar nilainya tersimpan."),
+                 "Nilai uang ditulis dalam satuan pada kolom 'Satuan' baris itu, tanpa 'Rp': Rp 1,5 triliun di "
+                 "baris 'Rp miliar' ditulis 1.500; di baris 'Rp juta' ditulis 1.500.000. Kolom 'Anggaran (Rp)' dan "
+                 "'Realisasi Anggaran s.d. TW Ini (Rp)' di lembar 'Rencana Aksi' ditulis dalam Rupiah penuh "
+                 "(mis. 1500000). Rumus boleh dipakai, tetapi simpan berkas di Excel/LibreOffice sebelum mengunggah "
+                 "agar nilainya tersimpan."),
+        ("text", "Nilai yang sekitar seribu kali atau lebih berbeda dari nilai terakhir Anda atau dari median "
+                 "instansi sejenis, atau yang capaiannya di atas 300% dari target, ditolak karena biasanya salah "
+                 "satuan. Bila nilainya memang benar, tulis alasannya di kolom 'Konfirmasi Nilai (Alasan)' pada "
+                 "baris itu; alasan disimpan bersama nilainya dan terlihat oleh analis."),
         ("head", "3. Lembar 'Rencana Aksi'"),
         ("text", "Satu baris per rencana aksi dan indikator output. Pilih 'Tema' dan 'Fokus Intervensi' dari daftar. "
                  "'Realisasi TW Ini' adalah capaian output pada triwulan ini saja (bukan kumulatif), sedangkan "
                  "'Realisasi Anggaran s.d. TW Ini (Rp)' adalah kumulatif sejak awal tahun sampai triwulan ini. "
                  "Jika tertinggal dari target, isi 'Kendala' dan 'Rencana Tindak Lanjut'. "
-                 "Baris baru boleh disisipkan."),
-        ("head", "4. Menyimpan dan mengunggah"),
-        ("text", "Simpan sebagai Excel Workbook (.xlsx), bukan .xls/.csv/.ods, dan tanpa kata sandi. Unggah melalui "
+                 "Baris baru boleh disisipkan; kosongkan kolom 'ID Rencana Aksi' untuk rencana aksi baru."),
+        ("head", "4. Yang dibawa dari laporan sebelumnya"),
+        ("text", "Templat ini diisi dari laporan Anda yang sudah diterima: (a) 'Realisasi TW Sebelumnya' = nilai "
+                 "terakhir yang diterima untuk setiap indikator, dari triwulan mana pun (triwulan yang terlewat "
+                 "tidak mengosongkannya); (b) target = target instansi yang berlaku tahun ini, atau target katalog; "
+                 "(c) 'Bukti Dukung (URL)' dikosongkan, tautan sebelumnya ada di komentar sel sebagai petunjuk; "
+                 "(d) setiap rencana aksi yang belum selesai (realisasi belum mencapai target tahunan) dibawa dengan "
+                 "'ID Rencana Aksi' yang tetap. Jangan mengubah ID itu: realisasi dijumlahkan per ID antartriwulan. "
+                 "Target TW dan anggaran hanya dibawa dalam tahun yang sama."),
+        ("head", "5. Menyimpan dan mengunggah"),
+        ("text", "Simpan sebagai Excel Workbook (.xlsx), bukan .xls/.xlsm/.csv/.ods (berkas dengan makro ditolak), "
+                 "dan tanpa kata sandi. Jangan menghapus lembar tersembunyi '_pantaurb'. Unggah melalui "
                  "halaman Unggah di dasbor PantauRB. Bila ada masalah, Anda menerima kembali berkas ini dengan sel "
                  "bermasalah ditandai dan lembar 'Masalah' yang menjelaskan cara memperbaikinya."),
-        ("head", "5. Bantuan"),
-        ("text", "Baca lembar 'Masalah' pada berkas hasil pemeriksaan, buka menu Bantuan di dasbor PantauRB, atau "
-                 "hubungi Tim Reformasi Birokrasi instansi Anda / pengelola PantauRB di Kementerian PANRB."),
+        ("head", "6. Bantuan"),
+        ("text", "Tabel masalah di halaman Unggah dan lembar 'Masalah' pada berkas bertanda menyebut sel, nilai yang "
+                 "Anda tulis dan cara memperbaikinya. Bila masih ragu, hubungi Tim Reformasi Birokrasi instansi Anda "
+                 "atau pengelola PantauRB di Kementerian PANRB."),
         ("text", ""),
         ("title", f"Instructions (English) — {who}, year {year} quarter {quarter}"),
         ("text", "This template is made for the agency and quarter above. Do not rename sheets, column titles or "
                  "indicator codes; grey cells are locked. Use a new template every quarter."),
         ("head", "1. 'Indikator' sheet"),
         ("text", f"Fill in 'Realisasi' (realisation) for every indicator. In Q1 enter or check 'Target {year}' (the "
-                 "annual target). 'Realisasi TW Sebelumnya' (previous quarter) is for comparison only. Use "
+                 "annual target). 'Realisasi TW Sebelumnya' holds the latest accepted value (its quarter is in the cell's "
+                 "comment) and is for comparison only. Use "
                  "'Keterangan' (notes) when data are missing or need explaining, and 'Bukti Dukung (URL)' for a "
                  "full link (https://...) to the supporting document."),
         ("text", "A target changed after Q1 needs a reason in 'Alasan Perubahan Target'."),
@@ -434,22 +453,38 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
         ("text", "Categorical indicators (e.g. the BPK audit opinion: WTP/WDP/TW/TMP): choose from the cell's list."),
         ("head", "2. Number format"),
         ("text", "Enter numbers only, no unit or text. Decimals use a comma (12,5); thousands a dot (1.234.567) or "
-                 "nothing (1234567). Percentages: 85 or 85% (not 0,85). Rupiah in full without 'Rp' (e.g. 1500000). "
-                 "Formulas are fine, but save the file in Excel/LibreOffice before uploading so their values are "
-                 "stored."),
+                 "nothing (1234567). Percentages: 85 or 85% (not 0,85). Money in the unit of the row's 'Satuan' "
+                 "column, without 'Rp': IDR 1.5 trillion in an 'Rp miliar' row is 1.500; in an 'Rp juta' row "
+                 "1.500.000. 'Anggaran (Rp)' and 'Realisasi Anggaran s.d. TW Ini (Rp)' on the 'Rencana Aksi' sheet are "
+                 "in full rupiah (e.g. 1500000). Formulas are fine, but save the file in Excel/LibreOffice before "
+                 "uploading so their values are stored."),
+        ("text", "A value about a thousand times or more away from your last value or from the median of agencies "
+                 "of your type, or with an achievement above 300% of its target, is refused because it is usually a "
+                 "unit slip. If it is right, write the reason in 'Konfirmasi Nilai (Alasan)' on that row; the reason "
+                 "is stored with the value and shown to analysts."),
         ("head", "3. 'Rencana Aksi' (action plan) sheet"),
         ("text", "One row per action plan and output indicator. Choose 'Tema' (theme) and 'Fokus Intervensi' "
                  "(intervention focus) from the lists. 'Realisasi TW Ini' is this quarter's output only (not "
                  "cumulative), while 'Realisasi Anggaran s.d. TW Ini (Rp)' is the budget spent from the start of the "
                  "year to date. If behind target, fill in 'Kendala' (obstacles) and 'Rencana Tindak Lanjut' "
-                 "(follow-up). You may insert rows."),
-        ("head", "4. Saving and uploading"),
-        ("text", "Save as Excel Workbook (.xlsx), not .xls/.csv/.ods, and without a password. Upload it on the "
+                 "(follow-up). You may insert rows; leave 'ID Rencana Aksi' empty for a new action plan."),
+        ("head", "4. What is carried over from earlier reports"),
+        ("text", "This template is prefilled from your accepted reports: (a) 'Realisasi TW Sebelumnya' = each "
+                 "indicator's latest accepted value, from whatever quarter (a missed quarter does not empty it); "
+                 "(b) targets = the agency's target in force this year, else the catalogue's; (c) 'Bukti Dukung "
+                 "(URL)' is left empty, with the previous link in the cell's comment as a hint; (d) every action plan "
+                 "not yet finished (realisation below its annual target) is carried with a fixed 'ID Rencana Aksi'. "
+                 "Do not change the id: realisation is summed per id across quarters. Quarter targets and budget "
+                 "carry over within the same year only."),
+        ("head", "5. Saving and uploading"),
+        ("text", "Save as Excel Workbook (.xlsx), not .xls/.xlsm/.csv/.ods (files with macros are refused), and "
+                 "without a password. Do not delete the hidden '_pantaurb' sheet. Upload it on the "
                  "PantauRB dashboard's Upload page. If there are problems you get this file back with the problem "
                  "cells marked and a 'Masalah' sheet explaining how to fix each one."),
-        ("head", "5. Help"),
-        ("text", "Read the 'Masalah' sheet of the checked file, open Help in the PantauRB dashboard, or contact your "
-                 "agency's Bureaucratic Reform team / the PantauRB administrators at the Ministry (KemenPANRB)."),
+        ("head", "6. Help"),
+        ("text", "The problem table on the Upload page and the 'Masalah' sheet of the marked file name the cell, the "
+                 "value you typed and how to fix it. If in doubt, contact your agency's Bureaucratic Reform team or "
+                 "the PantauRB administrators at the Ministry (KemenPANRB)."),
     ]
 
 
