@@ -887,7 +887,50 @@ def _indicator_to_dict(i: Indicator) -> dict:
                      "source": t.source, "confidence": t.confidence} for t in i.targets],
         "series": [{"year": o.year, "month": o.month, "value": _plain(o.value), "text": o.text,
                     "source": o.source, "confidence": o.confidence, "note": o.note} for o in i.series],
+        "rules": rules_to_dict(i.rules),
     }
+
+
+def rules_to_dict(r: Rules) -> dict:
+    """The completed rules in the YAML layout (keys at their default are left out)."""
+    out: dict = {}
+    if r.scale:
+        out["scale"] = r.scale
+    if r.categories:
+        out["categories"] = list(r.categories)
+    if r.capaian_max != DEFAULT_CAPAIAN_MAX:
+        out["capaian_max"] = _plain(r.capaian_max)
+    if r.at_most:
+        out["at_most"] = list(r.at_most)
+    return out
+
+
+def rules_to_text(r: Rules) -> str:
+    """'scale=Rp miliar; at_most=TEM_KEM_P0' (one cell of the catalogue xlsx)."""
+    return "; ".join(f"{k}={'/'.join(map(str, v)) if isinstance(v, list) else v}"
+                     for k, v in rules_to_dict(r).items())
+
+
+def rules_from_text(text: str | None) -> dict | None:
+    """The inverse of `rules_to_text`; the values are validated by `build_catalogue` like YAML ones."""
+    if text is None or not str(text).strip():
+        return None
+    out: dict = {}
+    for part in str(text).split(";"):
+        key, _, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not key:
+            continue
+        if key in ("categories", "at_most"):
+            out[key] = [v.strip() for v in value.split("/") if v.strip()]
+        elif key == "capaian_max":
+            try:
+                out[key] = float(value.replace(",", "."))
+            except ValueError:
+                out[key] = value
+        else:
+            out[key] = value
+    return out
 
 
 DUMP_HEADER = """\
@@ -933,5 +976,5 @@ __all__ = [
     "AGENCY_TYPES", "AGGREGATIONS", "CATALOGUE_PATH", "CONFIDENCES", "Catalogue", "CatalogueError",
     "CatalogueProblem", "DEFAULT_PATH", "DIRECTIONS", "Indicator", "LEVELS", "MEASUREMENTS", "Observation",
     "Period", "TargetVersion", "THEME_KINDS", "Theme", "VALUE_TYPES", "build_catalogue", "catalogue_to_dict",
-    "dump_catalogue", "file_label", "load_catalogue", "loads_catalogue",
+    "dump_catalogue", "file_label", "Rules", "rules_to_text", "rules_from_text", "load_catalogue", "loads_catalogue",
 ]

@@ -118,7 +118,7 @@ def build_context(con, cat: Catalogue, wb: ParsedWorkbook, *, received_at=None, 
         "WITH latest AS (SELECT v.agency_code, v.indicator_code, v.value FROM v_values v "
         "  JOIN agencies g USING (agency_code) "
         "  WHERE g.agency_type = (SELECT agency_type FROM agencies WHERE agency_code = ?) AND v.agency_code <> ? "
-        "  AND v.value IS NOT NULL AND v.year * 4 + v.quarter < ? * 4 + ? "
+        "  AND v.value IS NOT NULL AND v.year * 4 + v.quarter <= ? * 4 + ? "
         "  QUALIFY row_number() OVER (PARTITION BY v.agency_code, v.indicator_code "
         "                             ORDER BY v.year DESC, v.quarter DESC) = 1) "
         "SELECT indicator_code, median(value) FROM latest GROUP BY indicator_code HAVING count(*) >= 3",
@@ -298,7 +298,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
     deadline = row[0] if row else None
-    late = days_late(received_at, deadline)
+    late = days_late(received_at, deadline) if version == 1 else 0    # a later version is a revision
     html = receipt_html(deadline=deadline, days_late=late,submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
                         received_at=received_at, uploader=entry.uploader, file_name=entry.file_name,
                         file_sha256=entry.sha256, n_values=len(values), n_renaksi=len(renaksi),

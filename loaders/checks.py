@@ -139,6 +139,10 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             out.append(_issue(wb, "period-mismatch", cell=wb.header_cells.get("quarter"), column="Triwulan",
                               value=period_label(wb.year, wb.quarter), expected=period_label(*ctx.expected_period)))
     fp = wb.fingerprint
+    if fp is None and wb.agency_code and not any(i.code == "template-fingerprint-missing" for i in wb.issues):
+        # Without the hidden sheet no fingerprint check can run: an error, never a silent skip.
+        out.append(_issue(wb, "template-fingerprint-missing", sheet=sheets.META_SHEET,
+                          detail="lembar tidak ada / sheet missing"))
     if fp is not None:
         if fp.template_version != sheets.TEMPLATE_VERSION:
             out.append(_issue(wb, "outdated-template", sheet=sheets.META_SHEET, value=fp.template_version,
@@ -370,7 +374,7 @@ def days_late(received_at: datetime | None, deadline: date | None) -> int:
 
 def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     late = days_late(ctx.received_at, ctx.deadline)
-    if not late:
+    if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
         return []
     from loaders.timefmt import date_text
     return [_issue(wb, "late-submission", sheet=None, period=period_label(wb.year, wb.quarter),

@@ -172,13 +172,13 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
        "Cell {cell} (column '{column}') holds '{value}' with '%', but this column holds an amount of money in {unit}. Enter the amount in {unit}, not a percentage."),
     _t("implausible-magnitude", ERROR,
        "Nilai {value} {unit} di sel {cell} sekitar {factor} kali {reference_label} ({reference} {unit}). Selisih sebesar ini biasanya salah satuan (mis. Rupiah penuh di kolom {unit}). Perbaiki angkanya, atau bila memang benar, tulis alasannya di kolom 'Konfirmasi Nilai (Alasan)' pada baris yang sama.",
-       "The value {value} {unit} in cell {cell} is about {factor} times {reference_label_en} ({reference} {unit}). A gap this size is usually a unit slip (e.g. full rupiah in a {unit} column). Correct the number, or if it is right, write the reason in the 'Konfirmasi Nilai (Alasan)' column of the same row."),
+       "The value {value} {unit} in cell {cell} is about {factor} times {reference_label} ({reference} {unit}). A gap this size is usually a unit slip (e.g. full rupiah in a {unit} column). Correct the number, or if it is right, write the reason in the 'Konfirmasi Nilai (Alasan)' column of the same row."),
     _t("capaian-implausible", ERROR,
        "Capaian {capaian}% (realisasi {value} terhadap target {target} {unit}, sel {cell}) melebihi batas wajar {limit}%. Periksa satuan realisasi dan target; bila memang benar, tulis alasannya di kolom 'Konfirmasi Nilai (Alasan)' pada baris yang sama.",
        "Achievement of {capaian}% (realisation {value} against target {target} {unit}, cell {cell}) exceeds the plausible bound of {limit}%. Check the units of realisation and target; if it is right, write the reason in the 'Konfirmasi Nilai (Alasan)' column of the same row."),
     _t("value-confirmed", WARNING,
        "Nilai {value} di sel {cell} tidak biasa ({why}) dan dikonfirmasi dengan alasan: \"{justification}\". Alasan ini disimpan bersama nilainya dan ditampilkan kepada analis.",
-       "The value {value} in cell {cell} is unusual ({why_en}) and was confirmed with the reason: \"{justification}\". The reason is stored with the value and shown to analysts."),
+       "The value {value} in cell {cell} is unusual ({why}) and was confirmed with the reason: \"{justification}\". The reason is stored with the value and shown to analysts."),
     _t("relation-violated", ERROR,
        "Nilai '{indicator}' ({value}, sel {cell}) lebih besar daripada '{other}' ({other_value}, sel {other_cell}), padahal tidak mungkin melebihinya. Periksa kedua angka.",
        "The value of '{indicator}' ({value}, cell {cell}) is larger than '{other}' ({other_value}, cell {other_cell}), which it can never exceed. Check both numbers."),
@@ -192,7 +192,7 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     # --- the submission as a whole
     _t("late-submission", WARNING,
        "Laporan {period} diterima {days} hari setelah batas waktu ({deadline}). Laporan tetap diproses dan dicatat sebagai terlambat.",
-       "The {period} report was received {days} day(s) after the deadline ({deadline_en}). It is still processed and recorded as late."),
+       "The {period} report was received {days} day(s) after the deadline ({deadline}). It is still processed and recorded as late."),
     _t("reason-required", ERROR,
        "Batas waktu {period} sudah lewat ({deadline}) dan data periode ini sudah pernah diterima. Perbaikan memerlukan alasan (--reason / kolom Alasan).",
        "The deadline for {period} has passed ({deadline}) and data for this period were already accepted. A correction needs a reason (--reason / the Reason field)."),
@@ -236,6 +236,8 @@ class Issue:
                   "value": "" if self.value is None else self.value, "row": self.row or "", "file": self.file,
                   "indicator": self.indicator or ""}
         values.update({k: _fmt(v) for k, v in self.params.items()})
+        if lang == "en":    # a parameter with an English form ('deadline_en') stands in for its base name
+            values.update({k[:-3]: _fmt(v) for k, v in self.params.items() if k.endswith("_en")})
         return template.format_map(_Default(values))
 
     def parts(self, lang: str = "id") -> tuple[str, str]:

@@ -13,6 +13,7 @@ Order of work (each step only runs when the one before succeeded):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -608,9 +609,7 @@ class _Reader:
         if meta is not None:
             titles = (ind_header.found_titles if ind_header else []) + (ren_header.found_titles if ren_header else [])
             self.read_fingerprint(meta, names, labels, titles)
-        elif ind is not None:
-            # Without the hidden sheet no fingerprint check could run: say so instead of silently skipping them.
-            self.issue("template-fingerprint-missing", sheet=META_SHEET, detail="lembar tidak ada / sheet missing")
+
 
     # -- column header row
     def find_header(self, sheet: _Sheet, columns: tuple[Column, ...]) -> _Header | None:
@@ -785,6 +784,7 @@ class _Reader:
             if not code and all(sheet.row_blank(r, [cols[f]]) for f in number_fields):
                 continue      # a signature block or a remark under the table, not an indicator row
             row = IndicatorRow(row=r + 1, indicator_code=code)
+            first_issue = len(self.pw.issues)
             for fld, c in cols.items():
                 row.cells[fld] = cell_ref(r, c)
                 mark = sheet.mark(r, c)
@@ -811,6 +811,9 @@ class _Reader:
             if len(code) > MAX_TEXT:
                 self.issue("text-too-long", sheet=sheet.name, cell=row.cells["indicator_code"],
                            column=titles["indicator_code"], value=code[:60] + "…", length=len(code), limit=MAX_TEXT)
+            if indicator is not None:      # problems of this row name its indicator (the page shows its name)
+                self.pw.issues[first_issue:] = [dataclasses.replace(i, indicator=code)
+                                                for i in self.pw.issues[first_issue:]]
             yield row
 
     # -- Rencana Aksi rows
