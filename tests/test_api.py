@@ -192,7 +192,7 @@ def test_agency_target_changes_are_versioned(db):
 
     def change_target(wb, reason=""):
         ws = wb[INDICATOR_SHEET]
-        ws[f"{cols['target']}{rows[code]}"].value = 3.25
+        ws[f"{cols['target']}{rows[code]}"].value = 45.25
         if reason:
             ws[f"{cols['target_reason']}{rows[code]}"].value = reason
     data = filled(db, quarter=2, edit=change_target)
@@ -204,7 +204,7 @@ def test_agency_target_changes_are_versioned(db):
     with store.session(db) as con:
         got = con.execute("SELECT target_low, version, reason FROM v_agency_targets WHERE indicator_code = ?",
                           [code]).fetchone()
-    assert got == (3.25, 2, "APBD perubahan")
+    assert got == (45.25, 2, "APBD perubahan")
 
 
 # ------------------------------------------------------------------ one test per content check
