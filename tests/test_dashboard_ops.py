@@ -348,11 +348,15 @@ def test_upload_broken_file_shows_the_cell_in_the_problem_table(upload_db):
     at.button(key="upload_check").click()
     _run(at)
     assert "Berkas belum dapat diterima" in at.error[0].value
-    problems = at.dataframe[0].value
-    row = problems[problems["Kode"] == "not-a-number"].iloc[0]
-    assert re.fullmatch(r"Indikator![A-Z]+\d+", row["Lokasi"]) and row["Nilai"] == "delapan"
-    assert row["Tingkat"] == "✖ Kesalahan" and row["Lokasi"].split("!")[1] in row["Pesan"]
-    assert problems.iloc[0]["Tingkat"] == "✖ Kesalahan"  # errors listed first
+    assert any("masalah harus diperbaiki" in m.value for m in at.markdown)      # the summary sentence
+    problems = at.table[0].value.reset_index()
+    row = problems[problems["Nilai yang ditulis"] == "delapan"].iloc[0]
+    assert re.fullmatch(r"Indikator![A-Z]+\d+", row["Lembar!Sel"]) and row["Jenis"] == "✖ Kesalahan"
+    assert row["Indikator"] == load_catalogue().by_code[code].name
+    assert row["Lembar!Sel"].split("!")[1] in row["Masalah"] and row["Cara memperbaiki"].startswith("Tulis angka")
+    assert "not-a-number" not in problems.to_string()          # no internal codes on screen
+    assert problems.iloc[0]["Jenis"] == "✖ Kesalahan"  # errors listed first
+    row = {"Lokasi": row["Lembar!Sel"]}
     # the annotated workbook (offered as a download) marks the same cell
     report = api.check_file(data, "rusak.xlsx", db_path=upload_db).report
     wb = openpyxl.load_workbook(io.BytesIO(api.annotate_bytes(data, report, "id")))
