@@ -116,7 +116,7 @@ if result and result["file"] == current and result["selection"] == (agency, year
         st.error(t("up_rejected", errors=len(report.errors)))
     if report is not None and any(i.code == "reason-required" for i in report.errors):
         st.warning(t("up_reason_required"))
-    late = [i for i in (report.issues if report is not None else []) if i.code == "late-submission"]
+    late = [i for i in (report.issues if report is not None else []) if i.code in ("late-submission", "early-submission")]
     if late:
         st.warning(late[0].message(lang()), icon=":material/schedule:")
     if report is not None and report.issues:

@@ -373,10 +373,16 @@ def days_late(received_at: datetime | None, deadline: date | None) -> int:
 
 
 def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    """A first report outside its window: before the quarter has ended, or after its deadline."""
+    from loaders.timefmt import date_text
+    if ctx.received_at is not None and wb.year and wb.quarter and ctx.deadline is not None:
+        end = quarter_bounds(wb.year, wb.quarter)[1]
+        if ctx.received_at.date() < end:
+            return [_issue(wb, "early-submission", sheet=None, period=period_label(wb.year, wb.quarter),
+                           end=date_text(end), end_en=date_text(end, "en"))]
     late = days_late(ctx.received_at, ctx.deadline)
     if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
         return []
-    from loaders.timefmt import date_text
     return [_issue(wb, "late-submission", sheet=None, period=period_label(wb.year, wb.quarter),
                    deadline=date_text(ctx.deadline), deadline_en=date_text(ctx.deadline, "en"), days=late)]
 

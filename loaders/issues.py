@@ -190,6 +190,9 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
        "Lembar tersembunyi '{sheet}' dari templat PantauRB hilang atau isinya diubah ({detail}), sehingga berkas tidak dapat dicocokkan dengan instansi, triwulan dan versi templatnya. Unduh templat baru di halaman Unggah, salin nilai Anda ke sana, lalu unggah lagi.",
        "The hidden sheet '{sheet}' of the PantauRB template is missing or was altered ({detail}), so the file cannot be matched to its agency, quarter and template version. Download a fresh template on the Upload page, copy your values into it and upload again."),
     # --- the submission as a whole
+    _t("early-submission", WARNING,
+       "Laporan {period} diterima sebelum triwulannya berakhir ({end}), jadi angkanya belum mencakup seluruh triwulan. Periksa Tahun dan Triwulan di kepala lembar, atau kirim perbaikan setelah triwulan berakhir.",
+       "The {period} report was received before its quarter ended ({end}), so its figures cannot cover the whole quarter. Check the Year and Quarter in the header block, or send a correction after the quarter ends."),
     _t("late-submission", WARNING,
        "Laporan {period} diterima {days} hari setelah batas waktu ({deadline}). Laporan tetap diproses dan dicatat sebagai terlambat.",
        "The {period} report was received {days} day(s) after the deadline ({deadline}). It is still processed and recorded as late."),

@@ -301,6 +301,11 @@ def test_a_report_two_years_late_says_so_on_the_message_and_the_receipt(db):
     assert "tepat waktu" in on_time.receipt_html and "TERLAMBAT" not in on_time.receipt_html
 
 
+def test_a_report_before_its_quarter_ends_is_out_of_window(db):
+    [early] = only(check(db, workbook(db), received_at=datetime(2024, 3, 20)), "early-submission")
+    assert "31 Maret 2024" in early.message("id") and "March 31, 2024" in early.message("en")
+
+
 def test_problem_rows_are_errors_first_with_the_value_as_typed_and_a_fix(db):
     data = workbook(db, AG_SAKIP="delapan", edit=setter("AG_IKK", "value", None))
     r = check(db, data)
