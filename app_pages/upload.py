@@ -14,7 +14,7 @@ import streamlit as st
 from loaders import api, store
 from ui.data import db_path, q, require_data
 from indicators.catalogue import load_catalogue
-from ui.format import XLSX_MIME, download_buttons, synthetic_note, url_select
+from ui.format import XLSX_MIME, download_buttons, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,8 @@ if result and result["file"] == current and result["selection"] == (agency, year
         st.error(t("up_rejected", errors=len(report.errors)))
     if report is not None and any(i.code == "reason-required" for i in report.errors):
         st.warning(t("up_reason_required"))
-    late = [i for i in (report.issues if report is not None else []) if i.code in ("late-submission", "early-submission")]
+    window = ("late-submission", "early-submission")
+    late = [i for i in (report.issues if report is not None else []) if i.code in window]
     if late:
         st.warning(late[0].message(lang()), icon=":material/schedule:")
     if report is not None and report.issues:
@@ -128,8 +129,8 @@ if result and result["file"] == current and result["selection"] == (agency, year
         shown = rows[["severity_text", "location", "indicator", "value", "problem", "fix"]].rename(columns={
             c: t(f"up_col_{c}") for c in ("severity_text", "location", "indicator", "value", "problem", "fix")})
         with st.container(key="upload_problems"):
-            # st.table wraps every cell: the whole message and the whole fix stay readable, also on a phone
-            st.table(shown.set_index(shown.columns[0]))
+            # every cell wraps: the whole message and the whole fix stay readable, on a phone row by row
+            st.markdown(wrapped_table_html(shown), unsafe_allow_html=True)
         download_buttons(rows[["severity", "location", "column", "indicator", "value", "problem", "fix", "code"]],
                          f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),

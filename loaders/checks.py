@@ -142,7 +142,7 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     if fp is None and wb.agency_code and not any(i.code == "template-fingerprint-missing" for i in wb.issues):
         # Without the hidden sheet no fingerprint check can run: an error, never a silent skip.
         out.append(_issue(wb, "template-fingerprint-missing", sheet=sheets.META_SHEET,
-                          detail="lembar tidak ada / sheet missing"))
+                          detail="lembar tidak ada", detail_en="the sheet is missing"))
     if fp is not None:
         if fp.template_version != sheets.TEMPLATE_VERSION:
             out.append(_issue(wb, "outdated-template", sheet=sheets.META_SHEET, value=fp.template_version,

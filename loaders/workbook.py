@@ -852,7 +852,7 @@ class _Reader:
         missing = [k for k in META_KEYS if _blank(values.get(k))]
         if missing:
             self.issue("template-fingerprint-missing", sheet=meta.name,
-                       detail="kunci hilang / keys missing: " + ", ".join(missing))
+                       detail="kunci kosong: " + ", ".join(missing), detail_en="empty keys: " + ", ".join(missing))
             return
         expected = structure_checksum(version or TEMPLATE_VERSION, names, labels, titles,
                                       [row.indicator_code for row in self.pw.indicators])
