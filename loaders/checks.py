@@ -18,6 +18,7 @@ from indicators import progress
 from indicators.catalogue import Catalogue, Indicator
 from loaders import sheets
 from loaders.issues import Issue
+from loaders.numbers import format_plain_id
 from loaders.sheets import INDICATOR_SHEET, RENAKSI_SHEET, ParsedWorkbook
 
 DEFAULT_CATEGORIES = ("WTP", "WDP", "TW", "TMP")   # BPK audit opinions
@@ -104,13 +105,12 @@ def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, 
 
 
 def _typed(row, fld: str) -> str | None:
-    """The cell as the officer typed it (None for an empty cell)."""
+    """The cell as the officer typed it (None for an empty cell); numbers with a decimal comma."""
     raw = row.raw.get(fld)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, float):
-        return progress.fmt_number(raw, 6, "id").rstrip("0").rstrip(",") if not raw.is_integer() else \
-            progress.fmt_number(raw, 0, "id")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return format_plain_id(raw)
     return str(raw).strip()
 
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from indicators.catalogue import CatalogueError, build_catalogue, catalogue_to_dict, load_catalogue
 from loaders import api, store
-from loaders.checks import plan_id
+from loaders.checks import magnitude_gap, plan_id
 from loaders.issues import ERROR, Report
 from loaders.numbers import parse_number, unit_problem
 from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET
@@ -180,6 +180,13 @@ def test_rupiah_text_fits_a_rupiah_cell_but_never_a_scaled_one(x):
     assert unit_problem(parsed, "Rp", 1.0) is None
     assert unit_problem(parsed, "Rp miliar", 1e9) == "rupiah-in-scaled-cell"
     assert unit_problem(parsed, "%", None) == "rupiah-in-non-money-cell"
+
+
+@given(st.floats(min_value=1e-6, max_value=1e6), st.sampled_from([3, 6, 9]), st.floats(min_value=0.5, max_value=2))
+def test_magnitude_gap_finds_thousand_million_billion_slips_both_ways(v, k, wobble):
+    slipped = v * wobble * 10.0 ** k
+    assert magnitude_gap(slipped, v) == k and magnitude_gap(v, slipped) == -k
+    assert magnitude_gap(v * wobble, v) is None and magnitude_gap(v, 0) is None
 
 
 # ------------------------------------------------------------------ one list of categories and themes

@@ -346,8 +346,9 @@ def quarter_label(year, quarter, language: str | None = None) -> str:
 
 
 def wrapped_table_html(df: pd.DataFrame, css_class: str = "pr-wrapped") -> str:
-    """`df` as an HTML table whose cells wrap in full. Below 700 px each row becomes a block with the column
-    name before each value, so nothing needs sideways scrolling on a phone. Every cell is escaped."""
+    """`df` as an HTML table whose cells wrap in full (the first two columns, short labels, never break).
+    Below 700 px each row becomes a block with the column name before each value, so nothing needs sideways
+    scrolling on a phone. Every cell is escaped."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     body = "".join(
         "<tr>" + "".join(f'<td data-label="{html.escape(str(c))}">{html.escape("" if v is None else str(v))}</td>'
@@ -355,7 +356,8 @@ def wrapped_table_html(df: pd.DataFrame, css_class: str = "pr-wrapped") -> str:
         for row in df.itertuples(index=False))
     style = (f"<style>.{css_class}{{border-collapse:collapse;width:100%;font-size:.9rem}}"
              f".{css_class} th,.{css_class} td{{border:1px solid rgba(128,128,128,.35);padding:.35rem .5rem;"
-             f"text-align:left;vertical-align:top;overflow-wrap:anywhere}}"
+             f"text-align:left;vertical-align:top;overflow-wrap:break-word}}"
+             f".{css_class} td:nth-child(-n+2),.{css_class} th:nth-child(-n+2){{white-space:nowrap}}"
              f".{css_class} th{{background:rgba(128,128,128,.12)}}"
              f"@media (max-width:700px){{.{css_class} thead{{display:none}}.{css_class} tr{{display:block;"
              f"border:1px solid rgba(128,128,128,.35);margin-bottom:.6rem}}.{css_class} td{{display:block;"
