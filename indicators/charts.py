@@ -492,3 +492,39 @@ def quality_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None
                  alt.Tooltip("v:Q", title="0–100", format=",.0f")],
     ).properties(height=260)
     return _finish(chart, lang)
+
+
+# --- charts that travel (PNG downloads, PDF briefing) -------------------------------------------
+def with_caption(chart, title: str, lines: list[str] | tuple[str, ...] = ()):
+    """The chart with a title block above it (title, then one subtitle line each for period, unit, source
+    and the synthetic-data label), so an exported PNG says what it shows on its own. The block sits
+    clear of the chart's own headers (offset) and long lines are never cut."""
+    lines = [s for s in lines if s]
+    return chart.properties(title=alt.TitleParams(text=title, subtitle=lines or None, anchor="start", offset=14,
+                                                  fontSize=15, subtitleFontSize=11, subtitleColor="#444444",
+                                                  limit=0, subtitlePadding=4))
+
+
+def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+    """Number of indicators per status (stacked bar per theme), the count written in each segment.
+    Input: columns theme_label, status, n (one row per theme and status; themes in the given order)."""
+    lang = "en" if lang == "en" else "id"
+    d = df[df["n"] > 0].copy()
+    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["order"] = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 99 for s in d["status"]]
+    themes = list(dict.fromkeys(df["theme_label"]))
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("n:Q", title=_t(titles, "count", "Jumlah indikator"), axis=_COUNT_AXIS, stack="zero")
+    base = alt.Chart(d).encode(y=y, order=alt.Order("order:Q"))
+    bars = base.mark_bar(stroke="white").encode(
+        x=x, color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                             legend=alt.Legend(orient="bottom", columns=3, labelLimit=200)),
+        tooltip=[alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
+                 alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah indikator"))])
+    text = base.mark_text(dx=-8, align="right", fontSize=11).encode(
+        x=alt.X("n:Q", stack="zero"), text="n:Q",
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
+                            alt.value("white"), alt.value("black")))
+    chart = alt.layer(bars, text).properties(width=420, height=alt.Step(26))
+    return _finish(chart, lang)
