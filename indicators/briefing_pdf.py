@@ -96,9 +96,11 @@ class BriefingData:
 
 def gather(con, year: int, quarter: int, *, final: bool = False) -> BriefingData:
     """Everything the briefing shows for one quarter, read through `indicators.queries`."""
-    period = queries._period_for_year(con, year)
     periods = queries.periods(con)
-    prow = periods[periods["period_code"] == period["period_code"]].iloc[0]
+    match = periods[(periods["start_year"] <= year) & (periods["end_year"] >= year)]
+    if match.empty:
+        raise LookupError(", ".join(f"{r.start_year}–{r.end_year}" for r in periods.itertuples()) or "–")
+    prow = match.iloc[-1]
     national = queries.national_assessments(con, year, quarter)
     themes = queries.themes(con)
     used = list(dict.fromkeys(national["theme"])) if len(national) else []
@@ -319,15 +321,17 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
             story.append(P(tx["behind_none"]))
 
     story += [PageBreak(), P(tx["annex"], h2)]
-    rows = [[tx["code"], tx["indicator"], tx["value"], tx["target"].format(year=data.end_year), tx["status"],
+    rows = [[tx["indicator"], tx["value"], tx["target"].format(year=data.end_year), tx["status"],
              tx["capaian"], tx["source"]]]
     recs = data.national.to_dict("records")
     for r in recs:
         cap = progress._num(r.get("capaian"))
-        rows.append([r["indicator_code"], r["name_en" if lang == "en" else "name"], _value(r, lang), _target(r, lang),
+        name = escape(str(r["name_en" if lang == "en" else "name"] or r["name"]))
+        rows.append([Paragraph(f'{name}<br/><font size="6.5" color="#555555">{escape(r["indicator_code"])}</font>',
+                               cell), _value(r, lang), _target(r, lang),
                      labels.get(r["status"], r["status"]),
                      "–" if cap is None else progress.fmt_number(cap, 1, lang) + "%", str(r.get("source") or "–")])
-    story.append(table(rows, [22 * mm, 42 * mm, 22 * mm, 18 * mm, 22 * mm, 16 * mm, width - 142 * mm], 4,
+    story.append(table(rows, [56 * mm, 22 * mm, 18 * mm, 22 * mm, 16 * mm, width - 134 * mm], 3,
                        [r["status"] for r in recs]))
     story += [P(tx["sources"], h2), P(tx["source_catalogue"])]
     for s in sorted({str(r.get("source")) for r in recs if r.get("source")}):
