@@ -5,8 +5,9 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from indicators import briefing, charts
-from ui.data import period_name, q, require_data, select_period
+from indicators import briefing, briefing_pdf, charts
+from loaders import api
+from ui.data import db_path, period_name, q, require_data, select_period
 from ui.format import (XLSX_MIME, col, fmt, fmt_target, present, show_chart, show_table, status_chip, synthetic_note,
                        url_select)
 from ui.i18n import lang, t
@@ -36,10 +37,15 @@ synthetic_note(synthetic)
 
 # --- the briefing (xlsx + self-contained HTML)
 args = dict(period_name=name, lang=lang(), synthetic=synthetic)
-c1, c2, _ = st.columns([1, 1, 3])
+c0, c1, c2, _ = st.columns([1.3, 1, 1, 1.5])
+c0.download_button(t("briefing_pdf"), functools.partial(api.briefing_pdf, end, 4, lang=lang(), db_path=db_path(),
+                                                        final=True),
+                   file_name=briefing_pdf.file_name(end, 4, lang(), final=True), mime="application/pdf",
+                   key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                   help=t("briefing_pdf_help"))
 c1.download_button(t("briefing_xlsx"), functools.partial(briefing.briefing_xlsx, ind, themes, **args),
                    file_name=f"capaian_akhir_{code}.xlsx", mime=XLSX_MIME, key="briefing_xlsx", on_click="ignore",
-                   icon=":material/table_view:", type="primary")
+                   icon=":material/table_view:")
 c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html, ind, themes, **args),
                    file_name=f"capaian_akhir_{code}.html", mime="text/html", key="briefing_html", on_click="ignore",
                    icon=":material/description:")

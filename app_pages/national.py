@@ -1,9 +1,13 @@
 """Ringkasan nasional: reporting this quarter, theme x status matrix, national indicator tiles, changes."""
 
+import functools
+
 import streamlit as st
 
-from indicators import charts
-from ui.data import q, require_data, select_period_quarter
+from indicators import briefing_pdf, charts, headline
+from loaders import api
+from loaders.timefmt import date_text
+from ui.data import db_path, q, require_data, select_period_quarter
 from ui.format import (confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
                        show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles)
 from ui.i18n import lang, t
@@ -13,6 +17,24 @@ st.caption(t("national_intro"))
 status = require_data()
 period, year, quarter = select_period_quarter()
 st.markdown(t("as_of", period=quarter_text(year, quarter)))
+
+# --- the one-line answer: national indicators with a target, per status (the PDF briefing says the same)
+tiles = q("national_assessments", year, quarter)
+en = lang() == "en"
+theme_names = {r.theme: (r.name_en if en else r.name) for r in q("themes").itertuples()}
+cut = q("data_cutoff", year, quarter)["last_received_at"].dropna()
+head = headline.headline(tiles, lang=lang(), period=quarter_text(year, quarter), theme_names=theme_names,
+                         cutoff=date_text(cut.iloc[0].date(), lang()) if len(cut) else "")
+with st.container(border=True, key="headline"):
+    st.subheader(t("headline_heading"))
+    st.markdown(f"**{head.overall}**")
+    st.markdown("\n".join(f"- {sentence}" for _, sentence in head.themes))
+    st.caption(" ".join(x for x in (head.as_of, head.trend) if x))
+    st.download_button(t("briefing_pdf"), functools.partial(api.briefing_pdf, year, quarter, lang=lang(),
+                                                            db_path=db_path()),
+                       file_name=briefing_pdf.file_name(year, quarter, lang()), mime="application/pdf",
+                       key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                       help=t("briefing_pdf_help"))
 
 # --- reporting this quarter (v_compliance)
 comp = q("compliance_summary", year, quarter)
@@ -56,11 +78,8 @@ else:
 
 # --- one tile per national indicator, grouped by theme
 st.subheader(t("tiles_heading"))
-tiles = q("national_assessments", year, quarter)
 if tiles.empty:
     st.info(t("no_national"))
-en = lang() == "en"
-theme_names = {r.theme: (r.name_en if en else r.name) for r in q("themes").itertuples()}
 for theme, group in tiles.groupby("theme", sort=False):
     st.markdown(f"**{theme_names.get(theme, theme)}**")
     cols = st.columns(3)

@@ -136,17 +136,12 @@ def _theme_names(data: BriefingData, lang: str) -> dict[str, str]:
     return {r["theme"]: (r["name_en"] if lang == "en" else r["name"]) for r in data.themes.to_dict("records")}
 
 
-def _cutoff_text(data: BriefingData, lang: str) -> str:
-    if data.cutoff is None:
-        return ""
-    from babel.dates import format_date
-    return format_date(data.cutoff.date(), "d MMMM y" if lang == "id" else "MMMM d, y", locale=lang)
-
-
-def make_headline(data: BriefingData, lang: str) -> headline.Headline:
+def make_headline(data: BriefingData, lang: str, date_text=None) -> headline.Headline:
+    """`date_text(date, lang)` writes the cut-off date (the caller's date formatter; ISO date without one)."""
     lang = _lang(lang)
+    cutoff = "" if data.cutoff is None else (date_text or (lambda d, _l: d.isoformat()))(data.cutoff.date(), lang)
     return headline.headline(data.national, lang=lang, period=quarter_label(data.year, data.quarter, lang),
-                             cutoff=_cutoff_text(data, lang), theme_names=_theme_names(data, lang))
+                             cutoff=cutoff, theme_names=_theme_names(data, lang))
 
 
 def _value(r: dict, lang: str) -> str:
@@ -202,8 +197,8 @@ def _fonts() -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"
 
 
-def render(data: BriefingData, lang: str = "id", generated_at: datetime | None = None) -> bytes:
-    """The briefing as PDF bytes (A4 portrait)."""
+def render(data: BriefingData, lang: str = "id", generated_at: datetime | None = None, date_text=None) -> bytes:
+    """The briefing as PDF bytes (A4 portrait); `date_text(date, lang)` formats the data's cut-off date."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -234,7 +229,7 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
     quarter = quarter_label(data.year, data.quarter, lang)
     period = data.period_name_en if lang == "en" else data.period_name
     prev = quarter_label(*queries.previous_quarter(data.year, data.quarter), lang)
-    head = make_headline(data, lang)
+    head = make_headline(data, lang, date_text)
     at = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
 
     def table(rows, widths, status_col=None, statuses=None):

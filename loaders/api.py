@@ -510,6 +510,7 @@ def briefing_pdf(year: int, quarter: int, *, lang: str = "id", db_path=None, fin
     """The A4 PDF briefing for one quarter (`final=True`: the end-of-roadmap edition), as bytes.
     Raises LookupError when the year is outside every roadmap period."""
     from indicators import briefing_pdf as pdf
+    from loaders.timefmt import date_text
     with store.session(store.resolve_db_path(db_path)) as con:
         data = pdf.gather(con, year, quarter, final=final)
-    return pdf.render(data, lang, generated_at)
+    return pdf.render(data, lang, generated_at, date_text)
