@@ -43,4 +43,9 @@ PAGES = {t("nav_section_analysis"): ANALYSIS, t("nav_section_operations"): OPERA
 with st.sidebar:
     st.caption(t("sidebar_about"))
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+# What this run shows, for the header block of downloads and the title block of chart PNGs (the page's
+# filters add the period; require_data adds the synthetic flag).
+st.session_state["_export_context"] = {"title": f"PantauRB — {page.title}"}
+st.session_state["_export_synthetic"] = False
+page.run()

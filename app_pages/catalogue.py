@@ -9,7 +9,7 @@ import streamlit as st
 
 from indicators import briefing
 from ui.data import catalogue_export, q, require_data
-from ui.format import XLSX_MIME, col, dash, fmt, present, show_table, url_select
+from ui.format import XLSX_MIME, col, dash, export_name, fmt, present, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("catalogue_title"))
@@ -72,7 +72,7 @@ data, problem = catalogue_export()
 if data is None:
     st.info(t("catalogue_export_unavailable", reason=problem))
 else:
-    st.download_button(t("catalogue_download"), data, file_name="katalog_indikator.xlsx", mime=XLSX_MIME,
+    st.download_button(t("catalogue_download"), data, file_name=export_name("katalog_indikator") + ".xlsx", mime=XLSX_MIME,
                        key="catalogue_xlsx", on_click="ignore", icon=":material/download:")
 
 # --- admin import: validate, diff, apply

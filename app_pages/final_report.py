@@ -8,8 +8,8 @@ import streamlit as st
 from indicators import briefing, briefing_pdf, charts
 from loaders import api
 from ui.data import db_path, period_name, q, require_data, select_period
-from ui.format import (XLSX_MIME, col, fmt, fmt_target, present, show_chart, show_table, status_chip, synthetic_note,
-                       url_select)
+from ui.format import (XLSX_MIME, col, export_name, fmt, fmt_target, present, show_chart, show_table, status_chip,
+                       synthetic_note, url_select)
 from ui.i18n import lang, t
 
 st.title(t("final_title"))
@@ -44,10 +44,12 @@ c0.download_button(t("briefing_pdf"), functools.partial(api.briefing_pdf, end, 4
                    key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
                    help=t("briefing_pdf_help"))
 c1.download_button(t("briefing_xlsx"), functools.partial(briefing.briefing_xlsx, ind, themes, **args),
-                   file_name=f"capaian_akhir_{code}.xlsx", mime=XLSX_MIME, key="briefing_xlsx", on_click="ignore",
+                   file_name=export_name(f"capaian_akhir_{code}") + ".xlsx", mime=XLSX_MIME, key="briefing_xlsx",
+                   on_click="ignore",
                    icon=":material/table_view:")
 c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html, ind, themes, **args),
-                   file_name=f"capaian_akhir_{code}.html", mime="text/html", key="briefing_html", on_click="ignore",
+                   file_name=export_name(f"capaian_akhir_{code}") + ".html", mime="text/html", key="briefing_html",
+                   on_click="ignore",
                    icon=":material/description:")
 
 # --- theme x scope

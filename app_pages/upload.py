@@ -14,7 +14,7 @@ import streamlit as st
 from loaders import api, store
 from ui.data import db_path, q, require_data
 from indicators.catalogue import load_catalogue
-from ui.format import XLSX_MIME, download_buttons, synthetic_note, url_select, wrapped_table_html
+from ui.format import XLSX_MIME, download_buttons, export_name, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ if result and result["file"] == current and result["selection"] == (agency, year
         st.success(t("up_accepted", submission=result["submission_id"], version=result["version"],
                      warnings=len(report.warnings)))
         st.download_button(t("up_receipt"), result["receipt_html"].encode("utf-8"), key="upload_receipt",
-                           file_name=f"tanda_terima_{result['submission_id']}.html", mime="text/html",
+                           file_name=export_name(f"tanda_terima_{result['submission_id']}") + ".html", mime="text/html",
                            on_click="ignore", icon=":material/receipt_long:")
         st.page_link("app_pages/agency.py", label=t("up_open_agency"), icon=":material/account_balance:",
                      query_params={"agency": agency})
@@ -134,6 +134,6 @@ if result and result["file"] == current and result["selection"] == (agency, year
         download_buttons(rows[["severity", "location", "column", "indicator", "value", "problem", "fix", "code"]],
                          f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),
-                           file_name=f"{Path(result['name']).stem}_bertanda.xlsx", mime=XLSX_MIME,
+                           file_name=export_name(f"{Path(result['name']).stem}_bertanda") + ".xlsx", mime=XLSX_MIME,
                            key="upload_annotated", on_click="ignore", help=t("up_annotated_help"),
                            icon=":material/download:")
