@@ -379,6 +379,7 @@ def url_select(label: str, options: Sequence, param: str, *, default=None,
     labels = {o: str(format_func(o)) for o in options}
     format_func = labels.__getitem__
     raw = st.query_params.get(param)
+    unknown = raw is not None and raw != st.session_state.get(last_key) and raw not in by_text
     if raw is not None and raw != st.session_state.get(last_key) and raw in by_text:
         st.session_state[wkey] = by_text[raw]
     elif wkey in st.session_state and st.session_state[wkey] in options:
@@ -393,8 +394,34 @@ def url_select(label: str, options: Sequence, param: str, *, default=None,
             value = default if default in options else options[0]
     else:
         value = st.selectbox(label, options, key=wkey, format_func=format_func, **kwargs)
+    if unknown:  # a link with a value we do not know: say so, never silently show something else
+        _unknown_value_notice(label, raw, value, labels, wkey, param)
     st.query_params[param] = st.session_state[last_key] = str(value)
     return value
+
+
+def nearest_option(raw: str, labels: dict) -> Any | None:
+    """The option whose value or label is closest to `raw` (difflib ratio ≥ 0.5), or None."""
+    import difflib
+    texts = {}
+    for option, text in labels.items():
+        texts.setdefault(str(option).lower(), option)
+        texts.setdefault(str(text).lower(), option)
+    match = difflib.get_close_matches(str(raw).lower(), list(texts), n=1, cutoff=0.5)
+    return texts[match[0]] if match else None
+
+
+def _unknown_value_notice(label: str, raw: str, shown, labels: dict, wkey: str, param: str) -> None:
+    nearest = nearest_option(raw, labels)
+    text = t("url_unknown", value=raw, label=label, shown=labels.get(shown, str(shown)))
+    st.warning(text, icon=":material/link_off:")
+    if nearest is not None:  # also when it is what is shown: one click confirms it
+        def choose():
+            st.session_state[wkey] = nearest
+            st.session_state[f"_url_written_{param}"] = str(nearest)
+            st.query_params[param] = str(nearest)
+        st.button(t("url_nearest", nearest=labels[nearest]), key=f"url_nearest_{param}", on_click=choose,
+                  icon=":material/arrow_forward:")
 
 
 def url_toggle(label: str, param: str, *, default: bool = False, **kwargs) -> bool:
