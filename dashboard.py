@@ -43,6 +43,10 @@ PAGES = {t("nav_section_analysis"): ANALYSIS, t("nav_section_operations"): OPERA
 with st.sidebar:
     st.caption(t("sidebar_about"))
 
+# One layout rule for phones: containers keyed wide_* show above 640 px, phone_* at or below (static CSS).
+st.markdown("<style>@media (max-width:640px){[class*='st-key-wide_']{display:none!important}}"
+            "@media (min-width:641px){[class*='st-key-phone_']{display:none!important}}</style>",
+            unsafe_allow_html=True)
 page = st.navigation(PAGES)
 # What this run shows, for the header block of downloads and the title block of chart PNGs (the page's
 # filters add the period; require_data adds the synthetic flag).

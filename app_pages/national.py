@@ -67,7 +67,14 @@ if matrix.empty:
 else:
     titles = {"scope_agency": t("scope_agency"), "scope_national": t("scope_national"), "theme": t("col_theme"),
               "status": t("col_status"), "count": t("count"), "rollup": t("col_rollup_status")}
-    show_chart(charts.status_matrix_chart(matrix, lang(), titles), f"matriks_tema_{year}_TW{quarter}", "matrix")
+    with st.container(key="wide_matrix"):  # desktop: theme x status for agencies and national indicators
+        show_chart(charts.status_matrix_chart(matrix, lang(), titles), f"matriks_tema_{year}_TW{quarter}", "matrix",
+                   title=t("matrix_heading"), unit=t("count"))
+    with st.container(key="phone_matrix"):  # phone: national indicators with a target, one bar per theme
+        show_chart(charts.status_count_chart(headline.count_frame(tiles, theme_names), lang(),
+                                             {"count": t("count"), "status": t("col_status")}, compact=True),
+                   f"status_tema_{year}_TW{quarter}", "matrix_compact", title=t("headline_heading"),
+                   unit=t("count"))
     synthetic_note(matrix)
     rollups = matrix.drop_duplicates(["theme", "scope"]).assign(
         scope=lambda d: d["scope"].map({"agency": t("scope_agency"), "national": t("scope_national")}),

@@ -164,19 +164,11 @@ def _target(r: dict, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ charts
-def _count_frame(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    rows = []
-    for theme in dict.fromkeys(df["theme"]):
-        for s, n in headline.status_counts(df[df["theme"] == theme]).items():
-            rows.append(dict(theme_label=names.get(theme, theme), status=s, n=n))
-    return pd.DataFrame(rows, columns=["theme_label", "status", "n"])
-
-
 def _chart_png(df: pd.DataFrame, data: BriefingData, lang: str, title: str) -> bytes:
     import vl_convert
     tx = TEXT[lang]
     q = quarter_label(data.year, data.quarter, lang)
-    chart = charts.status_count_chart(_count_frame(df, _theme_names(data, lang)), lang,
+    chart = charts.status_count_chart(headline.count_frame(df, _theme_names(data, lang)), lang,
                                       {"count": tx["n"], "status": tx["status"]})
     chart = charts.with_caption(chart, title, [tx["period"].format(quarter=q), tx["unit_indicators"],
                                                tx["source_catalogue"]])

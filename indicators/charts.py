@@ -505,15 +505,21 @@ def with_caption(chart, title: str, lines: list[str] | tuple[str, ...] = ()):
                                                   limit=0, subtitlePadding=4))
 
 
-def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                       compact: bool = False) -> alt.Chart:
     """Number of indicators per status (stacked bar per theme), the count written in each segment.
-    Input: columns theme_label, status, n (one row per theme and status; themes in the given order)."""
+    Input: columns theme_label, status, n (one row per theme and status; themes in the given order).
+    `compact`: for a phone — the chart takes its container's width and theme names wrap onto short lines."""
+    import textwrap
     lang = "en" if lang == "en" else "id"
+    if compact:
+        df = df.assign(theme_label=[textwrap.fill(str(x), 16).replace("\n", "|") for x in df["theme_label"]])
     d = df[df["n"] > 0].copy()
     d["status_label"] = [status_label(s, lang) for s in d["status"]]
     d["order"] = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 99 for s in d["status"]]
     themes = list(dict.fromkeys(df["theme_label"]))
-    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=260))
+    axis = alt.Axis(labelLimit=130, labelExpr="split(datum.label, '|')") if compact else alt.Axis(labelLimit=260)
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=axis)
     x = alt.X("n:Q", title=_t(titles, "count", "Jumlah indikator"), axis=_COUNT_AXIS, stack="zero")
     base = alt.Chart(d).encode(y=y, order=alt.Order("order:Q"))
     bars = base.mark_bar(stroke="white").encode(
@@ -526,5 +532,9 @@ def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None =
         x=alt.X("n:Q", stack="zero"), text="n:Q",
         color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
                             alt.value("white"), alt.value("black")))
-    chart = alt.layer(bars, text).properties(width=420, height=alt.Step(26))
+    legend_cols = 2 if compact else 3
+    bars = bars.encode(color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                                       legend=alt.Legend(orient="bottom", columns=legend_cols, labelLimit=200)))
+    chart = alt.layer(bars, text).properties(width="container" if compact else 420,
+                                             height=alt.Step(52 if compact else 26))
     return _finish(chart, lang)

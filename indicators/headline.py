@@ -57,6 +57,15 @@ def status_counts(df: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
 
 
+def count_frame(df: pd.DataFrame, theme_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """theme_label, status, n: target verdicts per theme and status (input of charts.status_count_chart)."""
+    names, rows = theme_names or {}, []
+    for theme in (dict.fromkeys(df["theme"]) if len(df) else ()):
+        for s, n in status_counts(df[df["theme"] == theme]).items():
+            rows.append(dict(theme_label=names.get(theme, theme), status=s, n=n))
+    return pd.DataFrame(rows, columns=["theme_label", "status", "n"])
+
+
 def _parts(counts: dict[str, int], lang: str) -> str:
     """'3 target tercapai, 7 sesuai jalur dan 2 memburuk; 10 belum dapat dinilai'."""
     labels = progress.STATUS_LABELS[lang]
