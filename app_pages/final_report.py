@@ -55,10 +55,13 @@ c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html,
 # --- theme x scope
 st.subheader(t("final_themes"))
 scope_titles = {f"scope_{s}": t(f"scope_{s}") for s in ("national", "all", "KL", "PROV", "KAB", "KOTA")}
-show_chart(charts.final_theme_chart(themes, lang(), {**scope_titles, "theme": t("col_theme"), "status": t("col_status"),
-                                                     "capaian": t("col_capaian"), "scope": t("col_scope"),
-                                                     "n_indicators": t("col_n_indicators")}),
-           f"capaian_akhir_tema_{code}", "final_theme_chart")
+theme_titles = {**scope_titles, "theme": t("col_theme"), "status": t("col_status"), "capaian": t("col_capaian"),
+                "scope": t("col_scope"), "n_indicators": t("col_n_indicators")}
+for compact in (False, True):  # desktop: every scope; phone (<= 640 px): national and all agencies
+    with st.container(key="phone_final_themes" if compact else "wide_final_themes"):
+        show_chart(charts.final_theme_chart(themes, lang(), theme_titles, compact=compact),
+                   f"capaian_akhir_tema_{code}", "final_theme_chart_phone" if compact else "final_theme_chart",
+                   title=t("final_themes"), unit=t("col_capaian"))
 st.caption(t("final_theme_help"))
 themes_shown = themes.assign(theme_name=themes["theme_name_en" if lang() == "en" else "theme_name"],
                              scope=themes["scope"].map(lambda s: t(f"scope_{s}")))

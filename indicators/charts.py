@@ -318,11 +318,14 @@ def compliance_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
 
 
 # ------------------------------------------------------------------ final report
-def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                      compact: bool = False) -> alt.Chart:
     """Theme (rows) x scope (columns) cells coloured by the final roll-up status, with the mean capaian
-    (%) as text; the status is named in the legend and tooltip (queries.final_theme_results)."""
+    (%) as text; the status is named in the legend and tooltip (queries.final_theme_results).
+    `compact`: for a phone — only the national and all-agency scopes, theme names wrapped on short lines."""
+    import textwrap
     lang = "en" if lang == "en" else "id"
-    d = df.copy()
+    d = df[df["scope"].isin(["national", "all"])].copy() if compact else df.copy()
     d["status_label"] = [status_label(s, lang) for s in d["status"]]
     d["theme_label"] = d["theme_name_en"] if lang == "en" else d["theme_name"]
     d["scope_label"] = [_t(titles, f"scope_{s}", s) for s in d["scope"]]
@@ -331,6 +334,13 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
     scopes = [_t(titles, f"scope_{s}", s) for s in ("national", "all", *AGENCY_TYPE_ORDER)]
     x = alt.X("scope_label:N", sort=scopes, title=None, axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=340))
+    if compact:
+        d["theme_label"] = [textwrap.fill(str(x_), 18).replace("\n", "|") for x_ in d["theme_label"]]
+        themes = [textwrap.fill(str(x_), 18).replace("\n", "|") for x_ in themes]
+        x = alt.X("scope_label:N", sort=scopes, title=None,
+                  axis=alt.Axis(labelAngle=0, orient="top", labelExpr="split(datum.label, ' ')", labelOverlap=False))
+        y = alt.Y("theme_label:N", sort=themes, title=None,
+                  axis=alt.Axis(labelLimit=140, labelExpr="split(datum.label, '|')", labelOverlap=False))
     tip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
            alt.Tooltip("scope_label:N", title=_t(titles, "scope", "Cakupan")),
            alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
@@ -339,12 +349,13 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
     base = alt.Chart(d).encode(x=x, y=y, tooltip=tip)
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
-                        legend=alt.Legend(orient="bottom", columns=3)))
+                        legend=alt.Legend(orient="bottom", columns=1 if compact else 3)))
     text = base.mark_text(fontSize=12).encode(
         text="cap_text:N",
         color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=["target_achieved", "deterioration"]),
                             alt.value("white"), alt.value("black")))
-    chart = alt.layer(rect, text).properties(width=alt.Step(95), height=alt.Step(34))
+    chart = alt.layer(rect, text).properties(width=alt.Step(80 if compact else 95),
+                                             height=alt.Step(56 if compact else 34))
     return _finish(chart, lang)
 
 
@@ -518,7 +529,8 @@ def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None =
     d["status_label"] = [status_label(s, lang) for s in d["status"]]
     d["order"] = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 99 for s in d["status"]]
     themes = list(dict.fromkeys(df["theme_label"]))
-    axis = alt.Axis(labelLimit=130, labelExpr="split(datum.label, '|')") if compact else alt.Axis(labelLimit=260)
+    axis = (alt.Axis(labelLimit=130, labelExpr="split(datum.label, '|')", labelOverlap=False) if compact
+            else alt.Axis(labelLimit=260))
     y = alt.Y("theme_label:N", sort=themes, title=None, axis=axis)
     x = alt.X("n:Q", title=_t(titles, "count", "Jumlah indikator"), axis=_COUNT_AXIS, stack="zero")
     base = alt.Chart(d).encode(y=y, order=alt.Order("order:Q"))
@@ -532,7 +544,7 @@ def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None =
         x=alt.X("n:Q", stack="zero"), text="n:Q",
         color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
                             alt.value("white"), alt.value("black")))
-    legend_cols = 2 if compact else 3
+    legend_cols = 1 if compact else 3
     bars = bars.encode(color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
                                        legend=alt.Legend(orient="bottom", columns=legend_cols, labelLimit=200)))
     chart = alt.layer(bars, text).properties(width="container" if compact else 420,
