@@ -233,7 +233,8 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
         if status_col is not None:
             for i, s in enumerate(statuses or [], start=1):
                 if s in STATUS_COLORS:
-                    style.append(("LINEBEFORE", (status_col, i), (status_col, i), 5, colors.HexColor(STATUS_COLORS[s])))
+                    style.append(("LINEBEFORE", (status_col, i), (status_col, i), 5, colors.HexColor(STATUS_COLORS[s]),
+                                  "butt"))
         t.setStyle(TableStyle(style))
         return t
 
@@ -251,7 +252,7 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
 
     story = [P(tx["title_final" if data.final else "title"], h1),
              P(tx["subtitle"].format(period=period)),
-             P(tx["position"].format(quarter=quarter) + " · " + head.as_of),
+             P(head.as_of),
              P(tx["generated"].format(at=at), small)]
     if data.synthetic:
         story.append(P(tx["synthetic"], warn))

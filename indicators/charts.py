@@ -96,9 +96,10 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
     d["rollup_label"] = [status_label(s, lang) for s in d["rollup_status"]]
     themes = list(dict.fromkeys(d.sort_values("sort_order", na_position="last")["theme_label"]))
     statuses = [status_label(s, lang) for s in STATUS_ORDER]
-    # Status names as two-line labels above the cells ("Perlu / percepatan"), never dropped for overlap.
+    # Status names as two-line labels below the cells ("Perlu / percepatan"), never dropped for overlap;
+    # below, because multi-line labels above a faceted panel run into its header and the axis line.
     x = alt.X("status_label:N", sort=statuses, title=None,
-              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
+              axis=alt.Axis(orient="bottom", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
                             labelFontSize=11, labelLimit=0))
     y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=320))
     tooltip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
@@ -119,7 +120,7 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
         row=alt.Row("scope_label:N", title=None, sort=[_t(titles, "scope_agency", "agency"),
                                                       _t(titles, "scope_national", "national")],
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                      labelFontWeight="bold", labelFontSize=12)))
+                                      labelFontWeight="bold", labelFontSize=12, labelPadding=10)))
     return _finish(chart.resolve_scale(y="independent"), lang)
 
 
