@@ -450,10 +450,12 @@ def tile_map_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = Non
     return _finish(chart, lang)
 
 
-def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                            compact: bool = False) -> alt.Chart:
     """Agencies (rows, in the order given) x quarters (columns): each cell coloured by compliance status
     and marked with a symbol (✓ on time, ✓* revised after the deadline, ! late, ✗ not received,
-    · not yet due). Columns: agency_label, quarter, status."""
+    · not yet due). Columns: agency_label, quarter, status. `compact`: for a phone — agency names cut at
+    170 px so the four quarter columns keep readable cells."""
     lang = "en" if lang == "en" else "id"
     labels = OPS_COMPLIANCE_LABELS[lang]
     d = df.copy()
@@ -464,16 +466,16 @@ def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | N
     base = alt.Chart(d).encode(
         x=alt.X("period:O", title=None, sort=sorted(set(d["period"])), axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("agency_label:N", title=None, sort=list(dict.fromkeys(d["agency_label"])),
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=170 if compact else 300)),
         tooltip=[alt.Tooltip("agency_label:N", title=_t(titles, "agency", "Instansi")),
                  alt.Tooltip("period:O", title=_t(titles, "quarter", "Triwulan")),
                  alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))])
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
                         scale=_ops_scale(lang, OPS_COMPLIANCE_ORDER, OPS_COMPLIANCE_COLORS, labels, d["status"]),
-                        legend=alt.Legend(orient="bottom", columns=3)))
+                        legend=alt.Legend(orient="bottom", columns=2 if compact else 3)))
     marks = base.mark_text(fontSize=13, fontWeight="bold").encode(text="symbol:N", color=alt.Color("ink:N", scale=None))
-    chart = alt.layer(rect, marks).properties(width=alt.Step(64), height=alt.Step(22))
+    chart = alt.layer(rect, marks).properties(width=alt.Step(34 if compact else 64), height=alt.Step(22))
     return _finish(chart, lang)
 
 
