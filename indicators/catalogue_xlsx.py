@@ -36,10 +36,10 @@ INDICATOR_COLUMNS = (
     "code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en", "unit", "unit_en",
     "value_type", "direction", "measurement", "aggregation", "limit", "min_value", "max_value", "decimals",
     "legal_basis", "data_source", "notes", "baseline_year", "baseline_value", "baseline_source",
-    "baseline_confidence")
+    "baseline_confidence", "editor_notes")
 TARGET_COLUMNS = ("indicator_code", "year", "version", "low", "high", "text", "effective_from", "basis", "source",
                   "confidence")
-SERIES_COLUMNS = ("indicator_code", "year", "month", "value", "text", "source", "confidence", "note")
+SERIES_COLUMNS = ("indicator_code", "year", "month", "value", "text", "source", "confidence", "note", "editor_note")
 THEME_COLUMNS = ("code", "kind", "name", "name_en", "parent", "order")
 PERIOD_COLUMNS = ("code", "name", "name_en", "start_year", "end_year", "baseline_year", "legal_basis")
 
@@ -68,8 +68,8 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
      "Agency types that report it, comma-separated: KL, PROV, KAB, KOTA (empty for national)."),
     (SHEET_INDICATORS, "name / name_en", "Nama indikator (Indonesia / Inggris).", "Indicator name (Indonesian / English)."),
     (SHEET_INDICATORS, "definition / definition_en",
-     "Definisi satu kalimat; tulis 'definisi resmi belum dibaca' bila belum dibaca.",
-     "One-sentence definition; write 'official definition not read' when it was not read."),
+     "Definisi satu kalimat; bila definisi resmi belum dicek, tulis 'Definisi resmi belum diverifikasi.'",
+     "One-sentence definition; when the official definition was not checked, write 'Official definition not verified.'"),
     (SHEET_INDICATORS, "unit / unit_en", "Satuan.", "Unit."),
     (SHEET_INDICATORS, "value_type", "number (angka) atau category (mis. opini WTP).", "number or category (e.g. WTP opinion)."),
     (SHEET_INDICATORS, "direction", "higher_better, lower_better, atau band (target berupa rentang, mis. inflasi).",
@@ -84,6 +84,8 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
     (SHEET_INDICATORS, "decimals", "Jumlah desimal tampilan.", "Display decimals."),
     (SHEET_INDICATORS, "legal_basis / data_source / notes", "Dasar hukum, produsen data, catatan (apa yang belum diketahui).",
      "Legal basis, data producer, notes (what is still unknown)."),
+    (SHEET_INDICATORS, "editor_notes", "Catatan penyunting: keyakinan, keraguan, jejak penelusuran. Hanya tampil di halaman Katalog, ditandai sebagai catatan penyunting; tidak pernah tampil untuk instansi.",
+     "Editors' notes: confidence, doubts, research trail. Shown only on the Katalog page, marked as editors' notes; never shown to agencies."),
     (SHEET_INDICATORS, "baseline_*", "Nilai dasar: tahun, nilai, sumber, keyakinan (kosongkan semua bila tidak ada).",
      "Baseline: year, value, source, confidence (leave all empty when there is none)."),
     (SHEET_TARGETS, "indicator_code, year, version", "Satu baris per versi target. Target berubah = baris baru dengan version + 1; jangan menimpa.",
@@ -93,8 +95,8 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
     (SHEET_TARGETS, "text", "Hanya untuk indikator kategori (mis. WTP).", "Only for category indicators (e.g. WTP)."),
     (SHEET_TARGETS, "effective_from", "Tanggal penetapan (YYYY-MM-DD); bila tidak diketahui 1 Jan awal periode dan sebut di basis.",
      "Date the figure was set (YYYY-MM-DD); when unknown Jan 1 of the period start, said in basis."),
-    (SHEET_TARGETS, "basis / source / confidence", "Dasar (mis. RPJMN 2020–2024, PMK 101/PMK.010/2021), URL sumber, keyakinan high/medium/low.",
-     "Basis (e.g. RPJMN 2020–2024, PMK 101/PMK.010/2021), source URL, confidence high/medium/low."),
+    (SHEET_TARGETS, "basis / source / confidence", "Dasar (mis. RPJMN 2020–2024, PMK 101/PMK.010/2021); sumber sebagai 'penerbit | judul | tanggal | tautan | primary/secondary'; keyakinan high/medium/low. Berita = sumber sekunder (secondary) dan tidak boleh 'high'.",
+     "Basis (e.g. RPJMN 2020–2024, PMK 101/PMK.010/2021); source as 'publisher | title | date | url | primary/secondary'; confidence high/medium/low. A news article is a secondary source and cannot be 'high'."),
     (SHEET_SERIES, "indicator_code, year, month", "Satu baris per angka nasional terbit; month 3/9 = putaran Maret/September, 12 = yoy Desember, kosong = tahunan.",
      "One row per published national figure; month 3/9 = March/September round, 12 = December yoy, empty = annual."),
     (SHEET_SERIES, "value / text", "value untuk indikator angka, text untuk kategori.", "value for number indicators, text for category ones."),
@@ -122,10 +124,10 @@ def export_catalogue_xlsx(cat: Catalogue, path_or_buffer: str | Path | IO[bytes]
                          i.definition_en, i.unit, i.unit_en, i.value_type, i.direction, i.measurement,
                          i.aggregation, i.limit, i.min_value, i.max_value, i.decimals, i.legal_basis,
                          i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
-                         i.baseline_confidence])
+                         i.baseline_confidence, i.editor_notes])
         target_rows += [[i.code, t.year, t.version, t.low, t.high, t.text, t.effective_from, t.basis, t.source,
                          t.confidence] for t in i.targets]
-        series_rows += [[i.code, o.year, o.month, o.value, o.text, o.source, o.confidence, o.note]
+        series_rows += [[i.code, o.year, o.month, o.value, o.text, o.source, o.confidence, o.note, o.editor_note]
                         for o in i.series]
     _data_sheet(wb, SHEET_INDICATORS, INDICATOR_COLUMNS, ind_rows)
     _data_sheet(wb, SHEET_TARGETS, TARGET_COLUMNS, target_rows)
