@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from indicators import texts
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from ui.format import XLSX_MIME, present, quarter_label, show_table, synthetic_note, url_select
+from ui.format import XLSX_MIME, file_stem, present, quarter_label, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,9 @@ with c2:
     year = url_select(t("ops_year"), years, "year", default=years[-1])
 with c3:
     quarter = url_select(t("ops_quarter"), [1, 2, 3, 4], "quarter", default=4,
-                         format_func=lambda x: t("ops_quarter_label", q=x))
+                         format_func=lambda x: texts.quarter_name(x, lang()))
 synthetic_note(agencies[agencies["agency_code"] == agency])
-template_name = f"PantauRB_{agency}_{year}_TW{quarter}.xlsx"
+template_name = f"{file_stem(f'PantauRB_{agency}_{year}_TW{quarter}')}.xlsx"
 st.download_button(t("up_template_button", file=template_name),
                    functools.partial(api.template_bytes, agency, year, quarter, db_path=db_path()),
                    file_name=template_name, mime=XLSX_MIME, key="upload_template", on_click="ignore",
@@ -105,7 +106,7 @@ if result and result["file"] == current and result["selection"] == (agency, year
         st.success(t("up_accepted", submission=result["submission_id"], version=result["version"],
                      warnings=len(report.warnings)))
         st.download_button(t("up_receipt"), result["receipt_html"].encode("utf-8"), key="upload_receipt",
-                           file_name=f"tanda_terima_{result['submission_id']}.html", mime="text/html",
+                           file_name=f"{file_stem('tanda_terima')}_{result['submission_id']}.html", mime="text/html",
                            on_click="ignore", icon=":material/receipt_long:")
         st.page_link("app_pages/agency.py", label=t("up_open_agency"), icon=":material/account_balance:",
                      query_params={"agency": agency})
@@ -122,6 +123,6 @@ if result and result["file"] == current and result["selection"] == (agency, year
         show_table(present(rows, ["severity_text", "location", "column", "value", "message", "code"]),
                    f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),
-                           file_name=f"{Path(result['name']).stem}_bertanda.xlsx", mime=XLSX_MIME,
+                           file_name=f"{Path(result['name']).stem}_{file_stem('bertanda')}.xlsx", mime=XLSX_MIME,
                            key="upload_annotated", on_click="ignore", help=t("up_annotated_help"),
                            icon=":material/download:")

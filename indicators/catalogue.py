@@ -219,7 +219,7 @@ def parse_source(text: str | None) -> Source | None:
 # Internal markers: research-trail words, file names and settings that must never reach what users see
 # (pages, template, receipt, exports). The catalogue refuses them in user-facing fields.
 INTERNAL_MARKERS = (
-    re.compile(r"[\w/.-]+\.(?:md|ya?ml|py|csv|jsonl)\b", re.I), re.compile(r"PANTAURB_\w*"), re.compile("§"),
+    re.compile(r"[\w-]+(?:/[\w.-]+)*\.(?:md|ya?ml|py|csv|jsonl)\b", re.I), re.compile(r"PANTAURB_\w*"), re.compile("§"),
     re.compile(r"\brecalled\b", re.I), re.compile(r"\bdiingat\b", re.I), re.compile(r"belum\s+dibaca", re.I),
     re.compile(r"menurut ingatan", re.I), re.compile(r"gophr", re.I), re.compile(r"github", re.I),
     re.compile(r"\bnot\s+read\b", re.I), re.compile(r"\bop-ed\b", re.I),

@@ -190,9 +190,10 @@ def _help_sheet(ws, cat: Catalogue) -> None:
         ("2. Kolom berpanah (daftar pilihan) hanya menerima nilai dari daftar.",),
         ("3. Target yang berubah ditambahkan sebagai baris baru dengan version + 1 dan effective_from = tanggal "
          "penetapan; baris lama tidak dihapus.",),
-        ("4. Jangan mengarang angka: setiap nilai wajib punya source dan confidence (high/medium/low).",),
+        ("4. Jangan mengarang angka: setiap nilai wajib punya sumber (penerbit | judul | tanggal | tautan | "
+         "primary/secondary) dan keyakinan (high/medium/low). Berita adalah sumber sekunder dan tidak boleh 'high'.",),
         ("5. Periksa berkas dengan: python -m loaders catalogue import BERKAS.xlsx (tambahkan --write untuk "
-         "menyimpannya sebagai indicators/catalogue.yaml). Kesalahan menyebut lembar dan sel, mis. Indikator!F7.",),
+         "menyimpannya sebagai katalog yang berlaku). Kesalahan menyebut lembar dan sel, mis. Indikator!F7.",),
         (),
         ("How to edit (English)",),
         ("1. Change values directly in the Indikator, Target, Seri, Tema and Periode sheets. Do not rename sheets "
@@ -200,9 +201,11 @@ def _help_sheet(ws, cat: Catalogue) -> None:
         ("2. Columns with a drop-down accept only values from the list.",),
         ("3. A changed target is added as a new row with version + 1 and effective_from = the date it was set; "
          "old rows are kept.",),
-        ("4. Never invent a figure: every value needs a source and a confidence (high/medium/low).",),
-        ("5. Check the file with: python -m loaders catalogue import FILE.xlsx (add --write to save it as "
-         "indicators/catalogue.yaml). Problems name the sheet and cell, e.g. Indikator!F7.",),
+        ("4. Never invent a figure: every value needs a source (publisher | title | date | link | "
+         "primary/secondary) and a confidence (high/medium/low). A news article is a secondary source and cannot "
+         "be 'high'.",),
+        ("5. Check the file with: python -m loaders catalogue import FILE.xlsx (add --write to save it as the "
+         "catalogue in use). Problems name the sheet and cell, e.g. Indikator!F7.",),
         (),
         ("Lembar / sheet", "Kolom / column", "Keterangan", "Description"),
         *COLUMN_HELP,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from indicators import texts
+
 
 def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year: int, quarter: int,
                  version: int, received_at: datetime, uploader: str, file_name: str, file_sha256: str,
@@ -13,9 +15,11 @@ def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year
     rows = [
         ("Nomor tanda terima", "Receipt number", submission_id),
         ("Instansi", "Agency", f"{agency_code} — {agency_name}"),
-        ("Periode", "Period", f"TW{quarter} {year}"),
+        ("Periode", "Period", f"{texts.quarter_label(year, quarter, 'id', short=False)} / "
+                              f"{texts.quarter_label(year, quarter, 'en', short=False)}"),
         ("Versi", "Version", f"{version}" + (" (perbaikan / revision)" if version > 1 else "")),
-        ("Diterima pada (UTC)", "Received at (UTC)", received_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("Diterima pada", "Received at", f"{texts.format_datetime_wib(received_at, 'id')} / "
+                                         f"{texts.format_datetime_wib(received_at, 'en')}"),
         ("Pengunggah", "Uploader", uploader),
         ("Nama berkas", "File name", file_name),
         ("SHA-256 berkas", "File SHA-256", file_sha256),

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from indicators import progress
+from indicators import progress, texts
 from ui.i18n import lang, t
 
 # Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with one of these is read as a
@@ -119,20 +119,17 @@ def dash(value) -> str:
 
 
 def source_markdown(value) -> str:
-    """A source as short Markdown: each URL becomes a link named by its domain ('[bps.go.id](https://…)'),
-    other text stays as it is (sources may list several, separated by ';')."""
+    """A stored source as a short Markdown citation (publisher and title linked, date, 'sumber sekunder');
+    several sources separated by ' ; ' each get one."""
     text = dash(value)
     if text == "–":
         return text
-    parts = []
-    for piece in text.split(" ; "):
-        m = re.match(r"\s*(https?://([^/\s]+)\S*)(.*)", piece)
-        if m:
-            domain = m.group(2).removeprefix("www.")
-            parts.append(f"[{domain}]({m.group(1)}){m.group(3)}")
-        else:
-            parts.append(piece.strip().replace("[", "(").replace("]", ")"))
-    return " ; ".join(parts)
+    return " ; ".join(texts.cite_markdown(piece, lang()) for piece in text.split(" ; "))
+
+
+def source_text(value) -> str:
+    """A stored source as one plain citation line in the session language."""
+    return "–" if dash(value) == "–" else texts.cite(str(value), lang())
 
 
 def confidence_text(value) -> str:
@@ -150,7 +147,7 @@ def period_text(t_value, language: str | None = None) -> str:
 
 
 def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
-    """'TW4-2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
+    """'TW IV 2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
     return progress.format_time(year - 1 + quarter / 4, language or lang(), freq="quarter")
 
 
@@ -179,12 +176,47 @@ def _styled(df: pd.DataFrame, decimals: dict[str, int] | int | None):
     return sty
 
 
+# Download file names are Indonesian words joined by '_'; in English mode each word is translated.
+_FILE_WORDS_EN = {
+    "kepatuhan": "compliance", "matriks": "matrix", "tema": "theme", "status": "status", "perubahan": "changes",
+    "katalog": "catalogue", "indikator": "indicator", "seri": "series", "nasional": "national", "target": "target",
+    "sebaran": "distribution", "instansi": "agency", "tertinggal": "off_track", "renaksi": "action_plans",
+    "capaian": "achievement", "akhir": "final", "tanda": "receipt", "terima": "", "bertanda": "marked",
+    "masalah": "problems", "catatan": "notes", "penyunting": "editors", "riwayat": "history", "rapor": "report_card", "wilayah": "regions", "provinsi": "provinces",
+    "kabkota": "regencies_cities", "laporan": "report", "tindak": "follow", "lanjut": "up", "daftar": "list",
+    "nilai": "values", "tindaklanjut": "follow_up", "belum": "missing", "lapor": "reports", "unggahan": "uploads",
+}
+
+
+_FILE_PHRASES_EN = {
+    "capaian_akhir": "final_results", "tanda_terima": "receipt", "seri_nasional": "national_series",
+    "katalog_indikator": "indicator_catalogue", "catatan_penyunting": "editors_notes", "matriks_tema": "theme_matrix",
+    "status_tema": "theme_status", "instansi_tertinggal": "off_track_agencies",
+    "indikator_tertinggal": "off_track_indicators",
+}
+
+
+def file_stem(name: str, language: str | None = None) -> str:
+    """A download's file name in the session language: 'kepatuhan_2024_TW4' -> 'compliance_2024_Q4' in English."""
+    if (language or lang()) != "en":
+        return name
+    for phrase, english in _FILE_PHRASES_EN.items():
+        name = name.replace(phrase, english)
+    words = []
+    for w in name.split("_"):
+        m = re.fullmatch(r"TW(\d)", w)
+        w = f"Q{m.group(1)}" if m else _FILE_WORDS_EN.get(w.lower(), w)
+        if w:
+            words.append(w)
+    return "_".join(words)
+
+
 def download_buttons(df: pd.DataFrame, name: str, key: str) -> None:
     """CSV and xlsx downloads of `df`, generated only when clicked, formulas neutralised."""
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{name}.csv",
+    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{file_stem(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df), file_name=f"{name}.xlsx",
+    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df), file_name=f"{file_stem(name)}.xlsx",
                        mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
@@ -205,7 +237,7 @@ def show_table(df: pd.DataFrame, name: str, key: str, *, column_config: dict | N
 def show_chart(chart, name: str, key: str, *, alt_text: str | None = None) -> None:
     """st.altair_chart + a PNG download rendered by vl-convert when clicked."""
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
-    st.download_button(t("download_png"), functools.partial(chart_png, chart), file_name=f"{name}.png",
+    st.download_button(t("download_png"), functools.partial(chart_png, chart), file_name=f"{file_stem(name)}.png",
                        mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:")
 
 
@@ -321,11 +353,14 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = synthetic_column(out, c)
         elif c == "confidence":
             out[c] = out[c].map(lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
+        elif c in ("source", "target_source_cite"):
+            out[c] = out[c].map(lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
         elif c in LABEL_NUMBER_COLUMNS:
             out[c] = out[c].map(lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             midnight = bool((out[c].dropna().dt.normalize() == out[c].dropna()).all())
-            out[c] = out[c].dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+            out[c] = out[c].map(lambda v: "" if pd.isna(v) else
+                                texts.format_date(v, lang()) if midnight else texts.format_datetime_wib(v, lang()))
     out.columns = [t(f"col_{c}") for c in columns]
     return out
 
