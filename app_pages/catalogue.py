@@ -9,7 +9,7 @@ import streamlit as st
 
 from indicators import briefing
 from ui.data import catalogue_export, editor_notes, q, require_data
-from ui.format import XLSX_MIME, col, dash, file_stem, fmt, present, show_table, url_select
+from ui.format import XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("catalogue_title"))
@@ -89,7 +89,7 @@ else:
 st.subheader(t("catalogue_import_heading"))
 st.caption(t("catalogue_import_note"))
 is_admin = st.session_state.get("role") == "admin" or os.environ.get("PANTAURB_ADMIN") == "1"
-upload = st.file_uploader(t("catalogue_upload"), type=["xlsx"], key="catalogue_upload")
+upload = file_input(t("catalogue_upload"), "catalogue_upload")
 if upload is not None:
     from indicators import catalogue as cat_mod
     from loaders.api import read_catalogue_upload

@@ -14,7 +14,7 @@ import streamlit as st
 from indicators import texts
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from ui.format import XLSX_MIME, file_stem, present, quarter_label, show_table, synthetic_note, url_select
+from ui.format import XLSX_MIME, file_input, file_stem, present, quarter_label, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ st.download_button(t("up_template_button", file=template_name),
 
 # --- 2. upload, then check only or submit
 st.subheader(t("up_step_upload"))
-upload = st.file_uploader(t("up_file"), type=["xlsx"], key="upload_file", help=t("up_file_help"))
+upload = file_input(t("up_file"), "upload_file", help=t("up_file_help"))
 c1, c2 = st.columns(2)
 uploader = c1.text_input(t("up_uploader"), key="upload_uploader", help=t("up_uploader_help"))
 reason = c2.text_input(t("up_reason"), key="upload_reason", help=t("up_reason_help"))

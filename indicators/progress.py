@@ -434,7 +434,7 @@ def format_time(t, lang="id", freq=None):
 
 _TEXT = {
     "id": {"from": "Dari {b} ({tb}) menjadi {l} ({tl})", "rate": "laju {g}%/tahun",
-           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio {R}",
+           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio laju aktual terhadap laju yang dibutuhkan {R}",
            "flat": "nilai dasar sudah sama dengan target {T}, tetapi nilai terakhir menjauh",
            "met": "target {T} pada {tT} sudah tercapai", "inside": "nilai berada dalam rentang {lo}–{hi}",
            "band": "{side} rentang {lo}–{hi}", "above": "di atas", "below": "di bawah",
@@ -449,7 +449,7 @@ _TEXT = {
            "target_time_not_after_base": "tahun target ({tT}) tidak setelah tahun dasar ({tb})",
            "numeric_range": "nilai terlalu ekstrem untuk dihitung"},
     "en": {"from": "From {b} ({tb}) to {l} ({tl})", "rate": "growth {g}%/year",
-           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio {R}",
+           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio of actual to needed growth {R}",
            "flat": "the base already equalled the target {T}, but the latest value moved away",
            "met": "the target of {T} for {tT} has been reached", "inside": "the value is within the range {lo}–{hi}",
            "band": "{side} the range {lo}–{hi}", "above": "above", "below": "below",

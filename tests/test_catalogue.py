@@ -513,3 +513,12 @@ def test_new_indicators_with_sourced_series(cat):
     imr = cat.by_code["AG_IMR"]
     assert imr.level == "agency" and imr.applies_to == ("KL", "PROV", "KAB", "KOTA")
     assert {t for t in (i.theme for i in cat.indicators if i.code.startswith("NAT_OMB"))} == {"general"}
+
+
+def test_ipak_2023_2024_cite_the_bps_release_with_high_confidence(cat):
+    ipak = cat.by_code["NAT_IPAK"]
+    for year, value in ((2023, 3.92), (2024, 3.85)):
+        o = ipak.observation(year)
+        src = parse_source(o.source)
+        assert (o.value, o.confidence) == (value, "high")
+        assert (src.publisher, src.kind, src.date) == ("Badan Pusat Statistik", "primary", "2024-07-15")

@@ -319,7 +319,7 @@ def test_explain_example_sentence():
     a = assess([(2019, 62.0), (2022.5, 66.5)], "higher_better", 75, 2024)
     text = explain(a)
     assert text.startswith("Dari 62,00 (2019) menjadi 66,50 (TW II 2023); laju 2,0%/tahun; "
-                           "dibutuhkan 3,9%/tahun untuk mencapai 75,00 pada 2024 → rasio 0,52 → ")
+                           "dibutuhkan 3,9%/tahun untuk mencapai 75,00 pada 2024 → rasio laju aktual terhadap laju yang dibutuhkan 0,52 → ")
     assert text.endswith("Kemajuan terbatas.")
 
 

@@ -234,6 +234,14 @@ def show_table(df: pd.DataFrame, name: str, key: str, *, column_config: dict | N
     download_buttons(df if export is None else export, name, key)
 
 
+def file_input(label: str, key: str, *, help: str | None = None):
+    """An .xlsx upload box. Streamlit 1.67 draws the box's own words in English and offers no way to change
+    them, so in Indonesian mode a caption above the box says what they mean."""
+    if lang() != "en":
+        st.caption(t("uploader_words"))
+    return st.file_uploader(label, type=["xlsx"], key=key, help=help)
+
+
 def show_chart(chart, name: str, key: str, *, alt_text: str | None = None) -> None:
     """st.altair_chart + a PNG download rendered by vl-convert when clicked."""
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)

@@ -49,6 +49,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_csv": {"id": "CSV", "en": "CSV"},
     "download_xlsx": {"id": "Excel", "en": "Excel"},
     "download_png": {"id": "Unduh grafik (PNG)", "en": "Download chart (PNG)"},
+    "uploader_words": {"id": "Cara mengunggah: klik tombol “Upload” (unggah) di kotak bawah untuk memilih berkas .xlsx, "
+                             "atau seret berkas ke kotak itu. “10MB per file” = ukuran maksimal 10 MB per berkas.",
+                       "en": "Click “Upload” in the box below to choose an .xlsx file, or drag the file onto the box."},
     "table_truncated": {"id": "Menampilkan {n} dari {total} baris; unduhan memuat semua baris.",
                         "en": "Showing {n} of {total} rows; the download holds all rows."},
     "synthetic_badge": {"id": "Data sintetis (demo)", "en": "Synthetic (demo) data"},
