@@ -4,8 +4,8 @@ One place for each form (pure functions, no Streamlit), used by the pages, the t
 the briefing:
 
 * quarters: *Triwulan II 2023* / *TW II 2023* (Indonesian), *Quarter 2 2023* / *Q2 2023* (English);
-* dates: *31 Desember 2024* / *31 December 2024* (babel's CLDR month names);
-* times: Western Indonesia Time, *31 Desember 2024 14.05 WIB* / *31 December 2024 14:05 WIB*;
+* dates: *31 Desember 2024* / *December 31, 2024* (babel's CLDR month names);
+* times: Western Indonesia Time, *31 Desember 2024 pukul 14.05 WIB* / *December 31, 2024, 14:05 WIB*;
 * sources: *Publisher, "Title", 15 Juli 2024. https://… (sumber sekunder)*.
 """
 
@@ -54,7 +54,7 @@ def month_year(year: int, month: int, lang: str = "id") -> str:
 
 
 def format_date(d: date | datetime | str | None, lang: str = "id") -> str:
-    """2024-12-31 -> '31 Desember 2024' / '31 December 2024'. Partial ISO dates keep their precision:
+    """2024-12-31 -> '31 Desember 2024' / 'December 31, 2024'. Partial ISO dates keep their precision:
     '2024-07' -> 'Juli 2024', '2024' -> '2024'. Missing -> '–'."""
     if d is None or d == "":
         return "–"
@@ -67,17 +67,17 @@ def format_date(d: date | datetime | str | None, lang: str = "id") -> str:
         d = date.fromisoformat(d.strip()[:10])
     if isinstance(d, datetime):
         d = d.date()
-    return _babel_date(d, "d MMMM y", locale="en" if _en(lang) else "id")
+    return _babel_date(d, "MMMM d, y" if _en(lang) else "d MMMM y", locale="en" if _en(lang) else "id")
 
 
 def format_datetime_wib(dt: datetime | None, lang: str = "id") -> str:
-    """A moment in WIB: '31 Desember 2024 14.05 WIB' / '31 December 2024 14:05 WIB'. A naive datetime is
-    taken as UTC (how the database stores it)."""
+    """A moment in WIB: '31 Desember 2024 pukul 14.05 WIB' / 'December 31, 2024, 14:05 WIB'. A naive datetime
+    is taken as UTC (how the database stores it)."""
     if dt is None:
         return "–"
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    pattern = "d MMMM y HH:mm" if _en(lang) else "d MMMM y HH.mm"
+    pattern = "MMMM d, y, HH:mm" if _en(lang) else "d MMMM y 'pukul' HH.mm"
     return _babel_datetime(dt, pattern, tzinfo=WIB, locale="en" if _en(lang) else "id") + " WIB"
 
 
