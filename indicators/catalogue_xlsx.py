@@ -82,9 +82,9 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
      "Natural limit in the better direction (100 for %, 5 for 0–5 indices, 0 for lower-is-better %; empty for money)."),
     (SHEET_INDICATORS, "min_value / max_value", "Rentang wajar untuk validasi nilai.", "Plausible range used to validate values."),
     (SHEET_INDICATORS, "rules", "Aturan validasi, mis. 'scale=Rp miliar; categories=WTP/WDP/TW/TMP; capaian_max=300; "
-                                "at_most=TEM_KEM_P0' (lihat kepala catalogue.yaml).",
-     "Validation rules, e.g. 'scale=Rp miliar; categories=WTP/WDP/TW/TMP; capaian_max=300; at_most=TEM_KEM_P0' "
-     "(see the catalogue.yaml header)."),
+                                "at_most=TEM_KEM_P0'. Kosong = diturunkan dari satuan.",
+     "Validation rules, e.g. 'scale=Rp miliar; categories=WTP/WDP/TW/TMP; capaian_max=300; at_most=TEM_KEM_P0'. "
+     "Empty = derived from the unit."),
     (SHEET_INDICATORS, "decimals", "Jumlah desimal tampilan.", "Display decimals."),
     (SHEET_INDICATORS, "legal_basis / data_source / notes", "Dasar hukum, produsen data, catatan (apa yang belum diketahui).",
      "Legal basis, data producer, notes (what is still unknown)."),
