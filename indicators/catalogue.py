@@ -122,6 +122,11 @@ class Indicator:
     baseline_confidence: str
     targets: tuple[TargetVersion, ...]
     series: tuple[Observation, ...]
+    # assessment keys (indicators/assessment.py)
+    rollup: bool = True  # False: another series represents the concept in roll-ups
+    discontinued: int | None = None  # first year without a verdict (the measure was discontinued)
+    categories: tuple[str, ...] = ()  # ordinal categories, best first (category indicators)
+    target_from: str | None = None  # judge against this national indicator's targets
 
     def target_for(self, year: int, as_of: date | None = None) -> TargetVersion | None:
         """The target version in force for `year`: the highest version (optionally among those
@@ -387,7 +392,7 @@ THEME_KEYS = ("code", "kind", "name", "name_en", "parent", "order")
 INDICATOR_KEYS = ("code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en",
                   "unit", "unit_en", "value_type", "direction", "measurement", "aggregation", "limit",
                   "min_value", "max_value", "decimals", "legal_basis", "data_source", "notes", "baseline",
-                  "targets", "series")
+                  "targets", "series", "rollup", "discontinued", "categories", "target_from")
 BASELINE_KEYS = ("year", "value", "source", "confidence")
 TARGET_KEYS = ("year", "low", "high", "text", "version", "effective_from", "basis", "source", "confidence")
 SERIES_KEYS = ("year", "month", "value", "text", "source", "confidence", "note")
@@ -428,6 +433,12 @@ def build_catalogue(raw: Any, label: str = "<katalog>") -> Catalogue:
             continue
         seen[ind.code] = n
         indicators.append(ind)
+    by_code = {i.code: i for i in indicators}
+    for i in indicators:
+        src = by_code.get(i.target_from) if i.target_from else None
+        if i.target_from and (src is None or src.level != "national" or src.direction != i.direction):
+            ck.fail(i.code, "target_from", f"{i.target_from!r} harus indikator nasional dengan arah yang sama / "
+                                           f"must be a national indicator with the same direction")
     if ck.problems:
         raise CatalogueError(ck.problems)
     return Catalogue(periods=tuple(periods), themes=tuple(themes), indicators=tuple(indicators), version=version)
@@ -550,6 +561,16 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         if direction == "band":
             ck.fail(code, "direction", "indikator kategori tidak dapat berupa rentang / a category indicator "
                                        "cannot be a band", item, "direction")
+    rollup = item.get("rollup", True)
+    if rollup is None or rollup == "":
+        rollup = True
+    if isinstance(rollup, str) and rollup.strip().lower() in ("true", "false"):
+        rollup = rollup.strip().lower() == "true"
+    if not isinstance(rollup, bool):
+        ck.fail(code, "rollup", f"harus true/false / must be true or false, bukan/not {rollup!r}", item, "rollup")
+    discontinued = ck.integer(item, "discontinued", code, lo=1900, hi=2200)
+    categories = _categories(ck, item, code, value_type)
+    target_from = ck.optional_text(item, "target_from", code)
     rng = (min_value, max_value)
     ctx = _Ctx(code, value_type, direction, allowed_years, periods, rng)
     baseline = _baseline(ck, item, ctx)
@@ -564,7 +585,28 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         limit=limit, min_value=min_value, max_value=max_value, decimals=decimals,
         legal_basis=legal_basis, data_source=data_source, notes=notes,
         baseline_year=baseline[0], baseline_value=baseline[1], baseline_source=baseline[2],
-        baseline_confidence=baseline[3], targets=targets, series=series)
+        baseline_confidence=baseline[3], targets=targets, series=series, rollup=rollup is not False,
+        discontinued=discontinued, categories=categories, target_from=target_from)
+
+
+def _categories(ck: _Checker, item: dict, code: str, value_type: str | None) -> tuple[str, ...]:
+    """Ordinal categories, best first: a list or a comma-separated text (xlsx)."""
+    v = item.get("categories")
+    if v is None or v == "" or v == []:
+        return ()
+    if isinstance(v, str):
+        v = [s.strip() for s in v.split(",") if s.strip()]
+    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+        ck.fail(code, "categories", f"harus daftar teks, terbaik dulu / must be a list of texts, best first, "
+                                    f"bukan/not {v!r}", item, "categories")
+        return ()
+    out = tuple(x.strip() for x in v)
+    if len(set(out)) != len(out):
+        ck.fail(code, "categories", "kategori tercantum dua kali / a category is listed twice", item, "categories")
+    if value_type != "category":
+        ck.fail(code, "categories", "hanya untuk value_type category / only for value_type category",
+                item, "categories")
+    return out
 
 
 @dataclass(frozen=True)
@@ -774,6 +816,10 @@ def _indicator_to_dict(i: Indicator) -> dict:
                      "source": t.source, "confidence": t.confidence} for t in i.targets],
         "series": [{"year": o.year, "month": o.month, "value": _plain(o.value), "text": o.text,
                     "source": o.source, "confidence": o.confidence, "note": o.note} for o in i.series],
+        **({"rollup": False} if not i.rollup else {}),
+        **({"discontinued": i.discontinued} if i.discontinued is not None else {}),
+        **({"categories": list(i.categories)} if i.categories else {}),
+        **({"target_from": i.target_from} if i.target_from else {}),
     }
 
 

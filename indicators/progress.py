@@ -1,4 +1,4 @@
-"""Progress engine for the RB roadmap 2020-2024: pure functions, stdlib only.
+"""Progress engine for the RB roadmap: pure functions, stdlib only (rules applied by indicators/assessment.py).
 
 Rules and their sources (reference = /work/shared/reference/anchors-and-progress-methods.md):
 - status, ratio and score: Statistics Canada / Open SDG progress measure, sdg-build
@@ -18,25 +18,28 @@ METHOD = "statcan-2024"
 DIRECTIONS = ("higher_better", "lower_better", "band")
 DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.60, "low": 0.0}  # on R (§3.1.3)
 DEFAULT_THRESHOLDS_NO_TARGET = {"high": 0.015, "med": 0.005, "low": 0.0}  # on v (§3.1.4)
-DEFAULT_TARGET_TIME = 2024.0  # roadmap end (§3.1.1 item 5); StatCan's own default is 2030
 LIMIT_EXPONENT = 4.44  # derived from StatCan published components (§3.1.4)
 ZERO_REPLACEMENT = 0.001  # §3.1.1 item 4
 STATUSES = ("deterioration", "limited_progress", "acceleration_needed", "on_track", "target_achieved")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}  # higher = better; unable_to_assess is unranked
 UNABLE_REASONS = ("too_few_points", "span_under_one_year", "mixed_sign", "no_base",
-                  "band_without_target", "target_time_not_after_base", "numeric_range")
+                  "band_without_target", "target_time_not_after_base", "numeric_range", "no_target_time")
 
 STATUS_LABELS = {
     "id": {"target_achieved": "Target tercapai", "on_track": "Sesuai jalur",
            "acceleration_needed": "Perlu percepatan", "limited_progress": "Kemajuan terbatas",
            "deterioration": "Memburuk", "unable_to_assess": "Belum dapat dinilai",
            "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai target",
-           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data"},
+           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data",
+           "trend_improving": "Membaik (tanpa target)", "trend_stable": "Stagnan (tanpa target)",
+           "trend_worsening": "Memburuk (tanpa target)", "discontinued": "Dihentikan (tidak dinilai)"},
     "en": {"target_achieved": "Target achieved", "on_track": "On track",
            "acceleration_needed": "Acceleration needed", "limited_progress": "Limited progress",
            "deterioration": "Deterioration", "unable_to_assess": "Unable to assess",
            "concerned": "Concerned", "at_risk": "At risk", "on_target": "On target",
-           "above_target": "Above target", "no_target": "No target", "no_data": "No data"},
+           "above_target": "Above target", "no_target": "No target", "no_data": "No data",
+           "trend_improving": "Improving (no target)", "trend_stable": "Stagnant (no target)",
+           "trend_worsening": "Worsening (no target)", "discontinued": "Discontinued (no verdict)"},
 }
 _MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
                   "September", "Oktober", "November", "Desember"),
@@ -171,7 +174,8 @@ def assess(points, direction, target=None, target_time=None, limit=None, base_ti
       lower_better towards `high`; below -> higher_better towards `low`.
     - a (low, high) target for higher_better uses `low`, for lower_better `high` (reaching the
       near edge of the range counts as achieved).
-    - `target_time` defaults to 2024 (roadmap end) when a target is given.
+    - a target without `target_time` can only be found achieved; otherwise "unable_to_assess"
+      (reason no_target_time). The caller passes the period's end year (indicators/assessment.py).
     - achievement is judged on the unreplaced target (0 counts as met by 0); only the CAGR uses
       the 0 -> 0.001 replacement, whose sign follows the series (-0.001 for a negative series).
     - the same-sign check is done after the achievement test (achievement needs no growth rate).
@@ -185,8 +189,6 @@ def assess(points, direction, target=None, target_time=None, limit=None, base_ti
     lo, hi = _split_target(target)
     has_target = lo is not None or hi is not None
     target_time, limit = _num(target_time), _num(limit)
-    if has_target and target_time is None:
-        target_time = DEFAULT_TARGET_TIME
     is_range = isinstance(target, (tuple, list))
     th = {k: float(x) for k, x in {**(DEFAULT_THRESHOLDS if has_target else DEFAULT_THRESHOLDS_NO_TARGET),
                                     **(thresholds or {})}.items()}
@@ -237,6 +239,8 @@ def assess(points, direction, target=None, target_time=None, limit=None, base_ti
     rec.update(base_value=y0, target_value=yt, sign=sign, cagr_observed=g_obs)
 
     if yt is not None:
+        if target_time is None:
+            return done("unable_to_assess", reason="no_target_time")
         if target_time - t0 <= 0:
             return done("unable_to_assess", reason="target_time_not_after_base")
         g_req = _cagr(y0, yt, target_time - t0)
@@ -449,7 +453,8 @@ _TEXT = {
            "no_base": "tidak ada data pada atau setelah tahun dasar {tb}",
            "band_without_target": "indikator rentang tanpa batas bawah dan atas",
            "target_time_not_after_base": "tahun target ({tT}) tidak setelah tahun dasar ({tb})",
-           "numeric_range": "nilai terlalu ekstrem untuk dihitung"},
+           "numeric_range": "nilai terlalu ekstrem untuk dihitung",
+           "no_target_time": "tahun target tidak diketahui"},
     "en": {"from": "From {b} ({tb}) to {l} ({tl})", "rate": "growth {g}%/year",
            "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio {R}",
            "flat": "the base already equalled the target {T}, but the latest value moved away",
@@ -464,15 +469,17 @@ _TEXT = {
            "no_base": "no data at or after the base year {tb}",
            "band_without_target": "range indicator without a low and high bound",
            "target_time_not_after_base": "the target year ({tT}) is not after the base year ({tb})",
-           "numeric_range": "the values are too extreme to compute"},
+           "numeric_range": "the values are too extreme to compute",
+           "no_target_time": "the target year is not known"},
 }
 
 
-def explain(assessment, lang="id", unit="", decimals=2) -> str:
+def explain(assessment, lang="id", unit="", decimals=2, label=None) -> str:
     """Plain-language "why this status" sentence built only from the stored components
-    (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en"."""
+    (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en".
+    `label` replaces the status word (e.g. the words for a series without a target)."""
     a, lang = assessment, ("en" if lang == "en" else "id")
-    txt, label = _TEXT[lang], STATUS_LABELS[lang][a.status]
+    txt, label = _TEXT[lang], label or STATUS_LABELS[lang][a.status]
     sep = "" if unit in ("", "%") else " "
 
     def val(x):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
-from loaders import reference, store
+from loaders import assessments, reference, store
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
 from loaders.issues import ERROR, Issue, Report
@@ -65,6 +65,7 @@ def _load_reference(con, cat: Catalogue) -> dict:
     counts = reference.load_catalogue_tables(con, cat)
     counts["agencies"] = reference.upsert_agencies(con, list(load_registry()))
     counts["calendar"] = reference.load_calendar(con, cat)
+    counts.update(assessments.refresh(con))  # the catalogue may have changed: every verdict again
     return counts
 
 
@@ -270,6 +271,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     reference.insert_rows(con, "renaksi_outputs", pd.DataFrame(renaksi))
     reference.insert_rows(con, "targets", pd.DataFrame(targets))
     _insert_upload(con, entry, "accepted", report, wb, sid)
+    assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
     name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
     html = receipt_html(submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
                         received_at=received_at, uploader=entry.uploader, file_name=entry.file_name,
