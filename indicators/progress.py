@@ -5,7 +5,6 @@ Rules and their sources (reference = /work/shared/reference/anchors-and-progress
   ProgressMeasure.py (§3.1); `sign`, the `d/|CAGR_req|` form and the natural-limit factor C
   follow the 2024 StatCan method text and published components (§3.1.3-3.1.5);
 - within-year pacing: USAID-OHA-SI gophr `calc_achievement.R` (§3.4);
-- capaian percentages: Indonesian SAKIP/NKO convention (§3.5);
 - "what is needed" path and the plain-language card: our own ideas (§4 items 7 and 8).
 Time is fractional years (docs/architecture.md): year Y -> Y, quarter q -> Y-1+q/4, month m -> Y-1+m/12.
 """
@@ -299,48 +298,6 @@ def rollup(assessments_or_scores) -> RollupResult:
 
 
 @dataclass(frozen=True)
-class Capaian:
-    percent: float | None
-    position: str  # met|not_met (single target), inside|above|below (band), no_value|no_target
-    met: bool | None
-    value: float | None
-    target_value: float | None  # the number the percent is computed against
-    direction: str
-    note: str = ""  # why percent is None: zero_target | negative_target | unknown_direction
-
-
-def capaian(value, target, direction) -> Capaian:
-    """Indonesian *capaian* percentage (SAKIP/NKO convention, reference §3.5). Never raises.
-
-    higher_better: value/target*100; lower_better: (2*target - value)/target*100, floored at 0.
-    band (ours): 100 inside [low, high]; above -> lower_better against `high`; below ->
-    higher_better against `low`. A (low, high) target for non-band uses low (higher_better) or
-    high (lower_better). Target 0, negative or missing -> percent None with the reason in note.
-    """
-    v, (lo, hi) = _num(value), _split_target(target)
-    if direction not in DIRECTIONS:
-        return Capaian(None, "no_target", None, v, None, direction, "unknown_direction")
-    if lo is None and hi is None or direction == "band" and (
-            lo is None or hi is None or not isinstance(target, (tuple, list))):
-        return Capaian(None, "no_target", None, v, None, direction)
-    if v is None:
-        return Capaian(None, "no_value", None, None, None, direction)
-    if direction == "band":
-        if lo <= v <= hi:
-            return Capaian(100.0, "inside", True, v, None, direction)
-        pos, d, t = ("above", -1, hi) if v > hi else ("below", 1, lo)
-    else:
-        d = 1 if direction == "higher_better" else -1
-        t = _pick(lo, hi, d)
-        pos = "met" if (v >= t if d > 0 else v <= t) else "not_met"
-    met = pos in ("met", "inside")
-    if t == 0 or t < 0:
-        return Capaian(None, pos, met, v, t, direction, "zero_target" if t == 0 else "negative_target")
-    pct = v / t * 100 if d > 0 else max(0.0, (2 * t - v) / t * 100)
-    return Capaian(pct, pos, met, v, t, direction)
-
-
-@dataclass(frozen=True)
 class Pacing:
     achievement: float | None  # A = realised / annual target
     expected: float | None  # g
@@ -387,20 +344,6 @@ def needed(latest_time, latest_value, target_value, target_time, at_times):
         req = yi * (yt / yi) ** f if yi > 0 and yt > 0 else yi + (yt - yi) * f
         out.append((t, yt if f == 1.0 else req))
     return out
-
-
-def needed_next(assessment, quarters_ahead=(1,), year_end=True):
-    """needed() for the next quarter(s) after the latest point and for the end of the year that
-    quarter falls in (times on the quarter grid). [] when there is no target, or the status is
-    target_achieved or unable_to_assess."""
-    a = assessment
-    if a.target_value is None or a.status in ("target_achieved", "unable_to_assess"):
-        return []
-    q0 = math.floor(a.latest_time * 4 + 1e-9) / 4
-    times = {q0 + k / 4 for k in quarters_ahead}
-    if year_end:
-        times.add(float(math.floor(q0 + 1e-9) + 1))
-    return needed(a.latest_time, a.latest_value, a.target_value, a.target_time, sorted(times))
 
 
 def fmt_number(x, decimals=2, lang="id"):
