@@ -5,7 +5,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from indicators import briefing, charts
+from indicators import briefing, charts, queries
 from ui.data import period_name, q, require_data, select_period
 from ui.format import (XLSX_MIME, col, fmt, fmt_target, present, show_chart, show_table, status_chip, synthetic_note,
                        url_select)
@@ -18,8 +18,8 @@ period = select_period()
 code, end = period["period_code"], int(period["end_year"])
 name = period_name(period)
 st.markdown(t("final_as_of", period=name, end=end))
-ind = q("final_indicator_results", code)
-themes = q("final_theme_results", code)
+ind = q(queries.final_indicator_results, code)
+themes = q(queries.final_theme_results, code)
 if ind.empty:
     st.info(t("final_none"))
     st.stop()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from indicators import queries
 from loaders import api, store
 from ui.data import db_path, q, require_data
 from ui.format import XLSX_MIME, present, quarter_label, show_table, synthetic_note, url_select
@@ -25,9 +26,9 @@ require_data()
 
 # --- 1. agency and period -> template (?agency=32.73&year=2024&quarter=4)
 st.subheader(t("up_step_template"))
-agencies = q("ops_agencies")
+agencies = q(queries.ops_agencies)
 names = dict(zip(agencies["agency_code"], agencies["name"]))
-years = sorted(int(y) for y in q("compliance_years")["year"])
+years = sorted(int(y) for y in q(queries.compliance_years)["year"])
 if not names or not years:
     st.info(t("ops_no_agencies"))
     st.stop()

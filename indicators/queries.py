@@ -73,7 +73,8 @@ SELECT (SELECT count(*) FROM roadmap_periods) AS n_periods,
        (SELECT count(*) FROM national_series) AS n_national_series,
        (SELECT coalesce(bool_or(synthetic), FALSE) FROM agencies)
          OR (SELECT coalesce(bool_or(synthetic), FALSE) FROM submissions) AS any_synthetic,
-       (SELECT max(received_at) FROM submissions) AS last_received_at
+       (SELECT max(received_at) FROM submissions) AS last_received_at,
+       (SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'assessments') AS assessed
 """
 
 
