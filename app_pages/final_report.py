@@ -27,11 +27,16 @@ synthetic = bool(ind["synthetic"].any())
 
 # --- headline: indicators per final status (national indicators + agency indicators over all agencies)
 top = ind[ind["scope"].isin(["national", "all"])]
-counts = top["status"].value_counts()
-st.subheader(t("final_headline", n=fmt(len(top), 0)))
+counted = top[top["in_rollup"].astype(bool)]  # verdicts against a target; trends are counted apart below
+counts = counted["status"].value_counts()
+st.subheader(t("final_headline", n=fmt(len(counted), 0)))
 for c, s in zip(st.columns(len(charts.STATUS_ORDER)), charts.STATUS_ORDER):
     c.markdown(f"{status_chip(s)}<br><span style='font-size:1.8rem'>{int(counts.get(s, 0))}</span>",
                unsafe_allow_html=True)
+apart = top[~top["in_rollup"].astype(bool)]["status"].value_counts()
+if len(apart):
+    st.markdown(t("final_apart", items=" · ".join(f"{status_chip(s)} {int(n)}" for s, n in apart.items())),
+                unsafe_allow_html=True)
 synthetic_note(synthetic)
 
 # --- the briefing (xlsx + self-contained HTML)

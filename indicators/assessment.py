@@ -138,6 +138,12 @@ def resolve_target(direction: str, year: int, end_year: int, agency_targets: dic
     return None
 
 
+def national_targets_for(code: str, target_from: str | None, national: dict) -> dict:
+    """The national targets (year -> record) that judge `code`: its own, else those of the national indicator
+    named by its catalogue key `target_from` (rule 1)."""
+    return national.get(code) or (national.get(target_from) if target_from else None) or {}
+
+
 # ------------------------------------------------------------------ capaian
 @dataclass(frozen=True)
 class Capaian:

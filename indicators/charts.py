@@ -10,7 +10,7 @@ traced back to its report.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
@@ -204,8 +204,9 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
     times = [float(v) for v in list(series.get("t", [])) + list(targets.get("t", [])) if pd.notna(v)]
     if baseline is not None and baseline[0] is not None:
         times.append(float(baseline[0]))
+    this_year = date.today().year
     first, last = (int(period[0]), int(period[1])) if period else \
-        ((math.floor(min(times)), math.ceil(max(times))) if times else (0, 1))
+        ((math.floor(min(times)), math.ceil(max(times))) if times else (this_year - 1, this_year))
     x_scale = alt.Scale(domain=[_shift(first, -45), _shift(last, 45)], nice=False)
     x_axis = _time_axis(lang, x_title, list(range(first, last + 1)), first if period else None)
     layers = []

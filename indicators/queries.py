@@ -789,6 +789,29 @@ REPORT_CARD_COLUMNS = [
     "score", "pacing_status", "submission_id", "source_cell", "synthetic", "kind", "capaian_capped", "in_rollup"]
 
 
+CARD_TARGETS = """
+SELECT indicator_code, year, target_low, target_high, target_text, FALSE AS own FROM v_targets
+UNION ALL
+SELECT indicator_code, year, target_low, target_high, NULL, TRUE FROM v_agency_targets WHERE agency_code = $agency
+"""
+
+CARD_TARGET_FROM = "SELECT indicator_code, target_from FROM indicators WHERE target_from IS NOT NULL"
+
+
+def _card_targets(con, agency_code: str, inds: list[dict], year: int) -> dict:
+    """The target that would judge each indicator in `year` (assessment.resolve_target), for indicators
+    the agency has not reported yet: the card still shows what it will be measured against."""
+    nat, own = {}, {}
+    for r in _dicts(con, CARD_TARGETS, {"agency": agency_code}):
+        (own if r["own"] else nat).setdefault(r["indicator_code"], {})[int(r["year"])] = r
+    target_from = dict(con.execute(CARD_TARGET_FROM).fetchall())
+    end = int(_period_for_year(con, year)["end_year"])
+    return {i["indicator_code"]: assessment.resolve_target(
+        i["direction"], year, end, own.get(i["indicator_code"]),
+        assessment.national_targets_for(i["indicator_code"], target_from.get(i["indicator_code"]), nat))
+        for i in inds}
+
+
 def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.DataFrame:
     """One row per indicator that applies to the agency (or that it reported), as known at the end of
     (year, quarter): latest value in force and the cell it came from, the target in force for the
@@ -802,6 +825,7 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
     agency = con.execute("SELECT synthetic FROM agencies WHERE agency_code = $agency",
                          {"agency": agency_code}).fetchone()
     agency_synthetic = bool(agency[0]) if agency else False
+    targets = _card_targets(con, agency_code, [i for i in inds if i["indicator_code"] not in assessed], year)
     rows = []
     for ind in inds:
         code = ind["indicator_code"]
@@ -819,9 +843,13 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
                        synthetic=agency_synthetic or bool(cell.get("synthetic")), kind=a["kind"],
                        capaian_capped=a["capaian_capped"], in_rollup=a["in_rollup"])
         else:
-            row.update(latest_year=None, latest_quarter=None, value=None, value_text=None, target_low=None,
-                       target_high=None, target_text=None, target_source=None, end_target_low=None,
-                       end_target_high=None, target_year=None, capaian=None, status="no_data", score=None,
+            tg = targets.get(code)
+            row.update(latest_year=None, latest_quarter=None, value=None, value_text=None,
+                       target_low=tg.low if tg else None, target_high=tg.high if tg else None,
+                       target_text=tg.text if tg else None,
+                       target_source=("agency" if tg.origin == "agency" else "catalogue") if tg else None,
+                       end_target_low=None, end_target_high=None, target_year=tg.year if tg else None,
+                       capaian=None, status="no_data", score=None,
                        pacing_status=None, submission_id=None, source_cell=None, synthetic=agency_synthetic,
                        kind=None, capaian_capped=None, in_rollup=False)
         rows.append(row)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
+from indicators.periods import previous_quarter
 from loaders import assessments, reference, store
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
@@ -100,7 +101,7 @@ def _agencies(con) -> dict[str, AgencyInfo]:
 
 
 def _previous_period(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return previous_quarter(year, quarter)
 
 
 def build_context(con, cat: Catalogue, wb: ParsedWorkbook, *, received_at=None, reason=None,

@@ -126,9 +126,7 @@ def refresh(con, agency: str | None = None, since: tuple[int, int] | None = None
 
 
 def _targets_for(rules, nat_t, code):
-    """National targets that judge `code` (its own, or those of its `target_from` indicator)."""
-    meta, _ = rules[code]
-    return nat_t.get(code) or (nat_t.get(meta["target_from"]) if meta["target_from"] else None) or {}
+    return A.national_targets_for(code, rules[code][0]["target_from"], nat_t)
 
 
 def _refresh_agencies(con, periods, rules, nat_t, agency, since) -> int:

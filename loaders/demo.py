@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.periods import previous_quarter
 from loaders import api, store
 from loaders.registry import Agency, load_registry
 
@@ -161,7 +162,7 @@ def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
     in_force: dict[tuple[int, int], tuple[dict, dict]] = {}      # (year, quarter) -> (values, urls)
 
     def workbook(year, quarter, values, targets, renaksi, urls) -> bytes:
-        py, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        py, pq = previous_quarter(year, quarter)
         prev_values, prev_urls = in_force.get((py, pq), ({}, {}))
         prefill = _prefill(values, targets, renaksi, {**prev_urls, **urls})
         prefill.previous = dict(prev_values)

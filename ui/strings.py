@@ -265,6 +265,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "capaian_capped_note": {"id": "Capaian di atas 110% diperhitungkan 110% (Permenpan RB 8/2021); angka mentah tetap ditampilkan.",
                             "en": "Capaian above 110% is credited as 110% (Permenpan RB 8/2021); the raw number is still shown."},
     "tile_capaian": {"id": "Capaian {year}: {capaian}", "en": "Capaian {year}: {capaian}"},
+    "final_apart": {"id": "Tidak dihitung di atas (tanpa target, seri pendamping, atau dihentikan): {items}",
+                    "en": "Not counted above (no target, a companion series, or discontinued): {items}"},
     "tile_no_rollup": {"id": "tidak dihitung dalam rekap", "en": "not counted in roll-ups"},
     "distribution_heading": {"id": "Sebaran antar instansi ({period})", "en": "Spread across agencies ({period})"},
     "no_agency_values": {"id": "Belum ada nilai instansi untuk indikator ini.", "en": "No agency values for this indicator yet."},
