@@ -16,7 +16,9 @@ Rules (each tested in tests/test_assessment.py with real catalogue entries):
    target resolved for year Y: "achieved" and capaian use that year's target. The end-of-period status is
    the row of the period's last year, which uses the end target.
 3. Status toward the target: the Statistics Canada / Open SDG progress measure (`progress.assess`), with
-   the year's target at the end of that year as (target, target time).
+   the year's target at the end of that year as (target, target time). A latest value that meets the
+   year's target is target_achieved even with fewer than two points or less than a year of data (the
+   two-point minimum is for the growth rate, which achievement does not need).
    Zero target (e.g. extreme poverty 0 %): the growth-rate measure is undefined at 0, so no 0.001
    stand-in is used; the ratio is observed absolute change per year / required absolute change per year
    (linear path from the base value to 0 at the target time), classified with the same thresholds.
@@ -270,10 +272,14 @@ def judge(rule: Rule, points, *, year: int, quarter: int, end_year: int, target:
     if kind == "target" and isinstance(t_arg, (int, float)) and t_arg == 0 and a.status not in (
             "target_achieved", "unable_to_assess"):
         a = _zero_target(a, pts, t_time)
-    status = a.status if kind == "target" else (_TREND_OF.get(a.status, a.status))
     now = _num(current) if current is not None else a.latest_value
     cap = capaian(now, target.low if target else None, target.high if target else None,
                   rule.direction, base) if kind == "target" else Capaian(None, None, None, None, "no_target")
+    if kind == "target" and cap.met and a.status == "unable_to_assess" and a.reason in (
+            "too_few_points", "span_under_one_year") and now == a.latest_value:
+        # meeting the year's target needs no growth rate: the two-point minimum is for the progress rate
+        a = replace(a, status="target_achieved", score=5.0, reason=None)
+    status = a.status if kind == "target" else (_TREND_OF.get(a.status, a.status))
     explain = {lg: _explain_numeric(a, status, lg, rule) for lg in ("id", "en")}
     gap = None
     if kind == "target" and now is not None and cap.met is False and cap.against is not None:

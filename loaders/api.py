@@ -323,7 +323,7 @@ def rebuild(db_path=None, out_path=None) -> dict:
     tmp_archive_root = Archive.beside(tmp).root
     if tmp_archive_root.resolve() != archive.root.resolve():
         raise ValueError("rebuild output must sit in the same folder as the database (it shares the archive)")
-    with store.session(tmp) as con:
+    with store.session(tmp) as con, assessments.deferred(con):  # verdicts recomputed once at the end
         for e in archive.entries():
             data = archive.read(e.sha256)
             when = datetime.fromisoformat(e.received_at)

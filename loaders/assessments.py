@@ -11,6 +11,7 @@ Pages never recompute a verdict; they read these tables (indicators/queries.py).
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -114,9 +115,33 @@ def _insert(con, table: str, rows: list[dict], columns: list[str]) -> None:
         reference.insert_rows(con, table, pd.DataFrame(rows, columns=columns))
 
 
+_DEFERRED: set[int] = set()  # connections in a bulk load (demo, rebuild): one full refresh at the end
+
+
+@contextmanager
+def deferred(con):
+    """Bulk loading through `con` (demo, rebuild): per-upload refreshes are skipped, and everything is
+    recomputed once, in one transaction, when the block ends without an error."""
+    _DEFERRED.add(id(con))
+    try:
+        yield con
+    finally:
+        _DEFERRED.discard(id(con))
+    con.begin()
+    try:
+        refresh(con)
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
 def refresh(con, agency: str | None = None, since: tuple[int, int] | None = None) -> dict:
     """Recompute stored assessments: all of them (agency None), or one agency's rows (from quarter `since`
-    on when given) plus the aggregates of agency-level indicators. Run it inside the caller's transaction."""
+    on when given) plus the aggregates of agency-level indicators. Run it inside the caller's transaction.
+    Inside `deferred(con)` a one-agency refresh is left to the full refresh at the end."""
+    if agency is not None and id(con) in _DEFERRED:
+        return {}
     periods = _rows(con, PERIODS)
     rules = _rules(con)
     nat_t = _national_target_map(con)
