@@ -321,7 +321,11 @@ def _explain_numeric(a: progress.Assessment, status: str, lang: str, rule: Rule)
                  g=_fmt(a.cagr_observed, rule.decimals, lang), r=_fmt(a.cagr_required, rule.decimals, lang),
                  R=progress.fmt_number(a.ratio, 2, lang), label=label(status, lang))
         return _WORDS[lang]["zero"].format(**f) + "."
-    return progress.explain(a, lang, unit or "", rule.decimals, label=label(status, lang))
+    text = progress.explain(a, lang, unit or "", rule.decimals, label=label(status, lang))
+    if a.n_points == 1 and status == "target_achieved":  # one value: no "from ... to ..."
+        value = _fmt(a.latest_value, rule.decimals, lang, unit)
+        text = f"{value} ({progress.format_time(a.latest_time, lang)}); " + text.split("; ", 1)[-1]
+    return text
 
 
 def _judge_category(rule: Rule, texts, kind: str, target: Target | None) -> Verdict:
