@@ -53,7 +53,8 @@ if series.empty and targets.empty:
     st.info(t("no_series"))
 else:
     span = (int(period["baseline_year"]), int(period["end_year"]))  # the roadmap period is the axis range
-    show_chart(charts.series_chart(series, targets, lang(), titles, dec, baseline, span), f"seri_{code}", "series")
+    used = targets[targets["used"].astype(bool)] if "used" in targets else targets  # what the verdicts judged against
+    show_chart(charts.series_chart(series, used, lang(), titles, dec, baseline, span), f"seri_{code}", "series")
     synthetic_note(series)
     if m["level"] == "agency":
         st.caption(t("aggregate_note", rule=t(f"aggregation_{m['aggregation']}")))
@@ -88,13 +89,16 @@ if m["level"] == "agency":
                                                              "period": t("col_period")}, dec),
                    f"sebaran_{code}_{year}_TW{quarter}", "distribution")
         table = table.assign(link="./instansi?agency=" + table["agency_code"],
+                             target_shown=[fmt_target(lo, hi, tx, dec) for lo, hi, tx in zip(
+                                 table["target_low"], table["target_high"], table["target_text"])],
                              target_source=table["target_source"].map(
                                  lambda s: t(f"target_source_{s}") if s in ("agency", "catalogue") else "–"))
         show_table(present(table, ["agency_code", "agency_name", "agency_type", "latest_value", "latest_time",
-                                   "year_target_low", "capaian", "status", "target_source", "submission_id",
+                                   "target_shown", "capaian", "capaian_capped", "status", "target_source",
+                                   "submission_id",
                                    "synthetic", "link"]),
                    f"instansi_{code}_{year}_TW{quarter}", "agency_table", height=380,
-                   decimals={col("latest_value"): dec, col("year_target_low"): dec, col("capaian"): 1},
+                   decimals={col("latest_value"): dec, col("capaian"): 1, col("capaian_capped"): 1},
                    column_config={col("link"): st.column_config.LinkColumn(display_text=t("open_agency"))})
 
 # --- metadata

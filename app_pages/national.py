@@ -5,8 +5,8 @@ import streamlit as st
 from indicators import charts, queries
 from indicators.periods import previous_quarter
 from ui.data import q, require_data, select_period_quarter
-from ui.format import (capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
-                       show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles)
+from ui.format import (capaian_text, confidence_text, dash, fmt, fmt_target, period_text, present, quarter_text,
+                       show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles, year_text)
 from ui.i18n import lang, t
 
 st.title(t("national_title"))
@@ -77,10 +77,11 @@ for theme, group in tiles.groupby("theme", sort=False):
             st.markdown(status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}"),
                         unsafe_allow_html=True)
             if r["capaian"] is not None and r["capaian"] == r["capaian"]:  # capaian: plain text, no status colour
-                st.markdown(t("tile_capaian", year=r["target_year"], capaian=capaian_text(r["capaian"], r["capaian_capped"])))
+                st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
+                              capaian=capaian_text(r["capaian"], r["capaian_capped"])))
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
-            st.caption(t("tile_caption", unit=unit or "–", target_year=dash(r["target_year"]), target=target,
-                         capaian=fmt_pct(r["capaian_capped"]), period=period_text(r["latest_time"]),
+            st.caption(t("tile_caption", unit=unit or "–", target_year=year_text(r["target_year"]), target=target,
+                         period=period_text(r["latest_time"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
                          query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})

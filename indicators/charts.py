@@ -109,12 +109,13 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
     d["scope_label"] = [_t(titles, f"scope_{s}", s) for s in d["scope"]]
     d["rollup_label"] = [status_label(s, lang) for s in d["rollup_status"]]
     themes = list(dict.fromkeys(d.sort_values("sort_order", na_position="last")["theme_label"]))
-    statuses = [status_label(s, lang) for s in STATUS_ORDER]
+    present = set(d["status"])
+    statuses = [status_label(s, lang) for s in VERDICT_ORDER if s in present or s in STATUS_ORDER]
     # Status names as two-line labels above the cells ("Perlu / percepatan"), never dropped for overlap.
     x = alt.X("status_label:N", sort=statuses, title=None,
               axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
                             labelFontSize=11, labelLimit=0))
-    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=250))
     tooltip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
                alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
                alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah")),
@@ -123,13 +124,13 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
                         legend=alt.Legend(orient="bottom", columns=3)))
-    text = base.mark_text(fontSize=13, fontWeight="bold").encode(
+    text = base.mark_text(fontSize=12, fontWeight="bold").encode(
         text=alt.Text("n:Q", format=",d"),
-        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=["target_achieved", "deterioration"]),
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
                             alt.value("white"), alt.value("black")))
     # One panel above the other (agency assessments, then national indicators): fits a laptop screen
-    # even with eight themes and six statuses.
-    chart = alt.layer(rect, text).properties(width=alt.Step(88), height=alt.Step(30)).facet(
+    # even with eight themes and the statuses with and without a target.
+    chart = alt.layer(rect, text).properties(width=alt.Step(60), height=alt.Step(30)).facet(
         row=alt.Row("scope_label:N", title=None, sort=[_t(titles, "scope_agency", "agency"),
                                                       _t(titles, "scope_national", "national")],
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
@@ -170,12 +171,12 @@ def _shift(t, days: int) -> str:
 def _time_axis(lang: str, title: str, years: list[int], baseline_year: int | None = None) -> alt.Axis:
     """A real time axis: one tick at the end of every year, labelled "TW IV 2021" / "Q4 2021"; the
     baseline year's tick reads "Dasar 2019" / "Baseline 2019"."""
-    prefix = "'Q' + (quarter(datum.value) + 1)" if lang == "en" else \
-        "'TW ' + ['I', 'II', 'III', 'IV'][quarter(datum.value)]"
-    expr = f"{prefix} + ' ' + year(datum.value)"
+    q = "floor(utcmonth(datum.value) / 3)"  # 0..3 (utcmonth is 0-based): the same in every browser time zone
+    prefix = f"'Q' + ({q} + 1)" if lang == "en" else f"'TW ' + ['I', 'II', 'III', 'IV'][{q}]"
+    expr = f"{prefix} + ' ' + utcyear(datum.value)"
     if baseline_year is not None:
         word = "Baseline" if lang == "en" else "Dasar"
-        expr = f"year(datum.value) == {int(baseline_year)} ? '{word} {int(baseline_year)}' : {expr}"
+        expr = f"utcyear(datum.value) == {int(baseline_year)} ? '{word} {int(baseline_year)}' : {expr}"
     return alt.Axis(title=title, values=[_date(y) for y in years], labelExpr=expr, labelAngle=0, grid=True)
 
 

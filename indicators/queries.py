@@ -192,7 +192,7 @@ ASSESSMENT_COLUMNS = [
     "indicator_name_en", "theme", "unit", "decimals", "direction", "measurement", "latest_year", "latest_quarter",
     "latest_time", "latest_value", "submission_id", "n_points", "target_low", "target_high", "target_year",
     "target_source", "year_target_low", "year_target_high", "status", "score", "ratio", "capaian",
-    "capaian_capped", "pacing_status", "kind", "in_rollup", "target_origin", "value_type", "latest_text",
+    "capaian_capped", "pacing_status", "kind", "in_rollup", "target_origin", "value_type", "latest_text", "target_text",
 ]
 
 
@@ -552,12 +552,29 @@ ORDER BY t.indicator_code, t.agency_code NULLS FIRST, t.year, t.version
 """
 
 
+TARGET_FROM = "SELECT target_from FROM indicators WHERE indicator_code = $indicator AND target_from IS NOT NULL"
+
+AGENCY_TARGET_YEARS_USED = """
+SELECT DISTINCT target_year FROM assessments
+WHERE indicator_code = $indicator AND agency_code = $agency AND target_origin = 'agency'
+"""
+
+
 def indicator_targets(con, code: str, agency: str | None = None) -> pd.DataFrame:
-    """Yearly targets in force: series 'national' (catalogue) and, with `agency`, 'agency' (declared)."""
+    """Yearly targets in force: series 'national' (catalogue; for an indicator with `target_from`, the
+    national indicator's targets that judge it) and, with `agency`, 'agency' (declared). `used` tells
+    whether the stored verdicts judged against it (an agency's single number for a band indicator is not
+    a band, so the national band is used instead)."""
     df = con.execute(ALL_TARGET_VERSIONS, {"indicator": code, "agency": agency or None}).df()
+    source = con.execute(TARGET_FROM, {"indicator": code}).fetchone()
+    if source and df["agency_code"].notna().all():
+        nat = con.execute(ALL_TARGET_VERSIONS, {"indicator": source[0], "agency": None}).df()
+        df = pd.concat([nat[nat["agency_code"].isna()], df], ignore_index=True) if len(df) else nat
     df = df[df["in_force"]].copy()
     df["series"] = ["agency" if isinstance(a, str) else "national" for a in df["agency_code"]]
     df["t"] = df["year"].astype(float)
+    used = {int(r[0]) for r in con.execute(AGENCY_TARGET_YEARS_USED, {"indicator": code, "agency": agency}).fetchall()}
+    df["used"] = [s == "national" or int(y) in used for s, y in zip(df["series"], df["year"])]
     return df.reset_index(drop=True)
 
 

@@ -70,7 +70,7 @@ def test_series_chart_layers_series_target_band_and_baseline(seeded_con):
     x = point["encoding"]["x"]
     assert x["scale"]["domain"][0] < "2019-12-31" < "2024-12-31" < x["scale"]["domain"][1]
     assert x["axis"]["values"][0] == "2019-12-31" and "Dasar 2019" in x["axis"]["labelExpr"]
-    assert "'TW '" in x["axis"]["labelExpr"] and "quarter(datum.value)" in x["axis"]["labelExpr"]
+    assert "'TW '" in x["axis"]["labelExpr"] and "utcmonth(datum.value)" in x["axis"]["labelExpr"]
     assert "submission_id" in [tt["field"] for tt in point["encoding"]["tooltip"]]
     diamond = [ly for ly in layers if isinstance(ly["mark"], dict) and ly["mark"].get("shape") == "diamond"]
     assert len(diamond) == 1

@@ -122,6 +122,12 @@ def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = N
     return f"{fmt(lo, decimals, language)}–{fmt(hi, decimals, language)}"
 
 
+def year_text(value) -> str:
+    """A year that may come as a float or be missing: 2024.0 -> '2024', NaN -> '–'."""
+    v = progress._num(value)
+    return "–" if v is None else str(int(v))
+
+
 def dash(value) -> str:
     """Text for a possibly missing value (None, NaN, empty) -> '–'."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value == "":
