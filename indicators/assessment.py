@@ -35,7 +35,7 @@ Rules (each tested in tests/test_assessment.py with real catalogue entries):
      value to 0 that has been covered, (base - value) / (base - 0) x 100.
 5. Kinds: `target` (judged against a target), `trend` (no target: direction of change only, statuses
    trend_improving / trend_stable / trend_worsening from the StatCan no-target measure: v >= 0.005C,
-   0 <= v < 0.005C, v < 0), `category` (ordinal categories, catalogue key `categories`, best first, e.g.
+   0 <= v < 0.005C, v < 0), `category` (ordinal categories, catalogue `rules.categories`, listed best first, e.g.
    WTP > WDP > TW > TMP: at or above the target category -> target_achieved; a fall since the previous
    observation -> deterioration; a rise that is still below -> acceleration_needed; otherwise
    limited_progress), `discontinued` (catalogue key `discontinued: <year>`: from that year no verdict).

@@ -52,7 +52,7 @@ def load_catalogue_tables(con, cat: Catalogue) -> dict:
             "legal_basis": i.legal_basis, "data_source": i.data_source, "notes": i.notes,
             "baseline_year": i.baseline_year, "baseline_value": i.baseline_value,
             "baseline_source": i.baseline_source, "baseline_confidence": i.baseline_confidence,
-            "rollup": i.rollup, "discontinued": i.discontinued, "categories": list(i.categories) or None,
+            "rollup": i.rollup, "discontinued": i.discontinued, "categories": list(i.rules.categories) or None,
             "target_from": i.target_from})
         for tv in i.targets:
             target_rows.append({"indicator_code": i.code, "agency_code": None, "year": tv.year,

@@ -18,7 +18,7 @@ FAST = settings(max_examples=150, deadline=None)
 def rule(code: str) -> A.Rule:
     i = CAT.by_code[code]
     return A.Rule(code=i.code, direction=i.direction, value_type=i.value_type, measurement=i.measurement,
-                  limit=i.limit, unit=i.unit, unit_en=i.unit_en, decimals=i.decimals, categories=i.categories,
+                  limit=i.limit, unit=i.unit, unit_en=i.unit_en, decimals=i.decimals, categories=i.rules.categories,
                   discontinued=i.discontinued, rollup=i.rollup, baseline_value=i.baseline_value)
 
 

@@ -1,5 +1,5 @@
--- Schema version 2: stored assessments (indicators/assessment.py, written by loaders/assessments.py).
--- Applied by loaders/store.py after schema.sql (version 1).
+-- Schema version 3: stored assessments (indicators/assessment.py, written by loaders/assessments.py).
+-- Applied by loaders/store.py after migration_002.sql.
 
 -- Catalogue keys the assessment engine reads (indicators/catalogue.yaml header).
 ALTER TABLE indicators ADD COLUMN IF NOT EXISTS rollup BOOLEAN DEFAULT TRUE;
