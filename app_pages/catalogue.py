@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from indicators import briefing
+from indicators import briefing, queries
 from ui.data import catalogue_export, editor_notes, q, require_data
 from ui.format import XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
 from ui.i18n import lang, t
@@ -18,7 +18,7 @@ require_data()
 en = lang() == "en"
 
 # --- filters (theme, level) and the indicator list
-themes = q("themes")
+themes = q(queries.themes)
 theme_names = {r.theme: (r.name_en if en else r.name) for r in themes.itertuples()}
 c1, c2 = st.columns(2)
 with c1:
@@ -27,7 +27,7 @@ with c1:
 with c2:
     level = url_select(t("filter_level"), ["", "national", "agency"], "level",
                        format_func=lambda v: t("all_levels") if v == "" else t(f"level_{v}"))
-inds = q("indicator_list", theme or None, level or None)
+inds = q(queries.indicator_list, theme or None, level or None)
 st.markdown(t("catalogue_count", n=fmt(len(inds), 0)))
 shown = inds.assign(name=inds["name_en" if en else "name"], theme_name=inds["theme_name_en" if en else "theme_name"],
                     level=inds["level"].map(lambda v: t(f"level_{v}")),
@@ -54,13 +54,13 @@ if len(inds):
     tab1, tab2 = st.tabs([t("catalogue_targets"), t("catalogue_series")])
     dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)
     with tab1:
-        versions = q("target_versions", code)
+        versions = q(queries.target_versions, code)
         versions = versions.assign(in_force=versions["in_force"].map(lambda v: t("yes") if v else t("no")))
         show_table(present(versions, ["year", "target_low", "target_high", "target_text", "version", "in_force",
                                       "effective_from", "basis", "source", "confidence", "reason"]),
                    f"target_{code}", "catalogue_targets", decimals={col("target_low"): dec, col("target_high"): dec})
     with tab2:
-        series = q("national_series_table", code)
+        series = q(queries.national_series_table, code)
         if series.empty:
             st.info(t("catalogue_no_series"))
         else:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from indicators import texts
+from indicators import queries, texts
 from indicators.catalogue import load_catalogue
 from loaders import api, store
 from ui.data import db_path, q, require_data
@@ -27,9 +27,9 @@ require_data()
 
 # --- 1. agency and period -> template (?agency=32.73&year=2024&quarter=4)
 st.subheader(t("up_step_template"))
-agencies = q("ops_agencies")
+agencies = q(queries.ops_agencies)
 names = dict(zip(agencies["agency_code"], agencies["name"]))
-years = sorted(int(y) for y in q("compliance_years")["year"])
+years = sorted(int(y) for y in q(queries.compliance_years)["year"])
 if not names or not years:
     st.info(t("ops_no_agencies"))
     st.stop()

@@ -188,6 +188,10 @@ class Indicator:
     series: tuple[Observation, ...]
     editor_notes: str = ""  # editors' notes: confidence, doubts, research trail; never shown to agencies
     rules: Rules | None = None      # completed in __post_init__, never None afterwards
+    # assessment keys (indicators/assessment.py); the order of rules.categories is best first
+    rollup: bool = True  # False: another series represents the concept in roll-ups
+    discontinued: int | None = None  # first year without a verdict (the measure was discontinued)
+    target_from: str | None = None  # judge against this national indicator's targets
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", complete_rules(self.rules, self.unit or "", self.value_type or ""))
@@ -592,7 +596,7 @@ THEME_KEYS = ("code", "kind", "name", "name_en", "parent", "order")
 INDICATOR_KEYS = ("code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en",
                   "unit", "unit_en", "value_type", "direction", "measurement", "aggregation", "limit",
                   "min_value", "max_value", "decimals", "legal_basis", "data_source", "notes", "baseline",
-                  "targets", "series", "rules", "editor_notes")
+                  "targets", "series", "rules", "editor_notes", "rollup", "discontinued", "target_from")
 BASELINE_KEYS = ("year", "value", "source", "confidence")
 TARGET_KEYS = ("year", "low", "high", "text", "version", "effective_from", "basis", "source", "confidence")
 SERIES_KEYS = ("year", "month", "value", "text", "source", "confidence", "note", "editor_note")
@@ -637,6 +641,12 @@ def build_catalogue(raw: Any, label: str = "<katalog>") -> Catalogue:
         for other in ind.rules.at_most:
             if other not in seen:
                 ck.fail(ind.code, "rules.at_most", f"indikator {other!r} tidak ada / indicator {other!r} does not exist")
+    by_code = {i.code: i for i in indicators}
+    for i in indicators:
+        src = by_code.get(i.target_from) if i.target_from else None
+        if i.target_from and (src is None or src.level != "national" or src.direction != i.direction):
+            ck.fail(i.code, "target_from", f"{i.target_from!r} harus indikator nasional dengan arah yang sama / "
+                                           f"must be a national indicator with the same direction")
     if ck.problems:
         raise CatalogueError(ck.problems)
     return Catalogue(periods=tuple(periods), themes=tuple(themes), indicators=tuple(indicators), version=version)
@@ -760,6 +770,15 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         if direction == "band":
             ck.fail(code, "direction", "indikator kategori tidak dapat berupa rentang / a category indicator "
                                        "cannot be a band", item, "direction")
+    rollup = item.get("rollup", True)
+    if rollup is None or rollup == "":
+        rollup = True
+    if isinstance(rollup, str) and rollup.strip().lower() in ("true", "false"):
+        rollup = rollup.strip().lower() == "true"
+    if not isinstance(rollup, bool):
+        ck.fail(code, "rollup", f"harus true/false / must be true or false, bukan/not {rollup!r}", item, "rollup")
+    discontinued = ck.integer(item, "discontinued", code, lo=1900, hi=2200)
+    target_from = ck.optional_text(item, "target_from", code)
     rng = (min_value, max_value)
     ctx = _Ctx(code, value_type, direction, allowed_years, periods, rng)
     baseline = _baseline(ck, item, ctx)
@@ -776,7 +795,7 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         legal_basis=legal_basis, data_source=data_source, notes=notes,
         baseline_year=baseline[0], baseline_value=baseline[1], baseline_source=baseline[2],
         baseline_confidence=baseline[3], targets=targets, series=series, rules=rules,
-        editor_notes=editor_notes)
+        editor_notes=editor_notes, rollup=rollup is not False, discontinued=discontinued, target_from=target_from)
 
 
 def _rules(ck: _Checker, item: dict, code: str, value_type: str | None) -> Rules | None:
@@ -1023,6 +1042,9 @@ def _indicator_to_dict(i: Indicator) -> dict:
                     "source": o.source, "confidence": o.confidence, "note": o.note,
                     "editor_note": o.editor_note} for o in i.series],
         "rules": rules_to_dict(i.rules),
+        **({"rollup": False} if not i.rollup else {}),
+        **({"discontinued": i.discontinued} if i.discontinued is not None else {}),
+        **({"target_from": i.target_from} if i.target_from else {}),
     }
 
 

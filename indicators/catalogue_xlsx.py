@@ -36,14 +36,15 @@ INDICATOR_COLUMNS = (
     "code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en", "unit", "unit_en",
     "value_type", "direction", "measurement", "aggregation", "limit", "min_value", "max_value", "decimals",
     "legal_basis", "data_source", "notes", "baseline_year", "baseline_value", "baseline_source",
-    "baseline_confidence", "rules", "editor_notes")
+    "baseline_confidence", "rules", "editor_notes", "rollup", "discontinued", "target_from")
+OPTIONAL_COLUMNS = {"rollup", "discontinued", "target_from"}  # added later: older files lack them
 TARGET_COLUMNS = ("indicator_code", "year", "version", "low", "high", "text", "effective_from", "basis", "source",
                   "confidence")
 SERIES_COLUMNS = ("indicator_code", "year", "month", "value", "text", "source", "confidence", "note", "editor_note")
 THEME_COLUMNS = ("code", "kind", "name", "name_en", "parent", "order")
 PERIOD_COLUMNS = ("code", "name", "name_en", "start_year", "end_year", "baseline_year", "legal_basis")
 
-NUMERIC = {"limit", "min_value", "max_value", "decimals", "baseline_year", "baseline_value", "year", "version",
+NUMERIC = {"discontinued", "limit", "min_value", "max_value", "decimals", "baseline_year", "baseline_value", "year", "version",
            "low", "high", "month", "value", "start_year", "end_year", "order"}
 
 # Drop-down lists: a fixed list, or a range on another sheet.
@@ -90,6 +91,12 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
      "Legal basis, data producer, notes (what is still unknown)."),
     (SHEET_INDICATORS, "editor_notes", "Catatan penyunting: keyakinan, keraguan, jejak penelusuran. Hanya tampil di halaman Katalog, ditandai sebagai catatan penyunting; tidak pernah tampil untuk instansi.",
      "Editors' notes: confidence, doubts, research trail. Shown only on the Katalog page, marked as editors' notes; never shown to agencies."),
+    (SHEET_INDICATORS, "rollup", "false bila seri lain mewakili konsep yang sama dalam rekap (mis. kemiskinan Maret); kosong = true.",
+     "false when another series represents the same concept in roll-ups (e.g. March poverty); blank = true."),
+    (SHEET_INDICATORS, "discontinued", "Tahun pertama tanpa penilaian karena ukurannya dihentikan (mis. EoDB 2021).",
+     "First year without a verdict because the measure was discontinued (e.g. EoDB 2021)."),
+    (SHEET_INDICATORS, "target_from", "Kode indikator nasional yang targetnya dipakai (mis. inflasi daerah: NAT_INFL).",
+     "National indicator whose targets judge this one (e.g. regional inflation: NAT_INFL)."),
     (SHEET_INDICATORS, "baseline_*", "Nilai dasar: tahun, nilai, sumber, keyakinan (kosongkan semua bila tidak ada).",
      "Baseline: year, value, source, confidence (leave all empty when there is none)."),
     (SHEET_TARGETS, "indicator_code, year, version", "Satu baris per versi target. Target berubah = baris baru dengan version + 1; jangan menimpa.",
@@ -128,7 +135,8 @@ def export_catalogue_xlsx(cat: Catalogue, path_or_buffer: str | Path | IO[bytes]
                          i.definition_en, i.unit, i.unit_en, i.value_type, i.direction, i.measurement,
                          i.aggregation, i.limit, i.min_value, i.max_value, i.decimals, i.legal_basis,
                          i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
-                         i.baseline_confidence, rules_to_text(i.rules) or None, i.editor_notes])
+                         i.baseline_confidence, rules_to_text(i.rules) or None, i.editor_notes,
+                         None if i.rollup else "false", i.discontinued, i.target_from])
         target_rows += [[i.code, t.year, t.version, t.low, t.high, t.text, t.effective_from, t.basis, t.source,
                          t.confidence] for t in i.targets]
         series_rows += [[i.code, o.year, o.month, o.value, o.text, o.source, o.confidence, o.note, o.editor_note]
@@ -330,7 +338,7 @@ def _read_sheet(wb, title: str, columns: tuple[str, ...], label: str,
                                              "kolom muncul dua kali / column appears twice",
                                              f"{title}!{cell.coordinate}"))
         index[name] = cell.column - 1
-    missing = [c for c in columns if c not in index]
+    missing = [c for c in columns if c not in index and c not in OPTIONAL_COLUMNS]
     for name in missing:
         problems.append(CatalogueProblem(label, "(katalog)", name,
                                          f"kolom '{name}' tidak ada di baris judul / column '{name}' is missing "

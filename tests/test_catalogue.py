@@ -343,7 +343,7 @@ def test_xlsx_edit_a_target_and_add_an_indicator_then_dump(cat, tmp_path):
                limit=100, min_value=0, max_value=100, decimals=1, legal_basis=None, data_source="Uji",
                notes=None, baseline_year=2019, baseline_value=50, baseline_confidence="low", editor_notes=None,
                baseline_source="Kementerian PANRB | Uji | 2024 | https://menpan.go.id/uji | primary", rules=None)
-    ind.append([new[c] for c in INDICATOR_COLUMNS])
+    ind.append([new.get(c) for c in INDICATOR_COLUMNS])
     wb.save(p)
 
     edited = import_catalogue_xlsx(p)

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import progress, texts
+from indicators.periods import qtime
 from ui.i18n import lang, t
 
 # Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with one of these is read as a
@@ -100,6 +101,16 @@ def fmt_pct(x, decimals: int = 1, language: str | None = None) -> str:
     return "–" if progress._num(x) is None else fmt(x, decimals, language) + "%"
 
 
+def capaian_text(raw, capped, language: str | None = None) -> str:
+    """'93,0%', or for a capaian above the cap the raw number and what is credited: '518,0% (dihitung 110,0%)'."""
+    if progress._num(raw) is None:
+        return "–"
+    if progress._num(capped) is not None and abs(raw - capped) > 1e-9:
+        word = "credited" if (language or lang()) == "en" else "dihitung"
+        return f"{fmt_pct(raw, 1, language)} ({word} {fmt_pct(capped, 1, language)})"
+    return fmt_pct(raw, 1, language)
+
+
 def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = None) -> str:
     """'45', '6,00–7,00' for a band, or the categorical text (e.g. 'WTP')."""
     if isinstance(text, str) and text:
@@ -110,6 +121,12 @@ def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = N
     if lo is None or hi is None or lo == hi:
         return fmt(lo if lo is not None else hi, decimals, language)
     return f"{fmt(lo, decimals, language)}–{fmt(hi, decimals, language)}"
+
+
+def year_text(value) -> str:
+    """A year that may come as a float or be missing: 2024.0 -> '2024', NaN -> '–'."""
+    v = progress._num(value)
+    return "–" if v is None else str(int(v))
 
 
 def dash(value) -> str:
@@ -148,8 +165,8 @@ def period_text(t_value, language: str | None = None) -> str:
 
 
 def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
-    """'TW IV 2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
-    return progress.format_time(year - 1 + quarter / 4, language or lang(), freq="quarter")
+    """TW IV 2024 / Q4 2024 (a Q4 time equals the year end, which period_text prints as 2024)."""
+    return progress.format_time(qtime(year, quarter), language or lang(), freq="quarter")
 
 
 # ------------------------------------------------------------------ streamlit: tables and charts
@@ -385,7 +402,7 @@ def quarter_label(year, quarter, language: str | None = None) -> str:
     y, qq = progress._num(year), progress._num(quarter)
     if y is None or qq is None:
         return "–"
-    return progress.format_time(int(y) - 1 + int(qq) / 4, language or lang(), "quarter")
+    return progress.format_time(qtime(int(y), int(qq)), language or lang(), "quarter")
 
 
 def wrapped_table_html(df: pd.DataFrame, css_class: str = "pr-wrapped") -> str:
