@@ -37,7 +37,7 @@ me = agencies[agencies["agency_code"] == code].iloc[0]
 where = t("ag_in_province", province=me["province_name"]) if me["agency_type"] in ("KAB", "KOTA") else ""
 st.subheader(t("ag_header", name=me["name"], type=agency_type_text(me["agency_type"]), province=where))
 synthetic_note(bool(me["synthetic"]))
-lineage = q("agency_lineage", code)
+lineage = q(queries.agency_lineage, code)
 if pd.notna(me.get("valid_to")):
     st.caption(t("ag_valid_until", date=texts.format_date(me["valid_to"], lang())))
 elif pd.notna(me.get("valid_from")):

@@ -10,7 +10,6 @@ import math
 from datetime import date, timedelta
 
 
-
 def qtime(year: int, quarter: int) -> float:
     """Fractional time of the end of a quarter."""
     return int(year) - 1 + int(quarter) / 4
