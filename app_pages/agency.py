@@ -1,9 +1,10 @@
 """Instansi: the report card of one agency (?agency=CODE): indicators, action plans, report history with a
 version diff, and the data-quality score."""
 
+import pandas as pd
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, queries, texts
 from ui.data import q, require_data
 from ui.format import (agency_type_text, fmt, fmt_pct, fmt_target, present, quarter_label, show_chart, show_table,
                        synthetic_note, url_select)
@@ -15,7 +16,7 @@ require_data()
 en = lang() == "en"
 
 # --- which agency: type and province narrow the list; ?agency=CODE preselects one
-provinces = q("provinces")
+provinces = q(queries.provinces)
 prov_names = dict(zip(provinces["province_code"], provinces["name"]))
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
@@ -23,7 +24,7 @@ with c1:
 with c2:
     province = url_select(t("ops_filter_province"), ["ALL", *prov_names], "province", disabled=kind == "KL",
                           format_func=lambda c: t("ops_all_provinces") if c == "ALL" else prov_names[c])
-agencies = q("ops_agencies", None if kind == "ALL" else kind, None if province == "ALL" or kind == "KL" else province)
+agencies = q(queries.ops_agencies, None if kind == "ALL" else kind, None if province == "ALL" or kind == "KL" else province)
 if agencies.empty:
     st.info(t("ops_no_agencies"))
     st.stop()
@@ -36,10 +37,28 @@ me = agencies[agencies["agency_code"] == code].iloc[0]
 where = t("ag_in_province", province=me["province_name"]) if me["agency_type"] in ("KAB", "KOTA") else ""
 st.subheader(t("ag_header", name=me["name"], type=agency_type_text(me["agency_type"]), province=where))
 synthetic_note(bool(me["synthetic"]))
+lineage = q(queries.agency_lineage, code)
+if pd.notna(me.get("valid_to")):
+    st.caption(t("ag_valid_until", date=texts.format_date(me["valid_to"], lang())))
+elif pd.notna(me.get("valid_from")):
+    st.caption(t("ag_valid_since", date=texts.format_date(me["valid_from"], lang())))
+
+
+def _lineage_names(rows) -> str:
+    return ", ".join(t("ag_lineage_item_until", name=r.name, date=texts.format_date(r.valid_to, lang()))
+                     if pd.notna(r.valid_to) else
+                     t("ag_lineage_item_since", name=r.name, date=texts.format_date(r.valid_from, lang()))
+                     if pd.notna(r.valid_from) else r.name for r in rows.itertuples())
+
+
+for relation in ("predecessor", "successor"):
+    rows = lineage[lineage["relation"] == relation]
+    if len(rows):
+        st.caption(t(f"ag_lineage_{relation}", names=_lineage_names(rows)))
 
 tab_ind, tab_ren, tab_hist, tab_qual = st.tabs([t("ag_tab_indicators"), t("ag_renaksi_heading"),
                                                 t("ag_history_heading"), t("ag_quality_heading")])
-quarters = q("agency_quarters", code)
+quarters = q(queries.agency_quarters, code)
 if quarters.empty:
     for tab in (tab_ind, tab_ren, tab_hist):
         tab.info(t("ag_no_submissions", name=me["name"]))
@@ -52,7 +71,7 @@ if not quarters.empty:
         keys = [f"{int(y)}Q{int(qq)}" for y, qq in zip(quarters["year"], quarters["quarter"])]
         as_of = url_select(t("ag_as_of"), keys, "asof", format_func=lambda k: quarter_label(k[:4], k[-1]))
         year, quarter = int(as_of[:4]), int(as_of[-1])
-        card = q("agency_report_card", code, year, quarter)
+        card = q(queries.agency_report_card, code, year, quarter)
         card = card.assign(
             name=card["name_en" if en else "name"], unit=card["unit_en" if en else "unit"],
             value_shown=[v if isinstance(v, str) else fmt(x, d) for v, x, d in
@@ -76,7 +95,7 @@ if not quarters.empty:
                                      for c, s in zip(card["capaian"], card["status"])])
         if bars["capaian"].notna().any():
             show_chart(charts.ranked_bar_chart(bars, lang(), {"x": t("ag_capaian_chart"), "status": t("col_status")},
-                                               label="name", value="capaian", text="bar_text"),
+                                               label="name", value="capaian", text="bar_text", neutral=True),
                        f"capaian_{code}_{as_of}", "ag_capaian", alt_text=t("ag_capaian_chart"))
         else:
             st.info(t("ag_no_capaian"))
@@ -91,16 +110,17 @@ if not quarters.empty:
 # --- action plans: cumulative realisation, pacing, budget absorption
 if not quarters.empty:
     with tab_ren:
-        years = [int(y) for y in q("agency_renaksi_years", code)["year"]]
+        years = [int(y) for y in q(queries.agency_renaksi_years, code)["year"]]
         if not years:
             st.info(t("ag_renaksi_none"))
         else:
             ryear = url_select(t("ag_renaksi_year"), years, "ryear")
-            ren = q("agency_renaksi", code, ryear)
+            ren = q(queries.agency_renaksi, code, ryear)
             rq = int(ren["quarter"].iloc[0]) if len(ren) else 4
-            st.caption(t("ag_renaksi_help", q=rq, expected=fmt_pct(rq * 25, 0)))
+            st.caption(t("ag_renaksi_help", quarter=texts.quarter_name(rq, lang()), quarters=texts.quarter_range(1, rq, lang()),
+                         expected=fmt_pct(rq * 25, 0)))
             synthetic_note(ren)
-            themes = q("themes")
+            themes = q(queries.themes)
             theme_names = dict(zip(themes["theme"], themes["name_en" if en else "name"]))
             ren = ren.assign(achievement_pct=ren["achievement"] * 100, to_date_pct=ren["to_date_ratio"] * 100,
                              absorption_pct=ren["budget_share"] * 100,
@@ -122,7 +142,7 @@ if not quarters.empty:
 # --- report history and the diff between two versions
 if not quarters.empty:
     with tab_hist:
-        subs = q("agency_submissions", code)
+        subs = q(queries.agency_submissions, code)
         st.caption(t("ag_history_help"))
         synthetic_note(subs)
         subs = subs.assign(period=[quarter_label(y, qq) for y, qq in zip(subs["year"], subs["quarter"])],
@@ -147,7 +167,7 @@ if not quarters.empty:
             if old == new:
                 st.info(t("ag_diff_same"))
             else:
-                diff = q("submission_diff", old, new)
+                diff = q(queries.submission_diff, old, new)
                 counts = diff["change_kind"].value_counts()
                 st.markdown(t("ag_diff_summary", **{k: fmt(int(counts.get(k, 0)), 0)
                                                     for k in ("changed", "added", "removed", "unchanged")}))
@@ -159,7 +179,7 @@ if not quarters.empty:
 # --- data-quality score (not a performance ranking)
 with tab_qual:
     st.warning(t("ag_quality_not_ranking"), icon=":material/info:")
-    qual = q("agency_quality", code)
+    qual = q(queries.agency_quality, code)
     if qual.empty:
         st.info(t("ag_quality_none"))
     else:

@@ -3,7 +3,7 @@ not-received list with contact e-mails for reminders."""
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, queries
 from ui.data import q, require_data
 from ui.format import agency_type_text, fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
@@ -16,9 +16,9 @@ st.caption(t("cp_intro"))
 require_data()
 
 # --- filters (?year=2024&type=KAB&province=32)
-provinces = q("provinces")
+provinces = q(queries.provinces)
 prov_names = dict(zip(provinces["province_code"], provinces["name"]))
-years = [int(y) for y in q("compliance_years")["year"]]
+years = [int(y) for y in q(queries.compliance_years)["year"]]
 if not years:
     st.info(t("cp_none"))
     st.stop()
@@ -30,7 +30,7 @@ with c2:
 with c3:
     province = url_select(t("ops_filter_province"), ["ALL", *prov_names], "province", disabled=kind == "KL",
                           format_func=lambda c: t("ops_all_provinces") if c == "ALL" else prov_names[c])
-df = q("compliance_matrix", year, None if kind == "ALL" else (kind,),
+df = q(queries.compliance_matrix, year, None if kind == "ALL" else (kind,),
        None if province == "ALL" or kind == "KL" else province)
 if df.empty:
     st.info(t("cp_none"))

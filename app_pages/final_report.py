@@ -5,10 +5,10 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from indicators import briefing, briefing_pdf, charts
+from indicators import briefing, briefing_pdf, charts, queries
 from loaders import api
 from ui.data import db_path, period_name, q, require_data, select_period
-from ui.format import (XLSX_MIME, col, export_name, fmt, fmt_target, present, show_chart, show_table, status_chip,
+from ui.format import (XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip,
                        synthetic_note, url_select)
 from ui.i18n import lang, t
 
@@ -19,8 +19,8 @@ period = select_period()
 code, end = period["period_code"], int(period["end_year"])
 name = period_name(period)
 st.markdown(t("final_as_of", period=name, end=end))
-ind = q("final_indicator_results", code)
-themes = q("final_theme_results", code)
+ind = q(queries.final_indicator_results, code)
+themes = q(queries.final_theme_results, code)
 if ind.empty:
     st.info(t("final_none"))
     st.stop()
@@ -28,11 +28,16 @@ synthetic = bool(ind["synthetic"].any())
 
 # --- headline: indicators per final status (national indicators + agency indicators over all agencies)
 top = ind[ind["scope"].isin(["national", "all"])]
-counts = top["status"].value_counts()
-st.subheader(t("final_headline", n=fmt(len(top), 0)))
+counted = top[top["in_rollup"].astype(bool)]  # verdicts against a target; trends are counted apart below
+counts = counted["status"].value_counts()
+st.subheader(t("final_headline", n=fmt(len(counted), 0)))
 for c, s in zip(st.columns(len(charts.STATUS_ORDER)), charts.STATUS_ORDER):
     c.markdown(f"{status_chip(s)}<br><span style='font-size:1.8rem'>{int(counts.get(s, 0))}</span>",
                unsafe_allow_html=True)
+apart = top[~top["in_rollup"].astype(bool)]["status"].value_counts()
+if len(apart):
+    st.markdown(t("final_apart", items=" · ".join(f"{status_chip(s)} {int(n)}" for s, n in apart.items())),
+                unsafe_allow_html=True)
 synthetic_note(synthetic)
 
 # --- the briefing (xlsx + self-contained HTML)
@@ -44,12 +49,10 @@ c0.download_button(t("briefing_pdf"), functools.partial(api.briefing_pdf, end, 4
                    key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
                    help=t("briefing_pdf_help"))
 c1.download_button(t("briefing_xlsx"), functools.partial(briefing.briefing_xlsx, ind, themes, **args),
-                   file_name=export_name(f"capaian_akhir_{code}") + ".xlsx", mime=XLSX_MIME, key="briefing_xlsx",
-                   on_click="ignore",
+                   file_name=f"{file_stem(f'capaian_akhir_{code}')}.xlsx", mime=XLSX_MIME, key="briefing_xlsx", on_click="ignore",
                    icon=":material/table_view:")
 c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html, ind, themes, **args),
-                   file_name=export_name(f"capaian_akhir_{code}") + ".html", mime="text/html", key="briefing_html",
-                   on_click="ignore",
+                   file_name=f"{file_stem(f'capaian_akhir_{code}')}.html", mime="text/html", key="briefing_html", on_click="ignore",
                    icon=":material/description:")
 
 # --- theme x scope

@@ -4,10 +4,11 @@ distribution across agencies, agency table and metadata."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, queries
+from indicators.periods import quarter_of_time
 from ui.data import q, require_data, select_period_quarter
-from ui.format import (col, confidence_text, dash, fmt, period_text, present, quarter_text, show_chart, show_table,
-                       status_chip, synthetic_note, type_titles, url_select)
+from ui.format import (col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
+                       show_table, status_chip, synthetic_note, type_titles, url_select)
 from ui.i18n import lang, t
 
 st.title(t("indicator_title"))
@@ -15,7 +16,7 @@ st.caption(t("indicator_intro"))
 require_data()
 period, year, quarter = select_period_quarter()
 en = lang() == "en"
-inds = q("indicator_list")
+inds = q(queries.indicator_list)
 if inds.empty:
     st.info(t("no_indicators"))
     st.stop()
@@ -27,7 +28,7 @@ with c1:
 m = by_code[code]
 agency = None
 if m["level"] == "agency":
-    options = q("agency_options", code)
+    options = q(queries.agency_options, code)
     agency_names = dict(zip(options["agency_code"], options["agency_name"]))
     with c2:
         agency = url_select(t("filter_agency"), ["", *agency_names], "agency",
@@ -40,8 +41,8 @@ st.caption(t("indicator_subtitle", code=code, theme=m["theme_name_en" if en else
              level=t(f"level_{m['level']}"), unit=unit, direction=t(f"direction_{m['direction']}")))
 
 # --- series with baseline and targets
-series = q("indicator_series", code, year, quarter, agency)
-targets = q("indicator_targets", code, agency)
+series = q(queries.indicator_series, code, year, quarter, agency)
+targets = q(queries.indicator_targets, code, agency)
 titles = {"series_national": t("series_national") if m["level"] == "national" else t("series_aggregate"),
           "series_agency": agency_names[agency] if agency else t("series_agency"), "target": t("target"),
           "baseline": t("baseline"), "x": t("axis_year"), "y": unit or t("col_value"), "value": t("col_value"),
@@ -51,28 +52,34 @@ baseline = (m["baseline_year"], m["baseline_value"]) if pd.notna(m["baseline_val
 if series.empty and targets.empty:
     st.info(t("no_series"))
 else:
-    show_chart(charts.series_chart(series, targets, lang(), titles, dec, baseline), f"seri_{code}", "series")
+    span = (int(period["baseline_year"]), int(period["end_year"]))  # the roadmap period is the axis range
+    used = targets[targets["used"].astype(bool)] if "used" in targets else targets  # what the verdicts judged against
+    show_chart(charts.series_chart(series, used, lang(), titles, dec, baseline, span), f"seri_{code}", "series")
     synthetic_note(series)
     if m["level"] == "agency":
         st.caption(t("aggregate_note", rule=t(f"aggregation_{m['aggregation']}")))
 
 # --- why this status, what is needed
 st.subheader(t("why_heading"))
-explain = q("indicator_explanation", code, year, quarter, agency)
+explain = q(queries.indicator_explanation, code, year, quarter, agency)
 for r in explain.to_dict("records"):
     who = t("series_national") if r["scope"] == "national" else agency_names.get(agency, agency)
     st.markdown(f"**{who}** — {status_chip(r['status'])}", unsafe_allow_html=True)
     st.write(r["explanation_en"] if en else r["explanation_id"])
     if r["needed"]:
-        steps = "; ".join(f"{period_text(tt)}: {fmt(v, dec)} {unit}".strip() for tt, v in r["needed"])
+        steps = "; ".join(f"{quarter_label(*quarter_of_time(tt))}: {fmt(v, dec)} {unit}".strip() for tt, v in r["needed"])
         st.markdown(t("needed_next", steps=steps))
-    elif r["status"] not in ("target_achieved", "unable_to_assess"):
+    elif r["kind"] == "target" and r["gap"] is not None and r["gap"] == r["gap"]:
+        target = fmt_target(r["target_low"], r["target_high"], None, dec)
+        st.markdown(t("needed_final_gap" if r["period_over"] else "needed_no_quarter", target=target,
+                      gap=fmt(abs(r["gap"]), dec), unit=unit))
+    elif r["kind"] == "trend":
         st.caption(t("needed_none"))
 
 # --- distribution across agencies and the agency table
 if m["level"] == "agency":
     st.subheader(t("distribution_heading", period=quarter_text(year, quarter)))
-    table = q("indicator_agencies", code, year, quarter)
+    table = q(queries.indicator_agencies, code, year, quarter)
     if table.empty:
         st.info(t("no_agency_values"))
     else:
@@ -82,13 +89,16 @@ if m["level"] == "agency":
                                                              "period": t("col_period")}, dec),
                    f"sebaran_{code}_{year}_TW{quarter}", "distribution")
         table = table.assign(link="./instansi?agency=" + table["agency_code"],
+                             target_shown=[fmt_target(lo, hi, tx, dec) for lo, hi, tx in zip(
+                                 table["target_low"], table["target_high"], table["target_text"])],
                              target_source=table["target_source"].map(
                                  lambda s: t(f"target_source_{s}") if s in ("agency", "catalogue") else "–"))
         show_table(present(table, ["agency_code", "agency_name", "agency_type", "latest_value", "latest_time",
-                                   "year_target_low", "capaian", "status", "target_source", "submission_id",
+                                   "target_shown", "capaian", "capaian_capped", "status", "target_source",
+                                   "submission_id",
                                    "synthetic", "link"]),
                    f"instansi_{code}_{year}_TW{quarter}", "agency_table", height=380,
-                   decimals={col("latest_value"): dec, col("year_target_low"): dec, col("capaian"): 1},
+                   decimals={col("latest_value"): dec, col("capaian"): 1, col("capaian_capped"): 1},
                    column_config={col("link"): st.column_config.LinkColumn(display_text=t("open_agency"))})
 
 # --- metadata

@@ -4,12 +4,13 @@ import functools
 
 import streamlit as st
 
-from indicators import briefing_pdf, charts, headline
+from indicators import briefing_pdf, charts, headline, queries, texts
+from indicators.periods import previous_quarter
 from loaders import api
-from loaders.timefmt import date_text
 from ui.data import db_path, q, require_data, select_period_quarter
-from ui.format import (confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
-                       show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles)
+from ui.format import (capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
+                       show_chart, show_table, source_markdown, source_text, status_chip, synthetic_note, type_titles,
+                       year_text)
 from ui.i18n import lang, t
 
 st.title(t("national_title"))
@@ -19,12 +20,12 @@ period, year, quarter = select_period_quarter()
 st.markdown(t("as_of", period=quarter_text(year, quarter)))
 
 # --- the one-line answer: national indicators with a target, per status (the PDF briefing says the same)
-tiles = q("national_assessments", year, quarter)
+tiles = q(queries.national_assessments, year, quarter)
 en = lang() == "en"
-theme_names = {r.theme: (r.name_en if en else r.name) for r in q("themes").itertuples()}
-cut = q("data_cutoff", year, quarter)["last_received_at"].dropna()
+theme_names = {r.theme: (r.name_en if en else r.name) for r in q(queries.themes).itertuples()}
+cut = q(queries.data_cutoff, year, quarter)["last_received_at"].dropna()
 head = headline.headline(tiles, lang=lang(), period=quarter_text(year, quarter), theme_names=theme_names,
-                         cutoff=date_text(cut.iloc[0].date(), lang()) if len(cut) else "")
+                         cutoff=texts.format_date(cut.iloc[0], lang()) if len(cut) else "")
 with st.container(border=True, key="headline"):
     st.subheader(t("headline_heading"))
     st.markdown(f"**{head.overall}**")
@@ -37,7 +38,7 @@ with st.container(border=True, key="headline"):
                        help=t("briefing_pdf_help"))
 
 # --- reporting this quarter (v_compliance)
-comp = q("compliance_summary", year, quarter)
+comp = q(queries.compliance_summary, year, quarter)
 total = comp[comp["agency_type"] == "ALL"]
 st.subheader(t("reporting_heading"))
 if total.empty or int(total["expected"].iloc[0]) == 0:
@@ -61,7 +62,7 @@ else:
 # --- theme x status matrix
 st.subheader(t("matrix_heading"))
 st.caption(t("matrix_help"))
-matrix = q("theme_status_matrix", year, quarter)
+matrix = q(queries.theme_status_matrix, year, quarter)
 if matrix.empty:
     st.info(t("no_assessments"))
 else:
@@ -97,20 +98,24 @@ for theme, group in tiles.groupby("theme", sort=False):
         with cols[i % 3].container(border=True):
             series = [v for v in r["series_v"] if v is not None]
             st.metric(r["name_en"] if en else r["name"], value,
-                      help=t("tile_help", source=dash(r["source"]), confidence=confidence_text(r["confidence"])),
+                      help=t("tile_help", source=source_text(r["source"]), confidence=confidence_text(r["confidence"])),
                       chart_data=series if len(series) > 1 else None, chart_type="line")
-            st.markdown(status_chip(r["status"]), unsafe_allow_html=True)
+            st.markdown(status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}"),
+                        unsafe_allow_html=True)
+            if r["capaian"] is not None and r["capaian"] == r["capaian"]:  # capaian: plain text, no status colour
+                st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
+                              capaian=capaian_text(r["capaian"], r["capaian_capped"])))
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
-            st.caption(t("tile_caption", unit=unit or "–", target_year=r["target_year"], target=target,
-                         capaian=fmt_pct(r["capaian"]), period=period_text(r["latest_time"]),
+            st.caption(t("tile_caption", unit=unit or "–", target_year=year_text(r["target_year"]), target=target,
+                         period=period_text(r["latest_time"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
                          query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})
 
 # --- what changed since the previous quarter
-prev_y, prev_q = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+prev_y, prev_q = previous_quarter(year, quarter)
 st.subheader(t("changes_heading", prev=quarter_text(prev_y, prev_q), now=quarter_text(year, quarter)))
-changes = q("changes_since_previous", year, quarter)
+changes = q(queries.changes_since_previous, year, quarter)
 kinds = ["national_value", "national_status", "agency_status", "new_submission", "revision"]
 counts = changes["kind"].value_counts()
 for c, kind in zip(st.columns(len(kinds)), kinds):

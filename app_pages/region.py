@@ -3,7 +3,7 @@ kabupaten/kota of one province."""
 
 import streamlit as st
 
-from indicators import charts, tilegrid
+from indicators import charts, queries, tilegrid
 from ui.data import q, require_data
 from ui.format import fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
@@ -14,7 +14,7 @@ require_data()
 en = lang() == "en"
 
 # --- filters: indicator and quarter (?indicator=...&tw=2024Q4)
-inds = q("region_indicators")
+inds = q(queries.region_indicators)
 if inds.empty:
     st.info(t("rg_no_indicators"))
     st.stop()
@@ -23,7 +23,7 @@ c1, c2 = st.columns([3, 1])
 with c1:
     code = url_select(t("rg_indicator"), list(meta), "indicator",
                       format_func=lambda c: f"{meta[c]['name_en' if en else 'name']} ({(en and meta[c].get('unit_en')) or meta[c]['unit'] or '–'})")
-quarters = q("indicator_quarters", code)
+quarters = q(queries.indicator_quarters, code)
 keys = [f"{int(y)}Q{int(qq)}" for y, qq in zip(quarters["year"], quarters["quarter"])]
 with c2:
     tw = url_select(t("rg_period"), keys, "tw", format_func=lambda k: quarter_label(k[:4], k[-1]))
@@ -51,7 +51,7 @@ table_cols = ["agency_code", "name", "agency_type", "value", "unit", "capaian", 
 
 # --- provinces: ranked bars and the tile-grid map
 st.subheader(t("rg_provinces_heading"))
-prov = with_labels(q("region_comparison", code, year, quarter, "PROV", None))
+prov = with_labels(q(queries.region_comparison, code, year, quarter, "PROV", None))
 reported = prov[prov["value"].notna()]
 st.markdown(t("rg_reported", n=fmt(len(reported), 0), total=fmt(len(prov), 0), period=period))
 synthetic_note(prov)
@@ -75,16 +75,16 @@ show_table(present(prov, table_cols), f"provinsi_{code}_{tw}", "rg_prov_table", 
 
 # --- kabupaten/kota of one province (?province=32)
 st.subheader(t("rg_kabkota_heading"))
-provinces = q("provinces")
+provinces = q(queries.provinces)
 names = dict(zip(provinces["province_code"], provinces["name"]))
 if not names:
     st.info(t("ops_no_agencies"))
     st.stop()
-all_kk = q("region_comparison", code, year, quarter, "KABKOTA", None)
+all_kk = q(queries.region_comparison, code, year, quarter, "KABKOTA", None)
 busiest = all_kk[all_kk["value"].notna()]["province_code"].value_counts()  # default: most kab/kota reporting
 province = url_select(t("rg_kabkota_province"), list(names), "province",
                       default=busiest.index[0] if len(busiest) else None, format_func=lambda c: names[c])
-kk = with_labels(q("region_comparison", code, year, quarter, "KABKOTA", province))
+kk = with_labels(q(queries.region_comparison, code, year, quarter, "KABKOTA", province))
 if kk.empty:
     st.info(t("rg_kabkota_none", province=names[province]))
 elif kk["value"].isna().all():

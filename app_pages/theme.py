@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, queries, texts
 from ui.data import q, require_data, select_period_quarter
 from ui.format import col, present, show_chart, show_table, status_chip, synthetic_note, type_titles, url_select
 from ui.i18n import lang, t
@@ -11,7 +11,7 @@ st.title(t("theme_title"))
 st.caption(t("theme_intro"))
 require_data()
 period, year, quarter = select_period_quarter()
-themes = q("themes")
+themes = q(queries.themes)
 if themes.empty:
     st.info(t("no_themes"))
     st.stop()
@@ -25,7 +25,7 @@ st.header(names[theme])
 
 # --- the theme's indicators
 st.subheader(t("theme_indicators"))
-inds = q("indicator_list", theme)
+inds = q(queries.indicator_list, theme)
 inds = inds.assign(name=inds["name_en"] if en else inds["name"],
                    level=inds["level"].map(lambda v: t(f"level_{v}")),
                    direction=inds["direction"].map(lambda v: t(f"direction_{v}")),
@@ -35,7 +35,7 @@ show_table(present(inds, ["indicator_code", "name", "level", "unit", "direction"
 
 # --- status distribution across agencies, by agency type
 st.subheader(t("theme_status_by_type"))
-dist = q("theme_status_by_type", year, quarter, theme)
+dist = q(queries.theme_status_by_type, year, quarter, theme)
 if dist.empty:
     st.info(t("no_assessments"))
 else:
@@ -46,7 +46,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(t("theme_offtrack_agencies"))
-    agencies = q("theme_agencies", year, quarter, theme)
+    agencies = q(queries.theme_agencies, year, quarter, theme)
     agencies = agencies.assign(link="./instansi?agency=" + agencies["agency_code"])
     show_table(present(agencies.head(15), ["agency_name", "agency_type", "status", "mean_score", "n_off_track", "n",
                                            "worst_indicator", "latest_submission_id", "synthetic", "link"]),
@@ -57,7 +57,7 @@ with left:
                                          "latest_submission_id", "synthetic"]))
 with right:
     st.subheader(t("theme_offtrack_indicators"))
-    summary = q("theme_indicator_summary", year, quarter, theme)
+    summary = q(queries.theme_indicator_summary, year, quarter, theme)
     summary = summary.assign(indicator_name=summary["indicator_name_en" if en else "indicator_name"],
                              level=summary["level"].map(lambda v: t(f"level_{v}")),
                              share_off_track=summary["share_off_track"] * 100)
@@ -67,9 +67,9 @@ with right:
                decimals={col("share_off_track"): 0, col("median_capaian"): 1})
 
 # --- rencana aksi pacing
-st.subheader(t("renaksi_heading", year=year, q=quarter))
+st.subheader(t("renaksi_heading", year=year, quarter=texts.quarter_name(quarter, lang())))
 st.caption(t("renaksi_help"))
-ren = q("renaksi_pacing", year, quarter, theme)
+ren = q(queries.renaksi_pacing, year, quarter, theme)
 if ren.empty:
     st.info(t("renaksi_none"))
 else:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from indicators import queries, texts
+from indicators.catalogue import load_catalogue
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from indicators.catalogue import load_catalogue
-from ui.format import XLSX_MIME, download_buttons, export_name, synthetic_note, url_select, wrapped_table_html
+from ui.format import XLSX_MIME, download_buttons, file_input, file_stem, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,9 @@ require_data()
 
 # --- 1. agency and period -> template (?agency=32.73&year=2024&quarter=4)
 st.subheader(t("up_step_template"))
-agencies = q("ops_agencies")
+agencies = q(queries.ops_agencies)
 names = dict(zip(agencies["agency_code"], agencies["name"]))
-years = sorted(int(y) for y in q("compliance_years")["year"])
+years = sorted(int(y) for y in q(queries.compliance_years)["year"])
 if not names or not years:
     st.info(t("ops_no_agencies"))
     st.stop()
@@ -40,9 +41,9 @@ with c2:
     year = url_select(t("ops_year"), years, "year", default=years[-1])
 with c3:
     quarter = url_select(t("ops_quarter"), [1, 2, 3, 4], "quarter", default=4,
-                         format_func=lambda x: t("ops_quarter_label", q=x))
+                         format_func=lambda x: texts.quarter_name(x, lang()))
 synthetic_note(agencies[agencies["agency_code"] == agency])
-template_name = f"PantauRB_{agency}_{year}_TW{quarter}.xlsx"
+template_name = f"{file_stem(f'PantauRB_{agency}_{year}_TW{quarter}')}.xlsx"
 st.download_button(t("up_template_button", file=template_name),
                    functools.partial(api.template_bytes, agency, year, quarter, db_path=db_path()),
                    file_name=template_name, mime=XLSX_MIME, key="upload_template", on_click="ignore",
@@ -50,7 +51,7 @@ st.download_button(t("up_template_button", file=template_name),
 
 # --- 2. upload, then check only or submit
 st.subheader(t("up_step_upload"))
-upload = st.file_uploader(t("up_file"), type=["xlsx"], key="upload_file", help=t("up_file_help"))
+upload = file_input(t("up_file"), "upload_file", help=t("up_file_help"))
 c1, c2 = st.columns(2)
 uploader = c1.text_input(t("up_uploader"), key="upload_uploader", help=t("up_uploader_help"))
 reason = c2.text_input(t("up_reason"), key="upload_reason", help=t("up_reason_help"))
@@ -106,7 +107,7 @@ if result and result["file"] == current and result["selection"] == (agency, year
         st.success(t("up_accepted", submission=result["submission_id"], version=result["version"],
                      warnings=len(report.warnings)))
         st.download_button(t("up_receipt"), result["receipt_html"].encode("utf-8"), key="upload_receipt",
-                           file_name=export_name(f"tanda_terima_{result['submission_id']}") + ".html", mime="text/html",
+                           file_name=f"{file_stem('tanda_terima')}_{result['submission_id']}.html", mime="text/html",
                            on_click="ignore", icon=":material/receipt_long:")
         st.page_link("app_pages/agency.py", label=t("up_open_agency"), icon=":material/account_balance:",
                      query_params={"agency": agency})
@@ -134,6 +135,6 @@ if result and result["file"] == current and result["selection"] == (agency, year
         download_buttons(rows[["severity", "location", "column", "indicator", "value", "problem", "fix", "code"]],
                          f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),
-                           file_name=export_name(f"{Path(result['name']).stem}_bertanda") + ".xlsx", mime=XLSX_MIME,
+                           file_name=f"{Path(result['name']).stem}_{file_stem('bertanda')}.xlsx", mime=XLSX_MIME,
                            key="upload_annotated", on_click="ignore", help=t("up_annotated_help"),
                            icon=":material/download:")

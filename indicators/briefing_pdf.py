@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import charts, headline, progress, queries
+from indicators import charts, headline, progress, queries, texts
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -139,7 +139,7 @@ def _theme_names(data: BriefingData, lang: str) -> dict[str, str]:
 def make_headline(data: BriefingData, lang: str, date_text=None) -> headline.Headline:
     """`date_text(date, lang)` writes the cut-off date (the caller's date formatter; ISO date without one)."""
     lang = _lang(lang)
-    cutoff = "" if data.cutoff is None else (date_text or (lambda d, _l: d.isoformat()))(data.cutoff.date(), lang)
+    cutoff = "" if data.cutoff is None else (date_text or texts.format_date)(data.cutoff.date(), lang)
     return headline.headline(data.national, lang=lang, period=quarter_label(data.year, data.quarter, lang),
                              cutoff=cutoff, theme_names=_theme_names(data, lang))
 

@@ -9,28 +9,42 @@ traced back to its report.
 
 from __future__ import annotations
 
+import math
+from datetime import date, timedelta
+
 import altair as alt
 import pandas as pd
 
-from indicators import progress
+from indicators import progress, texts
+from indicators.periods import time_to_date
 
 # Okabe & Ito (2008) palette: https://jfly.uni-koeln.de/color/
 OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
              "grey": "#BBBBBB"}
 
+# One palette per meaning; no colour is reused for another meaning.
+# Status against a target: Okabe-Ito hues, green (achieved) to vermillion (deterioration).
 STATUS_ORDER = ("target_achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration",
                 "unable_to_assess")
 STATUS_COLORS = {"target_achieved": OKABE_ITO["bluish_green"], "on_track": OKABE_ITO["sky_blue"],
                  "acceleration_needed": OKABE_ITO["yellow"], "limited_progress": OKABE_ITO["orange"],
                  "deterioration": OKABE_ITO["vermillion"], "unable_to_assess": OKABE_ITO["grey"]}
+# Direction of change of a series without a target (never counted with the statuses above): purples.
+TREND_ORDER = ("trend_improving", "trend_stable", "trend_worsening", "discontinued")
+TREND_COLORS = {"trend_improving": "#CC79A7", "trend_stable": "#E7C3D7", "trend_worsening": "#7A2E5A",
+                "discontinued": "#F2F2F2"}
+STATUS_COLORS.update(TREND_COLORS)
+VERDICT_ORDER = (*STATUS_ORDER[:-1], *TREND_ORDER, STATUS_ORDER[-1])
+# Within-year pacing of action plans: a single-hue blue scale (dark = ahead).
 PACING_ORDER = ("above_target", "on_target", "at_risk", "concerned", "no_target", "no_data")
-PACING_COLORS = {"above_target": OKABE_ITO["blue"], "on_target": OKABE_ITO["bluish_green"],
-                 "at_risk": OKABE_ITO["orange"], "concerned": OKABE_ITO["vermillion"],
-                 "no_target": OKABE_ITO["grey"], "no_data": "#DDDDDD"}
+PACING_COLORS = {"above_target": "#08306B", "on_target": "#2171B5", "at_risk": "#9ECAE1",
+                 "concerned": "#DEEBF7", "no_target": "#BDBDBD", "no_data": "#DDDDDD"}
+# Reporting compliance: teal to brown (ColorBrewer BrBG).
 COMPLIANCE_ORDER = ("on_time", "revised", "late", "not_received")
-COMPLIANCE_COLORS = {"on_time": OKABE_ITO["bluish_green"], "revised": OKABE_ITO["sky_blue"],
-                     "late": OKABE_ITO["orange"], "not_received": OKABE_ITO["vermillion"]}
+COMPLIANCE_COLORS = {"on_time": "#01665E", "revised": "#80CDC1", "late": "#DFC27D",
+                     "not_received": "#8C510A"}
+NEUTRAL_COLOR = "#8C8C8C"  # capaian and other plain numbers: no status colour
 COMPLIANCE_LABELS = {
     "id": {"on_time": "Tepat waktu", "revised": "Direvisi setelah batas", "late": "Terlambat",
            "not_received": "Belum diterima"},
@@ -59,7 +73,7 @@ def status_label(status: str | None, lang: str = "id") -> str:
     return labels.get(status or "unable_to_assess", status or "")
 
 
-def _status_scale(lang: str, order=STATUS_ORDER, colors=STATUS_COLORS, labels=None) -> alt.Scale:
+def _status_scale(lang: str, order=VERDICT_ORDER, colors=STATUS_COLORS, labels=None) -> alt.Scale:
     labels = labels or progress.STATUS_LABELS["en" if lang == "en" else "id"]
     return alt.Scale(domain=[labels[s] for s in order], range=[colors[s] for s in order])
 
@@ -95,13 +109,14 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
     d["scope_label"] = [_t(titles, f"scope_{s}", s) for s in d["scope"]]
     d["rollup_label"] = [status_label(s, lang) for s in d["rollup_status"]]
     themes = list(dict.fromkeys(d.sort_values("sort_order", na_position="last")["theme_label"]))
-    statuses = [status_label(s, lang) for s in STATUS_ORDER]
+    present = set(d["status"])
+    statuses = [status_label(s, lang) for s in VERDICT_ORDER if s in present or s in STATUS_ORDER]
     # Status names as two-line labels below the cells ("Perlu / percepatan"), never dropped for overlap;
     # below, because multi-line labels above a faceted panel run into its header and the axis line.
     x = alt.X("status_label:N", sort=statuses, title=None,
               axis=alt.Axis(orient="bottom", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
                             labelFontSize=11, labelLimit=0))
-    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=250))
     tooltip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
                alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
                alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah")),
@@ -110,13 +125,13 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
                         legend=alt.Legend(orient="bottom", columns=3)))
-    text = base.mark_text(fontSize=13, fontWeight="bold").encode(
+    text = base.mark_text(fontSize=12, fontWeight="bold").encode(
         text=alt.Text("n:Q", format=",d"),
-        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=["target_achieved", "deterioration"]),
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
                             alt.value("white"), alt.value("black")))
     # One panel above the other (agency assessments, then national indicators): fits a laptop screen
-    # even with eight themes and six statuses.
-    chart = alt.layer(rect, text).properties(width=alt.Step(88), height=alt.Step(30)).facet(
+    # even with eight themes and the statuses with and without a target.
+    chart = alt.layer(rect, text).properties(width=alt.Step(60), height=alt.Step(30)).facet(
         row=alt.Row("scope_label:N", title=None, sort=[_t(titles, "scope_agency", "agency"),
                                                       _t(titles, "scope_national", "national")],
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
@@ -145,12 +160,35 @@ def status_by_type_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None
 
 
 # ------------------------------------------------------------------ indicator series with targets
+def _date(t) -> str:
+    """Fractional time (docs/architecture.md) -> ISO date of the period end it stands for."""
+    return time_to_date(float(t)).isoformat()
+
+
+def _shift(t, days: int) -> str:
+    return (time_to_date(float(t)) + timedelta(days=days)).isoformat()
+
+
+def _time_axis(lang: str, title: str, years: list[int], baseline_year: int | None = None) -> alt.Axis:
+    """A real time axis: one tick at the end of every year, labelled "TW IV 2021" / "Q4 2021"; the
+    baseline year's tick reads "Dasar 2019" / "Baseline 2019"."""
+    q = "floor(utcmonth(datum.value) / 3)"  # 0..3 (utcmonth is 0-based): the same in every browser time zone
+    prefix = f"'Q' + ({q} + 1)" if lang == "en" else f"'TW ' + ['I', 'II', 'III', 'IV'][{q}]"
+    expr = f"{prefix} + ' ' + utcyear(datum.value)"
+    if baseline_year is not None:
+        word = "Baseline" if lang == "en" else "Dasar"
+        expr = f"utcyear(datum.value) == {int(baseline_year)} ? '{word} {int(baseline_year)}' : {expr}"
+    return alt.Axis(title=title, values=[_date(y) for y in years], labelExpr=expr, labelAngle=0, grid=True)
+
+
 def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", titles: dict | None = None,
-                 decimals: int = 2, baseline: tuple[float, float] | None = None) -> alt.Chart:
+                 decimals: int = 2, baseline: tuple[float, float] | None = None,
+                 period: tuple[int, int] | None = None) -> alt.Chart:
     """Layered chart of an indicator: observed series (points + line, one colour per series), the yearly
     target path (dashed line + points) or target band (a shaded bar low–high per year), and the
-    baseline (diamond). Inputs: queries.indicator_series and queries.indicator_targets; baseline =
-    (time, value)."""
+    baseline (diamond, named with its year). Inputs: queries.indicator_series and
+    queries.indicator_targets; baseline = (time, value); period = (baseline year, end year): the axis
+    range. The x axis is real time: every point sits at the end date of its quarter, month or year."""
     lang = "en" if lang == "en" else "id"
     fmt = _num_format(decimals)
     names = {"national": _t(titles, "series_national", "Nasional"), "agency": _t(titles, "series_agency", "Instansi")}
@@ -168,15 +206,18 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
     times = [float(v) for v in list(series.get("t", [])) + list(targets.get("t", [])) if pd.notna(v)]
     if baseline is not None and baseline[0] is not None:
         times.append(float(baseline[0]))
-    x_scale = (alt.Scale(zero=False, nice=False, domain=[min(times) - 0.3, max(times) + 0.3]) if times
-               else alt.Scale(zero=False, nice=False))
-    x_axis = alt.Axis(format="d", tickMinStep=1, title=x_title)
+    this_year = date.today().year
+    first, last = (int(period[0]), int(period[1])) if period else \
+        ((math.floor(min(times)), math.ceil(max(times))) if times else (this_year - 1, this_year))
+    x_scale = alt.Scale(domain=[_shift(first, -45), _shift(last, 45)], nice=False)
+    x_axis = _time_axis(lang, x_title, list(range(first, last + 1)), first if period else None)
     layers = []
 
     s = series.dropna(subset=["value"]).copy() if len(series) else pd.DataFrame(columns=list(series.columns) + ["t"])
     if len(s):
         s["what"] = [names.get(x, x) for x in s["series"]]
         s["period"] = [progress.format_time(t, lang) for t in s["t"]]
+        s["date"] = [_date(t) for t in s["t"]]
         for col in ("source", "confidence", "submission_id", "n_agencies"):
             if col not in s:
                 s[col] = None
@@ -187,7 +228,7 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
                alt.Tooltip("value:Q", title=_t(titles, "value", "Nilai"), format=fmt),
                alt.Tooltip("source:N", title=_t(titles, "source", "Sumber")),
                alt.Tooltip("submission_id:N", title="submission_id")]
-        base = alt.Chart(s).encode(x=alt.X("t:Q", scale=x_scale, axis=x_axis),
+        base = alt.Chart(s).encode(x=alt.X("date:T", scale=x_scale, axis=x_axis),
                                    y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
                                    color=color, detail="what:N", tooltip=tip)
         layers += [base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=50)]
@@ -199,7 +240,8 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
         tg["target_high"] = tg["target_high"].fillna(tg["target_low"])
         tg["what"] = target_name
         tg["who"] = [names.get(x, x) for x in tg.get("series", pd.Series(["national"] * len(tg)))]
-        tg["x0"], tg["x1"] = tg["t"] - 0.18, tg["t"] + 0.18
+        tg["x0"], tg["x1"] = [_shift(t, -60) for t in tg["t"]], [_shift(t, 60) for t in tg["t"]]
+        tg["date"] = [_date(t) for t in tg["t"]]
         tg["label"] = [progress.fmt_number(lo, decimals, lang) if lo == hi else
                        f"{progress.fmt_number(lo, decimals, lang)}–{progress.fmt_number(hi, decimals, lang)}"
                        for lo, hi in zip(tg["target_low"], tg["target_high"])]
@@ -216,27 +258,28 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
         single = tg[tg["target_low"] == tg["target_high"]]
         if len(band):
             layers.append(alt.Chart(band).mark_rect(opacity=0.16).encode(
-                x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q",
+                x=alt.X("x0:T", scale=x_scale, axis=x_axis), x2="x1:T",
                 y=alt.Y("target_low:Q", title=y_title), y2="target_high:Q", color=color, tooltip=tip))
             layers.append(alt.Chart(band).mark_rule(strokeWidth=1, strokeDash=[3, 2]).encode(
-                x=alt.X("t:Q", scale=x_scale, axis=x_axis), y="target_low:Q", y2="target_high:Q", color=color,
+                x=alt.X("date:T", scale=x_scale, axis=x_axis), y="target_low:Q", y2="target_high:Q", color=color,
                 tooltip=tip))
         if len(single):
-            tb = alt.Chart(single).encode(x=alt.X("t:Q", scale=x_scale, axis=x_axis),
+            tb = alt.Chart(single).encode(x=alt.X("date:T", scale=x_scale, axis=x_axis),
                                           y=alt.Y("target_low:Q", title=y_title), color=color, detail="who:N",
                                           tooltip=tip)
             layers += [tb.mark_line(strokeDash=[5, 4], strokeWidth=1.5), tb.mark_point(shape="cross", size=80)]
 
     if baseline is not None and baseline[0] is not None and baseline[1] is not None:
-        b = pd.DataFrame([{"t": float(baseline[0]), "value": float(baseline[1]), "what": baseline_name,
-                           "label": progress.fmt_number(baseline[1], decimals, lang)}])
+        b = pd.DataFrame([{"t": float(baseline[0]), "date": _date(baseline[0]), "value": float(baseline[1]),
+                           "what": baseline_name, "label": progress.fmt_number(baseline[1], decimals, lang)}])
         layers.append(alt.Chart(b).mark_point(shape="diamond", size=140, filled=True).encode(
-            x=alt.X("t:Q", scale=x_scale, axis=x_axis), y=alt.Y("value:Q", title=y_title), color=color,
+            x=alt.X("date:T", scale=x_scale, axis=x_axis), y=alt.Y("value:Q", title=y_title), color=color,
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("label:N", title=_t(titles, "value", "Nilai")),
                      alt.Tooltip("t:Q", title=_t(titles, "year", "Tahun"), format="d")]))
 
     if not layers:
-        layers = [alt.Chart(pd.DataFrame({"t": [], "value": []})).mark_point().encode(x="t:Q", y="value:Q")]
+        layers = [alt.Chart(pd.DataFrame({"date": [], "value": []})).mark_point().encode(
+            x=alt.X("date:T", scale=x_scale, axis=x_axis), y="value:Q")]
     chart = alt.layer(*layers).properties(height=340)
     return _finish(chart, lang)
 
@@ -321,9 +364,10 @@ def compliance_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
 # ------------------------------------------------------------------ final report
 def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
                       compact: bool = False) -> alt.Chart:
-    """Theme (rows) x scope (columns) cells coloured by the final roll-up status, with the mean capaian
-    (%) as text; the status is named in the legend and tooltip (queries.final_theme_results).
-    `compact`: for a phone — only the national and all-agency scopes, theme names wrapped on short lines."""
+    """Theme (rows) x scope (columns) cells coloured by the final roll-up status and naming it; the mean
+    capaian (%) is in the tooltip and the table, never printed on a status colour
+    (queries.final_theme_results). `compact`: for a phone — only the national and all-agency scopes,
+    theme names wrapped on short lines."""
     import textwrap
     lang = "en" if lang == "en" else "id"
     d = df[df["scope"].isin(["national", "all"])].copy() if compact else df.copy()
@@ -351,11 +395,11 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
                         legend=alt.Legend(orient="bottom", columns=1 if compact else 3)))
-    text = base.mark_text(fontSize=12).encode(
-        text="cap_text:N",
-        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=["target_achieved", "deterioration"]),
+    text = base.mark_text(fontSize=10, lineBreak=" " if compact else "").encode(
+        text="status_label:N",
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
                             alt.value("white"), alt.value("black")))
-    chart = alt.layer(rect, text).properties(width=alt.Step(80 if compact else 95),
+    chart = alt.layer(rect, text).properties(width=alt.Step(80 if compact else 120),
                                              height=alt.Step(56 if compact else 34))
     return _finish(chart, lang)
 
@@ -364,7 +408,7 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
 # Builders for app_pages/agency.py, region.py and compliance.py, same conventions as above (lang,
 # titles, Okabe-Ito colours each named by text). "no_data" and "not_due" are the two extra states.
 NO_DATA_COLOR = "#DDDDDD"
-OPS_STATUS_ORDER = (*STATUS_ORDER, "no_data")
+OPS_STATUS_ORDER = (*VERDICT_ORDER, "no_data")
 OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR}
 OPS_PACING_ORDER = PACING_ORDER
 OPS_COMPLIANCE_ORDER = (*COMPLIANCE_ORDER, "not_due")
@@ -374,7 +418,8 @@ OPS_COMPLIANCE_LABELS = {
     "en": {**COMPLIANCE_LABELS["en"], "not_due": "Not yet due"},
 }
 COMPLIANCE_SYMBOLS = {"on_time": "✓", "revised": "✓*", "late": "!", "not_received": "✗", "not_due": "·"}
-_WHITE_TEXT = ("target_achieved", "deterioration", "above_target", "concerned", "on_time", "not_received")
+_WHITE_TEXT = ("target_achieved", "deterioration", "trend_worsening", "above_target", "on_target", "on_time",
+               "not_received")
 
 
 def _ops_scale(lang: str, order, colors, labels, present) -> alt.Scale:
@@ -389,11 +434,14 @@ def _ops_labels(lang: str, labels: dict | None) -> dict:
 
 def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None, *, label: str = "name",
                      value: str = "value", status: str = "status", text: str = "value_text",
-                     ascending: bool = False, labels: dict | None = None, pacing: bool = False) -> alt.Chart:
+                     ascending: bool = False, labels: dict | None = None, pacing: bool = False,
+                     neutral: bool = False) -> alt.Chart:
     """Horizontal bars of `value` per `label`, sorted best first (ascending=True for lower-is-better),
     coloured by `status` (progress or, with pacing=True, pacing statuses) and with `text` printed
     next to each bar so the status never depends on colour alone. Rows without a value are left out
-    (the page lists them in words). Tooltips carry `submission_id` when the column exists."""
+    (the page lists them in words). Tooltips carry `submission_id` when the column exists.
+    neutral=True: every bar in one neutral colour (for capaian: a number is never coloured by a status
+    it does not measure; the status is in the text)."""
     lang = "en" if lang == "en" else "id"
     labels = _ops_labels(lang, labels)
     order, colors = (OPS_PACING_ORDER, PACING_COLORS) if pacing else (OPS_STATUS_ORDER, OPS_STATUS_COLORS)
@@ -408,12 +456,15 @@ def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
     if "submission_id" in d.columns:
         tip.append(alt.Tooltip("submission_id:N", title=_t(titles, "submission", "Laporan")))
     base = alt.Chart(d).encode(y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=240)))
-    bars = base.mark_bar().encode(
-        x=alt.X(f"{value}:Q", title=_t(titles, "x", value), scale=alt.Scale(domain=domain, nice=False)),
-        color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
-                        scale=_ops_scale(lang, order, colors, labels, d[status]),
-                        legend=alt.Legend(orient="bottom", columns=3)),
-        tooltip=tip)
+    x = alt.X(f"{value}:Q", title=_t(titles, "x", value), scale=alt.Scale(domain=domain, nice=False))
+    if neutral:
+        bars = base.mark_bar(color=NEUTRAL_COLOR).encode(x=x, tooltip=tip)
+    else:
+        bars = base.mark_bar().encode(
+            x=x, color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
+                                 scale=_ops_scale(lang, order, colors, labels, d[status]),
+                                 legend=alt.Legend(orient="bottom", columns=3)),
+            tooltip=tip)
     words = base.mark_text(align="left", dx=4, fontSize=11, color="#222222").encode(
         x=alt.X(f"{value}:Q"), text=alt.Text(f"{text}:N"))
     chart = alt.layer(bars, words).properties(height=alt.Step(24))
@@ -459,7 +510,7 @@ def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | N
     lang = "en" if lang == "en" else "id"
     labels = OPS_COMPLIANCE_LABELS[lang]
     d = df.copy()
-    d["period"] = [("TW" if lang == "id" else "Q") + str(int(q)) for q in d["quarter"]]
+    d["period"] = [texts.quarter_name(int(q), lang) for q in d["quarter"]]
     d["status_label"] = [labels.get(s, s) for s in d["status"]]
     d["symbol"] = [COMPLIANCE_SYMBOLS.get(s, "?") for s in d["status"]]
     d["ink"] = ["white" if s in _WHITE_TEXT else "#222222" for s in d["status"]]

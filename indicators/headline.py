@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators import progress
+from indicators.assessment import ROLLUP_KINDS as TARGET_KINDS  # verdicts against a target
 from indicators.charts import STATUS_ORDER
-
-TARGET_KINDS = ("target", "category")  # verdicts against a target; everything else is a trend verdict
 
 _TEXT = {
     "id": {"overall": "Dari {n} indikator nasional bertarget: {parts}.",

@@ -1,11 +1,10 @@
-"""Progress engine for the RB roadmap 2020-2024: pure functions, stdlib only.
+"""Progress engine for the RB roadmap: pure functions, stdlib only (rules applied by indicators/assessment.py).
 
 Rules and their sources (reference = /work/shared/reference/anchors-and-progress-methods.md):
 - status, ratio and score: Statistics Canada / Open SDG progress measure, sdg-build
   ProgressMeasure.py (§3.1); `sign`, the `d/|CAGR_req|` form and the natural-limit factor C
   follow the 2024 StatCan method text and published components (§3.1.3-3.1.5);
 - within-year pacing: USAID-OHA-SI gophr `calc_achievement.R` (§3.4);
-- capaian percentages: Indonesian SAKIP/NKO convention (§3.5);
 - "what is needed" path and the plain-language card: our own ideas (§4 items 7 and 8).
 Time is fractional years (docs/architecture.md): year Y -> Y, quarter q -> Y-1+q/4, month m -> Y-1+m/12.
 """
@@ -14,34 +13,35 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from indicators import texts
+
 METHOD = "statcan-2024"
 DIRECTIONS = ("higher_better", "lower_better", "band")
 DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.60, "low": 0.0}  # on R (§3.1.3)
 DEFAULT_THRESHOLDS_NO_TARGET = {"high": 0.015, "med": 0.005, "low": 0.0}  # on v (§3.1.4)
-DEFAULT_TARGET_TIME = 2024.0  # roadmap end (§3.1.1 item 5); StatCan's own default is 2030
 LIMIT_EXPONENT = 4.44  # derived from StatCan published components (§3.1.4)
 ZERO_REPLACEMENT = 0.001  # §3.1.1 item 4
 STATUSES = ("deterioration", "limited_progress", "acceleration_needed", "on_track", "target_achieved")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}  # higher = better; unable_to_assess is unranked
 UNABLE_REASONS = ("too_few_points", "span_under_one_year", "mixed_sign", "no_base",
-                  "band_without_target", "target_time_not_after_base", "numeric_range")
+                  "band_without_target", "target_time_not_after_base", "numeric_range", "no_target_time")
 
 STATUS_LABELS = {
     "id": {"target_achieved": "Target tercapai", "on_track": "Sesuai jalur",
            "acceleration_needed": "Perlu percepatan", "limited_progress": "Kemajuan terbatas",
            "deterioration": "Memburuk", "unable_to_assess": "Belum dapat dinilai",
            "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai target",
-           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data"},
+           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data",
+           "trend_improving": "Membaik (tanpa target)", "trend_stable": "Stagnan (tanpa target)",
+           "trend_worsening": "Memburuk (tanpa target)", "discontinued": "Dihentikan (tidak dinilai)"},
     "en": {"target_achieved": "Target achieved", "on_track": "On track",
            "acceleration_needed": "Acceleration needed", "limited_progress": "Limited progress",
            "deterioration": "Deterioration", "unable_to_assess": "Unable to assess",
            "concerned": "Concerned", "at_risk": "At risk", "on_target": "On target",
-           "above_target": "Above target", "no_target": "No target", "no_data": "No data"},
+           "above_target": "Above target", "no_target": "No target", "no_data": "No data",
+           "trend_improving": "Improving (no target)", "trend_stable": "Stagnant (no target)",
+           "trend_worsening": "Worsening (no target)", "discontinued": "Discontinued (no verdict)"},
 }
-_MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-                  "September", "Oktober", "November", "Desember"),
-           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")}
 
 
 def _num(x):
@@ -171,7 +171,8 @@ def assess(points, direction, target=None, target_time=None, limit=None, base_ti
       lower_better towards `high`; below -> higher_better towards `low`.
     - a (low, high) target for higher_better uses `low`, for lower_better `high` (reaching the
       near edge of the range counts as achieved).
-    - `target_time` defaults to 2024 (roadmap end) when a target is given.
+    - a target without `target_time` can only be found achieved; otherwise "unable_to_assess"
+      (reason no_target_time). The caller passes the period's end year (indicators/assessment.py).
     - achievement is judged on the unreplaced target (0 counts as met by 0); only the CAGR uses
       the 0 -> 0.001 replacement, whose sign follows the series (-0.001 for a negative series).
     - the same-sign check is done after the achievement test (achievement needs no growth rate).
@@ -185,8 +186,6 @@ def assess(points, direction, target=None, target_time=None, limit=None, base_ti
     lo, hi = _split_target(target)
     has_target = lo is not None or hi is not None
     target_time, limit = _num(target_time), _num(limit)
-    if has_target and target_time is None:
-        target_time = DEFAULT_TARGET_TIME
     is_range = isinstance(target, (tuple, list))
     th = {k: float(x) for k, x in {**(DEFAULT_THRESHOLDS if has_target else DEFAULT_THRESHOLDS_NO_TARGET),
                                     **(thresholds or {})}.items()}
@@ -237,6 +236,8 @@ def assess(points, direction, target=None, target_time=None, limit=None, base_ti
     rec.update(base_value=y0, target_value=yt, sign=sign, cagr_observed=g_obs)
 
     if yt is not None:
+        if target_time is None:
+            return done("unable_to_assess", reason="no_target_time")
         if target_time - t0 <= 0:
             return done("unable_to_assess", reason="target_time_not_after_base")
         g_req = _cagr(y0, yt, target_time - t0)
@@ -295,48 +296,6 @@ def rollup(assessments_or_scores) -> RollupResult:
 
 
 @dataclass(frozen=True)
-class Capaian:
-    percent: float | None
-    position: str  # met|not_met (single target), inside|above|below (band), no_value|no_target
-    met: bool | None
-    value: float | None
-    target_value: float | None  # the number the percent is computed against
-    direction: str
-    note: str = ""  # why percent is None: zero_target | negative_target | unknown_direction
-
-
-def capaian(value, target, direction) -> Capaian:
-    """Indonesian *capaian* percentage (SAKIP/NKO convention, reference §3.5). Never raises.
-
-    higher_better: value/target*100; lower_better: (2*target - value)/target*100, floored at 0.
-    band (ours): 100 inside [low, high]; above -> lower_better against `high`; below ->
-    higher_better against `low`. A (low, high) target for non-band uses low (higher_better) or
-    high (lower_better). Target 0, negative or missing -> percent None with the reason in note.
-    """
-    v, (lo, hi) = _num(value), _split_target(target)
-    if direction not in DIRECTIONS:
-        return Capaian(None, "no_target", None, v, None, direction, "unknown_direction")
-    if lo is None and hi is None or direction == "band" and (
-            lo is None or hi is None or not isinstance(target, (tuple, list))):
-        return Capaian(None, "no_target", None, v, None, direction)
-    if v is None:
-        return Capaian(None, "no_value", None, None, None, direction)
-    if direction == "band":
-        if lo <= v <= hi:
-            return Capaian(100.0, "inside", True, v, None, direction)
-        pos, d, t = ("above", -1, hi) if v > hi else ("below", 1, lo)
-    else:
-        d = 1 if direction == "higher_better" else -1
-        t = _pick(lo, hi, d)
-        pos = "met" if (v >= t if d > 0 else v <= t) else "not_met"
-    met = pos in ("met", "inside")
-    if t == 0 or t < 0:
-        return Capaian(None, pos, met, v, t, direction, "zero_target" if t == 0 else "negative_target")
-    pct = v / t * 100 if d > 0 else max(0.0, (2 * t - v) / t * 100)
-    return Capaian(pct, pos, met, v, t, direction)
-
-
-@dataclass(frozen=True)
 class Pacing:
     achievement: float | None  # A = realised / annual target
     expected: float | None  # g
@@ -385,20 +344,6 @@ def needed(latest_time, latest_value, target_value, target_time, at_times):
     return out
 
 
-def needed_next(assessment, quarters_ahead=(1,), year_end=True):
-    """needed() for the next quarter(s) after the latest point and for the end of the year that
-    quarter falls in (times on the quarter grid). [] when there is no target, or the status is
-    target_achieved or unable_to_assess."""
-    a = assessment
-    if a.target_value is None or a.status in ("target_achieved", "unable_to_assess"):
-        return []
-    q0 = math.floor(a.latest_time * 4 + 1e-9) / 4
-    times = {q0 + k / 4 for k in quarters_ahead}
-    if year_end:
-        times.add(float(math.floor(q0 + 1e-9) + 1))
-    return needed(a.latest_time, a.latest_value, a.target_value, a.target_time, sorted(times))
-
-
 def fmt_number(x, decimals=2, lang="id"):
     """Number formatting: id "1.234,5" (thousands dot, decimal comma); en "1,234.5"."""
     x = _num(x)
@@ -413,7 +358,7 @@ def fmt_number(x, decimals=2, lang="id"):
 
 
 def format_time(t, lang="id", freq=None):
-    """Fractional time back to a label: "2023", "TW2-2023"/"Q2 2023", "Maret 2023"/"March 2023".
+    """Fractional time back to a label: "2023", "TW II 2023"/"Q2 2023", "Maret 2023"/"March 2023".
 
     Whole years print as years (Q4 coincides with the year end); months 3/6/9 coincide with
     quarters and print as quarters unless freq="month". freq in {None, "year", "quarter", "month"}.
@@ -428,15 +373,15 @@ def format_time(t, lang="id", freq=None):
     if whole and freq in (None, "year"):
         return str(year)
     if freq in (None, "quarter") and abs(frac * 4 - round(frac * 4)) < 1e-6:
-        return f"TW{q}-{year}" if lang == "id" else f"Q{q} {year}"
+        return texts.quarter_label(year, q, lang)
     if freq in (None, "month") and abs(frac * 12 - round(frac * 12)) < 1e-6:
-        return f"{_MONTHS['en' if lang == 'en' else 'id'][m - 1]} {year}"
+        return texts.month_year(year, m, lang)
     return fmt_number(t, 2, lang)
 
 
 _TEXT = {
     "id": {"from": "Dari {b} ({tb}) menjadi {l} ({tl})", "rate": "laju {g}%/tahun",
-           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio {R}",
+           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio laju aktual terhadap laju yang dibutuhkan {R}",
            "flat": "nilai dasar sudah sama dengan target {T}, tetapi nilai terakhir menjauh",
            "met": "target {T} pada {tT} sudah tercapai", "inside": "nilai berada dalam rentang {lo}–{hi}",
            "band": "{side} rentang {lo}–{hi}", "above": "di atas", "below": "di bawah",
@@ -449,9 +394,10 @@ _TEXT = {
            "no_base": "tidak ada data pada atau setelah tahun dasar {tb}",
            "band_without_target": "indikator rentang tanpa batas bawah dan atas",
            "target_time_not_after_base": "tahun target ({tT}) tidak setelah tahun dasar ({tb})",
-           "numeric_range": "nilai terlalu ekstrem untuk dihitung"},
+           "numeric_range": "nilai terlalu ekstrem untuk dihitung",
+           "no_target_time": "tahun target tidak diketahui"},
     "en": {"from": "From {b} ({tb}) to {l} ({tl})", "rate": "growth {g}%/year",
-           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio {R}",
+           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio of actual to needed growth {R}",
            "flat": "the base already equalled the target {T}, but the latest value moved away",
            "met": "the target of {T} for {tT} has been reached", "inside": "the value is within the range {lo}–{hi}",
            "band": "{side} the range {lo}–{hi}", "above": "above", "below": "below",
@@ -464,15 +410,17 @@ _TEXT = {
            "no_base": "no data at or after the base year {tb}",
            "band_without_target": "range indicator without a low and high bound",
            "target_time_not_after_base": "the target year ({tT}) is not after the base year ({tb})",
-           "numeric_range": "the values are too extreme to compute"},
+           "numeric_range": "the values are too extreme to compute",
+           "no_target_time": "the target year is not known"},
 }
 
 
-def explain(assessment, lang="id", unit="", decimals=2) -> str:
+def explain(assessment, lang="id", unit="", decimals=2, label=None) -> str:
     """Plain-language "why this status" sentence built only from the stored components
-    (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en"."""
+    (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en".
+    `label` replaces the status word (e.g. the words for a series without a target)."""
     a, lang = assessment, ("en" if lang == "en" else "id")
-    txt, label = _TEXT[lang], STATUS_LABELS[lang][a.status]
+    txt, label = _TEXT[lang], label or STATUS_LABELS[lang][a.status]
     sep = "" if unit in ("", "%") else " "
 
     def val(x):

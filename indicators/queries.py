@@ -1,54 +1,29 @@
-"""Dashboard queries: every SQL statement the pages run, with bound parameters, plus the progress
-assessments computed from their results.
+"""Dashboard queries: every SQL statement the pages run, with bound parameters.
 
 Each public function takes an open DuckDB connection and plain, hashable arguments and returns a
-pandas DataFrame, so `ui.data.q("name", *args)` can cache it per database version. Functions never
-open or close connections and never import streamlit.
+pandas DataFrame, so `ui.data.q(queries.<function>, *args)` can cache it per database version. Functions
+never open or close connections and never import streamlit.
 
-Time convention (docs/architecture.md): quarter q of year Y sits at t = Y - 1 + q/4, month m at
-Y - 1 + m/12, an annual figure at t = Y.
-
-Assessment rules used here (what the progress engine is given):
-- agency indicators: the in-force quarterly values up to the selected quarter; for `cumulative`
-  indicators (totals that restart every year) only the Q4 values (year totals, t = Y) enter the
-  trend, the current partial year is judged by within-year pacing instead;
-- the target is the agency's own target for the roadmap's end year when it declared one
-  (v_agency_targets), else the catalogue target (v_targets); target time = end year;
-- capaian (%) compares the latest value with the target for the selected year (agency, else
-  catalogue, else the end-year target);
-- national indicators: the published national series (annual at t = Y, monthly at Y - 1 + m/12)
-  observed up to the end of the selected quarter, against the catalogue target of the end year;
-- categorical indicators (e.g. audit opinion WTP): target_achieved when the latest text equals the
-  target text, limited_progress when it differs, unable_to_assess without a target;
-- roll-ups (indicator across agencies, then theme) use progress.rollup (mean score).
+Verdicts (status, score, capaian, targets used, explanation, "what is needed") are never computed here:
+they are read from the stored assessments (`assessments`, `national_assessments`, written by
+loaders/assessments.py with the rules of indicators/assessment.py). Roll-ups use
+`indicators.assessment.rollup` (only the verdicts that count). Quarter arithmetic: indicators/periods.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import pandas as pd
 
-from indicators import progress
+from indicators import assessment, progress
+from indicators.periods import obs_time, previous_quarter, qtime
 
 AGENCY_TYPES = ("KL", "PROV", "KAB", "KOTA")
 OFF_TRACK = ("deterioration", "limited_progress")
 
 
 # ------------------------------------------------------------------ small helpers
-def qtime(year: int, quarter: int) -> float:
-    return year - 1 + quarter / 4
-
-
-def obs_time(year: int, month) -> float:
-    return float(year) if month is None or _isnan(month) else year - 1 + int(month) / 12
-
-
-def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-
-
 def _isnan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
 
@@ -59,16 +34,6 @@ def _num(x):
     except (TypeError, ValueError):
         return None
     return None if math.isnan(x) else x
-
-
-def _target_arg(low, high, direction: str):
-    """The `target` argument of progress.assess/capaian: a number, a (low, high) pair, or None."""
-    lo, hi = _num(low), _num(high)
-    if lo is None and hi is None:
-        return None
-    if direction == "band" or (lo is not None and hi is not None and lo != hi):
-        return (lo, hi)
-    return lo if lo is not None else hi
 
 
 def _join_list(v) -> str:
@@ -88,11 +53,15 @@ def _dicts(con, sql: str, params: dict | None = None) -> list[dict]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
+def _needed(ts, vs) -> list[tuple[float, float]]:
+    return [(float(t), float(v)) for t, v in zip(ts or (), vs or ())]
+
+
 def _period_for_year(con, year: int) -> dict:
     row = con.execute(PERIOD_FOR_YEAR, {"year": year}).df()
     if len(row):
         return row.iloc[0].to_dict()
-    return {"period_code": None, "start_year": year, "end_year": max(year, 2024), "baseline_year": year - 1}
+    return {"period_code": None, "start_year": year, "end_year": year, "baseline_year": year - 1}
 
 
 # ------------------------------------------------------------------ reference data
@@ -104,7 +73,8 @@ SELECT (SELECT count(*) FROM roadmap_periods) AS n_periods,
        (SELECT count(*) FROM national_series) AS n_national_series,
        (SELECT coalesce(bool_or(synthetic), FALSE) FROM agencies)
          OR (SELECT coalesce(bool_or(synthetic), FALSE) FROM submissions) AS any_synthetic,
-       (SELECT max(received_at) FROM submissions) AS last_received_at
+       (SELECT max(received_at) FROM submissions) AS last_received_at,
+       (SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'assessments') AS assessed
 """
 
 
@@ -182,113 +152,38 @@ def indicator_meta(con, code: str) -> pd.DataFrame:
     return indicator_list(con, code=code)
 
 
-# ------------------------------------------------------------------ targets
-NATIONAL_TARGETS = """
-SELECT indicator_code, year, target_low, target_high, target_text, version, basis, source, confidence
-FROM v_targets
-"""
-
-AGENCY_TARGETS = """
-SELECT agency_code, indicator_code, year, target_low, target_high, version, submission_id
-FROM v_agency_targets
-WHERE ($indicator IS NULL OR indicator_code = $indicator)
-"""
-
-
-def _target_maps(con, indicator: str | None = None):
-    nat = {(r["indicator_code"], int(r["year"])): r for r in _dicts(con, NATIONAL_TARGETS)}
-    ag = {(r["agency_code"], r["indicator_code"], int(r["year"])): r
-          for r in _dicts(con, AGENCY_TARGETS, {"indicator": indicator})}
-    return nat, ag
-
-
-# ------------------------------------------------------------------ agency assessments
-# One row per (agency, indicator): the in-force values up to the quarter as ordered lists, so Python never
-# touches one row per value (about 10x fewer objects at national scale).
-AGENCY_VALUES = """
-SELECT v.agency_code, v.indicator_code,
-       list(v.year ORDER BY v.year, v.quarter) AS years,
-       list(v.quarter ORDER BY v.year, v.quarter) AS quarters,
-       list(v.value ORDER BY v.year, v.quarter) AS vals,
-       arg_max(v.submission_id, v.year * 4 + v.quarter) AS submission_id,
-       coalesce(bool_or(v.synthetic), FALSE) AS synthetic
-FROM v_values v JOIN indicators i USING (indicator_code)
-WHERE i.level = 'agency' AND i.value_type = 'number' AND v.value IS NOT NULL
-  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+# ------------------------------------------------------------------ agency assessments (stored)
+AGENCY_ASSESSMENTS = """
+SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
+       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic,
+       a.indicator_code, i.name AS indicator_name, i.name_en AS indicator_name_en, i.theme_code AS theme, i.unit,
+       i.decimals, i.direction, i.measurement, i.value_type, a.latest_year, a.latest_quarter,
+       a.latest_year - 1 + a.latest_quarter / 4 AS latest_time, a.latest_value, a.latest_text, a.submission_id,
+       a.n_points, a.target_low, a.target_high, a.target_year, a.target_origin, a.target_text,
+       CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
+           AS target_source,
+       a.target_low AS year_target_low, a.target_high AS year_target_high, a.kind, a.status, a.score, a.ratio,
+       a.capaian, a.capaian_capped, a.in_rollup, a.pacing_status, a.explanation AS explanation_id,
+       a.explanation_en, a.needed_t, a.needed_v, a.gap
+FROM assessments a
+JOIN indicators i USING (indicator_code)
+JOIN agencies g USING (agency_code)
+LEFT JOIN submissions s ON s.submission_id = a.submission_id
+WHERE a.year = $year AND a.quarter = $quarter
   AND ($theme IS NULL OR i.theme_code = $theme
        OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
-  AND ($indicator IS NULL OR i.indicator_code = $indicator)
-  AND ($agency IS NULL OR v.agency_code = $agency)
-GROUP BY v.agency_code, v.indicator_code
-ORDER BY v.agency_code, v.indicator_code
-"""
-
-_ValueRow = namedtuple("_ValueRow", "agency_code indicator_code year quarter value submission_id synthetic")
-
-AGENCY_INDICATORS = """
-SELECT indicator_code, theme_code AS theme, name, name_en, unit, unit_en, decimals, direction,
-       measurement, natural_limit
-FROM indicators WHERE level = 'agency' AND value_type = 'number'
-"""
-
-AGENCIES = """
-SELECT agency_code, name AS agency_name, agency_type, province_code, synthetic FROM agencies
+  AND ($indicator IS NULL OR a.indicator_code = $indicator)
+  AND ($agency IS NULL OR a.agency_code = $agency)
+ORDER BY a.agency_code, a.indicator_code
 """
 
 
-def _agency_assessment_rows(con, year: int, quarter: int, theme=None, indicator=None, agency=None,
-                            keep_assessment: bool = False) -> list[dict]:
-    period = _period_for_year(con, year)
-    end = int(period["end_year"])
-    values = con.execute(AGENCY_VALUES, {"start_year": int(period["start_year"]), "year": year, "quarter": quarter,
-                                         "theme": theme, "indicator": indicator, "agency": agency}).fetchall()
-    inds = {r["indicator_code"]: r for r in _dicts(con, AGENCY_INDICATORS)}
-    agencies = {r["agency_code"]: r for r in _dicts(con, AGENCIES)}
-    nat_t, ag_t = _target_maps(con, indicator)
-    rows = []
-    for agency_code, code, years, quarters, vals, last_submission, any_synthetic in values:
-        ind, ag = inds.get(code), agencies.get(agency_code)
-        if ind is None or ag is None:
-            continue
-        direction = ind["direction"]
-        cumulative = ind["measurement"] == "cumulative"
-        if cumulative:
-            points = [(float(y), v) for y, q, v in zip(years, quarters, vals) if q == 4]
-        else:
-            points = [(y - 1 + q / 4, v) for y, q, v in zip(years, quarters, vals)]
-        last = _ValueRow(agency_code, code, years[-1], quarters[-1], vals[-1], last_submission, any_synthetic)
-        end_target = ag_t.get((agency_code, code, end)) or nat_t.get((code, end))
-        target_source = "agency" if (agency_code, code, end) in ag_t else ("catalogue" if end_target else None)
-        target = _target_arg(end_target["target_low"], end_target["target_high"], direction) if end_target else None
-        if direction == "band" and not isinstance(target, tuple):
-            target = None
-        a = progress.assess(points, direction, target=target, target_time=float(end) if target is not None else None,
-                            limit=_num(ind["natural_limit"]))
-        year_target = ag_t.get((agency_code, code, int(last.year))) or nat_t.get((code, int(last.year))) or end_target
-        cap = progress.capaian(last.value, _target_arg(year_target["target_low"], year_target["target_high"], direction)
-                               if year_target else None, direction)
-        pace = None
-        if cumulative and year_target and direction == "higher_better" and int(last.year) == year:
-            pace = progress.pacing(last.value, _num(year_target["target_low"]) or _num(year_target["target_high"]),
-                                   int(last.quarter), "cumulative").status
-        row = dict(agency_code=agency_code, agency_name=ag["agency_name"], agency_type=ag["agency_type"],
-                   province_code=ag["province_code"],
-                   synthetic=bool(ag["synthetic"]) or bool(any_synthetic),
-                   indicator_code=code, indicator_name=ind["name"], indicator_name_en=ind["name_en"],
-                   theme=ind["theme"], unit=ind["unit"], decimals=ind["decimals"], direction=direction,
-                   measurement=ind["measurement"], latest_year=int(last.year), latest_quarter=int(last.quarter),
-                   latest_time=qtime(last.year, last.quarter), latest_value=float(last.value),
-                   submission_id=last.submission_id, n_points=a.n_points,
-                   target_low=_num(end_target["target_low"]) if end_target else None,
-                   target_high=_num(end_target["target_high"]) if end_target else None,
-                   target_year=end, target_source=target_source,
-                   year_target_low=_num(year_target["target_low"]) if year_target else None,
-                   year_target_high=_num(year_target["target_high"]) if year_target else None,
-                   status=a.status, score=a.score, ratio=a.ratio, capaian=cap.percent,
-                   capaian_position=cap.position, pacing_status=pace)
-        if keep_assessment:
-            row["assessment"] = a
-        rows.append(row)
+def _agency_assessment_rows(con, year: int, quarter: int, theme=None, indicator=None, agency=None) -> list[dict]:
+    """The stored verdicts of (year, quarter), one per agency and agency-level indicator with data."""
+    rows = _dicts(con, AGENCY_ASSESSMENTS, {"year": int(year), "quarter": int(quarter), "theme": theme,
+                                            "indicator": indicator, "agency": agency})
+    for r in rows:
+        r["needed"] = _needed(r.pop("needed_t"), r.pop("needed_v"))
     return rows
 
 
@@ -297,28 +192,52 @@ ASSESSMENT_COLUMNS = [
     "indicator_name_en", "theme", "unit", "decimals", "direction", "measurement", "latest_year", "latest_quarter",
     "latest_time", "latest_value", "submission_id", "n_points", "target_low", "target_high", "target_year",
     "target_source", "year_target_low", "year_target_high", "status", "score", "ratio", "capaian",
-    "capaian_position", "pacing_status",
+    "capaian_capped", "pacing_status", "kind", "in_rollup", "target_origin", "value_type", "latest_text", "target_text",
 ]
 
 
 def agency_assessments(con, year: int, quarter: int, theme: str | None = None, indicator: str | None = None,
                        agency: str | None = None) -> pd.DataFrame:
-    """One row per (agency, agency-level indicator) with data up to the quarter: latest value and its
-    submission_id, the targets used, status/score (progress.assess) and capaian (progress.capaian)."""
+    """One row per (agency, agency-level indicator) with data up to the quarter: the stored verdict (kind,
+    status, score, capaian raw and capped), the latest value and its submission_id, the target used."""
     rows = _agency_assessment_rows(con, year, quarter, theme or None, indicator or None, agency or None)
     return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
 
 
 # ------------------------------------------------------------------ national indicators
-NATIONAL_INDICATORS = """
-SELECT i.indicator_code, i.theme_code AS theme, i.name, i.name_en, i.unit, i.unit_en, i.decimals,
-       i.direction, i.value_type, i.natural_limit, i.data_source
-FROM indicators i LEFT JOIN themes t ON t.theme_code = i.theme_code
+NATIONAL_ASSESSMENTS = """
+WITH s AS (
+    SELECT indicator_code, year, month, value, value_text, source, confidence, note,
+           CASE WHEN month IS NULL THEN year::DOUBLE ELSE year - 1 + month / 12.0 END AS t
+    FROM national_series),
+k AS (
+    SELECT indicator_code,
+           list(t ORDER BY t, coalesce(month, 12)) AS series_t,
+           list(value ORDER BY t, coalesce(month, 12)) AS series_v,
+           list(value_text ORDER BY t, coalesce(month, 12)) AS series_text,
+           list(year ORDER BY t, coalesce(month, 12)) AS series_year,
+           list(month ORDER BY t, coalesce(month, 12)) AS series_month,
+           arg_max(source, t) AS source, arg_max(confidence, t) AS confidence, arg_max(note, t) AS note
+    FROM s WHERE t <= $cutoff GROUP BY indicator_code)
+SELECT i.indicator_code, i.theme_code AS theme, i.name, i.name_en, i.unit, i.unit_en,
+       coalesce(i.decimals, 0) AS decimals, i.direction, i.value_type, i.data_source,
+       a.target_year, a.target_low, a.target_high, a.target_text, a.target_origin, tv.version AS target_version,
+       tv.source AS target_source, tv.confidence AS target_confidence,
+       a.latest_value, a.latest_text, a.latest_time, a.kind, a.status, a.score, a.ratio, a.capaian,
+       a.capaian_capped, a.in_rollup, a.explanation AS explanation_id, a.explanation_en, a.needed_t, a.needed_v,
+       a.gap, k.source, k.confidence, k.note, k.series_t, k.series_v, k.series_text, k.series_year,
+       k.series_month
+FROM indicators i
+LEFT JOIN themes th ON th.theme_code = i.theme_code
+JOIN national_assessments a ON a.indicator_code = i.indicator_code AND a.scope = 'national'
+     AND a.year = $year AND a.quarter = $quarter
+LEFT JOIN v_targets tv ON tv.indicator_code = i.indicator_code AND tv.year = a.target_year
+LEFT JOIN k ON k.indicator_code = i.indicator_code
 WHERE i.level = 'national'
   AND ($theme IS NULL OR i.theme_code = $theme
        OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
   AND ($indicator IS NULL OR i.indicator_code = $indicator)
-ORDER BY t.sort_order NULLS LAST, i.indicator_code
+ORDER BY th.sort_order NULLS LAST, i.indicator_code
 """
 
 NATIONAL_SERIES = """
@@ -329,87 +248,31 @@ ORDER BY indicator_code, year, coalesce(month, 12)
 """
 
 
-def _assess_category(latest_text, target_text) -> str:
-    if not target_text:
-        return "unable_to_assess"
-    if latest_text is None:
-        return "unable_to_assess"
-    return "target_achieved" if str(latest_text).strip() == str(target_text).strip() else "limited_progress"
-
-
 def _national_rows(con, year: int, quarter: int, theme=None, indicator=None) -> list[dict]:
-    period = _period_for_year(con, year)
-    end = int(period["end_year"])
-    cutoff = qtime(year, quarter) + 1e-9
-    inds = _dicts(con, NATIONAL_INDICATORS, {"theme": theme, "indicator": indicator})
-    series = con.execute(NATIONAL_SERIES, {"indicator": indicator}).df()
-    series["t"] = [obs_time(y, m) for y, m in zip(series["year"], series["month"])]
-    series = series[series["t"] <= cutoff].sort_values(["indicator_code", "t"])
-    by_code = {code: g for code, g in series.groupby("indicator_code", sort=False)}
-    nat_t, _ = _target_maps(con)
-    rows = []
-    for ind in inds:
-        code, direction = ind["indicator_code"], ind["direction"]
-        g = by_code.get(code, series.iloc[0:0])
-        tgt = nat_t.get((code, end))
-        target = _target_arg(tgt["target_low"], tgt["target_high"], direction) if tgt else None
-        if direction == "band" and not isinstance(target, tuple):
-            target = None
-        last = g.iloc[-1].to_dict() if len(g) else {}
-        prev = g.iloc[-2].to_dict() if len(g) > 1 else {}
-        row = dict(indicator_code=code, theme=ind["theme"], name=ind["name"], name_en=ind["name_en"],
-                   unit=ind["unit"], unit_en=ind["unit_en"], decimals=int(ind["decimals"] or 0), direction=direction,
-                   value_type=ind["value_type"], target_year=end,
-                   target_low=_num(tgt["target_low"]) if tgt else None, target_high=_num(tgt["target_high"]) if tgt else None,
-                   target_text=tgt["target_text"] if tgt else None, target_version=int(tgt["version"]) if tgt else None,
-                   target_source=tgt["source"] if tgt else None, target_confidence=tgt["confidence"] if tgt else None,
-                   latest_value=_num(last.get("value")), latest_text=last.get("value_text"),
-                   latest_time=last.get("t"), latest_year=last.get("year"), latest_month=last.get("month"),
-                   source=last.get("source"), confidence=last.get("confidence"), note=last.get("note"),
-                   previous_value=_num(prev.get("value")), previous_text=prev.get("value_text"),
-                   previous_time=prev.get("t"), n_points=len(g),
-                   series_t=[float(x) for x in g["t"]], series_v=[_num(x) for x in g["value"]])
-        if ind["value_type"] == "category":
-            status = _assess_category(row["latest_text"], row["target_text"])
-            row.update(status=status, score=5.0 if status == "target_achieved" else None, ratio=None,
-                       capaian=100.0 if status == "target_achieved" else None, capaian_position=None,
-                       explanation_id="", explanation_en="", needed=[])
-        else:
-            a = progress.assess(list(zip(row["series_t"], row["series_v"])), direction, target=target,
-                                target_time=float(end) if target is not None else None, limit=_num(ind["natural_limit"]))
-            cap = progress.capaian(row["latest_value"], target, direction)
-            dec = row["decimals"]
-            row.update(status=a.status, score=a.score, ratio=a.ratio, capaian=cap.percent,
-                       capaian_position=cap.position,
-                       explanation_id=progress.explain(a, "id", ind["unit"] or "", dec),
-                       explanation_en=progress.explain(a, "en", ind["unit_en"] or ind["unit"] or "", dec),
-                       needed=[(float(t), float(v)) for t, v in progress.needed_next(a)])
-        rows.append(row)
+    """The stored verdicts of the national indicators as known at the end of (year, quarter), with the
+    published series up to then (for sparklines) and the source of the latest figure."""
+    rows = _dicts(con, NATIONAL_ASSESSMENTS, {"year": int(year), "quarter": int(quarter), "theme": theme,
+                                              "indicator": indicator, "cutoff": qtime(year, quarter) + 1e-9})
+    for r in rows:
+        ts, vs, texts = r.pop("series_t") or [], r.pop("series_v") or [], r.pop("series_text") or []
+        ys, ms = r.pop("series_year") or [], r.pop("series_month") or []
+        r["decimals"] = int(r["decimals"])
+        r["series_t"], r["series_v"] = [float(x) for x in ts], [_num(x) for x in vs]
+        r["n_points"] = len(ts)
+        r["latest_year"], r["latest_month"] = (ys[-1], ms[-1]) if ys else (None, None)
+        r["previous_value"] = _num(vs[-2]) if len(vs) > 1 else None
+        r["previous_text"] = texts[-2] if len(texts) > 1 else None
+        r["previous_time"] = float(ts[-2]) if len(ts) > 1 else None
+        r["needed"] = _needed(r.pop("needed_t"), r.pop("needed_v"))
     return rows
 
 
 def national_assessments(con, year: int, quarter: int, theme: str | None = None) -> pd.DataFrame:
-    """One row per national indicator as known at the end of the quarter: latest published value with its
-    source and confidence, the end-year target (band as low/high), status, capaian, the series (lists,
-    for sparklines), the plain-language explanation in both languages and the "needed next" path."""
+    """One row per national indicator as known at the end of the quarter: the stored verdict (kind, status,
+    capaian raw and capped, the target of that year with its source), the latest published value with its
+    source and confidence, the series (lists, for sparklines), the explanation in both languages and the
+    "what is needed" path."""
     return pd.DataFrame(_national_rows(con, year, quarter, theme or None))
-
-
-# ------------------------------------------------------------------ roll-ups
-def _rollup_by(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, progress.RollupResult]:
-    groups: dict[tuple, list] = {}
-    for r in rows:
-        groups.setdefault(tuple(r[k] for k in keys), []).append({"status": r["status"], "score": r["score"]})
-    return {k: progress.rollup(v) for k, v in groups.items()}
-
-
-def _theme_rollup(rows: list[dict], extra_keys: tuple[str, ...] = ()) -> dict[tuple, progress.RollupResult]:
-    """Indicator roll-up first (each indicator weighs the same), then per theme (+ extra keys)."""
-    per_ind = _rollup_by(rows, ("theme", *extra_keys, "indicator_code"))
-    groups: dict[tuple, list] = {}
-    for key, res in per_ind.items():
-        groups.setdefault(key[:-1], []).append(res)
-    return {k: progress.rollup(v) for k, v in groups.items()}
 
 
 THEME_NAMES = "SELECT theme_code AS theme, name AS theme_name, name_en AS theme_name_en, sort_order FROM themes"
@@ -423,14 +286,14 @@ def theme_status_matrix(con, year: int, quarter: int) -> pd.DataFrame:
     names = con.execute(THEME_NAMES).df()
     out = []
     for scope, rows in (("agency", ag), ("national", nat)):
-        roll = _theme_rollup(rows)
+        roll = assessment.theme_rollup(rows)
         counts: dict[tuple, int] = {}
         synth: dict[str, bool] = {}
         for r in rows:
             counts[(r["theme"], r["status"])] = counts.get((r["theme"], r["status"]), 0) + 1
             synth[r["theme"]] = synth.get(r["theme"], False) or bool(r.get("synthetic", False))
         for (theme, status), n in counts.items():
-            res = roll[(theme,)]
+            res = roll.get((theme,)) or progress.RollupResult("unable_to_assess", None, 0, 0)
             out.append(dict(theme=theme, scope=scope, status=status, n=n, rollup_status=res.status,
                             rollup_score=res.mean_score, n_indicators=res.n, n_assessed=res.n_assessed,
                             synthetic=synth.get(theme, False)))
@@ -540,8 +403,8 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
         groups.setdefault(r["agency_code"], []).append(r)
     out = []
     for code, rs in groups.items():
-        res = progress.rollup(rs)
-        scored = [r for r in rs if r["score"] is not None and r["status"] != "unable_to_assess"]
+        res = assessment.rollup(rs)
+        scored = [r for r in rs if r["in_rollup"] and r["score"] is not None and r["status"] != "unable_to_assess"]
         worst = min(scored, key=lambda r: r["score"]) if scored else None
         out.append(dict(agency_code=code, agency_name=rs[0]["agency_name"], agency_type=rs[0]["agency_type"],
                         synthetic=rs[0]["synthetic"], status=res.status, mean_score=res.mean_score, n=res.n,
@@ -561,14 +424,15 @@ def theme_indicator_summary(con, year: int, quarter: int, theme: str) -> pd.Data
     status) and national indicators with their own status; most off-track first."""
     rows = _agency_assessment_rows(con, year, quarter, theme=theme)
     out = []
-    for (code,), res in _rollup_by(rows, ("indicator_code",)).items():
+    for (code,), res in assessment.rollup_by(rows, ("indicator_code",)).items():
         rs = [r for r in rows if r["indicator_code"] == code]
         off = sum(r["status"] in OFF_TRACK for r in rs)
         caps = [r["capaian"] for r in rs if r["capaian"] is not None]
+        status = res.status if res.n else pd.Series([r["status"] for r in rs]).mode().iloc[0]  # trend words
         out.append(dict(indicator_code=code, indicator_name=rs[0]["indicator_name"],
-                        indicator_name_en=rs[0]["indicator_name_en"], level="agency", status=res.status,
-                        mean_score=res.mean_score, n_agencies=res.n, n_assessed=res.n_assessed, n_off_track=off,
-                        share_off_track=off / res.n if res.n else None,
+                        indicator_name_en=rs[0]["indicator_name_en"], level="agency", status=status,
+                        mean_score=res.mean_score, n_agencies=len(rs), n_assessed=res.n_assessed, n_off_track=off,
+                        share_off_track=off / len(rs),
                         median_capaian=float(pd.Series(caps).median()) if caps else None,
                         synthetic=any(r["synthetic"] for r in rs), source=None))
     for r in _national_rows(con, year, quarter, theme=theme):
@@ -688,12 +552,29 @@ ORDER BY t.indicator_code, t.agency_code NULLS FIRST, t.year, t.version
 """
 
 
+TARGET_FROM = "SELECT target_from FROM indicators WHERE indicator_code = $indicator AND target_from IS NOT NULL"
+
+AGENCY_TARGET_YEARS_USED = """
+SELECT DISTINCT target_year FROM assessments
+WHERE indicator_code = $indicator AND agency_code = $agency AND target_origin = 'agency'
+"""
+
+
 def indicator_targets(con, code: str, agency: str | None = None) -> pd.DataFrame:
-    """Yearly targets in force: series 'national' (catalogue) and, with `agency`, 'agency' (declared)."""
+    """Yearly targets in force: series 'national' (catalogue; for an indicator with `target_from`, the
+    national indicator's targets that judge it) and, with `agency`, 'agency' (declared). `used` tells
+    whether the stored verdicts judged against it (an agency's single number for a band indicator is not
+    a band, so the national band is used instead)."""
     df = con.execute(ALL_TARGET_VERSIONS, {"indicator": code, "agency": agency or None}).df()
+    source = con.execute(TARGET_FROM, {"indicator": code}).fetchone()
+    if source and df["agency_code"].notna().all():
+        nat = con.execute(ALL_TARGET_VERSIONS, {"indicator": source[0], "agency": None}).df()
+        df = pd.concat([nat[nat["agency_code"].isna()], df], ignore_index=True) if len(df) else nat
     df = df[df["in_force"]].copy()
     df["series"] = ["agency" if isinstance(a, str) else "national" for a in df["agency_code"]]
     df["t"] = df["year"].astype(float)
+    used = {int(r[0]) for r in con.execute(AGENCY_TARGET_YEARS_USED, {"indicator": code, "agency": agency}).fetchall()}
+    df["used"] = [s == "national" or int(y) in used for s, y in zip(df["series"], df["year"])]
     return df.reset_index(drop=True)
 
 
@@ -716,51 +597,40 @@ def indicator_agencies(con, code: str, year: int, quarter: int) -> pd.DataFrame:
     return df.sort_values(["score", "agency_code"], na_position="last").reset_index(drop=True)
 
 
-EXPLAIN_COLUMNS = ["scope", "status", "score", "latest_value", "latest_time", "target_value", "target_time",
-                   "explanation_id", "explanation_en", "needed"]
+EXPLAIN_COLUMNS = ["scope", "kind", "status", "score", "latest_value", "latest_time", "target_low", "target_high",
+                   "target_year", "explanation_id", "explanation_en", "needed", "gap", "period_over"]
+
+EXPLAIN_NATIONAL = """
+SELECT 'national' AS scope, kind, status, score, latest_value, latest_time, target_low, target_high, target_year,
+       explanation AS explanation_id, explanation_en, needed_t, needed_v, gap,
+       (SELECT max(end_year) FROM roadmap_periods WHERE period_code = a.period_code) AS end_year
+FROM national_assessments a
+WHERE indicator_code = $indicator AND year = $year AND quarter = $quarter
+"""
+
+EXPLAIN_AGENCY = """
+SELECT 'agency' AS scope, kind, status, score, latest_value, latest_year - 1 + latest_quarter / 4 AS latest_time,
+       target_low, target_high, target_year, explanation AS explanation_id, explanation_en, needed_t, needed_v, gap,
+       (SELECT max(end_year) FROM roadmap_periods WHERE period_code = a.period_code) AS end_year
+FROM assessments a
+WHERE indicator_code = $indicator AND year = $year AND quarter = $quarter AND agency_code = $agency
+"""
 
 
 def indicator_explanation(con, code: str, year: int, quarter: int, agency: str | None = None) -> pd.DataFrame:
-    """"Why this status" (progress.explain, both languages) and "what is needed next" (progress.needed_next)
-    for the national series (scope 'national') and, with `agency`, the agency (scope 'agency')."""
-    meta = indicator_meta(con, code)
-    if meta.empty:
-        return pd.DataFrame(columns=EXPLAIN_COLUMNS)
-    m = meta.iloc[0]
-    unit, unit_en, dec = m["unit"] or "", m["unit_en"] or m["unit"] or "", int(m["decimals"] or 0)
-    out = []
-
-    def add(scope, a):
-        out.append(dict(scope=scope, status=a.status, score=a.score, latest_value=a.latest_value,
-                        latest_time=a.latest_time, target_value=a.target_value, target_time=a.target_time,
-                        explanation_id=progress.explain(a, "id", unit, dec),
-                        explanation_en=progress.explain(a, "en", unit_en, dec),
-                        needed=[(float(t), float(v)) for t, v in progress.needed_next(a)]))
-
-    if m["level"] == "national":
-        for r in _national_rows(con, year, quarter, indicator=code):
-            out.append(dict(scope="national", status=r["status"], score=r["score"], latest_value=r["latest_value"],
-                            latest_time=r["latest_time"], target_value=None, target_time=float(r["target_year"]),
-                            explanation_id=r["explanation_id"], explanation_en=r["explanation_en"], needed=r["needed"]))
-    else:
-        period = _period_for_year(con, year)
-        end = int(period["end_year"])
-        series = indicator_series(con, code, year, quarter)
-        if m["measurement"] == "cumulative":
-            series = series[series["quarter"] == 4]
-        nat_t, _ = _target_maps(con, code)
-        tgt = nat_t.get((code, end))
-        target = _target_arg(tgt["target_low"], tgt["target_high"], m["direction"]) if tgt else None
-        if m["direction"] == "band" and not isinstance(target, tuple):
-            target = None
-        add("national", progress.assess(list(zip(series["t"], series["value"])), m["direction"], target=target,
-                                        target_time=float(end) if target is not None else None,
-                                        limit=_num(m["natural_limit"])))
-        if agency:
-            rows = _agency_assessment_rows(con, year, quarter, indicator=code, agency=agency, keep_assessment=True)
-            for r in rows:
-                add("agency", r["assessment"])
-    return pd.DataFrame(out, columns=EXPLAIN_COLUMNS)
+    """"Why this status" and "what is needed" (stored, both languages): the national series (scope
+    'national': the published figures, or the aggregate of agency values for an agency-level indicator)
+    and, with `agency`, the agency (scope 'agency'). `period_over` tells that the quarter is the last of
+    the period, so the page states the final gap instead of next steps."""
+    args = {"indicator": code, "year": int(year), "quarter": int(quarter)}
+    rows = _dicts(con, EXPLAIN_NATIONAL, args)
+    if agency:
+        rows += _dicts(con, EXPLAIN_AGENCY, {**args, "agency": agency})
+    for r in rows:
+        r["needed"] = _needed(r.pop("needed_t"), r.pop("needed_v"))
+        end = r.pop("end_year")
+        r["period_over"] = end is not None and (int(year), int(quarter)) >= (int(end), 4)
+    return pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
 
 
 AGENCY_OPTIONS = """
@@ -780,13 +650,15 @@ def agency_options(con, code: str) -> pd.DataFrame:
 FINAL_COLUMNS = ["theme", "theme_name", "theme_name_en", "sort_order", "indicator_code", "indicator_name",
                  "indicator_name_en", "level", "scope", "status", "mean_score", "capaian", "value", "value_text",
                  "target_low", "target_high", "target_text", "unit", "decimals", "n_agencies", "n_assessed",
-                 "n_achieved", "source", "confidence", "synthetic"]
+                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw"]
 
 
 def final_indicator_results(con, period_code: str) -> pd.DataFrame:
     """Final status and capaian per indicator at the end of the period (Q4 of the end year): national
     indicators once (scope 'national'); agency indicators rolled up over all agencies (scope 'all')
-    and per agency type (scope KL/PROV/KAB/KOTA), with mean capaian and counts."""
+    and per agency type (scope KL/PROV/KAB/KOTA), with mean capaian (capped, as credited; `capaian_raw` is
+    the mean of the uncapped numbers) and counts. `in_rollup` False marks verdicts that do not count
+    (no target: trend words; a series that does not represent its concept; discontinued)."""
     per = con.execute("SELECT start_year, end_year FROM roadmap_periods WHERE period_code = $p", {"p": period_code}).df()
     if per.empty:
         return pd.DataFrame(columns=FINAL_COLUMNS)
@@ -805,27 +677,32 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         mean_score=r["score"], capaian=r["capaian"], value=r["latest_value"], value_text=r["latest_text"],
                         target_low=r["target_low"], target_high=r["target_high"], target_text=r["target_text"],
                         unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
-                        n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False))
+                        n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False,
+                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"]))
     rows = _agency_assessment_rows(con, end, 4)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["indicator_code"], "all"), []).append(r)
         groups.setdefault((r["indicator_code"], r["agency_type"]), []).append(r)
     for (code, scope), rs in groups.items():
-        res = progress.rollup(rs)
-        caps = [r["capaian"] for r in rs if r["capaian"] is not None]
-        vals = [r["latest_value"] for r in rs]
+        res = assessment.rollup(rs)
+        counted = [r for r in rs if r["in_rollup"]]
+        caps = [r["capaian_capped"] for r in counted if r["capaian_capped"] is not None]
+        raw = [r["capaian"] for r in counted if r["capaian"] is not None]
+        vals = [r["latest_value"] for r in rs if r["latest_value"] is not None]
         r0 = rs[0]
+        status = res.status if res.n else pd.Series([r["status"] for r in rs]).mode().iloc[0]  # trend words
         out.append(dict(theme_fields(r0["theme"]), indicator_code=code, indicator_name=r0["indicator_name"],
-                        indicator_name_en=r0["indicator_name_en"], level="agency", scope=scope, status=res.status,
+                        indicator_name_en=r0["indicator_name_en"], level="agency", scope=scope, status=status,
                         mean_score=res.mean_score, capaian=sum(caps) / len(caps) if caps else None,
                         value=float(pd.Series(vals).median()) if vals else None, value_text=None,
                         target_low=r0["target_low"] if r0["target_source"] == "catalogue" else None,
                         target_high=r0["target_high"] if r0["target_source"] == "catalogue" else None,
                         target_text=None, unit=r0["unit"], decimals=r0["decimals"], n_agencies=len(rs),
-                        n_assessed=res.n_assessed, n_achieved=sum(r["status"] == "target_achieved" for r in rs),
+                        n_assessed=res.n_assessed, n_achieved=sum(r["status"] == "target_achieved" for r in counted),
                         source=f"{len(rs)} laporan instansi / agency reports", confidence=None,
-                        synthetic=any(r["synthetic"] for r in rs)))
+                        synthetic=any(r["synthetic"] for r in rs), kind=r0["kind"] if not counted else "target",
+                        in_rollup=bool(counted), capaian_raw=sum(raw) / len(raw) if raw else None))
     df = pd.DataFrame(out, columns=FINAL_COLUMNS)
     order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
     df["_o"] = df["scope"].map(order)
@@ -835,20 +712,23 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
 
 def final_theme_results(con, period_code: str) -> pd.DataFrame:
     """Final roll-up per theme and scope (national indicators; all agencies; each agency type): each
-    indicator weighs the same (progress.rollup of the indicator roll-ups)."""
+    indicator that counts weighs the same (assessment.rollup of the indicator roll-ups); indicators
+    without a target are counted apart (`n_trend`)."""
     ind = final_indicator_results(con, period_code)
     out = []
     for (theme, scope), g in ind.groupby(["theme", "scope"], sort=False):
-        res = progress.rollup([{"status": s, "score": sc} for s, sc in zip(g["status"], g["mean_score"])])
-        caps = g["capaian"].dropna()
+        counted = g[g["in_rollup"].astype(bool)]
+        res = assessment.rollup([{"status": s, "score": sc} for s, sc in zip(counted["status"], counted["mean_score"])])
+        caps = counted["capaian"].dropna()
         out.append(dict(theme=theme, theme_name=g["theme_name"].iloc[0], theme_name_en=g["theme_name_en"].iloc[0],
                         sort_order=g["sort_order"].iloc[0], scope=scope, status=res.status, mean_score=res.mean_score,
                         n_indicators=res.n, n_assessed=res.n_assessed,
-                        n_achieved=int((g["status"] == "target_achieved").sum()),
-                        mean_capaian=float(caps.mean()) if len(caps) else None, synthetic=bool(g["synthetic"].any())))
+                        n_achieved=int((counted["status"] == "target_achieved").sum()),
+                        mean_capaian=float(caps.mean()) if len(caps) else None, synthetic=bool(g["synthetic"].any()),
+                        n_trend=int(len(g) - len(counted))))
     df = pd.DataFrame(out, columns=["theme", "theme_name", "theme_name_en", "sort_order", "scope", "status",
                                     "mean_score", "n_indicators", "n_assessed", "n_achieved", "mean_capaian",
-                                    "synthetic"])
+                                    "synthetic", "n_trend"])
     order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
     return df.assign(_o=df["scope"].map(order)).sort_values(["sort_order", "theme", "_o"], na_position="last")\
         .drop(columns="_o").reset_index(drop=True)
@@ -862,7 +742,7 @@ def final_theme_results(con, period_code: str) -> pd.DataFrame:
 
 OPS_AGENCIES = """
 SELECT a.agency_code, a.name, a.agency_type, a.province_code, p.name AS province_name,
-       a.autonomous, a.synthetic, a.contact_email,
+       a.autonomous, a.synthetic, a.contact_email, a.valid_from, a.valid_to,
        (SELECT count(*) FROM submissions s WHERE s.agency_code = a.agency_code) AS n_submissions
 FROM agencies a
 LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
@@ -875,6 +755,24 @@ def ops_agencies(con, agency_type: str | None = None, province_code: str | None 
     """Registered agencies with their province name (K/L have none) and how many reports they sent, K/L first,
     then by code; optionally only one agency type and/or one province."""
     return con.execute(OPS_AGENCIES, {"type": agency_type or None, "province": province_code or None}).df()
+
+
+AGENCY_LINEAGE = """
+SELECT 'predecessor' AS relation, p.agency_code, p.name, p.valid_from, p.valid_to
+FROM agencies a JOIN agencies p ON p.agency_code = a.parent_code
+WHERE a.agency_code = $agency
+UNION ALL
+SELECT 'successor' AS relation, s.agency_code, s.name, s.valid_from, s.valid_to
+FROM agencies s WHERE s.parent_code = $agency
+ORDER BY relation, agency_code
+"""
+
+
+def agency_lineage(con, agency_code: str) -> pd.DataFrame:
+    """An agency's lineage in the registry: the agency it came from (`parent_code`: a province split off, a
+    ministry reorganised) and the agencies that came from it, with their validity dates. Reports stay with
+    the agency that sent them; this only says how the agencies are related."""
+    return con.execute(AGENCY_LINEAGE, {"agency": agency_code}).df()
 
 
 PROVINCES = """
@@ -923,7 +821,30 @@ REPORT_CARD_COLUMNS = [
     "indicator_code", "theme", "name", "name_en", "unit", "unit_en", "decimals", "direction", "measurement",
     "value_type", "latest_year", "latest_quarter", "value", "value_text", "target_low", "target_high",
     "target_text", "target_source", "end_target_low", "end_target_high", "target_year", "capaian", "status",
-    "score", "pacing_status", "submission_id", "source_cell", "synthetic"]
+    "score", "pacing_status", "submission_id", "source_cell", "synthetic", "kind", "capaian_capped", "in_rollup"]
+
+
+CARD_TARGETS = """
+SELECT indicator_code, year, target_low, target_high, target_text, FALSE AS own FROM v_targets
+UNION ALL
+SELECT indicator_code, year, target_low, target_high, NULL, TRUE FROM v_agency_targets WHERE agency_code = $agency
+"""
+
+CARD_TARGET_FROM = "SELECT indicator_code, target_from FROM indicators WHERE target_from IS NOT NULL"
+
+
+def _card_targets(con, agency_code: str, inds: list[dict], year: int) -> dict:
+    """The target that would judge each indicator in `year` (assessment.resolve_target), for indicators
+    the agency has not reported yet: the card still shows what it will be measured against."""
+    nat, own = {}, {}
+    for r in _dicts(con, CARD_TARGETS, {"agency": agency_code}):
+        (own if r["own"] else nat).setdefault(r["indicator_code"], {})[int(r["year"])] = r
+    target_from = dict(con.execute(CARD_TARGET_FROM).fetchall())
+    end = int(_period_for_year(con, year)["end_year"])
+    return {i["indicator_code"]: assessment.resolve_target(
+        i["direction"], year, end, own.get(i["indicator_code"]),
+        assessment.national_targets_for(i["indicator_code"], target_from.get(i["indicator_code"]), nat))
+        for i in inds}
 
 
 def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.DataFrame:
@@ -939,8 +860,7 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
     agency = con.execute("SELECT synthetic FROM agencies WHERE agency_code = $agency",
                          {"agency": agency_code}).fetchone()
     agency_synthetic = bool(agency[0]) if agency else False
-    nat_t, ag_t = _target_maps(con)
-    end = int(_period_for_year(con, year)["end_year"])
+    targets = _card_targets(con, agency_code, [i for i in inds if i["indicator_code"] not in assessed], year)
     rows = []
     for ind in inds:
         code = ind["indicator_code"]
@@ -950,36 +870,23 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
         if a is not None:
             cell = cells.get((a["submission_id"], code), {})
             row.update(latest_year=a["latest_year"], latest_quarter=a["latest_quarter"], value=a["latest_value"],
-                       value_text=None, target_low=a["year_target_low"], target_high=a["year_target_high"],
-                       target_text=None, target_source=a["target_source"], end_target_low=a["target_low"],
+                       value_text=a["latest_text"], target_low=a["target_low"], target_high=a["target_high"],
+                       target_text=a["target_text"], target_source=a["target_source"], end_target_low=a["target_low"],
                        end_target_high=a["target_high"], target_year=a["target_year"], capaian=a["capaian"],
                        status=a["status"], score=a["score"], pacing_status=a["pacing_status"],
                        submission_id=a["submission_id"], source_cell=cell.get("source_cell"),
-                       synthetic=agency_synthetic or bool(cell.get("synthetic")))
+                       synthetic=agency_synthetic or bool(cell.get("synthetic")), kind=a["kind"],
+                       capaian_capped=a["capaian_capped"], in_rollup=a["in_rollup"])
         else:
-            last = latest.get(code)
-            y = int(last["year"]) if last else year
-            own = ag_t.get((agency_code, code, y))
-            tgt = own or nat_t.get((code, y))
-            end_tgt = ag_t.get((agency_code, code, end)) or nat_t.get((code, end))
-            text = last.get("value_text") if last else None
-            if last is not None and ind["value_type"] == "category":
-                goal = (nat_t.get((code, y)) or nat_t.get((code, end)) or {}).get("target_text")
-                status = _assess_category(text, goal)
-            else:
-                goal, status = None, "no_data" if last is None else "unable_to_assess"
-            row.update(latest_year=last["year"] if last else None, latest_quarter=last["quarter"] if last else None,
-                       value=_num(last["value"]) if last else None, value_text=text,
-                       target_low=_num(tgt["target_low"]) if tgt else None,
-                       target_high=_num(tgt["target_high"]) if tgt else None,
-                       target_text=goal or (tgt.get("target_text") if tgt else None),
-                       target_source=("agency" if own else "catalogue") if tgt else None,
-                       end_target_low=_num(end_tgt["target_low"]) if end_tgt else None,
-                       end_target_high=_num(end_tgt["target_high"]) if end_tgt else None, target_year=end,
-                       capaian=100.0 if status == "target_achieved" else None, status=status, score=None,
-                       pacing_status=None, submission_id=last["submission_id"] if last else None,
-                       source_cell=last["source_cell"] if last else None,
-                       synthetic=agency_synthetic or bool(last and last["synthetic"]))
+            tg = targets.get(code)
+            row.update(latest_year=None, latest_quarter=None, value=None, value_text=None,
+                       target_low=tg.low if tg else None, target_high=tg.high if tg else None,
+                       target_text=tg.text if tg else None,
+                       target_source=("agency" if tg.origin == "agency" else "catalogue") if tg else None,
+                       end_target_low=None, end_target_high=None, target_year=tg.year if tg else None,
+                       capaian=None, status="no_data", score=None,
+                       pacing_status=None, submission_id=None, source_cell=None, synthetic=agency_synthetic,
+                       kind=None, capaian_capped=None, in_rollup=False)
         rows.append(row)
     return pd.DataFrame(rows, columns=REPORT_CARD_COLUMNS)
 

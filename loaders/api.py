@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
-from loaders import reference, store
+from indicators.periods import previous_quarter
+from loaders import assessments, reference, store
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
 from loaders.issues import ERROR, Issue, Report
@@ -65,6 +66,7 @@ def _load_reference(con, cat: Catalogue) -> dict:
     counts = reference.load_catalogue_tables(con, cat)
     counts["agencies"] = reference.upsert_agencies(con, list(load_registry()))
     counts["calendar"] = reference.load_calendar(con, cat)
+    counts.update(assessments.refresh(con))  # the catalogue may have changed: every verdict again
     return counts
 
 
@@ -99,7 +101,7 @@ def _agencies(con) -> dict[str, AgencyInfo]:
 
 
 def _previous_period(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return previous_quarter(year, quarter)
 
 
 def build_context(con, cat: Catalogue, wb: ParsedWorkbook, *, received_at=None, reason=None,
@@ -295,6 +297,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     reference.insert_rows(con, "renaksi_outputs", pd.DataFrame(renaksi))
     reference.insert_rows(con, "targets", pd.DataFrame(targets))
     _insert_upload(con, entry, "accepted", report, wb, sid)
+    assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
     name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
     deadline = row[0] if row else None
@@ -351,7 +354,7 @@ def rebuild(db_path=None, out_path=None) -> dict:
     tmp_archive_root = Archive.beside(tmp).root
     if tmp_archive_root.resolve() != archive.root.resolve():
         raise ValueError("rebuild output must sit in the same folder as the database (it shares the archive)")
-    with store.session(tmp) as con:
+    with store.session(tmp) as con, assessments.deferred(con):  # verdicts recomputed once at the end
         for e in archive.entries():
             data = archive.read(e.sha256)
             when = datetime.fromisoformat(e.received_at)
@@ -510,7 +513,6 @@ def briefing_pdf(year: int, quarter: int, *, lang: str = "id", db_path=None, fin
     """The A4 PDF briefing for one quarter (`final=True`: the end-of-roadmap edition), as bytes.
     Raises LookupError when the year is outside every roadmap period."""
     from indicators import briefing_pdf as pdf
-    from loaders.timefmt import date_text
     with store.session(store.resolve_db_path(db_path)) as con:
         data = pdf.gather(con, year, quarter, final=final)
-    return pdf.render(data, lang, generated_at, date_text)
+    return pdf.render(data, lang, generated_at)

@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from indicators import progress
+from indicators import assessment, progress
 from indicators.catalogue import Catalogue, Indicator
 from loaders import sheets
 from loaders.issues import Issue
@@ -53,7 +53,8 @@ class CheckContext:
 
 
 def period_label(year, quarter) -> str:
-    return f"TW{quarter}-{year}"
+    from indicators.texts import quarter_label
+    return quarter_label(year, quarter, "id")
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -272,9 +273,9 @@ def check_plausibility(wb: ParsedWorkbook, ind: Indicator, row, ctx: CheckContex
                 break
     target = row.target if row.target is not None else ctx.targets_in_force.get(code)
     if target is not None:
-        cap = progress.capaian(v, target, "higher_better" if ind.direction == "band" else ind.direction)
-        if cap.percent is not None and cap.percent > ind.rules.capaian_max:
-            pct = progress.fmt_number(cap.percent, 0, "id")
+        cap = assessment.capaian(v, target, target, "higher_better" if ind.direction == "band" else ind.direction)
+        if cap.raw is not None and cap.raw > ind.rules.capaian_max:
+            pct = progress.fmt_number(cap.raw, 0, "id")
             limit = progress.fmt_number(ind.rules.capaian_max, 0, "id")
             found.append((_issue(wb, "capaian-implausible", cell=cell, column="Realisasi", value=fmt(v),
                                  indicator=code, unit=unit, capaian=pct, target=fmt(target), limit=limit),

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from indicators.catalogue import Indicator, load_catalogue
-from loaders import api, store
+from indicators.periods import previous_quarter
+from loaders import api, assessments, store
 from loaders.registry import Agency, load_registry
 
 SEED = 20240101
@@ -128,7 +129,8 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
     stats = {"files": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "revisions": 0}
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = [(a, tuple(years)) for a in agencies]
-    with ProcessPoolExecutor(max_workers=workers) as pool, store.session(db_path) as con:
+    with ProcessPoolExecutor(max_workers=workers) as pool, store.session(db_path) as con, \
+            assessments.deferred(con):  # one full recompute of the verdicts at the end
         for n, (agency, files) in enumerate(zip(agencies, pool.map(_agency_files, jobs)), start=1):
             for f in files:
                 res = api.ingest_file(f.data, f.name, uploader=api.DEMO_UPLOADER, db_path=db_path,
@@ -161,7 +163,7 @@ def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
     in_force: dict[tuple[int, int], tuple[dict, dict]] = {}      # (year, quarter) -> (values, urls)
 
     def workbook(year, quarter, values, targets, renaksi, urls) -> bytes:
-        py, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        py, pq = previous_quarter(year, quarter)
         prev_values, prev_urls = in_force.get((py, pq), ({}, {}))
         prefill = _prefill(values, targets, renaksi, {**prev_urls, **urls})
         prefill.previous = dict(prev_values)

@@ -51,7 +51,9 @@ def load_catalogue_tables(con, cat: Catalogue) -> dict:
             "min_value": i.min_value, "max_value": i.max_value, "decimals": i.decimals,
             "legal_basis": i.legal_basis, "data_source": i.data_source, "notes": i.notes,
             "baseline_year": i.baseline_year, "baseline_value": i.baseline_value,
-            "baseline_source": i.baseline_source, "baseline_confidence": i.baseline_confidence})
+            "baseline_source": i.baseline_source, "baseline_confidence": i.baseline_confidence,
+            "rollup": i.rollup, "discontinued": i.discontinued, "categories": list(i.rules.categories) or None,
+            "target_from": i.target_from})
         for tv in i.targets:
             target_rows.append({"indicator_code": i.code, "agency_code": None, "year": tv.year,
                                 "target_low": tv.low, "target_high": tv.high, "target_text": tv.text,

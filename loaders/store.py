@@ -19,6 +19,8 @@ from typing import Iterator
 import duckdb
 import yaml
 
+from indicators import periods
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "pantaurb.duckdb"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
@@ -28,7 +30,8 @@ ENV_DB = "PANTAURB_DB"
 # Schema versions: version -> SQL applied to move from version-1 to version.
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
 MIGRATIONS: dict[int, str] = {1: SCHEMA_FILE.read_text(encoding="utf-8"),
-                              2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8")}
+                              2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
+                              3: SCHEMA_FILE.with_name("migration_003.sql").read_text(encoding="utf-8")}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 LOCK_WAIT_SECONDS = float(os.environ.get("PANTAURB_LOCK_WAIT", "20"))
@@ -140,12 +143,9 @@ def load_calendar_config(path: Path = CALENDAR_FILE) -> CalendarConfig:
     return CalendarConfig(int(raw["default_deadline_days_after_quarter_end"]), overrides)
 
 
-def quarter_end(year: int, quarter: int) -> date:
-    if quarter == 4:
-        return date(year, 12, 31)
-    return date(year, quarter * 3 + 1, 1) - timedelta(days=1)
+quarter_end = periods.quarter_end  # kept for callers of store.quarter_end
 
 
 def deadline(year: int, quarter: int, config: CalendarConfig | None = None) -> date:
     config = config or load_calendar_config()
-    return config.overrides.get((year, quarter)) or quarter_end(year, quarter) + timedelta(days=config.days_after_quarter_end)
+    return config.overrides.get((year, quarter)) or periods.quarter_end(year, quarter) + timedelta(days=config.days_after_quarter_end)

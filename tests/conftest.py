@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import store
+from loaders import assessments, store
 
 # ------------------------------------------------------------------ reference data of the synthetic set
 THEMES = [  # code, kind, name, name_en, order
@@ -171,6 +171,7 @@ def seeded_db(path: Path | str) -> Path:
             _insert(con, "reporting_calendar", [dict(year=y, quarter=q, deadline=_deadline(y, q))
                                                 for y in YEARS for q in range(1, 5)])
             _seed_submissions(con, rng)
+            assessments.refresh(con)  # the stored verdicts the pages read
     finally:
         con.close()
     return path

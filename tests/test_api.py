@@ -178,11 +178,25 @@ def test_archive_holds_every_file_and_rebuild_equals_live(db, tmp_path):
     out = db.parent / "rebuilt.duckdb"
     api.rebuild(db, out)
     tables = ["submissions", "submission_values", "renaksi_outputs", "targets", "uploads", "upload_issues",
-              "agencies", "indicators", "national_series"]
+              "agencies", "indicators", "national_series", "assessments", "national_assessments"]
     with store.session(db) as live, store.session(out) as rebuilt:
         for t in tables:
             q = f"SELECT * FROM {t} ORDER BY ALL"
             assert live.execute(q).fetchall() == rebuilt.execute(q).fetchall(), t
+
+
+def test_an_accepted_upload_stores_its_verdicts_and_a_city_inside_the_band_is_achieved(db):
+    """The template's single target cell (7,5 here) is not a band: Kota Bogor-like 2,99 % is judged against
+    the national band of the year and is achieved, in the same transaction as the upload."""
+    api.ingest_file(filled(db, TEM_INF_YOY=2.99), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    with store.session(db, read_only=True) as con:
+        row = con.execute("SELECT kind, status, capaian, target_low, target_high, target_year, target_origin "
+                          "FROM v_assessments WHERE agency_code = ? AND indicator_code = 'TEM_INF_YOY' "
+                          "AND year = 2024 AND quarter = 1", [CITY]).fetchone()
+        quarters = con.execute("SELECT DISTINCT quarter FROM v_assessments WHERE agency_code = ? ORDER BY 1",
+                               [CITY]).fetchall()
+    assert row == ("target", "target_achieved", 100.0, 1.5, 3.5, 2024, "national")
+    assert quarters == [(1,), (2,), (3,), (4,)]  # as known at the end of each later quarter of the period
 
 
 def test_agency_target_changes_are_versioned(db):
@@ -279,7 +293,7 @@ def test_period_outside_roadmap_and_mismatch(db):
     r = _check(db, filled(db, edit=_header_value("Tahun", 2031)))
     assert only(r, "period-outside-roadmap")
     r = _check(db, filled(db), expected_period=(2024, 2))
-    assert only(r, "period-mismatch")[0].value == "TW1-2024"
+    assert only(r, "period-mismatch")[0].value == "TW I 2024"
 
 
 def test_fingerprint_mismatch_when_header_is_copied_over(db):

@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from indicators import briefing_pdf, headline
 from indicators import queries as Q
 from loaders import api
-from loaders.timefmt import date_text
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -61,7 +60,7 @@ def test_pdf_briefing_text(seeded_db_path, seeded_con, lang):
     pdf = api.briefing_pdf(2024, 3, lang=lang, db_path=seeded_db_path, generated_at=datetime(2024, 11, 1, 9, 30))
     reader, text = _text(pdf)
     flat = _flat(text)
-    head = briefing_pdf.make_headline(data, lang, date_text)
+    head = briefing_pdf.make_headline(data, lang)
     assert _flat(head.overall) in flat
     assert sum(head.counts.values()) > 0
     names = data.themes["name_en" if lang == "en" else "name"]

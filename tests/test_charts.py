@@ -56,14 +56,21 @@ def test_status_by_type_chart(seeded_con):
 def test_series_chart_layers_series_target_band_and_baseline(seeded_con):
     series = Q.indicator_series(seeded_con, "NAT_POV_MAR", 2024, 4)
     targets = Q.indicator_targets(seeded_con, "NAT_POV_MAR")
-    spec = charts.series_chart(series, targets, "id", {"target": "Target"}, 2, (2019, 9.41)).to_dict()
+    spec = charts.series_chart(series, targets, "id", {"target": "Target"}, 2, (2019, 9.41), (2019, 2024)).to_dict()
     layers = spec["layer"]
     marks = [ly["mark"]["type"] if isinstance(ly["mark"], dict) else ly["mark"] for ly in layers]
     assert marks.count("line") == 1 and "rect" in marks and "rule" in marks
     band = layers[marks.index("rect")]
     assert band["encoding"]["y"]["field"] == "target_low" and band["encoding"]["y2"]["field"] == "target_high"
     point = layers[1]
-    assert point["encoding"]["x"]["field"] == "t"
+    assert point["encoding"]["x"]["field"] == "date" and point["encoding"]["x"]["type"] == "temporal"
+    # a real time axis: the March 2024 figure sits at 2024-03-31, the axis spans the period from its baseline
+    dates = {v["date"] for v in next(v for k, v in spec["datasets"].items() if any("what" in r for r in v))}
+    assert "2024-03-31" in dates
+    x = point["encoding"]["x"]
+    assert x["scale"]["domain"][0] < "2019-12-31" < "2024-12-31" < x["scale"]["domain"][1]
+    assert x["axis"]["values"][0] == "2019-12-31" and "Dasar 2019" in x["axis"]["labelExpr"]
+    assert "'TW '" in x["axis"]["labelExpr"] and "utcmonth(datum.value)" in x["axis"]["labelExpr"]
     assert "submission_id" in [tt["field"] for tt in point["encoding"]["tooltip"]]
     diamond = [ly for ly in layers if isinstance(ly["mark"], dict) and ly["mark"].get("shape") == "diamond"]
     assert len(diamond) == 1
@@ -109,7 +116,9 @@ def test_final_theme_chart(seeded_con):
     spec = charts.final_theme_chart(Q.final_theme_results(seeded_con, "2020-2024"), "id").to_dict()
     rect, text = spec["layer"]
     assert rect["encoding"]["x"]["field"] == "scope_label" and rect["encoding"]["y"]["field"] == "theme_label"
-    assert text["encoding"]["text"]["field"] == "cap_text"
+    # the cell names its status; capaian (a number) is never printed on a status colour, only in the tooltip
+    assert text["encoding"]["text"]["field"] == "status_label"
+    assert "cap_text" in [tt["field"] for tt in rect["encoding"]["tooltip"]]
     values = next(iter(spec["datasets"].values()))
     assert all(v["cap_text"].endswith("%") or v["cap_text"] == "–" for v in values)
 

@@ -96,11 +96,3 @@ def test_chart_png_title_block():
     from PIL import Image
     h0, h1 = Image.open(io.BytesIO(plain)).size[1], Image.open(io.BytesIO(with_title)).size[1]
     assert h1 > h0 + 30  # the title block takes room above the chart, it does not overlap it
-
-
-def test_export_names_follow_language():
-    assert F.export_name("capaian_akhir_tema_2020-2024", "id") == "capaian_akhir_tema_2020-2024"
-    assert F.export_name("capaian_akhir_tema_2020-2024", "en") == "final_results_theme_2020-2024"
-    assert F.export_name("matriks_tema_2024_TW3", "en") == "theme_matrix_2024_Q3"
-    assert F.export_name("kepatuhan_2024_TW1", "en") == "compliance_2024_Q1"
-    assert F.export_name("katalog_indikator", "en") == "indicator_catalogue"

@@ -13,11 +13,13 @@ shows a traceback. `select_period_quarter()` is the shared roadmap period / year
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from indicators import queries, texts
 from loaders import store
 from ui.i18n import lang, t
 
@@ -52,10 +54,15 @@ def cached(query_name: str, version: tuple, *args) -> pd.DataFrame:
         return getattr(queries, query_name)(con, *args)
 
 
-def q(query_name: str, *args) -> pd.DataFrame:
-    """One cached query. A database locked by another process gives a message, not a traceback."""
+def q(query: Callable, *args) -> pd.DataFrame:
+    """One cached query: `q(queries.national_assessments, year, quarter)` (the function itself, so a reader
+    can jump to it). A database locked by another process gives a message, not a traceback."""
+    from indicators import queries
+    name = query.__name__
+    if getattr(queries, name, None) is not query:
+        raise ValueError(f"{name} is not a function of indicators.queries")
     try:
-        return cached(query_name, db_version(), *args)
+        return cached(name, db_version(), *args)
     except store.DatabaseBusy:
         st.warning(t("db_busy"))
         st.stop()
@@ -74,10 +81,14 @@ def require_data() -> pd.Series:
         _how_to_build()
         st.stop()
     try:
-        status = q("data_status").iloc[0]
+        status = q(queries.data_status).iloc[0]
     except duckdb.Error as exc:
         st.error(t("db_unreadable", path=str(path), error=type(exc).__name__), icon=":material/error:")
         _how_to_build()
+        st.stop()
+    if not bool(status["assessed"]):  # a database from before the stored assessments: migrate it
+        st.info(t("db_needs_init", path=str(path)), icon=":material/database:")
+        st.code(f"python -m loaders init --db {path}", language="bash")
         st.stop()
     if int(status["n_periods"]) == 0 or int(status["n_indicators"]) == 0:
         st.info(t("db_empty", path=str(path)), icon=":material/database:")
@@ -95,7 +106,7 @@ def period_name(row) -> str:
 def select_period() -> pd.Series:
     """The roadmap period filter (?period=...); returns the period's row."""
     from ui.format import url_select
-    periods = q("periods")
+    periods = q(queries.periods)
     rows = {r.period_code: r for r in periods.itertuples(index=False)}
     codes = list(rows)
     code = url_select(t("filter_period"), codes, "period", default=codes[-1],
@@ -113,7 +124,7 @@ def select_period_quarter() -> tuple[pd.Series, int, int]:
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
         period = select_period()
-    quarters = q("available_quarters", period["period_code"])
+    quarters = q(queries.available_quarters, period["period_code"])
     with_data = quarters[quarters["n_submissions"] > 0]
     latest = with_data.iloc[-1] if len(with_data) else quarters.iloc[-1]
     years = [int(y) for y in dict.fromkeys(quarters["year"])]
@@ -123,7 +134,7 @@ def select_period_quarter() -> tuple[pd.Series, int, int]:
     default_q = int(latest["quarter"]) if year == int(latest["year"]) else int(in_year["quarter"].max())
     with c3:
         quarter = url_select(t("filter_quarter"), [1, 2, 3, 4], "quarter", default=default_q,
-                             format_func=lambda x: t("quarter_label", q=x))
+                             format_func=lambda x: texts.quarter_name(x, lang()))
     from ui.format import quarter_text, set_export_context
     set_export_context(period=quarter_text(int(year), int(quarter)))
     return period, int(year), int(quarter)
@@ -158,3 +169,17 @@ def catalogue_export() -> tuple[bytes | None, str | None]:
     """The catalogue as xlsx (indicators.catalogue_xlsx), cached per catalogue file version;
     (None, reason) when the exporter or the catalogue is not available."""
     return _catalogue_export(_catalogue_stamp())
+
+
+def editor_notes(code: str) -> tuple[str, pd.DataFrame]:
+    """The catalogue's editors' notes for one indicator (shown to analysts on the catalogue page only):
+    the indicator's notes and a table of per-figure notes (year, month, note). Empty when unavailable."""
+    from indicators.catalogue import CatalogueError, load_catalogue
+    try:
+        ind = load_catalogue().by_code.get(code)
+    except CatalogueError:
+        ind = None
+    if ind is None:
+        return "", pd.DataFrame(columns=["year", "month", "note"])
+    rows = [{"year": o.year, "month": o.month, "note": o.editor_note} for o in ind.series if o.editor_note]
+    return ind.editor_notes, pd.DataFrame(rows, columns=["year", "month", "note"])

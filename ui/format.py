@@ -17,7 +17,8 @@ import pandas as pd
 from openpyxl.styles import Font
 import streamlit as st
 
-from indicators import progress
+from indicators import progress, texts
+from indicators.periods import qtime
 from ui.i18n import lang, t
 
 # Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with one of these is read as a
@@ -149,6 +150,16 @@ def fmt_pct(x, decimals: int = 1, language: str | None = None) -> str:
     return "–" if progress._num(x) is None else fmt(x, decimals, language) + "%"
 
 
+def capaian_text(raw, capped, language: str | None = None) -> str:
+    """'93,0%', or for a capaian above the cap the raw number and what is credited: '518,0% (dihitung 110,0%)'."""
+    if progress._num(raw) is None:
+        return "–"
+    if progress._num(capped) is not None and abs(raw - capped) > 1e-9:
+        word = "credited" if (language or lang()) == "en" else "dihitung"
+        return f"{fmt_pct(raw, 1, language)} ({word} {fmt_pct(capped, 1, language)})"
+    return fmt_pct(raw, 1, language)
+
+
 def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = None) -> str:
     """'45', '6,00–7,00' for a band, or the categorical text (e.g. 'WTP')."""
     if isinstance(text, str) and text:
@@ -161,6 +172,12 @@ def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = N
     return f"{fmt(lo, decimals, language)}–{fmt(hi, decimals, language)}"
 
 
+def year_text(value) -> str:
+    """A year that may come as a float or be missing: 2024.0 -> '2024', NaN -> '–'."""
+    v = progress._num(value)
+    return "–" if v is None else str(int(v))
+
+
 def dash(value) -> str:
     """Text for a possibly missing value (None, NaN, empty) -> '–'."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value == "":
@@ -169,20 +186,17 @@ def dash(value) -> str:
 
 
 def source_markdown(value) -> str:
-    """A source as short Markdown: each URL becomes a link named by its domain ('[bps.go.id](https://…)'),
-    other text stays as it is (sources may list several, separated by ';')."""
+    """A stored source as a short Markdown citation (publisher and title linked, date, 'sumber sekunder');
+    several sources separated by ' ; ' each get one."""
     text = dash(value)
     if text == "–":
         return text
-    parts = []
-    for piece in text.split(" ; "):
-        m = re.match(r"\s*(https?://([^/\s]+)\S*)(.*)", piece)
-        if m:
-            domain = m.group(2).removeprefix("www.")
-            parts.append(f"[{domain}]({m.group(1)}){m.group(3)}")
-        else:
-            parts.append(piece.strip().replace("[", "(").replace("]", ")"))
-    return " ; ".join(parts)
+    return " ; ".join(texts.cite_markdown(piece, lang()) for piece in text.split(" ; "))
+
+
+def source_text(value) -> str:
+    """A stored source as one plain citation line in the session language."""
+    return "–" if dash(value) == "–" else texts.cite(str(value), lang())
 
 
 def confidence_text(value) -> str:
@@ -200,8 +214,8 @@ def period_text(t_value, language: str | None = None) -> str:
 
 
 def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
-    """'TW4-2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
-    return progress.format_time(year - 1 + quarter / 4, language or lang(), freq="quarter")
+    """TW IV 2024 / Q4 2024 (a Q4 time equals the year end, which period_text prints as 2024)."""
+    return progress.format_time(qtime(year, quarter), language or lang(), freq="quarter")
 
 
 # ------------------------------------------------------------------ streamlit: tables and charts
@@ -229,27 +243,39 @@ def _styled(df: pd.DataFrame, decimals: dict[str, int] | int | None):
     return sty
 
 
-def export_name(name: str, language: str | None = None) -> str:
-    """A download's file name in the reader's language: the Indonesian words of `name` are translated
-    word by word for English ('capaian_akhir_tema_2020-2024' -> 'final_results_theme_2020-2024')."""
+# Download file names are Indonesian words joined by '_'; in English mode each word is translated.
+_FILE_WORDS_EN = {
+    "kepatuhan": "compliance", "matriks": "matrix", "tema": "theme", "status": "status", "perubahan": "changes",
+    "katalog": "catalogue", "indikator": "indicator", "seri": "series", "nasional": "national", "target": "target",
+    "sebaran": "distribution", "instansi": "agency", "tertinggal": "off_track", "renaksi": "action_plans",
+    "capaian": "achievement", "akhir": "final", "tanda": "receipt", "terima": "", "bertanda": "marked",
+    "masalah": "problems", "catatan": "notes", "penyunting": "editors", "riwayat": "history", "rapor": "report_card", "wilayah": "regions", "provinsi": "provinces",
+    "kabkota": "regencies_cities", "laporan": "report", "tindak": "follow", "lanjut": "up", "daftar": "list",
+    "nilai": "values", "tindaklanjut": "follow_up", "belum": "missing", "lapor": "reports", "unggahan": "uploads",
+}
+
+
+_FILE_PHRASES_EN = {
+    "capaian_akhir": "final_results", "tanda_terima": "receipt", "seri_nasional": "national_series",
+    "katalog_indikator": "indicator_catalogue", "catatan_penyunting": "editors_notes", "matriks_tema": "theme_matrix",
+    "status_tema": "theme_status", "instansi_tertinggal": "off_track_agencies",
+    "indikator_tertinggal": "off_track_indicators",
+}
+
+
+def file_stem(name: str, language: str | None = None) -> str:
+    """A download's file name in the session language: 'kepatuhan_2024_TW4' -> 'compliance_2024_Q4' in English."""
     if (language or lang()) != "en":
         return name
-    out = name
-    for id_word, en_word in EXPORT_WORDS:
-        out = re.sub(rf"(?<![a-z]){re.escape(id_word)}(?![a-z])", en_word, out)
-    return out.replace("_TW", "_Q")
-
-
-# Indonesian words in download names, longest first (English file names for English readers).
-EXPORT_WORDS = (("capaian_akhir_indikator", "final_results_indicator"), ("capaian_akhir", "final_results"),
-                ("matriks_tema", "theme_matrix"), ("status_tema", "theme_status"), ("perubahan", "changes"),
-                ("kepatuhan", "compliance"), ("kualitas_data", "data_quality"), ("renaksi", "action_plans"),
-                ("katalog_indikator", "indicator_catalogue"), ("capaian", "achievement"), ("sebaran", "distribution"),
-                ("seri", "series"), ("peta_petak", "tile_map"),
-                ("provinsi", "provinces"), ("kabkota", "regencies_cities"), ("indikator", "indicators"),
-                ("tema", "theme"), ("instansi", "agency"), ("wilayah", "region"), ("katalog", "catalogue"),
-                ("riwayat", "history"), ("tindak_lanjut", "follow_up"), ("ringkasan", "summary"),
-                ("tanda_terima", "receipt"), ("bertanda", "marked"))
+    for phrase, english in _FILE_PHRASES_EN.items():
+        name = name.replace(phrase, english)
+    words = []
+    for w in name.split("_"):
+        m = re.fullmatch(r"TW(\d)", w)
+        w = f"Q{m.group(1)}" if m else _FILE_WORDS_EN.get(w.lower(), w)
+        if w:
+            words.append(w)
+    return "_".join(words)
 
 
 def _base_url() -> str | None:
@@ -295,7 +321,7 @@ def set_export_context(*, period: str | None = None, title: str | None = None,
 def download_buttons(df: pd.DataFrame, name: str, key: str, title: str | None = None) -> None:
     """CSV (plain and Indonesian-locale) and xlsx downloads of `df`, generated only when clicked, formulas
     neutralised, file names in the session language."""
-    name, base = export_name(name), _base_url()
+    name, base = file_stem(name), _base_url()
     row = st.container(horizontal=True, gap="small")
     row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df, "plain", base), file_name=f"{name}.csv",
                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:",
@@ -322,6 +348,14 @@ def show_table(df: pd.DataFrame, name: str, key: str, *, column_config: dict | N
     download_buttons(df if export is None else export, name, key)
 
 
+def file_input(label: str, key: str, *, help: str | None = None):
+    """An .xlsx upload box. Streamlit 1.67 draws the box's own words in English and offers no way to change
+    them, so in Indonesian mode a caption above the box says what they mean."""
+    if lang() != "en":
+        st.caption(t("uploader_words"))
+    return st.file_uploader(label, type=["xlsx"], key=key, help=help)
+
+
 def chart_caption_lines(unit: str | None = None) -> list[str]:
     """Period, unit, source and the synthetic-data label for a chart's exported title block."""
     ctx = st.session_state.get("_export_context", {})
@@ -339,7 +373,7 @@ def show_chart(chart, name: str, key: str, *, alt_text: str | None = None, title
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
     heading = title or alt_text or st.session_state.get("_export_context", {}).get("title", "PantauRB")
     st.download_button(t("download_png"), functools.partial(chart_png, chart, 2.0, heading, chart_caption_lines(unit)),
-                       file_name=f"{export_name(name)}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
+                       file_name=f"{file_stem(name)}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
                        icon=":material/image:")
 
 
@@ -482,11 +516,14 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = synthetic_column(out, c)
         elif c == "confidence":
             out[c] = out[c].map(lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
+        elif c in ("source", "target_source_cite"):
+            out[c] = out[c].map(lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
         elif c in LABEL_NUMBER_COLUMNS:
             out[c] = out[c].map(lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             midnight = bool((out[c].dropna().dt.normalize() == out[c].dropna()).all())
-            out[c] = out[c].dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+            out[c] = out[c].map(lambda v: "" if pd.isna(v) else
+                                texts.format_date(v, lang()) if midnight else texts.format_datetime_wib(v, lang()))
     out.columns = [t(f"col_{c}") for c in columns]
     return out
 
@@ -502,7 +539,7 @@ def quarter_label(year, quarter, language: str | None = None) -> str:
     y, qq = progress._num(year), progress._num(quarter)
     if y is None or qq is None:
         return "–"
-    return progress.format_time(int(y) - 1 + int(qq) / 4, language or lang(), "quarter")
+    return progress.format_time(qtime(int(y), int(qq)), language or lang(), "quarter")
 
 
 def wrapped_table_html(df: pd.DataFrame, css_class: str = "pr-wrapped") -> str:

@@ -1,0 +1,71 @@
+"""Quarters and roadmap periods: the one place for quarter arithmetic (pure, stdlib only).
+
+Time convention (docs/architecture.md): quarter q of year Y sits at the fractional time t = Y - 1 + q/4
+(its end: TW IV 2021 -> 2021.0), month m at Y - 1 + m/12, an annual figure at t = Y (year end).
+Charts use the real date of the quarter's end (`quarter_end`), labelled "TW I 2021" / "Q1 2021".
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+
+def qtime(year: int, quarter: int) -> float:
+    """Fractional time of the end of a quarter."""
+    return int(year) - 1 + int(quarter) / 4
+
+
+def obs_time(year: int, month=None) -> float:
+    """Fractional time of an observation: annual (month None/NaN) at year end, month m at Y - 1 + m/12."""
+    if month is None or (isinstance(month, float) and math.isnan(month)):
+        return float(year)
+    try:
+        m = int(month)
+    except (TypeError, ValueError):  # pandas NA
+        return float(year)
+    return int(year) - 1 + m / 12
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (int(year), int(quarter) - 1) if quarter > 1 else (int(year) - 1, 4)
+
+
+def next_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (int(year), int(quarter) + 1) if quarter < 4 else (int(year) + 1, 1)
+
+
+def quarter_of_time(t: float) -> tuple[int, int]:
+    """The (year, quarter) whose end is at or just after fractional time t."""
+    k = math.ceil(round(t * 4, 9))  # quarters since year 0 end
+    y, q = divmod(k, 4)
+    return (y + 1, q) if q else (y, 4)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """Calendar date of the last day of the quarter."""
+    if quarter == 4:
+        return date(int(year), 12, 31)
+    return date(int(year), int(quarter) * 3 + 1, 1) - timedelta(days=1)
+
+
+def time_to_date(t: float) -> date:
+    """Fractional time -> calendar date of the period end it stands for (year end, quarter end, month end)."""
+    y = math.floor(t + 1e-9)
+    frac = t - y
+    if abs(frac) < 1e-6:
+        return date(y, 12, 31)
+    m = round(frac * 12)
+    first_next = date(y + 1, m + 1, 1) if m < 12 else date(y + 2, 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def period_quarters(start_year: int, end_year: int) -> list[tuple[int, int]]:
+    return [(y, q) for y in range(int(start_year), int(end_year) + 1) for q in (1, 2, 3, 4)]
+
+
+def period_for_year(periods, year: int):
+    """The latest-starting period (objects or dicts with start_year/end_year) that contains `year`, else None."""
+    def get(p, k):
+        return p[k] if isinstance(p, dict) else getattr(p, k)
+    inside = [p for p in periods if get(p, "start_year") <= year <= get(p, "end_year")]
+    return max(inside, key=lambda p: get(p, "start_year")) if inside else None
