@@ -20,6 +20,7 @@ import pandas as pd
 
 from indicators import charts, headline, progress, queries, texts
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
+from indicators.periods import previous_quarter
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -122,7 +123,7 @@ def _lang(lang: str) -> str:
 
 
 def quarter_label(year: int, quarter: int, lang: str) -> str:
-    return progress.format_time(year - 1 + quarter / 4, lang, freq="quarter")
+    return texts.quarter_label(year, quarter, lang)
 
 
 def file_name(year: int, quarter: int, lang: str, final: bool = False) -> str:
@@ -220,7 +221,7 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
     names = _theme_names(data, lang)
     quarter = quarter_label(data.year, data.quarter, lang)
     period = data.period_name_en if lang == "en" else data.period_name
-    prev = quarter_label(*queries.previous_quarter(data.year, data.quarter), lang)
+    prev = quarter_label(*previous_quarter(data.year, data.quarter), lang)
     head = make_headline(data, lang, date_text)
     at = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
 

@@ -26,11 +26,11 @@ def test_headline_counts_only_target_verdicts():
     df = _frame([("a", "target_achieved", "target", "A1"), ("a", "on_track", "target", "A2"),
                  ("a", "deterioration", "category", "A3"), ("b", "on_track", "trend", "B1"),
                  ("b", "unable_to_assess", "target", "B2"), ("b", "on_track", "discontinued", "B3")])
-    h = headline.headline(df, lang="id", period="TW3-2024", cutoff="23 Oktober 2024", theme_names={"a": "Tema A"})
+    h = headline.headline(df, lang="id", period="TW III 2024", cutoff="23 Oktober 2024", theme_names={"a": "Tema A"})
     assert h.overall == ("Dari 4 indikator nasional bertarget: 1 target tercapai, 1 sesuai jalur dan 1 memburuk; "
                          "1 belum dapat dinilai.")
     assert h.trend.startswith("2 indikator lain tanpa target")
-    assert h.as_of == "Posisi TW3-2024; data diterima s.d. 23 Oktober 2024."
+    assert h.as_of == "Posisi TW III 2024; data diterima s.d. 23 Oktober 2024."
     assert dict(h.themes) == {"a": "Tema A: dari 3 indikator bertarget, 1 target tercapai, 1 sesuai jalur dan 1 memburuk.",
                               "b": "b: dari 1 indikator bertarget, 1 belum dapat dinilai."}
     en = headline.headline(df, lang="en", period="Q3 2024", cutoff="October 23, 2024")
@@ -73,7 +73,7 @@ def test_pdf_briefing_text(seeded_db_path, seeded_con, lang):
     assert sources and all(_flat(s)[:40] in flat for s in sources)
     assert ("Sumber data" if lang == "id" else "Data sources") in flat
     assert ("Data sintetis (demo)" if lang == "id" else "Synthetic (demo) data") in flat
-    assert ("TW3-2024" if lang == "id" else "Q3 2024") in flat
+    assert ("TW III 2024" if lang == "id" else "Q3 2024") in flat
     assert len(reader.pages) >= 2 + len(names)
     assert reader.metadata.title.startswith("Ringkasan" if lang == "id" else "Bureaucratic")
     for code in data.national["indicator_code"]:  # the annex lists every national indicator
@@ -87,7 +87,7 @@ def test_briefing_cli_writes_pdf_and_refuses_unknown_year(seeded_db_path, tmp_pa
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     _, text = _text(out.read_bytes())
-    assert "Capaian Akhir Reformasi Birokrasi" in text and "TW4-2024" in text
+    assert "Capaian Akhir Reformasi Birokrasi" in text and "TW IV 2024" in text
     bad = subprocess.run([sys.executable, "-m", "loaders", "briefing", "--year", "2031", "--quarter", "1",
                           "--out", str(tmp_path / "x.pdf"), "--db", str(seeded_db_path)],
                          cwd=ROOT, capture_output=True, text=True)

@@ -60,7 +60,7 @@ def test_national_page_numbers_filter_and_language(app_env):
     # the one-line answer: national indicators with a target, counted per status, with period and cut-off
     headline = next(m.value for m in at.markdown if m.value.startswith("**Dari "))
     assert re.fullmatch(r"\*\*Dari \d+ indikator nasional bertarget: .+\.\*\*", headline), headline
-    assert "Posisi TW4-2024; data diterima s.d. " in _texts(at)
+    assert "Posisi TW IV 2024; data diterima s.d. " in _texts(at)
     assert at.get("download_button")  # the PDF briefing among the downloads
 
     at.selectbox(key="url_quarter").set_value(3).run()
