@@ -128,7 +128,7 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
     stats = {"files": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "revisions": 0}
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = [(a, tuple(years)) for a in agencies]
-    with ProcessPoolExecutor(max_workers=workers) as pool, store.session(db_path) as con:
+    with ProcessPoolExecutor(max_workers=workers) as pool, store.writer(db_path) as con:
         for n, (agency, files) in enumerate(zip(agencies, pool.map(_agency_files, jobs)), start=1):
             for f in files:
                 res = api.ingest_file(f.data, f.name, uploader=api.DEMO_UPLOADER, db_path=db_path,
