@@ -462,6 +462,7 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
         # the target's own write-ahead log belongs to the file being replaced: never let it meet the new one
         store.set_aside_stale_wal(target)
         os.replace(tmp, target)
+        store.lock_path(tmp).unlink(missing_ok=True)
     counts["db"] = str(target)
     if in_place or receipts_dir(target) != receipts_dir(path):
         counts["receipts"] = write_receipts(target, missing_only=in_place)

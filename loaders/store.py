@@ -76,7 +76,9 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 def _is_foreign_wal(exc: Exception) -> bool:
-    return "WAL does not match database file" in str(exc)
+    """A log written for another file, or for an older checkpoint of this one: never replayable here."""
+    text = str(exc)
+    return "WAL does not match database file" in text or "WAL was created for an older version" in text
 
 
 def set_aside_stale_wal(db: Path) -> Path | None:
