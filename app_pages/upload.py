@@ -74,9 +74,10 @@ elif check or submit:
                 res = api.check_file(data, name, reason=reason.strip() or None, **expected)
                 result.update(report=res.report, outcome="valid" if res.report.valid else "invalid")
             else:
-                res = api.ingest_file(data, name, uploader=uploader.strip(), reason=reason.strip() or None, **expected)
+                res = api.ingest_file(data, name, uploader=uploader.strip(), reason=reason.strip() or None,
+                                      on_wait=lambda s, _who: box.write(t("up_waiting", seconds=int(s))), **expected)
                 result.update(report=res.report, outcome=res.outcome, submission_id=res.submission_id,
-                              version=res.version, receipt_html=res.receipt_html)
+                              version=res.version, receipt_html=res.receipt_html, receipt_error=res.receipt_error)
                 box.write(t("up_step_saved"))
             box.update(label=t("up_done", file=name), state="complete")
         except store.DatabaseBusy:
@@ -104,6 +105,8 @@ if result and result["file"] == current and result["selection"] == (agency, year
     elif outcome == "accepted":
         st.success(t("up_accepted", submission=result["submission_id"], version=result["version"],
                      warnings=len(report.warnings)))
+        if result.get("receipt_error"):
+            st.warning(t("up_receipt_not_saved"))
         st.download_button(t("up_receipt"), result["receipt_html"].encode("utf-8"), key="upload_receipt",
                            file_name=f"tanda_terima_{result['submission_id']}.html", mime="text/html",
                            on_click="ignore", icon=":material/receipt_long:")

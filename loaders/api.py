@@ -193,7 +193,10 @@ def _journaled(archive: Archive, con, entry: JournalEntry, work):
         else:
             archive.mark_committed(entry.upload_id, seq)
         raise
-    archive.mark_committed(entry.upload_id, seq)
+    try:
+        archive.mark_committed(entry.upload_id, seq)
+    except OSError:   # committed all the same: the next writer settles the marker from the database
+        pass
     return result
 
 
@@ -268,7 +271,10 @@ def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, rea
         html = None
         if write_receipt and result.submission_id and (
                 result.outcome == "accepted" or not (receipts_dir(path) / f"{result.submission_id}.html").exists()):
-            html = receipt_from_db(con, result.submission_id)
+            try:      # after the commit nothing may turn a stored submission into an error
+                html = receipt_from_db(con, result.submission_id)
+            except Exception as exc:
+                result.receipt_error = f"{type(exc).__name__}: {exc}"
     if result.outcome == "accepted":
         result.receipt_html = html
     if html is not None:

@@ -394,6 +394,20 @@ def test_upload_correction_after_deadline_asks_for_a_reason(upload_db):
     assert "32.73-2024Q4-v2" in at.success[0].value
 
 
+def test_upload_whose_receipt_cannot_be_written_still_says_stored(upload_db):
+    (upload_db.parent / "receipts").write_text("a file where the receipts folder should be")
+    at = _upload_page()
+    at.file_uploader(key="upload_file").set_value(("32.99_TW4.xlsx", _filled(upload_db), XLSX))
+    at.text_input(key="upload_uploader").input("Ana")
+    _run(at)
+    at.button(key="upload_submit").click()
+    _run(at)
+    assert "Diterima sebagai **32.99-2024Q4-v1**" in at.success[0].value
+    assert "sudah tersimpan" in at.warning[0].value and not at.error
+    subs = Q.agency_submissions(_con(upload_db), "32.99")
+    assert (subs["submission_id"] == "32.99-2024Q4-v1").sum() == 1
+
+
 # ------------------------------------------------------------------ strings
 def _keys_used(path: Path) -> set[str]:
     keys = set()
