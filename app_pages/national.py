@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import charts
 from ui.data import q, require_data, select_period_quarter
-from ui.format import (confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
+from ui.format import (md, confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
                        show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles)
 from ui.i18n import lang, t
 
@@ -62,7 +62,7 @@ if tiles.empty:
 en = lang() == "en"
 theme_names = {r.theme: (r.name_en if en else r.name) for r in q("themes").itertuples()}
 for theme, group in tiles.groupby("theme", sort=False):
-    st.markdown(f"**{theme_names.get(theme, theme)}**")
+    st.markdown(f"**{md(theme_names.get(theme, theme))}**")
     cols = st.columns(3)
     for i, r in enumerate(group.to_dict("records")):
         unit = r["unit_en"] if en else r["unit"]
@@ -70,12 +70,12 @@ for theme, group in tiles.groupby("theme", sort=False):
         value = dash(r["latest_text"]) if r["value_type"] == "category" else fmt(r["latest_value"], r["decimals"])
         with cols[i % 3].container(border=True):
             series = [v for v in r["series_v"] if v is not None]
-            st.metric(r["name_en"] if en else r["name"], value,
-                      help=t("tile_help", source=dash(r["source"]), confidence=confidence_text(r["confidence"])),
+            st.metric(md(r["name_en"] if en else r["name"]), value,
+                      help=t("tile_help", source=md(dash(r["source"])), confidence=confidence_text(r["confidence"])),
                       chart_data=series if len(series) > 1 else None, chart_type="line")
             st.markdown(status_chip(r["status"]), unsafe_allow_html=True)
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
-            st.caption(t("tile_caption", unit=unit or "–", target_year=r["target_year"], target=target,
+            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=r["target_year"], target=md(target),
                          capaian=fmt_pct(r["capaian"]), period=period_text(r["latest_time"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",

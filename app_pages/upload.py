@@ -13,7 +13,7 @@ import streamlit as st
 
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from ui.format import XLSX_MIME, present, quarter_label, show_table, synthetic_note, url_select
+from ui.format import md, XLSX_MIME, present, quarter_label, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ result = st.session_state.get("upload_result")
 current = (upload.name, upload.size) if upload is not None else None
 if result and result["file"] == current and result["selection"] == (agency, year, quarter):
     report = result.get("report")
-    st.subheader(t("up_result_heading", file=result["name"]))
+    st.subheader(t("up_result_heading", file=md(result["name"])))
     outcome = result["outcome"]
     if outcome == "error":
         st.error(result["error"])

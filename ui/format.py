@@ -118,20 +118,49 @@ def dash(value) -> str:
     return str(value)
 
 
+# What makes Markdown active: links and images ([ ] ), raw HTML and autolinks (< >), emphasis and code (* _ ` ~),
+# headings (#), math ($), Streamlit's :color[...] directives ([ ]) and the escape character itself.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$~#|])")
+
+
+def md(value) -> str:
+    """Data-derived text for any element that renders Markdown (markdown, caption, headers, alerts, metric
+    labels): the characters that make Markdown/HTML active are backslash-escaped, so names show literally
+    and can never become links, images, HTML or formatting. Line breaks become spaces; a leading list
+    marker stays text."""
+    text = dash(value) if value is None or isinstance(value, float) else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+    return "\\" + text if text[:1] in ("-", "+", "=") else text
+
+
+def safe_url(value) -> str | None:
+    """The URL when it is http(s) with a host, else None (never javascript:, data:, relative tricks)."""
+    from urllib.parse import quote, urlsplit
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe=":/?#[]@!$&'*+,;=%~-._")   # spaces, quotes, brackets, <> are percent-encoded
+
+
 def source_markdown(value) -> str:
-    """A source as short Markdown: each URL becomes a link named by its domain ('[bps.go.id](https://…)'),
-    other text stays as it is (sources may list several, separated by ';')."""
+    """A source as short Markdown: each http(s) URL becomes a link named by its domain ('[bps.go.id](https://…)'),
+    other text is shown literally (sources may list several, separated by ';')."""
     text = dash(value)
     if text == "–":
         return text
     parts = []
     for piece in text.split(" ; "):
         m = re.match(r"\s*(https?://([^/\s]+)\S*)(.*)", piece)
-        if m:
+        url = safe_url(m.group(1)) if m else None
+        if url:
             domain = m.group(2).removeprefix("www.")
-            parts.append(f"[{domain}]({m.group(1)}){m.group(3)}")
+            parts.append(f"[{md(domain)}]({url.replace('(', '%28').replace(')', '%29')}){md(m.group(3))}")
         else:
-            parts.append(piece.strip().replace("[", "(").replace("]", ")"))
+            parts.append(md(piece.strip()))
     return " ; ".join(parts)
 
 
