@@ -566,9 +566,9 @@ def read_catalogue_upload(data: bytes, file_name: str):
     """
     from indicators.catalogue import CatalogueError, CatalogueProblem
     from indicators.catalogue_xlsx import import_catalogue_xlsx
-    from loaders.workbook import UnsafeWorkbook, check_xlsx
+    from loaders.xlsx_guard import UnsafeWorkbook, guard
     try:
-        check_xlsx(data)
+        guard(data)
     except UnsafeWorkbook as exc:
         raise CatalogueError([CatalogueProblem(file_name, "(katalog)", "",
                                                f"berkas ditolak / file refused: {exc}")]) from exc

@@ -29,6 +29,7 @@ from loaders.sheets import (
     TEMPLATE_VERSION,
     RenaksiRow,
 )
+from indicators.xlsx_text import put
 from loaders.workbook import structure_checksum
 
 TITLE_ROW = 1
@@ -153,7 +154,7 @@ def write_template(out: str | BinaryIO, *, agency, year: int, quarter: int, cata
                                       ("year", int(year)), ("quarter", int(quarter)), ("checksum", checksum)),
                                      start=2):
         meta_ws.cell(r, 1, key)
-        cell = meta_ws.cell(r, 2, value)
+        cell = put(meta_ws.cell(r, 2), value)
         if isinstance(value, str):
             cell.number_format = "@"
     meta_ws.cell(1, 1, "key")
@@ -186,7 +187,7 @@ def _write_meta_lists(wb: Workbook, ws, catalogue, indicators) -> dict[str, str]
         col = 4 + offset
         ws.cell(1, col, key)
         for r, value in enumerate(values, start=2):
-            ws.cell(r, col, value).number_format = "@"
+            put(ws.cell(r, col), value).number_format = "@"
         if values:
             letter = get_column_letter(col)
             wb.defined_names[name] = DefinedName(
@@ -214,7 +215,7 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
     for offset, (fld, (label, _label_en)) in enumerate(HEADER_FIELDS.items()):
         r = HEADER_BLOCK_ROW + offset
         ws.cell(r, 1, label).font = Font(bold=True)
-        cell = ws.cell(r, 2, values[fld])
+        cell = put(ws.cell(r, 2), values[fld])
         if fld == "agency_code":
             cell.number_format = "@"   # '32.73' must stay text, never the number 32.73
         cell.alignment = Alignment(horizontal="left")
@@ -243,7 +244,7 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
                 kind = "text"
             else:
                 kind = "plain"
-            ws.cell(r, c, row_values[fld]).style = _style_name(fld in editable, kind)
+            put(ws.cell(r, c), row_values[fld]).style = _style_name(fld in editable, kind)
         ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
         cells = [f"{get_column_letter(position[fld])}{r}" for fld in ("target", "value")]
         if categorical:
@@ -316,7 +317,7 @@ def _write_renaksi(ws, catalogue, prefill: TemplatePrefill, lists) -> None:
         item = rows[r - first] if r - first < len(rows) else None
         values = _renaksi_values(item, theme_names) if item else {}
         for c, col in enumerate(RENAKSI_COLUMNS, start=1):
-            ws.cell(r, c, values.get(col.field)).style = _style_name(True, "number" if col.kind == "number" else "text")
+            put(ws.cell(r, c), values.get(col.field)).style = _style_name(True, "number" if col.kind == "number" else "text")
     position = {col.field: get_column_letter(c) for c, col in enumerate(RENAKSI_COLUMNS, start=1)}
     for key, fld in (("theme", "theme"), ("focus", "intervention_focus")):
         if key in lists:
@@ -351,7 +352,7 @@ def _write_instructions(ws, agency, year: int, quarter: int) -> None:
     ws.column_dimensions["A"].width = 120
     r = 1
     for kind, text in _instruction_lines(agency, year, quarter):
-        cell = ws.cell(r, 1, text)
+        cell = put(ws.cell(r, 1), text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.protection = _LOCKED
         if kind == "title":

@@ -16,23 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from indicators import progress
+from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_value
 from ui.i18n import lang, t
 
-# Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with one of these is read as a
-# formula by Excel/LibreOffice. We neutralise it by prefixing a single quote.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ILLEGAL_XLSX_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # ------------------------------------------------------------------ pure helpers
-def neutralise_value(value: Any) -> Any:
-    """'=SUM(A1)' -> "'=SUM(A1)"; numbers and other types are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` where every text cell (and column name) that a spreadsheet would run as a formula
     starts with a single quote. Numeric columns are untouched (a negative number stays a number)."""
@@ -70,7 +60,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     data = neutralise(_flatten_for_export(df))
     for col in data.columns:
         if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
-            data[col] = data[col].map(lambda v: _ILLEGAL_XLSX_CHARS.sub("", v) if isinstance(v, str) else v)
+            data[col] = data[col].map(lambda v: ILLEGAL_XML_CHARS.sub("", v) if isinstance(v, str) else v)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         data.to_excel(xw, index=False, sheet_name=sheet_name[:31])
