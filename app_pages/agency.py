@@ -42,7 +42,7 @@ tab_ind, tab_ren, tab_hist, tab_qual = st.tabs([t("ag_tab_indicators"), t("ag_re
 quarters = q("agency_quarters", code)
 if quarters.empty:
     for tab in (tab_ind, tab_ren, tab_hist):
-        tab.info(t("ag_no_submissions", name=me["name"]))
+        tab.info(t("ag_no_submissions", name=md(me["name"])))
         tab.page_link("app_pages/upload.py", label=t("ag_upload_link"), icon=":material/upload_file:",
                       query_params={"agency": code})
 

@@ -63,7 +63,7 @@ elif submit and not uploader.strip():
     st.warning(t("up_need_uploader"))
 elif check or submit:
     data, name = upload.getvalue(), upload.name
-    label = t("up_checking" if check else "up_submitting", file=name)
+    label = t("up_checking" if check else "up_submitting", file=md(name))
     result = {"file": (name, len(data)), "selection": (agency, year, quarter), "mode": "check" if check else "submit",
               "data": data, "name": name}
     with st.status(label, expanded=False) as box:
@@ -79,14 +79,14 @@ elif check or submit:
                 result.update(report=res.report, outcome=res.outcome, submission_id=res.submission_id,
                               version=res.version, receipt_html=res.receipt_html, receipt_error=res.receipt_error)
                 box.write(t("up_step_saved"))
-            box.update(label=t("up_done", file=name), state="complete")
+            box.update(label=t("up_done", file=md(name)), state="complete")
         except store.DatabaseBusy:
             result.update(outcome="error", error=t("up_db_busy"))
-            box.update(label=t("up_failed", file=name), state="error")
+            box.update(label=t("up_failed", file=md(name)), state="error")
         except Exception as exc:  # a file that breaks the reader must never show a traceback
             log.exception("upload of %s failed", name)
             result.update(outcome="error", error=t("up_processing_failed", error=type(exc).__name__))
-            box.update(label=t("up_failed", file=name), state="error")
+            box.update(label=t("up_failed", file=md(name)), state="error")
     st.session_state["upload_result"] = result
 
 # --- 3. the result of the last check or submission (hidden once the file or the selection changes)

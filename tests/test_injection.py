@@ -52,6 +52,11 @@ def texts(data: bytes) -> set[str]:
 @pytest.fixture
 def hostile_db(tmp_path):
     db = tmp_path / "db" / "pantaurb.duckdb"
+    return db, build_hostile_db(db)
+
+
+def build_hostile_db(db):
+    """A database whose agency names and stored texts are the payloads; returns the accepted upload."""
     api.init_database(db)
     rows = "code,name,agency_type,province_code\n" + "\n".join([
         f'{CITY},"{HTML_NAME.replace(chr(34), chr(34) * 2)}",KOTA,32',
@@ -72,7 +77,7 @@ def hostile_db(tmp_path):
     res = api.ingest_file(data, "=HYPERLINK(1).xlsx", uploader='=cmd|" /C calc"!A0', db_path=db,
                           received_at=ON_TIME, reason="\t=1+1")
     assert res.outcome == "accepted", res.report.to_text("en")
-    return db, res
+    return res
 
 
 def test_registry_names_and_workbook_texts_are_stored_exactly(hostile_db):
