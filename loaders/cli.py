@@ -1,7 +1,7 @@
 """`python -m loaders ...`: a thin layer over loaders.api (the upload page calls the same functions).
 
 Exit codes: 0 every file valid/accepted (warnings allowed), 1 any file rejected, 2 usage error,
-3 the database stayed busy (another writer or reader held it longer than PANTAURB_LOCK_WAIT): retry.
+3 the database stayed busy (longer than PANTAURB_LOCK_WAIT for writers, PANTAURB_READ_WAIT for reads): retry.
 """
 
 from __future__ import annotations

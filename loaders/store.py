@@ -53,7 +53,10 @@ SELECT row_number() OVER (ORDER BY received_at, upload_id), 'upload', upload_id,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
+# Writers queue for their turn this long (ingest, registry import, rebuild, backup): waiting, not failing.
 LOCK_WAIT_SECONDS = float(os.environ.get("PANTAURB_LOCK_WAIT", "600"))
+# Readers (pages, checks, templates) give up sooner with a "busy, retry" message.
+READ_WAIT_SECONDS = float(os.environ.get("PANTAURB_READ_WAIT", "20"))
 EXIT_BUSY = 3          # CLI exit code: the database stayed busy; retry later
 
 
@@ -93,11 +96,12 @@ def set_aside_stale_wal(db: Path) -> Path | None:
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database, retrying while another process holds the lock (up to `wait` seconds)."""
+    """Open the database, retrying while another process holds the lock (up to `wait` seconds, default
+    READ_WAIT_SECONDS; writers pass LOCK_WAIT_SECONDS through `writer`)."""
     db = resolve_db_path(path)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    deadline = time.monotonic() + (READ_WAIT_SECONDS if wait is None else wait)
     delay = 0.05
     while True:
         try:
@@ -202,7 +206,7 @@ def writer(path=None, *, wait: float | None = None,
            on_wait: Callable[[float, str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The writer slot plus a read-write connection (closed before the slot is released)."""
     with writer_lock(path, wait=wait, on_wait=on_wait) as db:
-        with session(db, wait=wait) as con:
+        with session(db, wait=LOCK_WAIT_SECONDS if wait is None else wait) as con:
             yield con
 
 

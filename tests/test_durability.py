@@ -48,7 +48,7 @@ cli(prog_name="loaders")
 
 
 def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("PANTAURB_LOCK_WAIT", "PANTAURB_DB")}
+    env = {k: v for k, v in os.environ.items() if k not in ("PANTAURB_LOCK_WAIT", "PANTAURB_READ_WAIT", "PANTAURB_DB")}
     env["PYTHONPATH"] = str(ROOT)
     env.update(extra)
     return env
@@ -295,7 +295,7 @@ def test_busy_database_is_a_message_and_exit_code_3(work, tmp_path):
         cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        env = _env(PANTAURB_LOCK_WAIT="1")
+        env = _env(PANTAURB_LOCK_WAIT="1", PANTAURB_READ_WAIT="1")
         registry = tmp_path / "agencies.csv"
         registry.write_text("code,name,agency_type,province_code\n32.73,Kota Bandung,KOTA,32\n", encoding="utf-8")
         for args in (ingest_args(db, work["files"][:2]), ["registry", "import", str(registry), "--db", str(db)],
