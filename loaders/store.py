@@ -37,10 +37,11 @@ ENV_DB = "PANTAURB_DB"
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_FILE.read_text(encoding="utf-8"),
+    2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
     # The commit log: one row per journal entry whose transaction committed (upload attempts and registry
     # imports), numbered in commit order. `rebuild` replays exactly these, in this order. Uploads stored
     # before this version are numbered by arrival.
-    2: """
+    3: """
 CREATE TABLE IF NOT EXISTS commits (
     seq          BIGINT PRIMARY KEY,
     kind         VARCHAR NOT NULL,                -- upload | registry
