@@ -1,9 +1,10 @@
 """Instansi: the report card of one agency (?agency=CODE): indicators, action plans, report history with a
 version diff, and the data-quality score."""
 
+import pandas as pd
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, texts
 from ui.data import q, require_data
 from ui.format import (md, agency_type_text, fmt, fmt_pct, fmt_target, present, quarter_label, show_chart, show_table,
                        synthetic_note, url_select)
@@ -36,6 +37,24 @@ me = agencies[agencies["agency_code"] == code].iloc[0]
 where = t("ag_in_province", province=md(me["province_name"])) if me["agency_type"] in ("KAB", "KOTA") else ""
 st.subheader(t("ag_header", name=md(me["name"]), type=agency_type_text(me["agency_type"]), province=where))
 synthetic_note(bool(me["synthetic"]))
+lineage = q("agency_lineage", code)
+if pd.notna(me.get("valid_to")):
+    st.caption(t("ag_valid_until", date=texts.format_date(me["valid_to"], lang())))
+elif pd.notna(me.get("valid_from")):
+    st.caption(t("ag_valid_since", date=texts.format_date(me["valid_from"], lang())))
+
+
+def _lineage_names(rows) -> str:
+    return ", ".join(t("ag_lineage_item_until", name=r.name, date=texts.format_date(r.valid_to, lang()))
+                     if pd.notna(r.valid_to) else
+                     t("ag_lineage_item_since", name=r.name, date=texts.format_date(r.valid_from, lang()))
+                     if pd.notna(r.valid_from) else r.name for r in rows.itertuples())
+
+
+for relation in ("predecessor", "successor"):
+    rows = lineage[lineage["relation"] == relation]
+    if len(rows):
+        st.caption(t(f"ag_lineage_{relation}", names=_lineage_names(rows)))
 
 tab_ind, tab_ren, tab_hist, tab_qual = st.tabs([t("ag_tab_indicators"), t("ag_renaksi_heading"),
                                                 t("ag_history_heading"), t("ag_quality_heading")])
@@ -98,7 +117,8 @@ if not quarters.empty:
             ryear = url_select(t("ag_renaksi_year"), years, "ryear")
             ren = q("agency_renaksi", code, ryear)
             rq = int(ren["quarter"].iloc[0]) if len(ren) else 4
-            st.caption(t("ag_renaksi_help", q=rq, expected=fmt_pct(rq * 25, 0)))
+            st.caption(t("ag_renaksi_help", quarter=texts.quarter_name(rq, lang()), quarters=texts.quarter_range(1, rq, lang()),
+                         expected=fmt_pct(rq * 25, 0)))
             synthetic_note(ren)
             themes = q("themes")
             theme_names = dict(zip(themes["theme"], themes["name_en" if en else "name"]))

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators import briefing
-from ui.data import catalogue_export, q, require_data
-from ui.format import md, XLSX_MIME, col, dash, fmt, present, show_table, url_select
+from ui.data import catalogue_export, editor_notes, q, require_data
+from ui.format import md, XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("catalogue_title"))
@@ -50,6 +50,7 @@ if len(inds):
     st.markdown(md(dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"])))
     st.caption(t("catalogue_meta_line", unit=md(dash(m["unit_en"] if lang() == "en" and m.get("unit_en") else m["unit"])), direction=t(f"direction_{m['direction']}"),
                  source=md(dash(m["data_source"])), legal=md(dash(m["legal_basis"]))))
+    st.caption(t("catalogue_sources_rule"))
     tab1, tab2 = st.tabs([t("catalogue_targets"), t("catalogue_series")])
     dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)
     with tab1:
@@ -65,6 +66,15 @@ if len(inds):
         else:
             show_table(present(series, ["year", "month", "value", "value_text", "source", "confidence", "note"]),
                        f"seri_nasional_{code}", "catalogue_series", decimals={col("value"): dec})
+    notes, figure_notes = editor_notes(code)
+    with st.expander(t("catalogue_editor_notes")):
+        if not notes and figure_notes.empty:
+            st.caption(t("catalogue_editor_notes_none"))
+        if notes:
+            st.markdown(notes)
+        if not figure_notes.empty:
+            show_table(present(figure_notes, ["year", "month", "note"]), f"catatan_penyunting_{code}",
+                       "catalogue_editor_notes")
 
 # --- catalogue as xlsx
 st.subheader(t("catalogue_download_heading"))
@@ -72,14 +82,14 @@ data, problem = catalogue_export()
 if data is None:
     st.info(t("catalogue_export_unavailable", reason=problem))
 else:
-    st.download_button(t("catalogue_download"), data, file_name="katalog_indikator.xlsx", mime=XLSX_MIME,
+    st.download_button(t("catalogue_download"), data, file_name=f"{file_stem('katalog_indikator')}.xlsx", mime=XLSX_MIME,
                        key="catalogue_xlsx", on_click="ignore", icon=":material/download:")
 
 # --- admin import: validate, diff, apply
 st.subheader(t("catalogue_import_heading"))
 st.caption(t("catalogue_import_note"))
 is_admin = st.session_state.get("role") == "admin" or os.environ.get("PANTAURB_ADMIN") == "1"
-upload = st.file_uploader(t("catalogue_upload"), type=["xlsx"], key="catalogue_upload")
+upload = file_input(t("catalogue_upload"), "catalogue_upload")
 if upload is not None:
     from indicators import catalogue as cat_mod
     from loaders.api import read_catalogue_upload
@@ -107,5 +117,5 @@ if upload is not None:
         st.info(t("catalogue_admin_only"))
     elif len(diff) and st.button(t("catalogue_apply"), type="primary", key="catalogue_apply"):
         path = cat_mod.dump_catalogue(new, cat_mod.DEFAULT_PATH)
-        st.success(t("catalogue_applied", path=str(path)))
+        st.success(t("catalogue_applied"))
         st.code("python -m loaders init", language="bash")

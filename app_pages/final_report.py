@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators import briefing, charts
 from ui.data import period_name, q, require_data, select_period
-from ui.format import (md, XLSX_MIME, col, fmt, fmt_target, present, show_chart, show_table, status_chip, synthetic_note,
+from ui.format import (md, XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip, synthetic_note,
                        url_select)
 from ui.i18n import lang, t
 
@@ -38,10 +38,10 @@ synthetic_note(synthetic)
 args = dict(period_name=name, lang=lang(), synthetic=synthetic)
 c1, c2, _ = st.columns([1, 1, 3])
 c1.download_button(t("briefing_xlsx"), functools.partial(briefing.briefing_xlsx, ind, themes, **args),
-                   file_name=f"capaian_akhir_{code}.xlsx", mime=XLSX_MIME, key="briefing_xlsx", on_click="ignore",
+                   file_name=f"{file_stem(f'capaian_akhir_{code}')}.xlsx", mime=XLSX_MIME, key="briefing_xlsx", on_click="ignore",
                    icon=":material/table_view:", type="primary")
 c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html, ind, themes, **args),
-                   file_name=f"capaian_akhir_{code}.html", mime="text/html", key="briefing_html", on_click="ignore",
+                   file_name=f"{file_stem(f'capaian_akhir_{code}')}.html", mime="text/html", key="briefing_html", on_click="ignore",
                    icon=":material/description:")
 
 # --- theme x scope

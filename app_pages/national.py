@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, texts
 from ui.data import q, require_data, select_period_quarter
 from ui.format import (md, confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
-                       show_chart, show_table, source_markdown, status_chip, synthetic_note, type_titles)
+                       show_chart, show_table, source_markdown, source_text, status_chip, synthetic_note, type_titles)
 from ui.i18n import lang, t
 
 st.title(t("national_title"))
@@ -71,7 +71,7 @@ for theme, group in tiles.groupby("theme", sort=False):
         with cols[i % 3].container(border=True):
             series = [v for v in r["series_v"] if v is not None]
             st.metric(md(r["name_en"] if en else r["name"]), value,
-                      help=t("tile_help", source=md(dash(r["source"])), confidence=confidence_text(r["confidence"])),
+                      help=t("tile_help", source=md(source_text(r["source"])), confidence=confidence_text(r["confidence"])),
                       chart_data=series if len(series) > 1 else None, chart_type="line")
             st.markdown(status_chip(r["status"]), unsafe_allow_html=True)
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])

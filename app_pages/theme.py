@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, texts
 from ui.data import q, require_data, select_period_quarter
 from ui.format import md, col, present, show_chart, show_table, status_chip, synthetic_note, type_titles, url_select
 from ui.i18n import lang, t
@@ -67,7 +67,7 @@ with right:
                decimals={col("share_off_track"): 0, col("median_capaian"): 1})
 
 # --- rencana aksi pacing
-st.subheader(t("renaksi_heading", year=year, q=quarter))
+st.subheader(t("renaksi_heading", year=year, quarter=texts.quarter_name(quarter, lang())))
 st.caption(t("renaksi_help"))
 ren = q("renaksi_pacing", year, quarter, theme)
 if ren.empty:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from indicators import texts
+from indicators.catalogue import load_catalogue
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from indicators.catalogue import load_catalogue
-from ui.format import XLSX_MIME, download_buttons, md, synthetic_note, url_select, wrapped_table_html
+from ui.format import XLSX_MIME, download_buttons, file_input, md, file_stem, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,9 @@ with c2:
     year = url_select(t("ops_year"), years, "year", default=years[-1])
 with c3:
     quarter = url_select(t("ops_quarter"), [1, 2, 3, 4], "quarter", default=4,
-                         format_func=lambda x: t("ops_quarter_label", q=x))
+                         format_func=lambda x: texts.quarter_name(x, lang()))
 synthetic_note(agencies[agencies["agency_code"] == agency])
-template_name = f"PantauRB_{agency}_{year}_TW{quarter}.xlsx"
+template_name = f"{file_stem(f'PantauRB_{agency}_{year}_TW{quarter}')}.xlsx"
 st.download_button(t("up_template_button", file=template_name),
                    functools.partial(api.template_bytes, agency, year, quarter, db_path=db_path()),
                    file_name=template_name, mime=XLSX_MIME, key="upload_template", on_click="ignore",
@@ -50,7 +51,7 @@ st.download_button(t("up_template_button", file=template_name),
 
 # --- 2. upload, then check only or submit
 st.subheader(t("up_step_upload"))
-upload = st.file_uploader(t("up_file"), type=["xlsx"], key="upload_file", help=t("up_file_help"))
+upload = file_input(t("up_file"), "upload_file", help=t("up_file_help"))
 c1, c2 = st.columns(2)
 uploader = c1.text_input(t("up_uploader"), key="upload_uploader", help=t("up_uploader_help"))
 reason = c2.text_input(t("up_reason"), key="upload_reason", help=t("up_reason_help"))
@@ -109,7 +110,7 @@ if result and result["file"] == current and result["selection"] == (agency, year
         if result.get("receipt_error"):
             st.warning(t("up_receipt_not_saved"))
         st.download_button(t("up_receipt"), result["receipt_html"].encode("utf-8"), key="upload_receipt",
-                           file_name=f"tanda_terima_{result['submission_id']}.html", mime="text/html",
+                           file_name=f"{file_stem('tanda_terima')}_{result['submission_id']}.html", mime="text/html",
                            on_click="ignore", icon=":material/receipt_long:")
         st.page_link("app_pages/agency.py", label=t("up_open_agency"), icon=":material/account_balance:",
                      query_params={"agency": agency})
@@ -137,6 +138,6 @@ if result and result["file"] == current and result["selection"] == (agency, year
         download_buttons(rows[["severity", "location", "column", "indicator", "value", "problem", "fix", "code"]],
                          f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),
-                           file_name=f"{Path(result['name']).stem}_bertanda.xlsx", mime=XLSX_MIME,
+                           file_name=f"{Path(result['name']).stem}_{file_stem('bertanda')}.xlsx", mime=XLSX_MIME,
                            key="upload_annotated", on_click="ignore", help=t("up_annotated_help"),
                            icon=":material/download:")

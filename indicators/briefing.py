@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import io
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pandas as pd
 
-from indicators import progress
+from indicators import progress, texts
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
 from indicators.xlsx_text import neutralise_value
 
@@ -126,11 +126,13 @@ def briefing_tables(indicators: pd.DataFrame, themes: pd.DataFrame, lang: str = 
         tx["status"]: [labels.get(s, s) for s in indicators["status"]],
         tx["value"]: [_value_text(r, lang) for r in recs],
         tx["target"]: [_target_text(r, lang) for r in recs],
-        tx["unit"]: indicators["unit"],
+        tx["unit"]: (indicators["unit_en"].where(indicators["unit_en"].fillna("") != "", indicators["unit"])
+                     if lang == "en" and "unit_en" in indicators else indicators["unit"]),
         tx["capaian"]: indicators["capaian"].round(1),
         tx["mean_score"]: indicators["mean_score"].round(2),
         tx["n_agencies"]: indicators["n_agencies"],
-        tx["source"]: indicators["source"], tx["confidence"]: indicators["confidence"],
+        tx["source"]: [texts.cite(s, lang) if isinstance(s, str) else s for s in indicators["source"]],
+        tx["confidence"]: indicators["confidence"],
         tx["synthetic_col"]: indicators["synthetic"].map(lambda v: "✓" if v else ""),
     })
     return {"summary": summary, "themes": th, "indicators": ind}
@@ -142,7 +144,7 @@ def briefing_xlsx(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name
     lang = _lang(lang)
     tx = TEXT[lang]
     tables = briefing_tables(indicators, themes, lang)
-    at = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    at = texts.format_datetime_wib(generated_at or datetime.now(timezone.utc), lang)
     sheets = {"summary": "Ringkasan" if lang == "id" else "Summary", "themes": "Tema" if lang == "id" else "Themes",
               "indicators": "Indikator" if lang == "id" else "Indicators", "notes": "Catatan" if lang == "id" else "Notes"}
     buf = io.BytesIO()
@@ -210,7 +212,7 @@ def briefing_html(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name
     lang = _lang(lang)
     tx = TEXT[lang]
     tables = briefing_tables(indicators, themes, lang)
-    at = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    at = texts.format_datetime_wib(generated_at or datetime.now(timezone.utc), lang)
     top = indicators[indicators["scope"].isin(["national", "all"])]
     counts = top["status"].value_counts()
     total = max(1, int(counts.sum()))

@@ -90,7 +90,8 @@ class Observation:
     text: str | None
     source: str
     confidence: str
-    note: str
+    note: str  # shown to users: verified remarks only
+    editor_note: str = ""  # editors' note on this figure (catalogue page only)
 
 
 # Units with a rupiah scale: how many rupiah one unit of the cell holds ("Rp miliar" -> 1e9).
@@ -185,6 +186,7 @@ class Indicator:
     baseline_confidence: str
     targets: tuple[TargetVersion, ...]
     series: tuple[Observation, ...]
+    editor_notes: str = ""  # editors' notes: confidence, doubts, research trail; never shown to agencies
     rules: Rules | None = None      # completed in __post_init__, never None afterwards
 
     def __post_init__(self) -> None:
@@ -244,6 +246,64 @@ class Catalogue:
     def indicators_for_theme(self, code: str, *, include_children: bool = True) -> tuple[Indicator, ...]:
         codes = set(self.theme_codes_under(code)) if include_children else {code}
         return tuple(i for i in self.indicators if i.theme in codes)
+
+
+# ------------------------------------------------------------------ sources (cited like a statistics office)
+SOURCE_KINDS = ("primary", "secondary")
+# Publishers whose own site is a primary source: government sites (.go.id: BPS, KPK, BI, Kemenkeu,
+# KemenPANRB, Ombudsman, BPK, BPKP, …) and the international bodies that compile an index themselves.
+PRIMARY_DOMAINS = ("go.id", "transparency.org", "worldbank.org", "un.org", "oecd.org")
+_SOURCE_SEP = " | "
+_SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One citation: who published what, when, where. `kind` is primary or secondary (sumber sekunder:
+    a news article or blog quoting the publisher). Stored as one text `publisher | title | date | url | kind`
+    (the `source` column of the catalogue tables and views)."""
+    publisher: str
+    title: str
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD (publication date)
+    url: str
+    kind: str  # primary | secondary
+
+    def text(self) -> str:
+        return _SOURCE_SEP.join((self.publisher, self.title, self.date, self.url, self.kind))
+
+    @property
+    def secondary(self) -> bool:
+        return self.kind == "secondary"
+
+
+def url_is_primary(url: str) -> bool:
+    """A link on a primary publisher's own site (see PRIMARY_DOMAINS)."""
+    m = re.match(r"https?://([^/:\s]+)", url.strip())
+    host = (m.group(1) if m else "").lower()
+    return any(host == d or host.endswith("." + d) for d in PRIMARY_DOMAINS)
+
+
+def parse_source(text: str | None) -> Source | None:
+    """The stored text `publisher | title | date | url | kind` back to a Source (None for anything else)."""
+    parts = (text or "").split(_SOURCE_SEP)
+    if len(parts) != 5 or parts[4] not in SOURCE_KINDS:
+        return None
+    return Source(*(p.strip() for p in parts))
+
+
+# Internal markers: research-trail words, file names and settings that must never reach what users see
+# (pages, template, receipt, exports). The catalogue refuses them in user-facing fields.
+INTERNAL_MARKERS = (
+    re.compile(r"[\w-]+(?:/[\w.-]+)*\.(?:md|ya?ml|py|csv|jsonl)\b", re.I), re.compile(r"PANTAURB_\w*"), re.compile("§"),
+    re.compile(r"\brecalled\b", re.I), re.compile(r"\bdiingat\b", re.I), re.compile(r"belum\s+dibaca", re.I),
+    re.compile(r"menurut ingatan", re.I), re.compile(r"gophr", re.I), re.compile(r"github", re.I),
+    re.compile(r"\bnot\s+read\b", re.I), re.compile(r"\bop-ed\b", re.I),
+)
+
+
+def internal_markers(text: str) -> list[str]:
+    """Every internal marker found in `text` (empty when the text can be shown to users)."""
+    return [m.group(0) for rx in INTERNAL_MARKERS for m in rx.finditer(text or "")]
 
 
 # ------------------------------------------------------------------ errors
@@ -449,6 +509,76 @@ class _Checker:
                 self.fail(code, prefix + str(k),
                           f"kunci tidak dikenal / unknown key (yang dikenal/known: {', '.join(sorted(allowed - {_CELLS}))})")
 
+    def source(self, item: dict, code: str, prefix: str = "", name: str = "source") -> str:
+        """A citation as {publisher, title, date, url, kind} (or its stored text form); returns the text form.
+
+        Rules: a publisher, and a url or a title, are required; a primary source needs its publication date
+        (a secondary one may lack it: shown as 't.t.'); a link outside the primary publishers' own sites is a
+        secondary source (sumber sekunder) whatever `kind` says."""
+        v = item.get(name)
+        if isinstance(v, str) and parse_source(v) is not None:
+            v = dict(zip(("publisher", "title", "date", "url", "kind"), parse_source(v).text().split(_SOURCE_SEP)))
+        if not isinstance(v, dict):
+            self.fail(code, prefix + name, "sumber wajib berupa {publisher, title, date, url, kind} atau teks "
+                                           "'penerbit | judul | tanggal | tautan | primary/secondary' / a source must be "
+                                           "{publisher, title, date, url, kind} or the text 'publisher | title | date | "
+                                           f"url | primary/secondary', bukan/not {v!r}", item, name)
+            return ""
+        unknown = set(v) - {"publisher", "title", "date", "url", "kind"}
+        if unknown:
+            self.fail(code, f"{prefix}{name}.{sorted(unknown)[0]}", "kunci tidak dikenal / unknown key "
+                                                                      "(publisher, title, date, url, kind)", item, name)
+        f = {k: ("" if v.get(k) is None else str(v.get(k)).strip()) for k in ("publisher", "title", "date", "url", "kind")}
+        if isinstance(v.get("date"), (date, datetime)):
+            f["date"] = v["date"].isoformat()[:10]
+        before = len(self.problems)
+        if not f["publisher"]:
+            self.fail(code, prefix + name + ".publisher", "penerbit wajib diisi / publisher required", item, name)
+        if not f["url"] and not f["title"]:
+            self.fail(code, prefix + name + ".url", "tautan atau judul wajib diisi / a link or a title is required",
+                      item, name)
+        if f["url"] and not re.match(r"https?://\S+$", f["url"]):
+            self.fail(code, prefix + name + ".url", f"tautan harus http(s)://… / the link must be http(s)://…, "
+                                                    f"bukan/not {f['url']!r}", item, name)
+        if f["url"]:
+            derived = "primary" if url_is_primary(f["url"]) else "secondary"
+            if f["kind"] == "primary" and derived == "secondary":
+                self.fail(code, prefix + name + ".kind", "tautan di luar situs penerbit resmi adalah sumber sekunder / "
+                                                         "a link outside an official publisher's site is a secondary "
+                                                         f"source ({f['url']})", item, name)
+            f["kind"] = f["kind"] or derived
+        if (f["date"] or f["kind"] != "secondary") and not _SOURCE_DATE.match(f["date"]):
+            self.fail(code, prefix + name + ".date", f"tanggal terbit wajib YYYY, YYYY-MM atau YYYY-MM-DD / publication "
+                                                     f"date required as YYYY, YYYY-MM or YYYY-MM-DD, bukan/not {f['date']!r}",
+                      item, name)
+        if f["kind"] not in SOURCE_KINDS:
+            self.fail(code, prefix + name + ".kind", f"jenis sumber wajib primary/secondary / source kind must be "
+                                                     f"primary or secondary, bukan/not {f['kind']!r}", item, name)
+        if len(self.problems) > before:
+            return ""
+        return Source(**f).text()
+
+    def sourced_confidence(self, item: dict, source: str, code: str, prefix: str = "") -> str | None:
+        """The confidence label, refusing 'high' on a secondary source."""
+        conf = self.confidence(item, code, prefix)
+        src = parse_source(source)
+        if conf == "high" and src is not None and src.secondary:
+            self.fail(code, prefix + "confidence", "sumber sekunder tidak boleh berkeyakinan tinggi; gunakan sumber "
+                                                   "primer atau turunkan ke medium/low / a secondary source cannot carry "
+                                                   "high confidence; cite the primary source or lower it to medium/low",
+                      item, "confidence")
+        return conf
+
+    def user_text(self, item: dict, name: str, code: str, prefix: str = "", **kw) -> str:
+        """Text shown to users: refused when it carries an internal marker (research trail, file names)."""
+        v = self.text(item, name, code, prefix, **kw)
+        found = internal_markers(v)
+        if found:
+            self.fail(code, prefix + name, f"teks untuk pengguna memuat catatan internal / user-facing text carries an "
+                                           f"internal marker ({', '.join(sorted(set(found)))}); pindahkan ke editor_notes "
+                                           f"/ move it to editor_notes", item, name)
+        return v
+
     def confidence(self, item: dict, code: str, prefix: str = "") -> str | None:
         return self.enum(item, "confidence", CONFIDENCES, code, prefix)
 
@@ -462,10 +592,10 @@ THEME_KEYS = ("code", "kind", "name", "name_en", "parent", "order")
 INDICATOR_KEYS = ("code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en",
                   "unit", "unit_en", "value_type", "direction", "measurement", "aggregation", "limit",
                   "min_value", "max_value", "decimals", "legal_basis", "data_source", "notes", "baseline",
-                  "targets", "series", "rules")
+                  "targets", "series", "rules", "editor_notes")
 BASELINE_KEYS = ("year", "value", "source", "confidence")
 TARGET_KEYS = ("year", "low", "high", "text", "version", "effective_from", "basis", "source", "confidence")
-SERIES_KEYS = ("year", "month", "value", "text", "source", "confidence", "note")
+SERIES_KEYS = ("year", "month", "value", "text", "source", "confidence", "note", "editor_note")
 TOP_KEYS = ("version", "periods", "themes", "indicators")
 
 
@@ -602,12 +732,12 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
                                f"(ada/known: {', '.join(sorted(theme_codes))})", item, "theme")
     level = ck.enum(item, "level", LEVELS, code)
     applies_to = _applies_to(ck, item, code, level)
-    name = ck.text(item, "name", code, required=True)
-    name_en = ck.text(item, "name_en", code, required=True)
-    definition = ck.text(item, "definition", code, required=True)
-    definition_en = ck.text(item, "definition_en", code, required=True)
-    unit = ck.text(item, "unit", code, required=True)
-    unit_en = ck.text(item, "unit_en", code, required=True)
+    name = ck.user_text(item, "name", code, required=True)
+    name_en = ck.user_text(item, "name_en", code, required=True)
+    definition = ck.user_text(item, "definition", code, required=True)
+    definition_en = ck.user_text(item, "definition_en", code, required=True)
+    unit = ck.user_text(item, "unit", code, required=True)
+    unit_en = ck.user_text(item, "unit_en", code, required=True)
     value_type = ck.enum(item, "value_type", VALUE_TYPES, code)
     direction = ck.enum(item, "direction", DIRECTIONS, code)
     measurement = ck.enum(item, "measurement", MEASUREMENTS, code)
@@ -616,9 +746,10 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
     min_value = ck.number(item, "min_value", code)
     max_value = ck.number(item, "max_value", code)
     decimals = ck.integer(item, "decimals", code, required=True, lo=0, hi=6)
-    legal_basis = ck.text(item, "legal_basis", code)
-    data_source = ck.text(item, "data_source", code)
-    notes = ck.text(item, "notes", code)
+    legal_basis = ck.user_text(item, "legal_basis", code)
+    data_source = ck.user_text(item, "data_source", code)
+    notes = ck.user_text(item, "notes", code)
+    editor_notes = ck.user_text(item, "editor_notes", code)  # shown to analysts on the catalogue page
     if min_value is not None and max_value is not None and min_value > max_value:
         ck.fail(code, "min_value", f"min_value {min_value:g} > max_value {max_value:g}", item, "min_value")
     if value_type == "category":
@@ -644,7 +775,8 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         limit=limit, min_value=min_value, max_value=max_value, decimals=decimals,
         legal_basis=legal_basis, data_source=data_source, notes=notes,
         baseline_year=baseline[0], baseline_value=baseline[1], baseline_source=baseline[2],
-        baseline_confidence=baseline[3], targets=targets, series=series, rules=rules)
+        baseline_confidence=baseline[3], targets=targets, series=series, rules=rules,
+        editor_notes=editor_notes)
 
 
 def _rules(ck: _Checker, item: dict, code: str, value_type: str | None) -> Rules | None:
@@ -754,8 +886,8 @@ def _baseline(ck: _Checker, item: dict, ctx: _Ctx) -> tuple[int | None, float | 
     if ctx.value_type == "category" and value is not None:
         ck.fail(ctx.code, key + "value", "indikator kategori: nilai dasar dicatat di series / category indicator: "
                                          "keep the baseline category in series", b, "value")
-    source = ck.text(b, "source", ctx.code, key, required=True)
-    conf = ck.confidence(b, ctx.code, key) or ""
+    source = ck.source(b, ctx.code, key)
+    conf = ck.sourced_confidence(b, source, ctx.code, key) or ""
     return year, value, source, conf
 
 
@@ -775,9 +907,9 @@ def _targets(ck: _Checker, item: dict, ctx: _Ctx) -> tuple[TargetVersion, ...]:
         high = ck.number(t, "high", ctx.code, key)
         text = ck.optional_text(t, "text", ctx.code, key)
         eff = ck.day(t, "effective_from", ctx.code, key)
-        basis = ck.text(t, "basis", ctx.code, key, required=True)
-        source = ck.text(t, "source", ctx.code, key, required=True)
-        conf = ck.confidence(t, ctx.code, key)
+        basis = ck.user_text(t, "basis", ctx.code, key, required=True)
+        source = ck.source(t, ctx.code, key)
+        conf = ck.sourced_confidence(t, source, ctx.code, key)
         if ctx.value_type == "number":
             if low is None and high is None:
                 ck.fail(ctx.code, key + "low", "target angka wajib mengisi low dan/atau high / a numeric target "
@@ -839,14 +971,15 @@ def _series(ck: _Checker, item: dict, ctx: _Ctx) -> tuple[Observation, ...]:
             if ctx.value_type == "category" and text is None:
                 ck.fail(ctx.code, key + "text", "wajib diisi / required", s, "text")
         _in_range(ck, s, ctx, key, "value", value)
-        source = ck.text(s, "source", ctx.code, key, required=True)
-        conf = ck.confidence(s, ctx.code, key)
-        note = ck.text(s, "note", ctx.code, key)
+        source = ck.source(s, ctx.code, key)
+        conf = ck.sourced_confidence(s, source, ctx.code, key)
+        note = ck.user_text(s, "note", ctx.code, key)
+        editor_note = ck.user_text(s, "editor_note", ctx.code, key)
         if year is not None and any(o.year == year and o.month == month for o in out):
             ck.fail(ctx.code, key + "year", f"nilai untuk {year}{'' if month is None else f'-{month:02d}'} ganda / "
                                             f"duplicate observation", s, "year")
         if len(ck.problems) == before:
-            out.append(Observation(year, month, value, text, source, conf, note))
+            out.append(Observation(year, month, value, text, source, conf, note, editor_note))
     return tuple(out)
 
 
@@ -880,13 +1013,15 @@ def _indicator_to_dict(i: Indicator) -> dict:
         "measurement": i.measurement, "aggregation": i.aggregation, "limit": _plain(i.limit),
         "min_value": _plain(i.min_value), "max_value": _plain(i.max_value), "decimals": i.decimals,
         "legal_basis": i.legal_basis, "data_source": i.data_source, "notes": i.notes,
+        "editor_notes": i.editor_notes,
         "baseline": ({"year": i.baseline_year, "value": _plain(i.baseline_value), "source": i.baseline_source,
                       "confidence": i.baseline_confidence} if has_baseline else None),
         "targets": [{"year": t.year, "low": _plain(t.low), "high": _plain(t.high), "text": t.text,
                      "version": t.version, "effective_from": t.effective_from, "basis": t.basis,
                      "source": t.source, "confidence": t.confidence} for t in i.targets],
         "series": [{"year": o.year, "month": o.month, "value": _plain(o.value), "text": o.text,
-                    "source": o.source, "confidence": o.confidence, "note": o.note} for o in i.series],
+                    "source": o.source, "confidence": o.confidence, "note": o.note,
+                    "editor_note": o.editor_note} for o in i.series],
         "rules": rules_to_dict(i.rules),
     }
 
@@ -975,6 +1110,8 @@ def dump_catalogue(cat: Catalogue, path: Path | str) -> Path:
 __all__ = [
     "AGENCY_TYPES", "AGGREGATIONS", "CATALOGUE_PATH", "CONFIDENCES", "Catalogue", "CatalogueError",
     "CatalogueProblem", "DEFAULT_PATH", "DIRECTIONS", "Indicator", "LEVELS", "MEASUREMENTS", "Observation",
-    "Period", "TargetVersion", "THEME_KINDS", "Theme", "VALUE_TYPES", "build_catalogue", "catalogue_to_dict",
-    "dump_catalogue", "file_label", "Rules", "rules_to_text", "rules_from_text", "load_catalogue", "loads_catalogue",
+    "INTERNAL_MARKERS", "PRIMARY_DOMAINS", "Period", "Rules", "SOURCE_KINDS", "Source", "TargetVersion",
+    "THEME_KINDS", "Theme", "VALUE_TYPES", "build_catalogue", "catalogue_to_dict", "dump_catalogue", "file_label",
+    "internal_markers", "load_catalogue", "loads_catalogue", "parse_source", "rules_from_text", "rules_to_text",
+    "url_is_primary",
 ]

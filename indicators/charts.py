@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from indicators import progress
+from indicators import progress, texts
 
 # Okabe & Ito (2008) palette: https://jfly.uni-koeln.de/color/
 OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
@@ -445,7 +445,7 @@ def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | N
     lang = "en" if lang == "en" else "id"
     labels = OPS_COMPLIANCE_LABELS[lang]
     d = df.copy()
-    d["period"] = [("TW" if lang == "id" else "Q") + str(int(q)) for q in d["quarter"]]
+    d["period"] = [texts.quarter_name(int(q), lang) for q in d["quarter"]]
     d["status_label"] = [labels.get(s, s) for s in d["status"]]
     d["symbol"] = [COMPLIANCE_SYMBOLS.get(s, "?") for s in d["status"]]
     d["ink"] = ["white" if s in _WHITE_TEXT else "#222222" for s in d["status"]]

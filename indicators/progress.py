@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from indicators import texts
+
 METHOD = "statcan-2024"
 DIRECTIONS = ("higher_better", "lower_better", "band")
 DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.60, "low": 0.0}  # on R (§3.1.3)
@@ -38,10 +40,6 @@ STATUS_LABELS = {
            "concerned": "Concerned", "at_risk": "At risk", "on_target": "On target",
            "above_target": "Above target", "no_target": "No target", "no_data": "No data"},
 }
-_MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-                  "September", "Oktober", "November", "Desember"),
-           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")}
 
 
 def _num(x):
@@ -413,7 +411,7 @@ def fmt_number(x, decimals=2, lang="id"):
 
 
 def format_time(t, lang="id", freq=None):
-    """Fractional time back to a label: "2023", "TW2-2023"/"Q2 2023", "Maret 2023"/"March 2023".
+    """Fractional time back to a label: "2023", "TW II 2023"/"Q2 2023", "Maret 2023"/"March 2023".
 
     Whole years print as years (Q4 coincides with the year end); months 3/6/9 coincide with
     quarters and print as quarters unless freq="month". freq in {None, "year", "quarter", "month"}.
@@ -428,15 +426,15 @@ def format_time(t, lang="id", freq=None):
     if whole and freq in (None, "year"):
         return str(year)
     if freq in (None, "quarter") and abs(frac * 4 - round(frac * 4)) < 1e-6:
-        return f"TW{q}-{year}" if lang == "id" else f"Q{q} {year}"
+        return texts.quarter_label(year, q, lang)
     if freq in (None, "month") and abs(frac * 12 - round(frac * 12)) < 1e-6:
-        return f"{_MONTHS['en' if lang == 'en' else 'id'][m - 1]} {year}"
+        return texts.month_year(year, m, lang)
     return fmt_number(t, 2, lang)
 
 
 _TEXT = {
     "id": {"from": "Dari {b} ({tb}) menjadi {l} ({tl})", "rate": "laju {g}%/tahun",
-           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio {R}",
+           "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio laju aktual terhadap laju yang dibutuhkan {R}",
            "flat": "nilai dasar sudah sama dengan target {T}, tetapi nilai terakhir menjauh",
            "met": "target {T} pada {tT} sudah tercapai", "inside": "nilai berada dalam rentang {lo}–{hi}",
            "band": "{side} rentang {lo}–{hi}", "above": "di atas", "below": "di bawah",
@@ -451,7 +449,7 @@ _TEXT = {
            "target_time_not_after_base": "tahun target ({tT}) tidak setelah tahun dasar ({tb})",
            "numeric_range": "nilai terlalu ekstrem untuk dihitung"},
     "en": {"from": "From {b} ({tb}) to {l} ({tl})", "rate": "growth {g}%/year",
-           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio {R}",
+           "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio of actual to needed growth {R}",
            "flat": "the base already equalled the target {T}, but the latest value moved away",
            "met": "the target of {T} for {tT} has been reached", "inside": "the value is within the range {lo}–{hi}",
            "band": "{side} the range {lo}–{hi}", "above": "above", "below": "below",

@@ -862,7 +862,7 @@ def final_theme_results(con, period_code: str) -> pd.DataFrame:
 
 OPS_AGENCIES = """
 SELECT a.agency_code, a.name, a.agency_type, a.province_code, p.name AS province_name,
-       a.autonomous, a.synthetic, a.contact_email,
+       a.autonomous, a.synthetic, a.contact_email, a.valid_from, a.valid_to,
        (SELECT count(*) FROM submissions s WHERE s.agency_code = a.agency_code) AS n_submissions
 FROM agencies a
 LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
@@ -875,6 +875,24 @@ def ops_agencies(con, agency_type: str | None = None, province_code: str | None 
     """Registered agencies with their province name (K/L have none) and how many reports they sent, K/L first,
     then by code; optionally only one agency type and/or one province."""
     return con.execute(OPS_AGENCIES, {"type": agency_type or None, "province": province_code or None}).df()
+
+
+AGENCY_LINEAGE = """
+SELECT 'predecessor' AS relation, p.agency_code, p.name, p.valid_from, p.valid_to
+FROM agencies a JOIN agencies p ON p.agency_code = a.parent_code
+WHERE a.agency_code = $agency
+UNION ALL
+SELECT 'successor' AS relation, s.agency_code, s.name, s.valid_from, s.valid_to
+FROM agencies s WHERE s.parent_code = $agency
+ORDER BY relation, agency_code
+"""
+
+
+def agency_lineage(con, agency_code: str) -> pd.DataFrame:
+    """An agency's lineage in the registry: the agency it came from (`parent_code`: a province split off, a
+    ministry reorganised) and the agencies that came from it, with their validity dates. Reports stay with
+    the agency that sent them; this only says how the agencies are related."""
+    return con.execute(AGENCY_LINEAGE, {"agency": agency_code}).df()
 
 
 PROVINCES = """

@@ -53,7 +53,8 @@ class CheckContext:
 
 
 def period_label(year, quarter) -> str:
-    return f"TW{quarter}-{year}"
+    from indicators.texts import quarter_label
+    return quarter_label(year, quarter, "id")
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 
+from indicators import texts
 from loaders.timefmt import date_text, datetime_text
 
 
@@ -16,7 +17,8 @@ def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year
     rows = [
         ("Nomor tanda terima", "Receipt number", submission_id),
         ("Instansi", "Agency", f"{agency_code} — {agency_name}"),
-        ("Periode", "Period", f"TW{quarter} {year}"),
+        ("Periode", "Period", f"{texts.quarter_label(year, quarter, 'id', short=False)} / "
+                              f"{texts.quarter_label(year, quarter, 'en', short=False)}"),
         ("Versi", "Version", f"{version}" + (" (perbaikan / revision)" if version > 1 else "")),
         ("Diterima pada", "Received at",
          f"{datetime_text(received_at)} / {datetime_text(received_at, 'en')} (UTC {received_at:%Y-%m-%d %H:%M:%S})"),

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators import texts
 from loaders.sheets import (
     HEADER_FIELDS,
     INDICATOR_COLUMNS,
@@ -386,16 +387,16 @@ def _write_instructions(ws, agency, year: int, quarter: int) -> None:
 def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]:
     who = f"{agency.name} ({agency.code})"
     return [
-        ("title", f"Petunjuk pengisian — {who}, tahun {year} triwulan {quarter}"),
+        ("title", f"Petunjuk pengisian — {who}, {texts.quarter_label(year, quarter, 'id', short=False)}"),
         ("text", "Templat ini dibuat khusus untuk instansi dan triwulan di atas. Jangan mengganti nama lembar, judul "
                  "kolom, atau kode indikator; sel abu-abu terkunci. Gunakan templat baru untuk setiap triwulan."),
         ("head", "1. Lembar 'Indikator'"),
-        ("text", f"Isi kolom 'Realisasi' untuk setiap indikator. Di TW1 isi atau periksa kolom 'Target {year}' "
+        ("text", f"Isi kolom 'Realisasi' untuk setiap indikator. Di TW I isi atau periksa kolom 'Target {year}' "
                  "(target tahunan). Kolom 'Realisasi TW Sebelumnya' berisi nilai terakhir yang diterima (triwulannya "
                  "tertulis di komentar sel) dan hanya untuk perbandingan. Isi 'Keterangan' bila "
                  "datanya belum ada atau ada hal yang perlu dijelaskan, dan 'Bukti Dukung (URL)' dengan tautan "
                  "lengkap (https://...) ke dokumen pendukung."),
-        ("text", "Target yang diubah setelah TW1 wajib disertai alasan di kolom 'Alasan Perubahan Target'."),
+        ("text", "Target yang diubah setelah TW I wajib disertai alasan di kolom 'Alasan Perubahan Target'."),
         ("text", "Arti Realisasi menurut jenis pengukuran (lihat komentar pada nama indikator): "
                  "KUMULATIF = nilai sejak 1 Januari sampai akhir triwulan ini (year-to-date); "
                  "POSISI = nilai terakhir pada akhir triwulan ini; "
@@ -437,7 +438,7 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "Anda tulis dan cara memperbaikinya. Bila masih ragu, hubungi Tim Reformasi Birokrasi instansi Anda "
                  "atau pengelola PantauRB di Kementerian PANRB."),
         ("text", ""),
-        ("title", f"Instructions (English) — {who}, year {year} quarter {quarter}"),
+        ("title", f"Instructions (English) — {who}, {texts.quarter_label(year, quarter, 'en', short=False)}"),
         ("text", "This template is made for the agency and quarter above. Do not rename sheets, column titles or "
                  "indicator codes; grey cells are locked. Use a new template every quarter."),
         ("head", "1. 'Indikator' sheet"),

@@ -280,7 +280,7 @@ def test_period_outside_roadmap_and_mismatch(db):
     r = _check(db, filled(db, edit=_header_value("Tahun", 2031)))
     assert only(r, "period-outside-roadmap")
     r = _check(db, filled(db), expected_period=(2024, 2))
-    assert only(r, "period-mismatch")[0].value == "TW1-2024"
+    assert only(r, "period-mismatch")[0].value == "TW I 2024"
 
 
 def test_fingerprint_mismatch_when_header_is_copied_over(db):

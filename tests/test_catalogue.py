@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from indicators.catalogue import (
     CONFIDENCES, DEFAULT_PATH, Catalogue, CatalogueError, build_catalogue, catalogue_to_dict, dump_catalogue,
-    load_catalogue,
+    internal_markers, load_catalogue, parse_source,
 )
 from indicators.catalogue_xlsx import (
     INDICATOR_COLUMNS, TARGET_COLUMNS, export_catalogue_xlsx, import_catalogue_xlsx,
@@ -103,7 +103,12 @@ def test_ipak_and_spi_targets_with_derived_years_marked_medium(cat):
     assert [o.value for o in ipak.series] == [3.70, 3.84, 3.88, 3.93, 3.92, 3.85]
     spi = cat.by_code["NAT_SPI"]
     assert {y: (spi.target_for(y).low, spi.target_for(y).confidence) for y in range(2021, 2025)} == {
-        2021: (70, "high"), 2022: (72, "medium"), 2023: (74, "high"), 2024: (76, "medium")}
+        2021: (70, "medium"), 2022: (72, "medium"), 2023: (74, "medium"), 2024: (76, "medium")}
+    # SPI 2024 = 71,53 (KPK release of 22 January 2025): the 2024 target of 76 was missed
+    spi24 = spi.observation(2024)
+    assert spi24.value == 71.53 and spi24.value < spi.target_for(2024).low
+    src = parse_source(spi24.source)
+    assert (src.date, src.kind) == ("2025-01-22", "secondary") and "71-53" in src.url
 
 
 def test_target_for_returns_the_highest_version(cat):
@@ -117,21 +122,34 @@ def test_poverty_rounds_and_two_2024_targets_are_explained(cat):
     mar, sep = cat.by_code["NAT_POV_MAR"], cat.by_code["NAT_POV_SEP"]
     assert {o.month for o in mar.series} == {3} and {o.month for o in sep.series} == {9}
     assert (mar.target_for(2024).low, mar.target_for(2024).high) == (6.0, 7.0)
-    assert "6,5–7,5" in mar.notes and "6.5–7.5" in mar.notes
-    assert next(o for o in mar.series if o.year == 2020).confidence == "low"
+    assert "6,5–7,5" in mar.editor_notes and "6.5–7.5" in mar.editor_notes
+    # one basis per year, said in the target: APBN for 2020-2023, RPJMN for 2024; RPJMN baseline Sept 2019
+    for ind in (mar, sep):
+        assert [(y, ind.target_for(y).low, ind.target_for(y).high, ind.target_for(y).basis.split()[0])
+                for y in range(2020, 2025)] == [(2020, 8.5, 9.0, "APBN"), (2021, 9.2, 9.7, "APBN"),
+                                                (2022, 8.5, 9.0, "APBN"), (2023, 7.5, 8.5, "APBN"),
+                                                (2024, 6.0, 7.0, "RPJMN")]
+    assert mar.target_for(2021).effective_from == date(2020, 8, 14)
+    assert parse_source(mar.target_for(2023).source).date == "2022-08-16"
+    assert (mar.baseline_year, mar.baseline_value) == (2019, 9.22) and "September 2019" in mar.notes
+    assert next(o for o in mar.series if o.year == 2020).confidence == "medium"
 
 
 def test_wtp_is_a_category(cat):
     wtp = cat.by_code["NAT_WTP_LKPP"]
     assert wtp.value_type == "category" and wtp.aggregation == "none"
     assert {o.text for o in wtp.series} == {"WTP"} and all(o.value is None for o in wtp.series)
-    assert wtp.target_for(2024).text == "WTP" and wtp.target_for(2024).confidence == "low"
+    assert wtp.targets == ()  # the opinion target is really a share of K/L reports: NAT_WTP_KL_SHARE
+    share = cat.by_code["NAT_WTP_KL_SHARE"]
+    assert [(o.year, o.value) for o in share.series] == [(2022, 98.78), (2023, 95.24)]
+    assert "4 WDP" in share.notes and share.target_for(2024).low == 92
+    assert share.target_for(2024).confidence == "low"
 
 
 def test_agency_indicators_carry_no_national_targets(cat):
     with_targets = {i.code for i in cat.indicators if i.level == "agency" and i.targets}
     assert with_targets == {"TEM_PDN_UMKK"}  # Inpres 2/2022: at least 40% for every K/L and Pemda
-    assert "6,0–7,0" in cat.by_code["TEM_KEM_P0"].notes
+    assert "6,0–7,0" in cat.by_code["TEM_KEM_P0"].editor_notes
     assert cat.by_code["TEM_INF_YOY"].direction == "band"
     assert cat.by_code["AG_IKPA"].applies_to == ("KL",)
     assert set(cat.by_code["TEM_PDN_SHARE"].applies_to) == {"KL", "PROV", "KAB", "KOTA"}
@@ -185,7 +203,7 @@ def test_unknown_theme(cat, tmp_path):
 
 def test_target_low_above_high(cat, tmp_path):
     data = catalogue_to_dict(cat)
-    indicator(data, "NAT_POV_MAR")["targets"][2].update(low=7.5, high=6.0)
+    indicator(data, "NAT_POV_MAR")["targets"][4].update(low=7.5, high=6.0)
     with pytest.raises(CatalogueError) as exc:
         load_catalogue(write_yaml(tmp_path, data))
     assert "NAT_POV_MAR, targets[2024 v1].low: low 7.5 > high 6 (low harus ≤ high / low must be ≤ high)" in str(exc.value)
@@ -206,7 +224,7 @@ def test_band_target_needs_low_below_high(cat):
     (lambda d: indicator(d, "NAT_IPK")["series"][1].update(value="tiga puluh"),
      "NAT_IPK, series[2020].value: harus angka / must be a number, bukan/not 'tiga puluh'"),
     (lambda d: indicator(d, "NAT_IPK")["series"][1].update(source=""),
-     "NAT_IPK, series[2020].source: wajib diisi / required"),
+     "NAT_IPK, series[2020].source: sumber wajib berupa {publisher, title, date, url, kind}"),
     (lambda d: d["indicators"].append(dict(indicator(d, "NAT_IPK"))),
      "NAT_IPK, code: kode ganda / duplicate code"),
     (lambda d: indicator(d, "NAT_IPK").update(dirction="up"),
@@ -257,7 +275,8 @@ def test_a_new_period_is_just_data(cat):
                             "start_year": 2025, "end_year": 2029, "baseline_year": 2024, "legal_basis": "(belum)"})
     indicator(data, "NAT_INFL")["targets"].append(
         {"year": 2025, "low": 1.5, "high": 3.5, "text": None, "version": 1, "effective_from": date(2024, 1, 1),
-         "basis": "PMK 31/2024", "source": "research/domain.md §3.7", "confidence": "high"})
+         "basis": "PMK 31/2024", "confidence": "high",
+         "source": {"publisher": "Kementerian Keuangan", "title": "PMK 31/2024", "date": "2024", "kind": "primary"}})
     new = build_catalogue(data, "k.yaml")
     assert new.current_period(2026).code == "2025-2029"
     assert new.by_code["NAT_INFL"].target_for(2025).basis == "PMK 31/2024"
@@ -322,8 +341,8 @@ def test_xlsx_edit_a_target_and_add_an_indicator_then_dump(cat, tmp_path):
                name_en="Test indicator", definition="Uji.", definition_en="Test.", unit="indeks", unit_en="index",
                value_type="number", direction="higher_better", measurement="snapshot", aggregation="mean",
                limit=100, min_value=0, max_value=100, decimals=1, legal_basis=None, data_source="Uji",
-               notes=None, baseline_year=2019, baseline_value=50, baseline_source="uji", baseline_confidence="low",
-               rules=None)
+               notes=None, baseline_year=2019, baseline_value=50, baseline_confidence="low", editor_notes=None,
+               baseline_source="Kementerian PANRB | Uji | 2024 | https://menpan.go.id/uji | primary", rules=None)
     ind.append([new[c] for c in INDICATOR_COLUMNS])
     wb.save(p)
 
@@ -399,3 +418,107 @@ def test_xlsx_round_trip_through_libreoffice(cat, tmp_path):
     assert resaved.exists(), result.stdout + result.stderr
     assert resaved.read_bytes() != src.read_bytes()
     assert import_catalogue_xlsx(resaved) == cat
+
+
+# ------------------------------------------------------------------ sources, editors' notes, corrections (issue 8)
+def test_every_figure_cites_publisher_link_and_date_or_says_secondary(cat):
+    """Each national figure, target and baseline cites publisher + link/title; a primary source has its date;
+    a news article is a secondary source and never carries high confidence."""
+    for i in cat.indicators:
+        cited = [(f"series {o.year}", o.source, o.confidence) for o in i.series]
+        cited += [(f"target {t.year}", t.source, t.confidence) for t in i.targets]
+        if i.baseline_year is not None:
+            cited.append(("baseline", i.baseline_source, i.baseline_confidence))
+        for what, text, conf in cited:
+            src = parse_source(text)
+            assert src is not None and src.publisher and (src.url or src.title), (i.code, what, text)
+            assert src.kind == "secondary" or src.date, (i.code, what)
+            assert not (src.secondary and conf == "high"), (i.code, what)
+
+
+def source_of(cat_dict: dict, code: str) -> dict:
+    return indicator(cat_dict, code)["series"][0]
+
+
+@pytest.mark.parametrize("source, confidence, expected", [
+    ({"publisher": "Kompas.com", "date": "2023-12-14", "url": "https://nasional.kompas.com/x"}, "high",
+     "sumber sekunder tidak boleh berkeyakinan tinggi"),
+    ({"publisher": "Kompas.com", "date": "2023-12-14", "url": "https://nasional.kompas.com/x", "kind": "primary"},
+     "medium", "a link outside an official publisher's site is a secondary source"),
+    ({"publisher": "Badan Pusat Statistik", "url": "https://www.bps.go.id/x"}, "high",
+     "publication date required"),
+    ({"title": "Rilis", "date": "2024", "url": "https://www.bps.go.id/x"}, "medium", "publisher required"),
+    ("https://www.bps.go.id/x", "medium", "a source must be {publisher, title, date, url, kind}"),
+])
+def test_source_rules_are_enforced_with_bilingual_messages(cat, source, confidence, expected):
+    data = catalogue_to_dict(cat)
+    source_of(data, "NAT_IPK").update(source=source, confidence=confidence)
+    with pytest.raises(CatalogueError) as exc:
+        build_catalogue(data, "k.yaml")
+    assert "NAT_IPK, series[2019]" in str(exc.value) and expected in str(exc.value)
+
+
+def test_primary_source_with_date_may_be_high(cat):
+    data = catalogue_to_dict(cat)
+    source_of(data, "NAT_IPK").update(confidence="high", source={
+        "publisher": "Badan Pusat Statistik", "title": "IPAK 2024", "date": "2024-07-15",
+        "url": "https://www.bps.go.id/id/pressrelease/2024/07/15/2374/x.html"})
+    src = parse_source(build_catalogue(data, "k.yaml").by_code["NAT_IPK"].series[0].source)
+    assert (src.publisher, src.kind, src.date) == ("Badan Pusat Statistik", "primary", "2024-07-15")
+
+
+def test_user_facing_catalogue_text_carries_no_internal_marker(cat):
+    for i in cat.indicators:
+        texts = [i.name, i.name_en, i.definition, i.definition_en, i.unit, i.unit_en, i.legal_basis, i.data_source,
+                 i.notes, i.editor_notes, *(t.basis for t in i.targets), *(o.note for o in i.series),
+                 *(o.editor_note for o in i.series)]
+        for text in texts:
+            assert internal_markers(text) == [], (i.code, text)
+    data = catalogue_to_dict(cat)
+    indicator(data, "NAT_IPK")["unit"] = "indeks (25–100 menurut ingatan)"
+    indicator(data, "NAT_IPK")["notes"] = "lihat domain.md §3.3"
+    with pytest.raises(CatalogueError) as exc:
+        build_catalogue(data, "k.yaml")
+    assert [(p.code, p.key) for p in exc.value.problems] == [("NAT_IPK", "unit"), ("NAT_IPK", "notes")]
+    assert "move it to editor_notes" in str(exc.value)
+
+
+def test_unverified_definitions_say_so_neutrally(cat):
+    unverified = [i for i in cat.indicators if "belum diverifikasi" in i.definition]
+    assert unverified and all("not verified" in i.definition_en for i in unverified)
+    assert cat.by_code["AG_SKM"].unit == "indeks (skala belum diverifikasi)"
+
+
+def test_corrections_spbe_eodb_inpres_irh_spip(cat):
+    spbe = cat.by_code["NAT_SPBE"]
+    assert spbe.targets == () and "2025" in spbe.notes  # 2,6 is the 2025 target
+    assert [o.year for o in spbe.series] == [2021, 2023]  # 2019/2022 values unverified: kept out
+    eodb = cat.by_code["NAT_EODB_RANK"]
+    assert "2021" in eodb.name and "September 2021" in eodb.notes
+    assert {t.effective_from for t in cat.by_code["TEM_PDN_UMKK"].targets} == {date(2022, 3, 30)}
+    assert cat.by_code["NAT_POV_EXT"].target_for(2024).effective_from == date(2022, 6, 8)
+    assert cat.by_code["AG_IRH"].data_source.startswith("Kementerian Hukum")
+    assert "Peraturan BPKP 5/2021" in cat.by_code["AG_SPIP"].legal_basis
+
+
+def test_new_indicators_with_sourced_series(cat):
+    omb = cat.by_code["NAT_OMB_HIJAU"]
+    assert [(o.year, o.value) for o in omb.series] == [(2022, 46.42), (2023, 70.70), (2024, 84.16)]
+    assert parse_source(omb.observation(2023).source).date == "2023-12-14"
+    assert [(o.year, o.value) for o in cat.by_code["NAT_OMB_HIJAU_KEMENTERIAN"].series] == [(2021, 70.83), (2022, 84)]
+    assert cat.by_code["NAT_OMB_HIJAU_KAB"].observation(2022).value == 40.96
+    for code in ("NAT_SAKIP_B_KL", "NAT_SAKIP_B_PROV", "NAT_SAKIP_B_KABKOTA", "NAT_WTP_PEMDA_SHARE",
+                 "NAT_PDN_EKATALOG"):
+        assert cat.by_code[code].level == "national" and cat.by_code[code].series == (), code  # none public yet
+    imr = cat.by_code["AG_IMR"]
+    assert imr.level == "agency" and imr.applies_to == ("KL", "PROV", "KAB", "KOTA")
+    assert {t for t in (i.theme for i in cat.indicators if i.code.startswith("NAT_OMB"))} == {"general"}
+
+
+def test_ipak_2023_2024_cite_the_bps_release_with_high_confidence(cat):
+    ipak = cat.by_code["NAT_IPAK"]
+    for year, value in ((2023, 3.92), (2024, 3.85)):
+        o = ipak.observation(year)
+        src = parse_source(o.source)
+        assert (o.value, o.confidence) == (value, "high")
+        assert (src.publisher, src.kind, src.date) == ("Badan Pusat Statistik", "primary", "2024-07-15")

@@ -74,8 +74,8 @@ def test_national_page_deep_link_sets_the_filters(app_env):
     at = _open("national", {"year": "2021", "quarter": "2"})
     assert at.selectbox(key="url_year").value == 2021 and at.selectbox(key="url_quarter").value == 2
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Indeks Persepsi Korupsi"] == "37"  # the 2020 figure, the latest known in TW2-2021
-    assert "Apa yang berubah sejak TW1-2021 (sekarang TW2-2021)" in [s.value for s in at.subheader]
+    assert metrics["Indeks Persepsi Korupsi"] == "37"  # the 2020 figure, the latest known in TW II 2021
+    assert "Apa yang berubah sejak TW I 2021 (sekarang TW II 2021)" in [s.value for s in at.subheader]
 
 
 def test_theme_page_filter_changes_the_theme(app_env):
@@ -126,7 +126,7 @@ def test_catalogue_page_filters_and_import_guard(app_env):
     assert "6 indikator." in _texts(at) and dict(at.query_params)["level"] == "national"
     versions = next(d.value for d in at.dataframe if "Berlaku" in d.value.columns)
     assert len(versions) >= 1
-    assert "Kontrol akses" in _texts(at)  # the admin note says access control comes later
+    assert "Hanya admin yang dapat menerapkannya." in _texts(at) and "PANTAURB_" not in _texts(at)
     _english(at)
     assert at.title[0].value == "Indicator catalogue" and "6 indicators." in _texts(at)
 
@@ -227,7 +227,7 @@ def test_number_helpers_follow_the_language():
     assert F.fmt(None, 1, "id") == "–" and F.fmt_pct(71, 1, "id") == "71,0%"
     assert F.fmt_target(6, 7, None, 2, "id") == "6,00–7,00" and F.fmt_target(45, 45, None, 0, "id") == "45"
     assert F.fmt_target(None, None, "WTP") == "WTP"
-    assert F.quarter_text(2024, 4, "id") == "TW4-2024" and F.quarter_text(2024, 4, "en") == "Q4 2024"
+    assert F.quarter_text(2024, 4, "id") == "TW IV 2024" and F.quarter_text(2024, 4, "en") == "Q4 2024"
 
 
 # ------------------------------------------------------------------ indicators.briefing

@@ -207,7 +207,7 @@ def test_agency_page_deep_link_numbers_and_agency_filter(app_env):
     m = _metrics(at)
     assert m["Indikator berlaku"] == "6" and m["Target tercapai"] == "1"
     text = _texts(at)
-    assert "Indikator (TW4-2024)" in text
+    assert "Indikator (TW IV 2024)" in text
     assert "5 nilai berubah" in text                      # default diff: the 2024Q3 correction
     assert "bukan peringkat kinerja" in text               # data quality is not a ranking
     card = at.dataframe[0].value
@@ -232,14 +232,14 @@ def test_agency_page_type_filter_narrows_the_list_and_empty_agency_is_explained(
 
 def test_region_page_numbers_map_and_indicator_filter(app_env):
     at = _open("region", {"indicator": "AG_SAKIP", "tw": "2024Q4"})
-    assert "4 dari 4 provinsi melaporkan untuk TW4-2024." in _texts(at)
+    assert "4 dari 4 provinsi melaporkan untuk TW IV 2024." in _texts(at)
     prov = at.dataframe[0].value
     assert len(prov) == 4 and "Jawa Barat" in set(prov["Nama"])
     charts_ = at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
     assert len(charts_) >= 3  # provinces, tile map, kab/kota
     kk = at.dataframe[1].value
     assert set(kk["Kode instansi"]) == {"32.04", "32.73", "32.98", "32.99"}  # default: busiest province
-    assert "Tanpa nilai untuk TW4-2024: Kota Sintetis Dua." in _texts(at)
+    assert "Tanpa nilai untuk TW IV 2024: Kota Sintetis Dua." in _texts(at)
     before = prov["Nilai"].tolist()
 
     at.selectbox(key="url_indicator").set_value("AG_POV")

@@ -309,17 +309,17 @@ def test_fmt_number_and_format_time():
     assert fmt_number(-0.0001, 2) == "0,00"
     assert fmt_number(None, 2) == "–"
     assert format_time(2023) == "2023"
-    assert format_time(2022.5) == "TW2-2023" and format_time(2022.5, "en") == "Q2 2023"
+    assert format_time(2022.5) == "TW II 2023" and format_time(2022.5, "en") == "Q2 2023"
     assert format_time(2022 + 1 / 12) == "Januari 2023"
     assert format_time(2022.25, "en", freq="month") == "March 2023"
-    assert format_time(2023.0, freq="quarter") == "TW4-2023"
+    assert format_time(2023.0, freq="quarter") == "TW IV 2023"
 
 
 def test_explain_example_sentence():
     a = assess([(2019, 62.0), (2022.5, 66.5)], "higher_better", 75, 2024)
     text = explain(a)
-    assert text.startswith("Dari 62,00 (2019) menjadi 66,50 (TW2-2023); laju 2,0%/tahun; "
-                           "dibutuhkan 3,9%/tahun untuk mencapai 75,00 pada 2024 → rasio 0,52 → ")
+    assert text.startswith("Dari 62,00 (2019) menjadi 66,50 (TW II 2023); laju 2,0%/tahun; "
+                           "dibutuhkan 3,9%/tahun untuk mencapai 75,00 pada 2024 → rasio laju aktual terhadap laju yang dibutuhkan 0,52 → ")
     assert text.endswith("Kemajuan terbatas.")
 
 

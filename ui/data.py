@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from indicators import texts
 from loaders import store
 from ui.i18n import lang, t
 
@@ -118,7 +119,7 @@ def select_period_quarter() -> tuple[pd.Series, int, int]:
     default_q = int(latest["quarter"]) if year == int(latest["year"]) else int(in_year["quarter"].max())
     with c3:
         quarter = url_select(t("filter_quarter"), [1, 2, 3, 4], "quarter", default=default_q,
-                             format_func=lambda x: t("quarter_label", q=x))
+                             format_func=lambda x: texts.quarter_name(x, lang()))
     return period, int(year), int(quarter)
 
 
@@ -151,3 +152,17 @@ def catalogue_export() -> tuple[bytes | None, str | None]:
     """The catalogue as xlsx (indicators.catalogue_xlsx), cached per catalogue file version;
     (None, reason) when the exporter or the catalogue is not available."""
     return _catalogue_export(_catalogue_stamp())
+
+
+def editor_notes(code: str) -> tuple[str, pd.DataFrame]:
+    """The catalogue's editors' notes for one indicator (shown to analysts on the catalogue page only):
+    the indicator's notes and a table of per-figure notes (year, month, note). Empty when unavailable."""
+    from indicators.catalogue import CatalogueError, load_catalogue
+    try:
+        ind = load_catalogue().by_code.get(code)
+    except CatalogueError:
+        ind = None
+    if ind is None:
+        return "", pd.DataFrame(columns=["year", "month", "note"])
+    rows = [{"year": o.year, "month": o.month, "note": o.editor_note} for o in ind.series if o.editor_note]
+    return ind.editor_notes, pd.DataFrame(rows, columns=["year", "month", "note"])

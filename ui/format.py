@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from indicators import progress
+from indicators import progress, texts
 from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_value
 from ui.i18n import lang, t
 
@@ -138,21 +138,17 @@ def safe_url(value) -> str | None:
 
 
 def source_markdown(value) -> str:
-    """A source as short Markdown: each http(s) URL becomes a link named by its domain ('[bps.go.id](https://…)'),
-    other text is shown literally (sources may list several, separated by ';')."""
+    """A stored source as a short Markdown citation (publisher and title linked, date, 'sumber sekunder');
+    several sources separated by ' ; ' each get one."""
     text = dash(value)
     if text == "–":
         return text
-    parts = []
-    for piece in text.split(" ; "):
-        m = re.match(r"\s*(https?://([^/\s]+)\S*)(.*)", piece)
-        url = safe_url(m.group(1)) if m else None
-        if url:
-            domain = m.group(2).removeprefix("www.")
-            parts.append(f"[{md(domain)}]({url.replace('(', '%28').replace(')', '%29')}){md(m.group(3))}")
-        else:
-            parts.append(md(piece.strip()))
-    return " ; ".join(parts)
+    return " ; ".join(texts.cite_markdown(piece, lang()) for piece in text.split(" ; "))
+
+
+def source_text(value) -> str:
+    """A stored source as one plain citation line in the session language."""
+    return "–" if dash(value) == "–" else texts.cite(str(value), lang())
 
 
 def confidence_text(value) -> str:
@@ -170,7 +166,7 @@ def period_text(t_value, language: str | None = None) -> str:
 
 
 def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
-    """'TW4-2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
+    """'TW IV 2024' / 'Q4 2024' (a Q4 time equals the year end, which period_text prints as '2024')."""
     return progress.format_time(year - 1 + quarter / 4, language or lang(), freq="quarter")
 
 
@@ -199,12 +195,47 @@ def _styled(df: pd.DataFrame, decimals: dict[str, int] | int | None):
     return sty
 
 
+# Download file names are Indonesian words joined by '_'; in English mode each word is translated.
+_FILE_WORDS_EN = {
+    "kepatuhan": "compliance", "matriks": "matrix", "tema": "theme", "status": "status", "perubahan": "changes",
+    "katalog": "catalogue", "indikator": "indicator", "seri": "series", "nasional": "national", "target": "target",
+    "sebaran": "distribution", "instansi": "agency", "tertinggal": "off_track", "renaksi": "action_plans",
+    "capaian": "achievement", "akhir": "final", "tanda": "receipt", "terima": "", "bertanda": "marked",
+    "masalah": "problems", "catatan": "notes", "penyunting": "editors", "riwayat": "history", "rapor": "report_card", "wilayah": "regions", "provinsi": "provinces",
+    "kabkota": "regencies_cities", "laporan": "report", "tindak": "follow", "lanjut": "up", "daftar": "list",
+    "nilai": "values", "tindaklanjut": "follow_up", "belum": "missing", "lapor": "reports", "unggahan": "uploads",
+}
+
+
+_FILE_PHRASES_EN = {
+    "capaian_akhir": "final_results", "tanda_terima": "receipt", "seri_nasional": "national_series",
+    "katalog_indikator": "indicator_catalogue", "catatan_penyunting": "editors_notes", "matriks_tema": "theme_matrix",
+    "status_tema": "theme_status", "instansi_tertinggal": "off_track_agencies",
+    "indikator_tertinggal": "off_track_indicators",
+}
+
+
+def file_stem(name: str, language: str | None = None) -> str:
+    """A download's file name in the session language: 'kepatuhan_2024_TW4' -> 'compliance_2024_Q4' in English."""
+    if (language or lang()) != "en":
+        return name
+    for phrase, english in _FILE_PHRASES_EN.items():
+        name = name.replace(phrase, english)
+    words = []
+    for w in name.split("_"):
+        m = re.fullmatch(r"TW(\d)", w)
+        w = f"Q{m.group(1)}" if m else _FILE_WORDS_EN.get(w.lower(), w)
+        if w:
+            words.append(w)
+    return "_".join(words)
+
+
 def download_buttons(df: pd.DataFrame, name: str, key: str) -> None:
     """CSV and xlsx downloads of `df`, generated only when clicked, formulas neutralised."""
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{name}.csv",
+    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{file_stem(name)}.csv",
                        mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df), file_name=f"{name}.xlsx",
+    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df), file_name=f"{file_stem(name)}.xlsx",
                        mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
@@ -222,10 +253,18 @@ def show_table(df: pd.DataFrame, name: str, key: str, *, column_config: dict | N
     download_buttons(df if export is None else export, name, key)
 
 
+def file_input(label: str, key: str, *, help: str | None = None):
+    """An .xlsx upload box. Streamlit 1.67 draws the box's own words in English and offers no way to change
+    them, so in Indonesian mode a caption above the box says what they mean."""
+    if lang() != "en":
+        st.caption(t("uploader_words"))
+    return st.file_uploader(label, type=["xlsx"], key=key, help=help)
+
+
 def show_chart(chart, name: str, key: str, *, alt_text: str | None = None) -> None:
     """st.altair_chart + a PNG download rendered by vl-convert when clicked."""
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
-    st.download_button(t("download_png"), functools.partial(chart_png, chart), file_name=f"{name}.png",
+    st.download_button(t("download_png"), functools.partial(chart_png, chart), file_name=f"{file_stem(name)}.png",
                        mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:")
 
 
@@ -341,11 +380,14 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = synthetic_column(out, c)
         elif c == "confidence":
             out[c] = out[c].map(lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
+        elif c in ("source", "target_source_cite"):
+            out[c] = out[c].map(lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
         elif c in LABEL_NUMBER_COLUMNS:
             out[c] = out[c].map(lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             midnight = bool((out[c].dropna().dt.normalize() == out[c].dropna()).all())
-            out[c] = out[c].dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+            out[c] = out[c].map(lambda v: "" if pd.isna(v) else
+                                texts.format_date(v, lang()) if midnight else texts.format_datetime_wib(v, lang()))
     out.columns = [t(f"col_{c}") for c in columns]
     return out
 

@@ -14,7 +14,6 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "ops_agency": {"id": "Instansi", "en": "Agency"},
     "ops_year": {"id": "Tahun", "en": "Year"},
     "ops_quarter": {"id": "Triwulan", "en": "Quarter"},
-    "ops_quarter_label": {"id": "TW{q}", "en": "Q{q}"},
     "ops_agency_option": {"id": "{name} ({code})", "en": "{name} ({code})"},
     "ops_value_status": {"id": "{value} · {status}", "en": "{value} · {status}"},
     "ops_no_agencies": {
@@ -38,6 +37,13 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
               "agency directly."},
     "ag_as_of": {"id": "Per triwulan", "en": "As of quarter"},
     "ag_header": {"id": "{name} · {type}{province}", "en": "{name} · {type}{province}"},
+    "ag_valid_until": {"id": "Berlaku s.d. {date}. Laporan yang sudah diterima tetap tercatat atas nama instansi ini.",
+                       "en": "Valid until {date}. Reports already received stay recorded under this agency."},
+    "ag_valid_since": {"id": "Berlaku sejak {date}.", "en": "Valid since {date}."},
+    "ag_lineage_predecessor": {"id": "Berasal dari: {names}.", "en": "Comes from: {names}."},
+    "ag_lineage_successor": {"id": "Instansi atau wilayah turunan: {names}.", "en": "Successor agencies or regions: {names}."},
+    "ag_lineage_item_until": {"id": "{name} (s.d. {date})", "en": "{name} (until {date})"},
+    "ag_lineage_item_since": {"id": "{name} (sejak {date})", "en": "{name} (since {date})"},
     "ag_in_province": {"id": ", Provinsi {province}", "en": ", province of {province}"},
     "ag_no_submissions": {
         "id": "{name} belum mempunyai laporan triwulanan yang diterima. Nilai indikator, rencana aksi dan "
@@ -58,12 +64,12 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "ag_renaksi_heading": {"id": "Rencana aksi (renaksi)", "en": "Action plans (renaksi)"},
     "ag_renaksi_year": {"id": "Tahun rencana aksi", "en": "Action-plan year"},
     "ag_renaksi_help": {
-        "id": "Realisasi kumulatif s.d. TW{q} dibanding target tahunan (laju: diharapkan {expected} dari target "
-              "tahunan pada TW{q}) dan dibanding jumlah target TW1–TW{q}. Serapan anggaran = realisasi anggaran "
-              "s.d. TW ini ÷ anggaran.",
-        "en": "Cumulative realisation up to Q{q} against the annual target (pacing: {expected} of the annual "
-              "target expected by Q{q}) and against the sum of the Q1–Q{q} targets. Budget absorption = budget "
-              "realised to date ÷ budget."},
+        "id": "Realisasi kumulatif s.d. {quarter} dibanding target tahunan (target kumulatif s.d. {quarter}: "
+              "{expected} dari target tahunan) dan dibanding jumlah target {quarters}. Serapan anggaran = "
+              "realisasi anggaran s.d. TW ini ÷ anggaran.",
+        "en": "Cumulative realisation up to {quarter} against the annual target (cumulative target to "
+              "{quarter}: {expected} of the annual target) and against the sum of the {quarters} targets. Budget "
+              "absorption = budget realised to date ÷ budget."},
     "ag_renaksi_none": {
         "id": "Belum ada rencana aksi yang dilaporkan instansi ini.",
         "en": "This agency has not reported any action plan yet."},
@@ -159,9 +165,9 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "cp_title": {"id": "Kepatuhan pelaporan", "en": "Reporting compliance"},
     "cp_intro": {
         "id": "Apakah setiap instansi yang wajib melapor mengirim laporan triwulanan sebelum batas waktu "
-              "(kalender di indicators/reporting.yaml).",
-        "en": "Whether every agency that must report sent its quarterly report before the deadline (calendar in "
-              "indicators/reporting.yaml)."},
+              "(kalender pelaporan yang ditetapkan admin).",
+        "en": "Whether every agency that must report sent its quarterly report before the deadline (the "
+              "reporting calendar set by the administrator)."},
     "cp_status_on_time": {"id": "Tepat waktu", "en": "On time"},
     "cp_status_revised": {"id": "Direvisi setelah batas", "en": "Revised after deadline"},
     "cp_status_late": {"id": "Terlambat", "en": "Late"},
@@ -192,9 +198,9 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
         "en": "The list with contact e-mails for reminder letters; download it as CSV or xlsx."},
     "cp_missing_emails": {
         "id": "{n} instansi dalam daftar ini belum mempunyai e-mail kontak di registri instansi. Lengkapi registri "
-              "(data/registry/agencies.csv atau impor daftar dari Kementerian) agar pengingat dapat dikirim.",
+              "(impor daftar instansi dari Kementerian) agar pengingat dapat dikirim.",
         "en": "{n} agencies in this list have no contact e-mail in the agency registry. Complete the registry "
-              "(data/registry/agencies.csv or import the ministry's list) so reminders can be sent."},
+              "(import the ministry's agency list) so reminders can be sent."},
     "cp_followup_none": {
         "id": "Tidak ada laporan yang terlambat atau belum diterima untuk filter ini.",
         "en": "No report is late or missing under these filters."},
