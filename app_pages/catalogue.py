@@ -9,7 +9,7 @@ import streamlit as st
 
 from indicators import briefing, queries
 from ui.data import catalogue_export, editor_notes, q, require_data
-from ui.format import XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
+from ui.format import md, XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("catalogue_title"))
@@ -46,10 +46,10 @@ if len(inds):
     code = url_select(t("filter_indicator"), list(by_code), "indicator",
                       format_func=lambda c: f"{c} — {by_code[c]['name_en' if en else 'name']}")
     m = by_code[code]
-    st.subheader(m["name_en"] if en else m["name"])
-    st.write(dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"]))
-    st.caption(t("catalogue_meta_line", unit=dash(m["unit_en"] if lang() == "en" and m.get("unit_en") else m["unit"]), direction=t(f"direction_{m['direction']}"),
-                 source=dash(m["data_source"]), legal=dash(m["legal_basis"])))
+    st.subheader(md(m["name_en"] if en else m["name"]))
+    st.markdown(md(dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"])))
+    st.caption(t("catalogue_meta_line", unit=md(dash(m["unit_en"] if lang() == "en" and m.get("unit_en") else m["unit"])), direction=t(f"direction_{m['direction']}"),
+                 source=md(dash(m["data_source"])), legal=md(dash(m["legal_basis"]))))
     st.caption(t("catalogue_sources_rule"))
     tab1, tab2 = st.tabs([t("catalogue_targets"), t("catalogue_series")])
     dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)

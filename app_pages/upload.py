@@ -15,7 +15,7 @@ from indicators import queries, texts
 from indicators.catalogue import load_catalogue
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from ui.format import XLSX_MIME, download_buttons, file_input, file_stem, synthetic_note, url_select, wrapped_table_html
+from ui.format import XLSX_MIME, download_buttons, file_input, md, file_stem, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ elif submit and not uploader.strip():
     st.warning(t("up_need_uploader"))
 elif check or submit:
     data, name = upload.getvalue(), upload.name
-    label = t("up_checking" if check else "up_submitting", file=name)
+    label = t("up_checking" if check else "up_submitting", file=md(name))
     result = {"file": (name, len(data)), "selection": (agency, year, quarter), "mode": "check" if check else "submit",
               "data": data, "name": name}
     with st.status(label, expanded=False) as box:
@@ -76,18 +76,19 @@ elif check or submit:
                 res = api.check_file(data, name, reason=reason.strip() or None, **expected)
                 result.update(report=res.report, outcome="valid" if res.report.valid else "invalid")
             else:
-                res = api.ingest_file(data, name, uploader=uploader.strip(), reason=reason.strip() or None, **expected)
+                res = api.ingest_file(data, name, uploader=uploader.strip(), reason=reason.strip() or None,
+                                      on_wait=lambda s, _who: box.write(t("up_waiting", seconds=int(s))), **expected)
                 result.update(report=res.report, outcome=res.outcome, submission_id=res.submission_id,
-                              version=res.version, receipt_html=res.receipt_html)
+                              version=res.version, receipt_html=res.receipt_html, receipt_error=res.receipt_error)
                 box.write(t("up_step_saved"))
-            box.update(label=t("up_done", file=name), state="complete")
+            box.update(label=t("up_done", file=md(name)), state="complete")
         except store.DatabaseBusy:
             result.update(outcome="error", error=t("up_db_busy"))
-            box.update(label=t("up_failed", file=name), state="error")
+            box.update(label=t("up_failed", file=md(name)), state="error")
         except Exception as exc:  # a file that breaks the reader must never show a traceback
             log.exception("upload of %s failed", name)
             result.update(outcome="error", error=t("up_processing_failed", error=type(exc).__name__))
-            box.update(label=t("up_failed", file=name), state="error")
+            box.update(label=t("up_failed", file=md(name)), state="error")
     st.session_state["upload_result"] = result
 
 # --- 3. the result of the last check or submission (hidden once the file or the selection changes)
@@ -95,7 +96,7 @@ result = st.session_state.get("upload_result")
 current = (upload.name, upload.size) if upload is not None else None
 if result and result["file"] == current and result["selection"] == (agency, year, quarter):
     report = result.get("report")
-    st.subheader(t("up_result_heading", file=result["name"]))
+    st.subheader(t("up_result_heading", file=md(result["name"])))
     outcome = result["outcome"]
     if outcome == "error":
         st.error(result["error"])
@@ -106,6 +107,8 @@ if result and result["file"] == current and result["selection"] == (agency, year
     elif outcome == "accepted":
         st.success(t("up_accepted", submission=result["submission_id"], version=result["version"],
                      warnings=len(report.warnings)))
+        if result.get("receipt_error"):
+            st.warning(t("up_receipt_not_saved"))
         st.download_button(t("up_receipt"), result["receipt_html"].encode("utf-8"), key="upload_receipt",
                            file_name=f"{file_stem('tanda_terima')}_{result['submission_id']}.html", mime="text/html",
                            on_click="ignore", icon=":material/receipt_long:")
@@ -131,7 +134,7 @@ if result and result["file"] == current and result["selection"] == (agency, year
             c: t(f"up_col_{c}") for c in ("severity_text", "location", "indicator", "value", "problem", "fix")})
         with st.container(key="upload_problems"):
             # every cell wraps: the whole message and the whole fix stay readable, on a phone row by row
-            st.markdown(wrapped_table_html(shown), unsafe_allow_html=True)
+            st.html(wrapped_table_html(shown))   # escaped cells; st.html never reads data as Markdown
         download_buttons(rows[["severity", "location", "column", "indicator", "value", "problem", "fix", "code"]],
                          f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),

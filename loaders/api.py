@@ -8,11 +8,12 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
@@ -45,20 +46,12 @@ class IngestResult:
     receipt_path: Path | None = None
     message: str = ""
     message_en: str = ""
+    commit_seq: int | None = None     # place in the commit log (`commits.seq`)
+    receipt_error: str | None = None  # stored, but the receipt file could not be written
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-@contextmanager
-def _connection(path: Path, con=None):
-    """Use the caller's open connection (bulk work: demo, rebuild) or open a short-lived one."""
-    if con is not None:
-        yield con
-    else:
-        with store.session(path) as own:
-            yield own
 
 
 # ------------------------------------------------------------------ database set-up
@@ -70,11 +63,11 @@ def _load_reference(con, cat: Catalogue) -> dict:
     return counts
 
 
-def init_database(db_path=None) -> dict:
+def init_database(db_path=None, *, on_wait=None) -> dict:
     """Create or migrate the database and (re)load catalogue, registry and calendar. Idempotent."""
     path = store.resolve_db_path(db_path)
     cat = load_catalogue()
-    with store.session(path) as con:
+    with store.writer(path, on_wait=on_wait) as con:
         applied = store.migrate(con)
         with store.transaction(con):
             counts = _load_reference(con, cat)
@@ -184,65 +177,168 @@ def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=Non
         return _run_checks(con, cat, data, file_name, **kw)
 
 
+# ------------------------------------------------------------------ writers, journal and commit log
+@contextmanager
+def _writer(path: Path, con=None, on_wait=None):
+    """The caller's connection (it holds the writer slot: demo, rebuild) or the queued writer slot."""
+    if con is not None:
+        yield con
+    else:
+        with store.writer(path, on_wait=on_wait) as own:
+            yield own
+
+
+def _record_commit(con, kind: str, entry: JournalEntry, seq: int | None = None) -> int:
+    """Number the attempt inside its own transaction: the commit and its place in history are one fact."""
+    if seq is None:
+        seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM commits").fetchone()[0]
+    con.execute("INSERT INTO commits VALUES (?, ?, ?, ?)",
+                [seq, kind, entry.upload_id, datetime.fromisoformat(entry.received_at)])
+    return seq
+
+
+def _commit_seq(con, entry_id: str) -> int | None:
+    row = con.execute("SELECT seq FROM commits WHERE entry_id = ?", [entry_id]).fetchone()
+    return row[0] if row else None
+
+
+def _journaled(archive: Archive, con, entry: JournalEntry, work):
+    """intent → transaction (`work()` returns its commit number) → commit marker; void when it failed."""
+    archive.settle_tail(lambda entry_id: _commit_seq(con, entry_id))
+    archive.append(entry)
+    try:
+        result, seq = work()
+    except BaseException as failure:
+        try:
+            seq = _commit_seq(con, entry.upload_id)
+        except Exception:   # the connection itself broke: the next writer settles the entry from the database
+            raise failure from None
+        if seq is None:
+            archive.mark_void(entry.upload_id)
+        else:
+            archive.mark_committed(entry.upload_id, seq)
+        raise
+    try:
+        archive.mark_committed(entry.upload_id, seq)
+    except OSError:   # committed all the same: the next writer settles the marker from the database
+        pass
+    return result
+
+
+# ------------------------------------------------------------------ receipts (derived from the database)
+def receipts_dir(db_path) -> Path:
+    return Path(db_path).resolve().parent / "receipts"
+
+
+def receipt_from_db(con, submission_id: str) -> str | None:
+    """The receipt of a stored submission, built only from what the database holds."""
+    row = con.execute(
+        "SELECT s.submission_id, s.agency_code, coalesce(a.name, s.agency_code), s.year, s.quarter, s.version, "
+        "s.received_at, s.uploader, s.file_name, s.file_sha256, s.n_values, s.n_renaksi, s.n_warnings, s.reason, "
+        "s.synthetic, c.deadline FROM submissions s LEFT JOIN agencies a USING (agency_code) "
+        "LEFT JOIN reporting_calendar c USING (year, quarter) WHERE s.submission_id = ?",
+        [submission_id]).fetchone()
+    if row is None:
+        return None
+    keys = ("submission_id", "agency_code", "agency_name", "year", "quarter", "version", "received_at", "uploader",
+            "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
+    fields = dict(zip(keys, row))
+    late = days_late(fields["received_at"], fields["deadline"]) if fields["deadline"] and fields["version"] == 1 else 0
+    return receipt_html(**fields, days_late=late)           # a later version is a revision, never "late"
+
+
+def _write_receipt(folder: Path, submission_id: str, html: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{submission_id}.html"
+    tmp = target.with_name(target.name + f".{os.getpid()}.part")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def write_receipts(db_path=None, out_dir=None, *, missing_only: bool = True) -> dict:
+    """(Re)write receipts from the database: every accepted submission, or only those without one."""
+    path = store.resolve_db_path(db_path)
+    folder = Path(out_dir) if out_dir else receipts_dir(path)
+    counts = {"written": 0, "kept": 0, "dir": str(folder)}
+    with store.session(path, read_only=True) as con:
+        for (sid,) in con.execute("SELECT submission_id FROM submissions ORDER BY submission_id").fetchall():
+            if missing_only and (folder / f"{sid}.html").exists():
+                counts["kept"] += 1
+                continue
+            _write_receipt(folder, sid, receipt_from_db(con, sid))
+            counts["written"] += 1
+    return counts
+
+
 # ------------------------------------------------------------------ ingest
 def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
-                journal: bool = True, upload_id: str | None = None, con=None) -> IngestResult:
+                journal: bool = True, upload_id: str | None = None, con=None, commit_seq: int | None = None,
+                write_receipt: bool = True, on_wait=None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
-    The bytes are archived (content-addressed) and the attempt journaled before the database is touched.
+    The bytes are archived (content-addressed) first; then, holding the writer slot, the attempt is journaled,
+    committed and marked committed (see loaders/archive.py). The receipt is written after the commit; when
+    that fails the submission is still stored and `receipt_error` says so (`python -m loaders receipts
+    --missing` writes it later). `journal=False` and `commit_seq` are for `rebuild`, which replays history.
     """
     path = store.resolve_db_path(db_path)
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
-    digest = archive.store(data)
+    digest = archive.store(data) if journal else sha256(data)
     upload_id = upload_id or f"U{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
     file_name = Path(file_name).name
     entry = JournalEntry("upload", upload_id, received_at.isoformat(), uploader, file_name, digest, reason,
                          expected_agency, list(expected_period) if expected_period else None)
-    if journal:
-        archive.append(entry)
-    try:
-        result = _ingest(path, data, digest, entry, received_at, con)
-    except BaseException:
-        if journal:
-            archive.append(JournalEntry("void", upload_id, received_at.isoformat(), uploader, file_name, digest))
-        raise
-    if result.receipt_html:
-        receipts = path.resolve().parent / "receipts"
-        receipts.mkdir(parents=True, exist_ok=True)
-        result.receipt_path = receipts / f"{result.submission_id}.html"
-        result.receipt_path.write_text(result.receipt_html, encoding="utf-8")
+    cat = load_catalogue()
+    with _writer(path, con, on_wait) as con:
+        _ensure_ready(con, cat)
+        work = lambda: _ingest(con, cat, data, digest, entry, received_at, commit_seq)
+        result = _journaled(archive, con, entry, work) if journal else work()[0]
+        html = None
+        if write_receipt and result.submission_id and (
+                result.outcome == "accepted" or not (receipts_dir(path) / f"{result.submission_id}.html").exists()):
+            try:      # after the commit nothing may turn a stored submission into an error
+                html = receipt_from_db(con, result.submission_id)
+            except Exception as exc:
+                result.receipt_error = f"{type(exc).__name__}: {exc}"
+    if result.outcome == "accepted":
+        result.receipt_html = html
+    if html is not None:
+        try:
+            result.receipt_path = _write_receipt(receipts_dir(path), result.submission_id, html)
+        except OSError as exc:
+            result.receipt_error = f"{type(exc).__name__}: {exc}"
     return result
 
 
-def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
-            con=None) -> IngestResult:
-    cat = load_catalogue()
-    with _connection(path, con) as con:
-        _ensure_ready(con, cat)
-        dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
-                          [digest]).fetchone()
-        if dup:
-            report = Report(entry.file_name)
-            with store.transaction(con):
-                _insert_upload(con, entry, "duplicate", report, None, None)
-            return IngestResult("duplicate", report, entry.upload_id, dup[0],
-                                message=f"Berkas yang sama persis sudah diterima sebagai {dup[0]}; tidak ada yang diubah.",
-                                message_en=f"The byte-identical file was already accepted as {dup[0]}; nothing changed.")
+def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
+            commit_seq: int | None = None) -> tuple[IngestResult, int]:
+    dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
+                      [digest]).fetchone()
+    if dup:
+        report = Report(entry.file_name)
         with store.transaction(con):
-            result = _run_checks(con, cat, data, entry.file_name, received_at=received_at, reason=entry.reason,
-                                 expected_agency=entry.expected_agency,
-                                 expected_period=tuple(entry.expected_period) if entry.expected_period else None)
-            report, wb = result.report, result.parsed
-            if not report.valid:
-                _insert_upload(con, entry, "rejected", report, wb, None)
-                outcome = IngestResult("rejected", report, entry.upload_id,
-                                       message=f"Ditolak: {len(report.errors)} kesalahan harus diperbaiki.",
-                                       message_en=f"Rejected: {len(report.errors)} error(s) must be fixed.")
-            else:
-                outcome = _store_submission(con, cat, entry, report, wb, received_at)
-    return outcome
+            _insert_upload(con, entry, "duplicate", report, None, None)
+            seq = _record_commit(con, "upload", entry, commit_seq)
+        return IngestResult("duplicate", report, entry.upload_id, dup[0], commit_seq=seq,
+                            message=f"Berkas yang sama persis sudah diterima sebagai {dup[0]}; tidak ada yang diubah.",
+                            message_en=f"The byte-identical file was already accepted as {dup[0]}; nothing changed."), seq
+    with store.transaction(con):
+        result = _run_checks(con, cat, data, entry.file_name, received_at=received_at, reason=entry.reason,
+                             expected_agency=entry.expected_agency,
+                             expected_period=tuple(entry.expected_period) if entry.expected_period else None)
+        report, wb = result.report, result.parsed
+        if not report.valid:
+            _insert_upload(con, entry, "rejected", report, wb, None)
+            outcome = IngestResult("rejected", report, entry.upload_id,
+                                   message=f"Ditolak: {len(report.errors)} kesalahan harus diperbaiki.",
+                                   message_en=f"Rejected: {len(report.errors)} error(s) must be fixed.")
+        else:
+            outcome = _store_submission(con, cat, entry, report, wb, received_at)
+        outcome.commit_seq = _record_commit(con, "upload", entry, commit_seq)
+    return outcome, outcome.commit_seq
 
 
 def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: ParsedWorkbook | None,
@@ -298,28 +394,27 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     reference.insert_rows(con, "targets", pd.DataFrame(targets))
     _insert_upload(con, entry, "accepted", report, wb, sid)
     assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
-    name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
-    deadline = row[0] if row else None
-    late = days_late(received_at, deadline) if version == 1 else 0    # a later version is a revision
-    html = receipt_html(deadline=deadline, days_late=late,submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
-                        received_at=received_at, uploader=entry.uploader, file_name=entry.file_name,
-                        file_sha256=entry.sha256, n_values=len(values), n_renaksi=len(renaksi),
-                        n_warnings=len(report.warnings), reason=entry.reason, synthetic=synthetic)
+    late = days_late(received_at, row[0]) if row and version == 1 else 0    # a later version is a revision
     from loaders.timefmt import date_text
-    late_id = f" Terlambat {late} hari (batas waktu {date_text(deadline)})." if late else ""
-    late_en = f" Late by {late} day(s) (deadline {date_text(deadline, 'en')})." if late else ""
-    return IngestResult("accepted", report, entry.upload_id, sid, version, html,
+    late_id = f" Terlambat {late} hari (batas waktu {date_text(row[0])})." if late else ""
+    late_en = f" Late by {late} day(s) (deadline {date_text(row[0], 'en')})." if late else ""
+    return IngestResult("accepted", report, entry.upload_id, sid, version,
                         message=f"Diterima sebagai {sid} ({len(values)} nilai, {len(renaksi)} rencana aksi, "
                                 f"{len(report.warnings)} peringatan).{late_id}",
                         message_en=f"Accepted as {sid} ({len(values)} values, {len(renaksi)} action-plan rows, "
                                    f"{len(report.warnings)} warnings).{late_en}")
 
 
+
 # ------------------------------------------------------------------ registry import
 def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None, journal: bool = True,
-                    received_at: datetime | None = None, con=None) -> tuple[dict, list]:
-    """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error."""
+                    received_at: datetime | None = None, con=None, entry_id: str | None = None,
+                    commit_seq: int | None = None, on_wait=None) -> tuple[dict, list]:
+    """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error.
+
+    Journaled like an upload: it counts for `rebuild` only once its transaction committed.
+    """
     path = store.resolve_db_path(db_path)
     agencies, problems = read_registry_file(data, file_name)
     errors = [p for p in problems if p.severity == ERROR]
@@ -327,49 +422,93 @@ def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None,
         return {"added": 0, "updated": 0, "unchanged": 0, "rejected": True}, problems
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
-    digest = archive.store(data)
-    entry = JournalEntry("registry", f"R{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}", received_at.isoformat(),
-                         uploader, Path(file_name).name, digest)
-    if journal:
-        archive.append(entry)
+    digest = archive.store(data) if journal else sha256(data)
+    entry_id = entry_id or f"R{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
+    entry = JournalEntry("registry", entry_id, received_at.isoformat(), uploader, Path(file_name).name, digest)
     cat = load_catalogue()
-    with _connection(path, con) as con:
-        _ensure_ready(con, cat)
+
+    def work():
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
+            seq = _record_commit(con, "registry", entry, commit_seq)
+        return counts, seq
+
+    with _writer(path, con, on_wait) as con:
+        _ensure_ready(con, cat)
+        counts = _journaled(archive, con, entry, work) if journal else work()[0]
     return counts, problems
 
 
 # ------------------------------------------------------------------ rebuild from the archive
-def rebuild(db_path=None, out_path=None) -> dict:
-    """Recreate the whole database from the catalogue, the registry and the archive journal."""
-    path = store.resolve_db_path(db_path)
+def _live_commits(path: Path, archive: Archive, in_place: bool) -> tuple[dict[str, int], str | None]:
+    """What the live database says it committed (entry id → commit number); settles the journal tail
+    when rebuilding in place. Read-only for `--out`, so nothing outside the output is written."""
+    if not path.exists():
+        return {}, None
+    try:
+        with store.session(path, read_only=not in_place) as con:
+            if in_place:
+                store.migrate(con)
+                archive.settle_tail(lambda entry_id: _commit_seq(con, entry_id))
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'commits'").fetchone()[0]:
+                return dict(con.execute("SELECT entry_id, seq FROM commits").fetchall()), None
+            if store.has_schema(con):   # schema version 1: uploads numbered by arrival, as migration 2 does
+                rows = con.execute("SELECT upload_id FROM uploads ORDER BY received_at, upload_id").fetchall()
+                return {r[0]: n for n, r in enumerate(rows, start=1)}, None
+            return {}, None
+    except store.DatabaseBusy:
+        raise
+    except duckdb.Error as exc:
+        return {}, f"{type(exc).__name__}: {exc}"
+
+
+def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
+    """Recreate the database from the catalogue, the registry and the committed journal, in commit order.
+
+    The new database is built beside its target (`<target>.rebuild`) and swapped in atomically, so a crash
+    leaves either the old or the new file. `out_path` writes only there (and its own `receipts/` folder when
+    that is not the live one); in place, the writer slot is held from the first read to the swap.
+    """
+    path = store.resolve_db_path(db_path).resolve()
     archive = Archive.beside(path)
-    target = Path(out_path) if out_path else path
+    target = Path(out_path).resolve() if out_path else path
+    in_place = target == path
     tmp = target.with_name(target.name + ".rebuild")
-    for p in (tmp, Path(str(tmp) + ".wal")):
-        p.unlink(missing_ok=True)
-    init_database(tmp)
-    counts = {"uploads": 0, "registry": 0}
-    tmp_archive_root = Archive.beside(tmp).root
-    if tmp_archive_root.resolve() != archive.root.resolve():
-        raise ValueError("rebuild output must sit in the same folder as the database (it shares the archive)")
-    with store.session(tmp) as con, assessments.deferred(con):  # verdicts recomputed once at the end
-        for e in archive.entries():
-            data = archive.read(e.sha256)
-            when = datetime.fromisoformat(e.received_at)
-            if e.kind == "registry":
-                import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False,
-                                received_at=when, con=con)
-                counts["registry"] += 1
-            else:
-                ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
-                            expected_agency=e.expected_agency, expected_period=e.expected_period,
-                            received_at=when, journal=False, upload_id=e.upload_id, con=con)
-                counts["uploads"] += 1
-    os.replace(tmp, target)
-    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    counts: dict = {"uploads": 0, "registry": 0}
+    with ExitStack() as stack:
+        stack.enter_context(store.writer_lock(path, on_wait=on_wait))
+        db_commits, problem = _live_commits(path, archive, in_place)
+        history = archive.committed(db_commits)
+        if problem:
+            counts["warning"] = f"live database unreadable, journal markers only: {problem}"
+        if not in_place:
+            stack.close()            # the snapshot of history is taken; writers may continue meanwhile
+        for p in (tmp, Path(str(tmp) + ".wal")):
+            p.unlink(missing_ok=True)
+        init_database(tmp)
+        with store.session(tmp) as con, assessments.deferred(con):  # verdicts recomputed once at the end
+            for seq, e in history:
+                data = archive.read(e.sha256)
+                when = datetime.fromisoformat(e.received_at)
+                if e.kind == "registry":
+                    import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False,
+                                    received_at=when, con=con, entry_id=e.upload_id, commit_seq=seq)
+                    counts["registry"] += 1
+                else:
+                    ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
+                                expected_agency=e.expected_agency, expected_period=e.expected_period,
+                                received_at=when, journal=False, upload_id=e.upload_id, con=con,
+                                commit_seq=seq, write_receipt=False)
+                    counts["uploads"] += 1
+        with store.session(tmp) as con:
+            con.execute("CHECKPOINT")
+        # the target's own write-ahead log belongs to the file being replaced: never let it meet the new one
+        store.set_aside_stale_wal(target)
+        os.replace(tmp, target)
+        store.lock_path(tmp).unlink(missing_ok=True)
     counts["db"] = str(target)
+    if in_place or receipts_dir(target) != receipts_dir(path):
+        counts["receipts"] = write_receipts(target, missing_only=in_place)
     return counts
 
 
@@ -489,9 +628,9 @@ def read_catalogue_upload(data: bytes, file_name: str):
     """
     from indicators.catalogue import CatalogueError, CatalogueProblem
     from indicators.catalogue_xlsx import import_catalogue_xlsx
-    from loaders.workbook import UnsafeWorkbook, check_xlsx
+    from loaders.xlsx_guard import UnsafeWorkbook, guard
     try:
-        check_xlsx(data)
+        guard(data)
     except UnsafeWorkbook as exc:
         raise CatalogueError([CatalogueProblem(file_name, "(katalog)", "",
                                                f"berkas ditolak / file refused: {exc}")]) from exc

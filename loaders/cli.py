@@ -1,6 +1,7 @@
 """`python -m loaders ...`: a thin layer over loaders.api (the upload page calls the same functions).
 
-Exit codes: 0 every file valid/accepted (warnings allowed), 1 any file rejected, 2 usage error.
+Exit codes: 0 every file valid/accepted (warnings allowed), 1 any file rejected, 2 usage error,
+3 the database stayed busy (longer than PANTAURB_LOCK_WAIT for writers, PANTAURB_READ_WAIT for reads): retry.
 """
 
 from __future__ import annotations
@@ -25,7 +26,23 @@ def _say(id_text: str, en_text: str, lang: str) -> str:
     return en_text if lang == "en" else id_text
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cli(click.Group):
+    """Every command: a busy database is a message and exit code 3, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except store.DatabaseBusy as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(store.EXIT_BUSY)
+
+
+def _waiting(seconds: float, holder: str) -> None:
+    click.echo(f"… menunggu giliran menulis / waiting for the writer slot ({holder or '?'}): {seconds:.0f} s",
+               err=True)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """PantauRB: quarterly RB reports — templates, checks, ingestion, archive."""
 
@@ -34,10 +51,7 @@ def cli():
 @DB_OPTION
 def init(db):
     """Create or migrate the database and load catalogue, agency registry and calendar (idempotent)."""
-    try:
-        counts = api.init_database(db)
-    except store.DatabaseBusy as exc:
-        raise click.ClickException(str(exc))
+    counts = api.init_database(db, on_wait=_waiting)
     click.echo(json.dumps(counts, default=str, ensure_ascii=False, indent=1))
 
 
@@ -123,27 +137,41 @@ def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
     """Validate and store workbooks: one transaction per file, all rows or none."""
     import getpass
     uploader = uploader or f"cli:{getpass.getuser()}"
-    results, texts, bad = [], [], False
+    results, texts, bad, busy = [], [], False, None
     with _progress(files, lang) as items:
         for f in items:
             data = _read(f)
             try:
-                res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason)
-            except store.DatabaseBusy as exc:
-                raise click.ClickException(str(exc))
+                res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason,
+                                      on_wait=_waiting)
+            except store.DatabaseBusy as exc:   # report what was finished, then stop: the rest was not tried
+                busy = exc
+                break
             bad |= res.outcome == "rejected"
             d = res.report.to_dict()
             d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
                      version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
-                     message=res.message, message_en=res.message_en)
+                     receipt_error=res.receipt_error, message=res.message, message_en=res.message_en)
             results.append(d)
             text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
             if res.receipt_path:
                 text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
+            if res.receipt_error:
+                text += "\n  " + _say(
+                    f"Data TERSIMPAN, tetapi tanda terima gagal ditulis ({res.receipt_error}); jalankan: "
+                    "python -m loaders receipts --missing",
+                    f"Data STORED, but the receipt could not be written ({res.receipt_error}); run: "
+                    "python -m loaders receipts --missing", lang)
             texts.append(text)
             if annotate_out and len(files) == 1:
                 Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
     _emit_reports(results, fmt, lang, texts)
+    if busy is not None:
+        left = len(files) - len(results)
+        click.echo(_say(f"{busy}\n{len(results)} berkas selesai, {left} belum diproses; ulangi untuk sisanya.",
+                        f"{busy}\n{len(results)} file(s) finished, {left} not processed; run again for the rest.",
+                        lang), err=True)
+        sys.exit(store.EXIT_BUSY)
     sys.exit(1 if bad else 0)
 
 
@@ -152,8 +180,48 @@ def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the rebuilt database here instead of replacing --db (same folder).")
 def rebuild(db, out):
-    """Recreate the whole database from the archive and the catalogue."""
-    click.echo(json.dumps(api.rebuild(db, out), ensure_ascii=False, indent=1))
+    """Recreate the database from the catalogue and the committed journal, in commit order.
+
+    With --out, only that file (and the receipts/ folder beside it, when it is not the live one) is written."""
+    click.echo(json.dumps(api.rebuild(db, out, on_wait=_waiting), ensure_ascii=False, indent=1, default=str))
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--missing/--all", "missing", default=True, show_default=True,
+              help="Write only receipts that do not exist yet, or rewrite all of them.")
+@click.option("--dir", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write to (default: receipts/ beside the database).")
+def receipts(db, missing, out_dir):
+    """(Re)write receipts of accepted submissions from the database."""
+    click.echo(json.dumps(api.write_receipts(db, out_dir, missing_only=missing), ensure_ascii=False, indent=1))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False))
+@DB_OPTION
+def backup(out, db):
+    """Copy database, archive, journal and receipts into the new folder OUT, all at one commit.
+
+    Safe while the dashboard runs; writers wait their turn meanwhile."""
+    from loaders.backup import BackupError, backup as run_backup
+    try:
+        click.echo(json.dumps(run_backup(db, out, on_wait=_waiting), ensure_ascii=False, indent=1))
+    except BackupError as exc:
+        raise click.UsageError(str(exc))
+
+
+@cli.command()
+@click.argument("backup_dir", type=click.Path(file_okay=False, exists=True))
+@DB_OPTION
+@click.option("--force", is_flag=True, help="Replace an existing database (its journal is replaced too).")
+def restore(backup_dir, db, force):
+    """Put a folder written by `backup` back as the database (with archive/ and receipts/ beside it)."""
+    from loaders.backup import BackupError, restore as run_restore
+    try:
+        click.echo(json.dumps(run_restore(backup_dir, db, force=force, on_wait=_waiting), ensure_ascii=False, indent=1))
+    except BackupError as exc:
+        raise click.UsageError(str(exc))
 
 
 @cli.command()
@@ -189,7 +257,7 @@ def registry_import(file, db, lang, uploader):
     """Import a ministry-supplied agency list (csv or xlsx); nothing changes if any row is wrong."""
     import getpass
     counts, problems = api.import_registry(_read(file), Path(file).name, uploader=uploader or f"cli:{getpass.getuser()}",
-                                           db_path=db)
+                                           db_path=db, on_wait=_waiting)
     for p in problems:
         click.echo(f"  {p.severity:<8} row {p.row} {p.column or ''}: {p.message_en if lang == 'en' else p.message}")
     click.echo(json.dumps(counts))

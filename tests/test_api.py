@@ -174,11 +174,12 @@ def test_archive_holds_every_file_and_rebuild_equals_live(db, tmp_path):
     api.ingest_file(filled(db, quarter=2), "q2.xlsx", uploader="budi", db_path=db, received_at=datetime(2024, 7, 2))
     archive = db.parent / "archive"
     assert (archive / api.sha256(bad)[:2] / f"{api.sha256(bad)}.xlsx").read_bytes() == bad
-    assert len((archive / "journal.jsonl").read_text().splitlines()) == 3
+    kinds = [json.loads(line)["kind"] for line in (archive / "journal.jsonl").read_text().splitlines()]
+    assert kinds == ["upload", "commit"] * 3           # intent, then the commit marker, per attempt
     out = db.parent / "rebuilt.duckdb"
     api.rebuild(db, out)
     tables = ["submissions", "submission_values", "renaksi_outputs", "targets", "uploads", "upload_issues",
-              "agencies", "indicators", "national_series", "assessments", "national_assessments"]
+              "agencies", "indicators", "national_series", "assessments", "national_assessments", "commits"]
     with store.session(db) as live, store.session(out) as rebuilt:
         for t in tables:
             q = f"SELECT * FROM {t} ORDER BY ALL"

@@ -350,7 +350,7 @@ def test_upload_broken_file_shows_the_cell_in_the_problem_table(upload_db):
     _run(at)
     assert "Berkas belum dapat diterima" in at.error[0].value
     assert any("masalah harus diperbaiki" in m.value for m in at.markdown)      # the summary sentence
-    table = next(m.value for m in at.markdown if "<table" in m.value)
+    table = next(h.proto.body for h in at.get("html") if "<table" in h.proto.body)
     cells = re.findall(r'<td data-label="([^"]*)">([^<]*)</td>', table)
     first = [v for k, v in cells[:6]]
     cat = load_catalogue().by_code[code]
@@ -399,6 +399,20 @@ def test_upload_correction_after_deadline_asks_for_a_reason(upload_db):
     at.button(key="upload_submit").click()
     _run(at)
     assert "32.73-2024Q4-v2" in at.success[0].value
+
+
+def test_upload_whose_receipt_cannot_be_written_still_says_stored(upload_db):
+    (upload_db.parent / "receipts").write_text("a file where the receipts folder should be")
+    at = _upload_page()
+    at.file_uploader(key="upload_file").set_value(("32.99_TW4.xlsx", _filled(upload_db), XLSX))
+    at.text_input(key="upload_uploader").input("Ana")
+    _run(at)
+    at.button(key="upload_submit").click()
+    _run(at)
+    assert "Diterima sebagai **32.99-2024Q4-v1**" in at.success[0].value
+    assert "sudah tersimpan" in at.warning[0].value and not at.error
+    subs = Q.agency_submissions(_con(upload_db), "32.99")
+    assert (subs["submission_id"] == "32.99-2024Q4-v1").sum() == 1
 
 
 # ------------------------------------------------------------------ strings

@@ -18,23 +18,13 @@ import streamlit as st
 
 from indicators import progress, texts
 from indicators.periods import qtime
+from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_value
 from ui.i18n import lang, t
 
-# Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with one of these is read as a
-# formula by Excel/LibreOffice. We neutralise it by prefixing a single quote.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ILLEGAL_XLSX_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # ------------------------------------------------------------------ pure helpers
-def neutralise_value(value: Any) -> Any:
-    """'=SUM(A1)' -> "'=SUM(A1)"; numbers and other types are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` where every text cell (and column name) that a spreadsheet would run as a formula
     starts with a single quote. Numeric columns are untouched (a negative number stays a number)."""
@@ -72,7 +62,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     data = neutralise(_flatten_for_export(df))
     for col in data.columns:
         if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
-            data[col] = data[col].map(lambda v: _ILLEGAL_XLSX_CHARS.sub("", v) if isinstance(v, str) else v)
+            data[col] = data[col].map(lambda v: ILLEGAL_XML_CHARS.sub("", v) if isinstance(v, str) else v)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         data.to_excel(xw, index=False, sheet_name=sheet_name[:31])
@@ -134,6 +124,34 @@ def dash(value) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value == "":
         return "–"
     return str(value)
+
+
+# What makes Markdown active: links and images ([ ] ), raw HTML and autolinks (< >), emphasis and code (* _ ` ~),
+# headings (#), math ($), Streamlit's :color[...] directives ([ ]) and the escape character itself.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$~#|])")
+
+
+def md(value) -> str:
+    """Data-derived text for any element that renders Markdown (markdown, caption, headers, alerts, metric
+    labels): the characters that make Markdown/HTML active are backslash-escaped, so names show literally
+    and can never become links, images, HTML or formatting. Line breaks become spaces; a leading list
+    marker stays text."""
+    text = dash(value) if value is None or isinstance(value, float) else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+    return "\\" + text if text[:1] in ("-", "+", "=") else text
+
+
+def safe_url(value) -> str | None:
+    """The URL when it is http(s) with a host, else None (never javascript:, data:, relative tricks)."""
+    from urllib.parse import quote, urlsplit
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe=":/?#[]@!$&'*+,;=%~-._")   # spaces, quotes, brackets, <> are percent-encoded
 
 
 def source_markdown(value) -> str:

@@ -294,6 +294,13 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
               "klik lagi; tidak ada yang disimpan.",
         "en": "The database is in use by another process (e.g. a command-line import). Wait a moment and click "
               "again; nothing was stored."},
+    "up_waiting": {"id": "Menunggu giliran menyimpan (unggahan lain sedang disimpan)… {seconds} detik",
+                   "en": "Waiting for our turn to store (another upload is being stored)… {seconds} s"},
+    "up_receipt_not_saved": {
+        "id": "Data Anda **sudah tersimpan**, tetapi salinan tanda terima di server gagal ditulis. Unduh tanda "
+              "terima di bawah; admin dapat membuat ulang salinannya dengan `python -m loaders receipts --missing`.",
+        "en": "Your data **are stored**, but the server copy of the receipt could not be written. Download the "
+              "receipt below; an admin can recreate the copy with `python -m loaders receipts --missing`."},
 
     # ---------------------------------------------------------------- column headers (present())
     "col_province_name": {"id": "Provinsi", "en": "Province"},

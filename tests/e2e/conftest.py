@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,15 @@ def e2e_server(chromium_path, tmp_path_factory):
     for code, year, quarter in rows:
         agencies.setdefault(code, set()).add((int(year), int(quarter)))
 
+    with streamlit_server(db, workdir, env) as (url, log_path):
+        yield E2EServer(url=url, db_path=db, log_path=log_path, demo_agencies=agencies)
+
+
+@contextmanager
+def streamlit_server(db: Path, workdir: Path, env: dict | None = None):
+    """`streamlit run dashboard.py` on a free port with PANTAURB_DB=db; yields (url, log path)."""
+    env = env or {**os.environ, "PANTAURB_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+                  "PYTHONUNBUFFERED": "1"}
     port = _free_port()
     log_path = workdir / "streamlit.log"
     log = open(log_path, "w", encoding="utf-8")
@@ -115,7 +125,7 @@ def e2e_server(chromium_path, tmp_path_factory):
                 pytest.fail(f"streamlit did not become healthy (rc={proc.poll()}); log {log_path}:\n{tail}",
                             pytrace=False)
             time.sleep(0.3)
-        yield E2EServer(url=url, db_path=db, log_path=log_path, demo_agencies=agencies)
+        yield url, log_path
     finally:
         proc.terminate()
         try:
