@@ -2,12 +2,11 @@
 confidence); download the catalogue as xlsx; admin import of an edited catalogue xlsx (validate → diff →
 apply)."""
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from indicators import briefing
+from ui.auth import require_scope
 from ui.data import catalogue_export, q, require_data
 from ui.format import XLSX_MIME, col, dash, fmt, present, show_table, url_select
 from ui.i18n import lang, t
@@ -78,7 +77,7 @@ else:
 # --- admin import: validate, diff, apply
 st.subheader(t("catalogue_import_heading"))
 st.caption(t("catalogue_import_note"))
-is_admin = st.session_state.get("role") == "admin" or os.environ.get("PANTAURB_ADMIN") == "1"
+is_admin = require_scope().can("catalogue")
 upload = st.file_uploader(t("catalogue_upload"), type=["xlsx"], key="catalogue_upload")
 if upload is not None:
     from indicators import catalogue as cat_mod

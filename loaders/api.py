@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
-from loaders import reference, store
+from loaders import audit, reference, store, verification
+from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
 from loaders.issues import ERROR, Issue, Report
@@ -65,6 +66,7 @@ def _load_reference(con, cat: Catalogue) -> dict:
     counts = reference.load_catalogue_tables(con, cat)
     counts["agencies"] = reference.upsert_agencies(con, list(load_registry()))
     counts["calendar"] = reference.load_calendar(con, cat)
+    verification.reapply_calendar_changes(con)
     return counts
 
 
@@ -144,11 +146,27 @@ def _run_checks(con, cat, data, file_name, **kw) -> CheckResult:
     return CheckResult(report, wb)
 
 
-def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=None, expected_period=None,
-               reason=None, received_at=None) -> CheckResult:
-    """Validate one workbook against the catalogue, registry and history. Writes nothing."""
+def _authorize_workbook(path: Path, scope: Scope, data: bytes, file_name: str, expected_agency, con=None) -> None:
+    """The caller may submit for the agency it chose and for the agency named inside the file (both, when
+    it does not read everything). A refusal is audited and nothing else is written."""
+    target = con if con is not None else path
+    authorize(target, scope, "submit", expected_agency)
+    if scope.reads_all:
+        return
+    from loaders.workbook import read_workbook
+    named = read_workbook(data, file_name, load_catalogue()).agency_code
+    if named:
+        authorize(target, scope, "submit", named, detail=f"file {Path(file_name).name}")
+
+
+def check_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, expected_agency=None,
+               expected_period=None, reason=None, received_at=None) -> CheckResult:
+    """Validate one workbook against the catalogue, registry and history. Writes nothing (a refusal of the
+    caller's scope writes only its audit entry)."""
     cat = load_catalogue()
     path = store.resolve_db_path(db_path)
+    if not scope.reads_all:
+        _authorize_workbook(path, scope, data, file_name, expected_agency)
     kw = dict(received_at=received_at or utc_now(), reason=reason, expected_agency=expected_agency,
               expected_period=tuple(expected_period) if expected_period else None)
     if not path.exists():
@@ -160,14 +178,19 @@ def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=Non
 
 
 # ------------------------------------------------------------------ ingest
-def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
+def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
                 journal: bool = True, upload_id: str | None = None, con=None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
-    The bytes are archived (content-addressed) and the attempt journaled before the database is touched.
+    The uploader recorded is `scope.username` (the signed-in account, or `Scope.system(name)` for operator
+    tools). A file for an agency outside the scope raises `ScopeDenied` before anything is archived; only
+    the audit entry is written. The bytes are archived (content-addressed) and the attempt journaled before
+    the database is touched.
     """
     path = store.resolve_db_path(db_path)
+    _authorize_workbook(path, scope, data, file_name, expected_agency, con)
+    uploader = scope.username
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
     digest = archive.store(data)
@@ -210,6 +233,9 @@ def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_
                                  expected_agency=entry.expected_agency,
                                  expected_period=tuple(entry.expected_period) if entry.expected_period else None)
             report, wb = result.report, result.parsed
+            if report.valid and wb.agency_code and wb.year and wb.quarter:
+                report.extend(verification.submission_gate(con, entry.file_name, wb.agency_code, wb.year, wb.quarter,
+                                                           received_at))
             if not report.valid:
                 _insert_upload(con, entry, "rejected", report, wb, None)
                 outcome = IngestResult("rejected", report, entry.upload_id,
@@ -230,6 +256,12 @@ def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: P
              "cell": i.cell, "column_title": i.column, "value": i.value, "message": i.message("id"),
              "message_en": i.message("en")} for n, i in enumerate(report.issues, start=1)]
     reference.insert_rows(con, "upload_issues", pd.DataFrame(rows))
+    if entry.uploader != DEMO_UPLOADER:
+        audit.record(con, actor=entry.uploader, action="upload",
+                     target=(f"{wb.agency_code} {wb.year}Q{wb.quarter}" if wb and wb.agency_code else entry.file_name),
+                     after={"outcome": outcome, "submission_id": submission_id, "file_sha256": entry.sha256,
+                            "errors": len(report.errors), "warnings": len(report.warnings)},
+                     detail=entry.reason, at=datetime.fromisoformat(entry.received_at))
 
 
 def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, wb: ParsedWorkbook,
@@ -283,10 +315,13 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
 
 
 # ------------------------------------------------------------------ registry import
-def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None, journal: bool = True,
+def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, journal: bool = True,
                     received_at: datetime | None = None, con=None) -> tuple[dict, list]:
-    """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error."""
+    """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error.
+    Admins (or operator tools) only; the change is audited with its counts."""
     path = store.resolve_db_path(db_path)
+    authorize(con if con is not None else path, scope, "registry", detail=f"import {Path(file_name).name}")
+    uploader = scope.username
     agencies, problems = read_registry_file(data, file_name)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
@@ -303,6 +338,9 @@ def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None,
         _ensure_ready(con, cat)
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
+            if journal:
+                audit.record(con, actor=uploader, role=scope.role, action="registry_import", target=Path(file_name).name,
+                             after=counts, detail=f"sha256 {digest}", at=received_at)
     return counts, problems
 
 
@@ -321,22 +359,46 @@ def rebuild(db_path=None, out_path=None) -> dict:
     if tmp_archive_root.resolve() != archive.root.resolve():
         raise ValueError("rebuild output must sit in the same folder as the database (it shares the archive)")
     with store.session(tmp) as con:
+        if path.exists():
+            _carry_over_accountability(con, path, CARRIED_OVER[:-1])   # before replay: windows and locks apply
         for e in archive.entries():
             data = archive.read(e.sha256)
             when = datetime.fromisoformat(e.received_at)
             if e.kind == "registry":
-                import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False,
+                import_registry(data, e.file_name, scope=Scope.system(e.uploader), db_path=tmp, journal=False,
                                 received_at=when, con=con)
                 counts["registry"] += 1
             else:
-                ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
+                ingest_file(data, e.file_name, scope=Scope.system(e.uploader), db_path=tmp, reason=e.reason,
                             expected_agency=e.expected_agency, expected_period=e.expected_period,
                             received_at=when, journal=False, upload_id=e.upload_id, con=con)
                 counts["uploads"] += 1
+        if path.exists():
+            _carry_over_accountability(con, path, ("audit_log",))      # the trail as it was, not the replay's
     os.replace(tmp, target)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
     counts["db"] = str(target)
     return counts
+
+
+# Tables that are not in the archive: accounts, the audit trail, admin calendar windows, reviews, reopenings
+# and reminders. A rebuild copies them from the database it replaces, as they are.
+CARRIED_OVER = ("users", "calendar_changes", "submission_reviews", "quarter_reopenings", "reminders", "audit_log")
+
+
+def _carry_over_accountability(con, old_path: Path, tables: tuple[str, ...]) -> None:
+    con.execute("ATTACH ? AS old_db (READ_ONLY)", [str(old_path)])
+    try:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old_db'").fetchall()}
+        with store.transaction(con):
+            for table in tables:
+                con.execute(f"DELETE FROM {table}")
+                if table in present:
+                    con.execute(f"INSERT INTO {table} SELECT * FROM old_db.{table}")
+            verification.reapply_calendar_changes(con)
+    finally:
+        con.execute("DETACH old_db")
 
 
 # ------------------------------------------------------------------ templates and annotation
@@ -379,8 +441,10 @@ class UnknownAgency(KeyError):
     pass
 
 
-def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, con=None, fill=None) -> bytes:
-    """The quarterly workbook for one agency, prefilled from its accepted history.
+def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, db_path=None, con=None,
+                   fill=None) -> bytes:
+    """The quarterly workbook for one agency, prefilled from its accepted history (previous values, targets,
+    evidence links: only for a caller whose scope includes the agency; a refusal is audited).
 
     `fill` (a TemplatePrefill) writes values on top, as an agency would type them: the demo generator and
     the tests use it to produce filled workbooks in one pass.
@@ -389,6 +453,8 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, c
     from loaders.template import write_template
     cat = load_catalogue()
     path = store.resolve_db_path(db_path)
+    if not scope.reads_all:
+        authorize(con if con is not None else path, scope, "template", agency_code)
     agency = None
     own = con is None
     if own and path.exists():
@@ -444,5 +510,5 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
     return annotate_workbook(data, report.issues, lang=lang)
 
 
-__all__ = ["CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
+__all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
            "template_bytes", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]

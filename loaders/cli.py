@@ -12,6 +12,13 @@ from pathlib import Path
 import click
 
 from loaders import api, store
+from loaders.auth import Scope
+
+
+def operator() -> Scope:
+    """The CLI runs on the server as an operator: recorded as cli:<OS user>, never a typed name."""
+    import getpass
+    return Scope.system(f"cli:{getpass.getuser()}")
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (else env PANTAURB_DB, else data/pantaurb.duckdb).")
@@ -50,7 +57,7 @@ def init(db):
 def template(agency, year, quarter, out, db):
     """Write the quarterly template for one agency and quarter, prefilled from its history."""
     try:
-        data = api.template_bytes(agency, year, quarter, db_path=db)
+        data = api.template_bytes(agency, year, quarter, scope=operator(), db_path=db)
     except api.UnknownAgency as exc:
         raise click.UsageError(str(exc.args[0]))
     Path(out).write_bytes(data)
@@ -100,7 +107,7 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
     with _progress(files, lang) as items:
         for f in items:
             data = _read(f)
-            res = api.check_file(data, Path(f).name, db_path=db, expected_agency=expected_agency)
+            res = api.check_file(data, Path(f).name, scope=operator(), db_path=db, expected_agency=expected_agency)
             bad |= not res.report.valid
             results.append(res.report.to_dict())
             texts.append(res.report.to_text(lang))
@@ -116,19 +123,17 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--reason", default=None, help="Why this file replaces an earlier one (required after the deadline).")
-@click.option("--uploader", default=None, help="Who submits (default: the OS user).")
 @click.option("--annotate", "annotate_out", type=click.Path(dir_okay=False), default=None,
               help="Write the (single) workbook back with problem cells marked.")
-def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
-    """Validate and store workbooks: one transaction per file, all rows or none."""
-    import getpass
-    uploader = uploader or f"cli:{getpass.getuser()}"
+def ingest(files, db, fmt, lang, reason, annotate_out):
+    """Validate and store workbooks: one transaction per file, all rows or none (uploader: cli:<OS user>)."""
+    scope = operator()
     results, texts, bad = [], [], False
     with _progress(files, lang) as items:
         for f in items:
             data = _read(f)
             try:
-                res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason)
+                res = api.ingest_file(data, Path(f).name, scope=scope, db_path=db, reason=reason)
             except store.DatabaseBusy as exc:
                 raise click.ClickException(str(exc))
             bad |= res.outcome == "rejected"
@@ -184,12 +189,9 @@ def registry():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @DB_OPTION
 @LANG_OPTION
-@click.option("--uploader", default=None)
-def registry_import(file, db, lang, uploader):
+def registry_import(file, db, lang):
     """Import a ministry-supplied agency list (csv or xlsx); nothing changes if any row is wrong."""
-    import getpass
-    counts, problems = api.import_registry(_read(file), Path(file).name, uploader=uploader or f"cli:{getpass.getuser()}",
-                                           db_path=db)
+    counts, problems = api.import_registry(_read(file), Path(file).name, scope=operator(), db_path=db)
     for p in problems:
         click.echo(f"  {p.severity:<8} row {p.row} {p.column or ''}: {p.message_en if lang == 'en' else p.message}")
     click.echo(json.dumps(counts))
@@ -235,3 +237,8 @@ def catalogue_import(file, write):
     if write:
         dump_catalogue(cat, DEFAULT_PATH)
         click.echo(f"→ {DEFAULT_PATH}; jalankan / run: python -m loaders init")
+
+
+from loaders.cli_admin import register as _register_admin  # noqa: E402  (users, calendar, audit)
+
+_register_admin(cli, DB_OPTION)

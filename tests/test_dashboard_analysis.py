@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import sign_in
+
 from indicators import briefing, queries as Q
 from ui import format as F
 
@@ -23,7 +25,7 @@ MY_PAGES = ["national", "theme", "indicator", "catalogue", "final_report"]
 
 
 def _open(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = sign_in(AppTest.from_file(APP, default_timeout=60))
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
@@ -179,9 +181,10 @@ def _keys_used() -> set[str]:
 
 
 def test_every_string_used_exists_in_both_languages():
+    from ui.i18n import _catalogue
     from ui.strings import STRINGS
 
-    missing = sorted(k for k in _keys_used() if k not in STRINGS)
+    missing = sorted(k for k in _keys_used() if k not in _catalogue())
     assert not missing
     for key, entry in STRINGS.items():
         assert entry.get("id") and entry.get("en"), key
@@ -312,15 +315,16 @@ def test_catalogue_import_shows_a_diff_and_applies_only_for_an_admin(app_env, tm
                                                   *cat.indicators[1:]), by_code={})
     data = _catalogue_bytes(edited)
 
-    at = _upload(_open("catalogue"), "katalog.xlsx", data)
+    at = _open("catalogue")
+    sign_in(at, "analis").run()   # an analyst sees the diff but cannot apply it
+    at = _upload(at, "katalog.xlsx", data)
     assert any("Katalog valid" in s.value for s in at.success)
     diff = at.dataframe[-1].value
     assert diff.to_dict("records") == [{"Jenis perubahan": "Indikator", "Kode": first.code, "Perubahan": "diubah",
                                         "Isian yang berubah": "unit"}]
-    assert any("Hanya admin" in i.value for i in at.info) and not at.button
+    assert any("Hanya admin" in i.value for i in at.info) and not [b for b in at.button if b.key == "catalogue_apply"]
 
-    monkeypatch.setenv("PANTAURB_ADMIN", "1")
-    at.run()
+    sign_in(at, "admin").run()
     at.button(key="catalogue_apply").click().run()
     assert not at.exception
     assert cat_mod.load_catalogue(target).by_code[first.code].unit == first.unit + " (ubah)"

@@ -44,18 +44,77 @@ def db_ready() -> bool:
     return db_path().exists()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def cached(query_name: str, version: tuple, *args) -> pd.DataFrame:
-    """Run `indicators.queries.<query_name>(con, *args)`; `version` is only a cache key."""
+PUBLIC_QUERIES = frozenset({"data_status"})   # may run before sign-in (require_data explains an empty database)
+
+
+def _query_function(query):
+    """A function of indicators.queries by name, "module:function" for the loaders' store modules, or the
+    function itself."""
+    if not isinstance(query, str):
+        return query
+    if ":" in query:
+        import importlib
+        module, _, name = query.partition(":")
+        return getattr(importlib.import_module(module), name)
     from indicators import queries
+    return getattr(queries, query)
+
+
+def _query_name(query) -> str:
+    if isinstance(query, str):
+        return query
+    if query.__module__ == "indicators.queries":
+        return query.__name__
+    return f"{query.__module__}:{query.__qualname__}"
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def cached(query_name: str, version: tuple, verified_only: bool, *args) -> pd.DataFrame:
+    """Run `indicators.queries.<query_name>(con, *args)`; `version` is only a cache key. With
+    `verified_only` the connection sees verified submissions only (loaders.verification)."""
     with store.session(db_path(), read_only=False) as con:
-        return getattr(queries, query_name)(con, *args)
+        if verified_only:
+            from loaders import verification
+            verification.verified_only_views(con)
+        return _query_function(query_name)(con, *args)
 
 
-def q(query_name: str, *args) -> pd.DataFrame:
-    """One cached query. A database locked by another process gives a message, not a traceback."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def _agency_provinces(version: tuple) -> dict:
+    from loaders import auth
+    with store.session(db_path(), read_only=False) as con:
+        return auth.agency_provinces(con)
+
+
+def verified_only() -> bool:
+    """The sidebar switch "verified data only" (dashboard.py)."""
+    return bool(st.session_state.get("verified_only", False))
+
+
+def q(query, *args) -> pd.DataFrame:
+    """One cached query, always within the signed-in caller's scope (ui.auth): an argument naming an agency
+    outside the scope is refused (audited, explained in words) and result rows keyed by agency or province
+    are restricted. A database locked by another process gives a message, not a traceback."""
+    from loaders import auth
+    from ui.auth import current_scope
+    fn = _query_function(query)
+    name = _query_name(query)
+    scope = current_scope()
     try:
-        return cached(query_name, db_version(), *args)
+        if scope is None and name not in PUBLIC_QUERIES:
+            st.warning(t("auth_required"))
+            st.stop()
+        version = db_version()
+        provinces = None
+        if scope is not None and not scope.reads_all:
+            provinces = _agency_provinces(version)
+            for code in auth.agencies_in_arguments(fn, args):
+                if not scope.allows(code, provinces.get(code)):
+                    exc = auth.deny(db_path(), scope, "read", code, detail=name)
+                    st.error(exc.text(lang()), icon=":material/block:")
+                    st.stop()
+        frame = cached(name, version, verified_only() and name not in PUBLIC_QUERIES, *args)
+        return frame if provinces is None else auth.restrict_frame(frame, scope, provinces)
     except store.DatabaseBusy:
         st.warning(t("db_busy"))
         st.stop()
@@ -151,3 +210,30 @@ def catalogue_export() -> tuple[bytes | None, str | None]:
     """The catalogue as xlsx (indicators.catalogue_xlsx), cached per catalogue file version;
     (None, reason) when the exporter or the catalogue is not available."""
     return _catalogue_export(_catalogue_stamp())
+
+
+def write(fn, *args, **kwargs):
+    """Run one write function of the loaders (`fn(con, scope, *args)`) for the signed-in caller in one
+    transaction, then drop cached query results. Refusals (ScopeDenied) and bad input (ValueError,
+    AccountError) come back as bilingual messages, shown by the caller."""
+    from loaders import auth
+    from ui.auth import require_scope
+    scope = require_scope()
+    try:
+        with store.session(db_path()) as con:
+            store.migrate(con)
+            try:
+                with store.transaction(con):
+                    result = fn(con, scope, *args, **kwargs)
+            except auth.ScopeDenied:
+                raise
+        st.cache_data.clear()
+        return result, None
+    except (auth.ScopeDenied, auth.AccountError) as exc:
+        return None, exc.text(lang())
+    except ValueError as exc:
+        text = str(exc)
+        return None, (text.split(" / ")[1] if lang() == "en" and " / " in text else text.split(" / ")[0])
+    except store.DatabaseBusy:
+        return None, t("db_busy")
+
