@@ -512,3 +512,73 @@ def test_admin_pages_calendar_and_audit(app_env, tmp_path, monkeypatch):
     assert "Rantai hash utuh" in at.success[0].value
     trail = at.dataframe[0].value
     assert trail.iloc[0]["action"] == "calendar_change" and trail.iloc[0]["detail"] == "Surat Edaran 2024"
+
+
+# ------------------------------------------------------------------ reminders over SMTP (aiosmtpd)
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield {"host": "127.0.0.1", "port": port, "sender": "pantaurb@kemenpan.go.id"}, received
+    finally:
+        controller.stop()
+
+
+def test_reminders_go_to_agencies_that_have_not_reported_and_are_logged(db, smtp_server):
+    from loaders import reminders
+    raw, received = smtp_server
+    settings = reminders.SmtpSettings.from_mapping(raw)
+    with store.session(db) as con, store.transaction(con):
+        pending = [r[0] for r in reminders.not_reported(con, 2024, 4)]
+        counts = reminders.send_reminders(con, ANALIS, 2024, 4, None, settings)
+    assert pending == ["32.99", "35.78", "KL-BKPM"] and counts == {"sent": 3, "failed": 0, "skipped": 0}
+    assert sorted(m["To"] for m in received) == ["rb@32.99.go.id", "rb@35.78.go.id", "rb@kl-bkpm.go.id"]
+    body = received[0].get_payload(decode=True).decode()
+    assert "triwulan 4 tahun 2024" in body and "quarter 4 of 2024" in body
+    log = _q(db, "SELECT sender, agency_code, outcome FROM reminders ORDER BY agency_code")
+    assert log == [("analis", "32.99", "sent"), ("analis", "35.78", "sent"), ("analis", "KL-BKPM", "sent")]
+    assert len(_audit(db, "reminder")) == 3
+
+
+def test_reminder_failures_are_logged_and_other_roles_are_refused(db, smtp_server):
+    from loaders import reminders
+    dead = reminders.SmtpSettings(host="127.0.0.1", port=1, sender="x@y.id", timeout=2)
+    with store.session(db) as con, store.transaction(con):
+        counts = reminders.send_reminders(con, ADMIN, 2024, 4, ["32.99"], dead)
+    assert counts == {"sent": 0, "failed": 1, "skipped": 0}
+    assert _q(db, "SELECT outcome FROM reminders") == [("failed",)]
+    raw, _ = smtp_server
+    _denied_leaves_only_an_audit_entry(
+        db, lambda: _in_txn(db, reminders.send_reminders, KOORD, 2024, 4, None,
+                            reminders.SmtpSettings.from_mapping(raw)), target=None)
+
+
+def test_compliance_page_sends_reminders_for_an_analyst_only(app_env, tmp_path, monkeypatch, smtp_server):
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(app_env, path)
+    monkeypatch.setenv("PANTAURB_DB", str(path))
+    raw, received = smtp_server
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "koord-32")
+    at.secrets["smtp"] = raw
+    at.query_params["year"] = "2024"
+    at.run()
+    at.switch_page("app_pages/compliance.py").run()
+    assert not [b for b in at.button if b.key == "rm_send"]
+    sign_in(at, "analis").run()
+    at.button(key="rm_send").click().run()
+    assert not at.exception
+    assert "3 pengingat terkirim" in at.success[-1].value and len(received) == 3

@@ -237,3 +237,11 @@ def write(fn, *args, **kwargs):
     except store.DatabaseBusy:
         return None, t("db_busy")
 
+
+def smtp_secrets() -> dict | None:
+    """The [smtp] section of .streamlit/secrets.toml (None without a secrets file or section)."""
+    try:
+        return dict(st.secrets["smtp"]) if "smtp" in st.secrets else None
+    except FileNotFoundError:
+        return None
+
