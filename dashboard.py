@@ -22,12 +22,8 @@ with st.sidebar:
 st.query_params["lang"] = st.session_state["lang"]
 
 
-# Sign-in before any page: without a valid session this shows the sign-in screen and stops.
-scope = auth_ui.gate()
-auth_ui.sidebar(scope)
-with st.sidebar:
-    st.toggle(t("vo_switch"), key="verified_only", help=t("vo_switch_help"))
-    st.caption(t("vo_showing_verified" if st.session_state.get("verified_only") else "vo_showing_all"))
+# Who is signed in (None: nobody yet; then the pages are registered but not run, see below).
+scope = auth_ui.signed_in()
 
 
 def _page(path: str, title_key: str, icon: str, url_path: str | None = None, **kwargs) -> st.Page | None:
@@ -66,7 +62,14 @@ SECTIONS = {t("nav_section_analysis"): ANALYSIS, t("nav_section_operations"): OP
 PAGES = {section: [p for p in pages if p is not None] for section, pages in SECTIONS.items()}
 PAGES = {section: pages for section, pages in PAGES.items() if pages}
 
+if scope is None:  # keep the address asked for (page and ?query) while signing in, run no page
+    st.navigation(PAGES, position="hidden")
+    auth_ui.login_screen()   # stops
+
+auth_ui.sidebar(scope)
 with st.sidebar:
+    st.toggle(t("vo_switch"), key="verified_only", help=t("vo_switch_help"))
+    st.caption(t("vo_showing_verified" if st.session_state.get("verified_only") else "vo_showing_all"))
     st.caption(t("sidebar_about"))
 
 st.navigation(PAGES).run()

@@ -1,7 +1,8 @@
 """Sign-in for the dashboard: local accounts (argon2id), OIDC through `st.login`, the demo's accounts.
 
-`gate()` runs in `dashboard.py` before the navigation is built. Without a valid session it shows the sign-in
-screen and stops the script, so no page (and no query) runs for an anonymous visitor. A session lives in
+`dashboard.py` asks `signed_in()` first. Without a valid session it registers the pages without running any
+(so the address asked for is kept) and `login_screen()` shows the sign-in screen and stops the script, so no
+page (and no query) runs for an anonymous visitor. A session lives in
 `st.session_state["auth"]`; it ends after `PANTAURB_SESSION_HOURS` (8) or `PANTAURB_IDLE_MINUTES` (30)
 without a page view, on logout, or as soon as the account is disabled or its role changes.
 
@@ -29,7 +30,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 
 
 def page_allowed(stem: str, scope: auth.Scope | None) -> bool:
-    return scope is not None and scope.role in PAGE_ROLES.get(stem, frozenset({"admin"}))
+    """Anonymous visitors get every page registered (never run) so the address survives the sign-in."""
+    return scope is None or scope.role in PAGE_ROLES.get(stem, frozenset({"admin"}))
 
 
 def current_scope() -> auth.Scope | None:
@@ -166,23 +168,35 @@ def _login_screen() -> None:
     st.caption(t("auth_help"))
 
 
-def gate() -> auth.Scope:
-    """The signed-in caller's scope; otherwise the sign-in screen, then st.stop()."""
-    from ui.data import require_data
-    require_data()  # a missing or empty database is explained before anything else
+def signed_in() -> auth.Scope | None:
+    """The signed-in caller's scope, or None. Validates the session (expiry, account still active) and maps
+    an OIDC identity (st.user, after st.login) to its account once per session."""
+    from ui.data import db_ready
+    if not db_ready():
+        return None
     sess = st.session_state.get(SESSION_KEY)
-    if sess and _validate(sess):
-        return current_scope()
-    if _oidc_configured() and st.user.get("is_logged_in", False):
+    if sess:
+        return current_scope() if _validate(sess) else None
+    if _oidc_configured() and st.user.get("is_logged_in", False) and not st.session_state.get("oidc_refused"):
         email, sub = st.user.get("email"), st.user.get("sub")
         result = _with_db(lambda con: auth.authenticate_oidc(con, email, sub))
         if result.scope:
             _start(result, "oidc")
             return current_scope()
-        st.error(result.text(lang()))
+        st.session_state["oidc_refused"] = result.text(lang())
+    return None
+
+
+def login_screen() -> None:
+    """Explain a missing or empty database, else show the sign-in screen; always stops the script."""
+    from ui.data import require_data
+    require_data()
+    refused = st.session_state.get("oidc_refused")
+    if refused:
+        st.error(refused)
         if st.button(t("auth_logout"), key="oidc_logout"):
+            st.session_state.pop("oidc_refused", None)
             st.logout()
-        st.stop()
     _login_screen()
     st.stop()
 
@@ -197,8 +211,9 @@ def sidebar(scope: auth.Scope) -> None:
             via = (st.session_state.get(SESSION_KEY) or {}).get("via")
             _end()
             if via == "oidc":
-                st.logout()
+                st.logout()   # clears the identity cookie and ends the session at the provider
+                st.stop()
             st.rerun()
 
 
-__all__ = ["gate", "sidebar", "current_scope", "require_scope", "require_permission", "page_allowed", "PAGE_ROLES"]
+__all__ = ["signed_in", "login_screen", "sidebar", "current_scope", "require_scope", "require_permission", "page_allowed", "PAGE_ROLES"]
