@@ -7,7 +7,8 @@ import streamlit as st
 
 from indicators import briefing
 from ui.auth import require_scope
-from ui.data import catalogue_export, q, require_data
+from loaders import catalogue_store
+from ui.data import catalogue_export, current_catalogue, q, require_data, write
 from ui.format import XLSX_MIME, col, dash, fmt, present, show_table, url_select
 from ui.i18n import lang, t
 
@@ -94,7 +95,7 @@ if upload is not None:
         st.error(t("catalogue_unreadable", error=type(exc).__name__))
         st.stop()
     try:
-        current = cat_mod.catalogue_to_dict(cat_mod.load_catalogue())
+        current = cat_mod.catalogue_to_dict(current_catalogue())
     except cat_mod.CatalogueError:
         current = {}
     diff = briefing.catalogue_diff(current, cat_mod.catalogue_to_dict(new))
@@ -104,7 +105,11 @@ if upload is not None:
     show_table(present(diff, ["kind", "code", "change", "fields"]), "perubahan_katalog", "catalogue_diff")
     if not is_admin:
         st.info(t("catalogue_admin_only"))
-    elif len(diff) and st.button(t("catalogue_apply"), type="primary", key="catalogue_apply"):
-        path = cat_mod.dump_catalogue(new, cat_mod.DEFAULT_PATH)
-        st.success(t("catalogue_applied", path=str(path)))
-        st.code("python -m loaders init", language="bash")
+    elif len(diff):   # stored in the database as a new version (who, when, why); never into the source tree
+        reason = st.text_input(t("adm_reason"), key="catalogue_reason")
+        if st.button(t("catalogue_apply"), type="primary", key="catalogue_apply"):
+            version, problem = write(catalogue_store.save, new, reason)
+            if problem:
+                st.error(problem)
+            else:
+                st.success(t("catalogue_applied", version=version))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
-from loaders import audit, reference, store, verification
+from loaders import audit, catalogue_store, reference, store, verification
 from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
@@ -71,11 +71,12 @@ def _load_reference(con, cat: Catalogue) -> dict:
 
 
 def init_database(db_path=None) -> dict:
-    """Create or migrate the database and (re)load catalogue, registry and calendar. Idempotent."""
+    """Create or migrate the database and (re)load catalogue (the admins' version in force, else the shipped
+    YAML), registry and calendar. Idempotent."""
     path = store.resolve_db_path(db_path)
-    cat = load_catalogue()
     with store.session(path) as con:
         applied = store.migrate(con)
+        cat = catalogue_store.current(con)
         with store.transaction(con):
             counts = _load_reference(con, cat)
         con.execute("CHECKPOINT")
@@ -163,18 +164,17 @@ def check_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, expec
                expected_period=None, reason=None, received_at=None) -> CheckResult:
     """Validate one workbook against the catalogue, registry and history. Writes nothing (a refusal of the
     caller's scope writes only its audit entry)."""
-    cat = load_catalogue()
     path = store.resolve_db_path(db_path)
     if not scope.reads_all:
         _authorize_workbook(path, scope, data, file_name, expected_agency)
     kw = dict(received_at=received_at or utc_now(), reason=reason, expected_agency=expected_agency,
               expected_period=tuple(expected_period) if expected_period else None)
     if not path.exists():
-        return _run_checks(None, cat, data, file_name, **kw)
+        return _run_checks(None, load_catalogue(), data, file_name, **kw)
     with store.session(path) as con:
         if not store.has_schema(con):
-            return _run_checks(None, cat, data, file_name, **kw)
-        return _run_checks(con, cat, data, file_name, **kw)
+            return _run_checks(None, load_catalogue(), data, file_name, **kw)
+        return _run_checks(con, catalogue_store.current(con), data, file_name, **kw)
 
 
 # ------------------------------------------------------------------ ingest
@@ -216,8 +216,9 @@ def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reas
 
 def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
             con=None) -> IngestResult:
-    cat = load_catalogue()
     with _connection(path, con) as con:
+        store.migrate(con)
+        cat = catalogue_store.current(con)
         _ensure_ready(con, cat)
         dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
                           [digest]).fetchone()
@@ -333,9 +334,9 @@ def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, 
                          uploader, Path(file_name).name, digest)
     if journal:
         archive.append(entry)
-    cat = load_catalogue()
     with _connection(path, con) as con:
-        _ensure_ready(con, cat)
+        store.migrate(con)
+        _ensure_ready(con, catalogue_store.current(con))
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
             if journal:
@@ -383,7 +384,8 @@ def rebuild(db_path=None, out_path=None) -> dict:
 
 # Tables that are not in the archive: accounts, the audit trail, admin calendar windows, reviews, reopenings
 # and reminders. A rebuild copies them from the database it replaces, as they are.
-CARRIED_OVER = ("users", "calendar_changes", "submission_reviews", "quarter_reopenings", "reminders", "audit_log")
+CARRIED_OVER = ("catalogue_versions", "users", "calendar_changes", "submission_reviews", "quarter_reopenings",
+                "reminders", "audit_log")
 
 
 def _carry_over_accountability(con, old_path: Path, tables: tuple[str, ...]) -> None:
@@ -397,6 +399,8 @@ def _carry_over_accountability(con, old_path: Path, tables: tuple[str, ...]) -> 
                 if table in present:
                     con.execute(f"INSERT INTO {table} SELECT * FROM old_db.{table}")
             verification.reapply_calendar_changes(con)
+            if "catalogue_versions" in tables:
+                reference.load_catalogue_tables(con, catalogue_store.current(con))
     finally:
         con.execute("DETACH old_db")
 
@@ -451,16 +455,17 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, d
     """
     from loaders.registry import Agency
     from loaders.template import write_template
-    cat = load_catalogue()
     path = store.resolve_db_path(db_path)
     if not scope.reads_all:
         authorize(con if con is not None else path, scope, "template", agency_code)
+    cat = load_catalogue()
     agency = None
     own = con is None
     if own and path.exists():
         con = store.connect(path)
     try:
         if con is not None and store.has_schema(con):
+            cat = catalogue_store.current(con)
             row = con.execute("SELECT agency_code, name, agency_type, province_code, parent_code, valid_from, "
                               "valid_to, autonomous, contact_email, source FROM agencies WHERE agency_code = ?",
                               [agency_code]).fetchone()

@@ -214,29 +214,48 @@ def catalogue():
 
 @catalogue.command("export")
 @click.argument("out", type=click.Path(dir_okay=False))
-def catalogue_export(out):
-    """Write the catalogue as an xlsx ministry staff can edit."""
-    from indicators.catalogue import load_catalogue
+@DB_OPTION
+def catalogue_export(out, db):
+    """Write the catalogue in force (the database's newest version, else the shipped YAML) as an xlsx."""
     from indicators.catalogue_xlsx import export_catalogue_xlsx
-    export_catalogue_xlsx(load_catalogue(), out)
+    from loaders import catalogue_store
+    path = store.resolve_db_path(db)
+    if path.exists():
+        with store.session(path) as con:
+            cat = catalogue_store.current(con)
+    else:
+        cat = catalogue_store.current(None)
+    export_catalogue_xlsx(cat, out)
     click.echo(out)
 
 
 @catalogue.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--write/--dry-run", default=False, help="Replace indicators/catalogue.yaml (default: only check).")
-def catalogue_import(file, write):
-    """Check an edited catalogue xlsx and, with --write, make it the catalogue."""
-    from indicators.catalogue import CatalogueError, dump_catalogue, DEFAULT_PATH
+@click.option("--apply/--dry-run", "apply_", default=False,
+              help="Store it in the database as the catalogue in force (default: only check).")
+@click.option("--reason", default=None, help="Why the catalogue changes (required with --apply).")
+@DB_OPTION
+def catalogue_import(file, apply_, reason, db):
+    """Check an edited catalogue xlsx and, with --apply --reason, make it the catalogue in force (a new
+    version in the database with who, when and why; the source tree is never written)."""
+    from indicators.catalogue import CatalogueError
+    from loaders import catalogue_store
     try:
         cat = api.read_catalogue_upload(_read(file), Path(file).name)
     except CatalogueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"{len(cat.indicators)} indikator / indicators OK")
-    if write:
-        dump_catalogue(cat, DEFAULT_PATH)
-        click.echo(f"→ {DEFAULT_PATH}; jalankan / run: python -m loaders init")
+    if apply_:
+        path = store.resolve_db_path(db)
+        try:
+            with store.session(path) as con:
+                store.migrate(con)
+                with store.transaction(con):
+                    version = catalogue_store.save(con, operator(), cat, reason or "")
+        except ValueError as exc:
+            raise click.UsageError(str(exc))
+        click.echo(f"→ katalog versi / catalogue version {version} ({path})")
 
 
 from loaders.cli_admin import register as _register_admin  # noqa: E402  (users, calendar, audit)

@@ -88,3 +88,15 @@ FROM submissions s
 LEFT JOIN (SELECT * FROM submission_reviews
            QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY reviewed_at DESC) = 1) r
   USING (submission_id);
+
+-- The indicator catalogue as changed by admins: each version is the whole catalogue (YAML), with who, when
+-- and why. The newest version is in force; without any, indicators/catalogue.yaml (shipped) is used.
+CREATE TABLE IF NOT EXISTS catalogue_versions (
+    version       INTEGER PRIMARY KEY,
+    saved_at      TIMESTAMP NOT NULL,
+    saved_by      VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    n_indicators  INTEGER NOT NULL,
+    changes       VARCHAR,                       -- JSON: what changed against the previous version
+    yaml_text     VARCHAR NOT NULL
+);

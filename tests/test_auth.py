@@ -582,3 +582,38 @@ def test_compliance_page_sends_reminders_for_an_analyst_only(app_env, tmp_path, 
     at.button(key="rm_send").click().run()
     assert not at.exception
     assert "3 pengingat terkirim" in at.success[-1].value and len(received) == 3
+
+
+# ------------------------------------------------------------------ catalogue changes go into the database
+def test_cli_catalogue_import_apply_stores_a_version_and_never_writes_the_source_tree(tmp_path):
+    pytest.importorskip("indicators.catalogue_xlsx")
+    import dataclasses
+
+    from indicators import catalogue as cat_mod
+    from indicators.catalogue_xlsx import export_catalogue_xlsx
+    from loaders import catalogue_store
+    from loaders.cli import cli
+    db = tmp_path / "c" / "pantaurb.duckdb"
+    api.init_database(db)
+    shipped = cat_mod.DEFAULT_PATH.read_bytes()
+    cat = cat_mod.load_catalogue()
+    ind = next(i for i in cat.indicators if i.level == "agency")
+    edited = dataclasses.replace(cat, indicators=tuple(dataclasses.replace(i, name=i.name + " (revisi)") if i is ind
+                                                       else i for i in cat.indicators), by_code={})
+    xlsx = tmp_path / "katalog.xlsx"
+    export_catalogue_xlsx(edited, xlsx)
+    run = CliRunner().invoke
+    assert run(cli, ["catalogue", "import", str(xlsx), "--apply", "--db", str(db)]).exit_code == 2  # no reason
+    out = run(cli, ["catalogue", "import", str(xlsx), "--apply", "--reason", "Nama resmi", "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert cat_mod.DEFAULT_PATH.read_bytes() == shipped
+    with store.session(db) as con:
+        assert catalogue_store.current(con).by_code[ind.code].name == ind.name + " (revisi)"
+        assert catalogue_store.versions(con).iloc[0]["reason"] == "Nama resmi"
+    api.init_database(db)   # init keeps the admins' version in force
+    with store.session(db) as con:
+        assert con.execute("SELECT name FROM indicators WHERE indicator_code = ?", [ind.code]).fetchone()[0] \
+            == ind.name + " (revisi)"
+    with pytest.raises(ScopeDenied):
+        with store.session(db) as con:
+            catalogue_store.save(con, ANALIS, edited, "x")

@@ -185,29 +185,42 @@ def _catalogue_stamp() -> tuple:
     from indicators import catalogue
     try:
         s = catalogue.DEFAULT_PATH.stat()
-        return (s.st_mtime_ns, s.st_size)
+        return (s.st_mtime_ns, s.st_size, db_version())
     except OSError:
-        return (None,)
+        return (None, db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _current_catalogue(stamp: tuple):
+    from loaders import catalogue_store
+    if not db_ready():
+        return catalogue_store.current(None)
+    with store.session(db_path()) as con:
+        return catalogue_store.current(con)
+
+
+def current_catalogue():
+    """The catalogue in force: the admins' newest version in the database, else the shipped YAML."""
+    return _current_catalogue(_catalogue_stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _catalogue_export(stamp: tuple) -> tuple[bytes | None, str | None]:
     try:
-        from indicators.catalogue import load_catalogue
         from indicators.catalogue_xlsx import export_catalogue_xlsx
     except ImportError as exc:
         return None, f"{type(exc).__name__}: {exc.name or exc}"
     import io
     buf = io.BytesIO()
     try:
-        export_catalogue_xlsx(load_catalogue(), buf)  # (cat, path_or_buffer) -> None
+        export_catalogue_xlsx(_current_catalogue(stamp), buf)  # (cat, path_or_buffer) -> None
     except Exception as exc:  # the catalogue file is missing or invalid: report, never crash the page
         return None, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return buf.getvalue(), None
 
 
 def catalogue_export() -> tuple[bytes | None, str | None]:
-    """The catalogue as xlsx (indicators.catalogue_xlsx), cached per catalogue file version;
+    """The catalogue in force as xlsx (indicators.catalogue_xlsx), cached per catalogue version;
     (None, reason) when the exporter or the catalogue is not available."""
     return _catalogue_export(_catalogue_stamp())
 
