@@ -140,12 +140,13 @@ def _login_screen() -> None:
     demo = _demo_accounts(str(db_path()), db_version())
     if demo:
         st.warning(t("auth_demo_banner"), icon=":material/science:")
-        cols = st.columns(len(demo))
-        for box, account in zip(cols, demo):
+        cols = st.columns(2)
+        for n, account in enumerate(demo):
+            box = cols[n % 2]
             where = account["agency_code"] or account["province_code"] or ""
             label = t("auth_demo_button", user=account["username"],
                       role=auth.ROLE_NAMES[account["role"]][1 if lang() == "en" else 0]) + (f" · {where}" if where else "")
-            if box.button(label, key=f"demo_login_{account['username']}", width="stretch"):
+            if box.button(label, key=f"demo_login_{account['username']}", width="stretch", icon=":material/login:"):
                 result = _with_db(lambda con: auth.login_demo(con, account["username"]))
                 if result.scope:
                     _start(result, "demo")

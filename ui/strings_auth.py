@@ -23,7 +23,7 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
               "mencoba; instalasi sungguhan tidak memiliki akun bawaan.",
         "en": "**This is the PantauRB demo.** Agency data are synthetic and the accounts below exist only in the demo. "
               "Pick a role to try it; a real installation has no default accounts."},
-    "auth_demo_button": {"id": "Masuk sebagai {user} ({role})", "en": "Sign in as {user} ({role})"},
+    "auth_demo_button": {"id": "{user} · {role}", "en": "{user} · {role}"},
     "auth_demo_sidebar": {"id": "Demo: akun contoh dan data sintetis.", "en": "Demo: sample account and synthetic data."},
     "auth_notice_expired": {"id": "Sesi Anda berakhir. Silakan masuk lagi.", "en": "Your session has expired. Please sign in again."},
     "auth_notice_account_changed": {"id": "Akun Anda diubah atau dinonaktifkan oleh admin. Silakan masuk lagi.",
