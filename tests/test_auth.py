@@ -59,6 +59,8 @@ def _footprint(path) -> dict:
             "users": _q(path, "SELECT count(*) FROM users")[0][0],
             "calendar": _q(path, "SELECT count(*) FROM calendar_changes")[0][0],
             "reminders": _q(path, "SELECT count(*) FROM reminders")[0][0],
+            "catalogue": _q(path, "SELECT count(*) FROM catalogue_versions")[0][0],
+            "passwords": _q(path, "SELECT list(password_hash ORDER BY username) FROM users")[0][0],
             "archive": sorted(p.name for p in archive.rglob("*")) if archive.exists() else []}
 
 
@@ -245,6 +247,11 @@ def test_admin_and_analyst_write_paths_refuse_other_roles(db):
     _denied_leaves_only_an_audit_entry(
         db, lambda: _in_txn(db, auth.add_user, ANALIS, username="baru", role="admin", password="x" * 12), target=None)
     _denied_leaves_only_an_audit_entry(db, lambda: _in_txn(db, auth.set_active, UPLOADER, "admin", False), target=None)
+    _denied_leaves_only_an_audit_entry(db, lambda: _in_txn(db, auth.reset_password, KOORD, "admin", "x" * 12),
+                                       target=None)
+    from loaders import catalogue_store
+    _denied_leaves_only_an_audit_entry(
+        db, lambda: _in_txn(db, catalogue_store.save, ANALIS, catalogue_store.current(None), "x"), target=None)
 
 
 def test_upload_as_the_signed_in_uploader_records_the_account(db):
