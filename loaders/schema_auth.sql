@@ -1,5 +1,5 @@
--- Schema version 2: accounts, audit trail, reporting calendar windows, verification, reminders.
--- Applied by loaders/store.py after schema.sql (version 1). Existing databases migrate in place.
+-- Schema version 3: accounts, audit trail, reporting calendar windows, verification, reminders, catalogue
+-- versions. Applied by loaders/store.py after migration_002.sql. Existing databases migrate in place.
 
 -- Accounts. Local accounts have an argon2id hash; OIDC accounts (password_hash NULL) are matched by e-mail.
 CREATE TABLE IF NOT EXISTS users (

@@ -29,8 +29,10 @@ ENV_DB = "PANTAURB_DB"
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_FILE.read_text(encoding="utf-8"),
-    2: SCHEMA_FILE.with_name("schema_auth.sql").read_text(encoding="utf-8"),  # accounts, audit, verification
+    2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
+    3: SCHEMA_FILE.with_name("schema_auth.sql").read_text(encoding="utf-8"),  # accounts, audit, verification
 }
+AUTH_SCHEMA_VERSION = 3   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)
 
 LOCK_WAIT_SECONDS = float(os.environ.get("PANTAURB_LOCK_WAIT", "20"))

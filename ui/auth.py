@@ -118,7 +118,7 @@ def _validate(sess: dict) -> bool:
 @st.cache_data(show_spinner=False, max_entries=256, ttl=60)
 def _account(path: str, version: tuple, username: str) -> dict | None:
     with store.session(path) as con:
-        if not store.has_schema(con) or store.schema_version(con) < 2:
+        if not store.has_schema(con) or store.schema_version(con) < store.AUTH_SCHEMA_VERSION:
             return None
         return auth.current_user(con, username)
 
@@ -126,7 +126,7 @@ def _account(path: str, version: tuple, username: str) -> dict | None:
 @st.cache_data(show_spinner=False, max_entries=16, ttl=60)
 def _demo_accounts(path: str, version: tuple) -> list[dict]:
     with store.session(path) as con:
-        if store.schema_version(con) < 2:
+        if store.schema_version(con) < store.AUTH_SCHEMA_VERSION:
             return []
         return auth.demo_accounts(con)
 
