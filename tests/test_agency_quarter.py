@@ -292,7 +292,7 @@ def test_schema_migration_gives_stored_plans_the_same_id_as_the_code(tmp_path):
                 "FALSE, 0, 1, 0)")
     con.execute("INSERT INTO renaksi_outputs (submission_id, row_no, theme_code, action_plan, output_indicator) "
                 "VALUES ('s1', 2, 'kemiskinan', '  Pemutakhiran   DTKS ', 'Kelurahan Mutakhir')")
-    assert store.migrate(con) == [2]
+    assert store.migrate(con) == [2, store.AUTH_SCHEMA_VERSION]
     [(stored,)] = con.execute("SELECT plan_id FROM v_renaksi").fetchall()
     assert stored == plan_id("32.73", "kemiskinan", "Pemutakhiran DTKS", "kelurahan mutakhir")
 
