@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import charts, queries, texts
+from loaders import verification
 from ui.data import q, require_data
 from ui.format import (md, agency_type_text, fmt, fmt_pct, fmt_target, present, quarter_label, show_chart, show_table,
                        synthetic_note, url_select)
@@ -150,6 +151,13 @@ if not quarters.empty:
         show_table(present(subs, ["period", "version", "version_status", "received_at", "uploader", "file_name",
                                   "sha256_short", "reason", "n_values", "n_warnings", "submission_id", "synthetic"]),
                    f"riwayat_{code}", "ag_history")
+        reviews = q(verification.agency_reviews, code)   # returns carry the analyst's note for the agency
+        if len(reviews):
+            st.markdown(f"**{t('vf_agency_reviews')}**")
+            reviews = reviews.assign(review_status=reviews["review_status"].map(lambda s: t(f"vf_status_{s}")),
+                                     period=[quarter_label(y, qq) for y, qq in zip(reviews["year"], reviews["quarter"])])
+            show_table(present(reviews, ["submission_id", "period", "version", "review_status", "reviewed_at",
+                                         "reviewer", "note"]), f"verifikasi_{code}", "ag_reviews")
         st.markdown(f"**{t('ag_diff_heading')}**")
         ids = list(subs["submission_id"])
         if len(ids) < 2:

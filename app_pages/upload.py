@@ -14,6 +14,8 @@ import streamlit as st
 from indicators import queries, texts
 from indicators.catalogue import load_catalogue
 from loaders import api, store
+from loaders.auth import ScopeDenied
+from ui.auth import require_scope
 from ui.data import db_path, q, require_data
 from ui.format import XLSX_MIME, download_buttons, file_input, md, file_stem, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
@@ -24,6 +26,7 @@ SEVERITY_SYMBOL = {"error": "✖", "warning": "⚠"}
 st.title(t("up_title"))
 st.markdown(t("up_intro"))
 require_data()
+scope = require_scope()   # the uploader recorded is this account, never a typed name
 
 # --- 1. agency and period -> template (?agency=32.73&year=2024&quarter=4)
 st.subheader(t("up_step_template"))
@@ -45,7 +48,7 @@ with c3:
 synthetic_note(agencies[agencies["agency_code"] == agency])
 template_name = f"{file_stem(f'PantauRB_{agency}_{year}_TW{quarter}')}.xlsx"
 st.download_button(t("up_template_button", file=template_name),
-                   functools.partial(api.template_bytes, agency, year, quarter, db_path=db_path()),
+                   functools.partial(api.template_bytes, agency, year, quarter, scope=scope, db_path=db_path()),
                    file_name=template_name, mime=XLSX_MIME, key="upload_template", on_click="ignore",
                    icon=":material/download:")
 
@@ -53,7 +56,7 @@ st.download_button(t("up_template_button", file=template_name),
 st.subheader(t("up_step_upload"))
 upload = file_input(t("up_file"), "upload_file", help=t("up_file_help"))
 c1, c2 = st.columns(2)
-uploader = c1.text_input(t("up_uploader"), key="upload_uploader", help=t("up_uploader_help"))
+c1.text_input(t("up_uploader"), value=scope.username, key="upload_uploader", help=t("up_uploader_help"), disabled=True)
 reason = c2.text_input(t("up_reason"), key="upload_reason", help=t("up_reason_help"))
 b1, b2, _ = st.columns([1, 1, 4])
 check = b1.button(t("up_check"), key="upload_check", icon=":material/rule:")
@@ -61,8 +64,6 @@ submit = b2.button(t("up_submit"), key="upload_submit", type="primary", icon=":m
 
 if (check or submit) and upload is None:
     st.warning(t("up_need_file"))
-elif submit and not uploader.strip():
-    st.warning(t("up_need_uploader"))
 elif check or submit:
     data, name = upload.getvalue(), upload.name
     label = t("up_checking" if check else "up_submitting", file=md(name))
@@ -73,15 +74,18 @@ elif check or submit:
         try:
             expected = {"expected_agency": agency, "expected_period": (year, quarter), "db_path": db_path()}
             if check:
-                res = api.check_file(data, name, reason=reason.strip() or None, **expected)
+                res = api.check_file(data, name, scope=scope, reason=reason.strip() or None, **expected)
                 result.update(report=res.report, outcome="valid" if res.report.valid else "invalid")
             else:
-                res = api.ingest_file(data, name, uploader=uploader.strip(), reason=reason.strip() or None,
+                res = api.ingest_file(data, name, scope=scope, reason=reason.strip() or None,
                                       on_wait=lambda s, _who: box.write(t("up_waiting", seconds=int(s))), **expected)
                 result.update(report=res.report, outcome=res.outcome, submission_id=res.submission_id,
                               version=res.version, receipt_html=res.receipt_html, receipt_error=res.receipt_error)
                 box.write(t("up_step_saved"))
             box.update(label=t("up_done", file=md(name)), state="complete")
+        except ScopeDenied as exc:   # a file for another agency: refused, only the audit entry is written
+            result.update(outcome="error", error=exc.text(lang()))
+            box.update(label=t("up_failed", file=md(name)), state="error")
         except store.DatabaseBusy:
             result.update(outcome="error", error=t("up_db_busy"))
             box.update(label=t("up_failed", file=md(name)), state="error")

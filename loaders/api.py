@@ -18,7 +18,8 @@ import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.periods import previous_quarter
-from loaders import assessments, reference, store
+from loaders import assessments, audit, catalogue_store, reference, store, verification
+from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
 from loaders.issues import ERROR, Issue, Report
@@ -59,16 +60,18 @@ def _load_reference(con, cat: Catalogue) -> dict:
     counts = reference.load_catalogue_tables(con, cat)
     counts["agencies"] = reference.upsert_agencies(con, list(load_registry()))
     counts["calendar"] = reference.load_calendar(con, cat)
+    verification.reapply_calendar_changes(con)
     counts.update(assessments.refresh(con))  # the catalogue may have changed: every verdict again
     return counts
 
 
 def init_database(db_path=None, *, on_wait=None) -> dict:
-    """Create or migrate the database and (re)load catalogue, registry and calendar. Idempotent."""
+    """Create or migrate the database and (re)load catalogue (the admins' version in force, else the shipped
+    YAML), registry and calendar. Idempotent."""
     path = store.resolve_db_path(db_path)
-    cat = load_catalogue()
     with store.writer(path, on_wait=on_wait) as con:
         applied = store.migrate(con)
+        cat = catalogue_store.current(con)
         with store.transaction(con):
             counts = _load_reference(con, cat)
         con.execute("CHECKPOINT")
@@ -162,19 +165,34 @@ def _run_checks(con, cat, data, file_name, **kw) -> CheckResult:
     return CheckResult(report, wb)
 
 
-def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=None, expected_period=None,
-               reason=None, received_at=None) -> CheckResult:
-    """Validate one workbook against the catalogue, registry and history. Writes nothing."""
-    cat = load_catalogue()
+def _authorize_workbook(path: Path, scope: Scope, data: bytes, file_name: str, expected_agency, con=None) -> None:
+    """The caller may submit for the agency it chose and for the agency named inside the file (both, when
+    it does not read everything). A refusal is audited and nothing else is written."""
+    target = con if con is not None else path
+    authorize(target, scope, "submit", expected_agency)
+    if scope.reads_all:
+        return
+    from loaders.workbook import read_workbook
+    named = read_workbook(data, file_name, load_catalogue()).agency_code
+    if named:
+        authorize(target, scope, "submit", named, detail=f"file {Path(file_name).name}")
+
+
+def check_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, expected_agency=None,
+               expected_period=None, reason=None, received_at=None) -> CheckResult:
+    """Validate one workbook against the catalogue, registry and history. Writes nothing (a refusal of the
+    caller's scope writes only its audit entry)."""
     path = store.resolve_db_path(db_path)
+    if not scope.reads_all:
+        _authorize_workbook(path, scope, data, file_name, expected_agency)
     kw = dict(received_at=received_at or utc_now(), reason=reason, expected_agency=expected_agency,
               expected_period=tuple(expected_period) if expected_period else None)
     if not path.exists():
-        return _run_checks(None, cat, data, file_name, **kw)
+        return _run_checks(None, load_catalogue(), data, file_name, **kw)
     with store.session(path) as con:
         if not store.has_schema(con):
-            return _run_checks(None, cat, data, file_name, **kw)
-        return _run_checks(con, cat, data, file_name, **kw)
+            return _run_checks(None, load_catalogue(), data, file_name, **kw)
+        return _run_checks(con, catalogue_store.current(con), data, file_name, **kw)
 
 
 # ------------------------------------------------------------------ writers, journal and commit log
@@ -272,18 +290,23 @@ def write_receipts(db_path=None, out_dir=None, *, missing_only: bool = True) -> 
 
 
 # ------------------------------------------------------------------ ingest
-def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
+def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
                 journal: bool = True, upload_id: str | None = None, con=None, commit_seq: int | None = None,
                 write_receipt: bool = True, on_wait=None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
-    The bytes are archived (content-addressed) first; then, holding the writer slot, the attempt is journaled,
-    committed and marked committed (see loaders/archive.py). The receipt is written after the commit; when
-    that fails the submission is still stored and `receipt_error` says so (`python -m loaders receipts
-    --missing` writes it later). `journal=False` and `commit_seq` are for `rebuild`, which replays history.
+    The uploader recorded is `scope.username` (the signed-in account, or `Scope.system(name)` for operator
+    tools). A file for an agency outside the scope raises `ScopeDenied` before anything is archived; only
+    the audit entry is written. The bytes are archived (content-addressed) first; then, holding the writer
+    slot, the attempt is journaled, committed and marked committed (see loaders/archive.py). The receipt is
+    written after the commit; when that fails the submission is still stored and `receipt_error` says so
+    (`python -m loaders receipts --missing` writes it later). `journal=False` and `commit_seq` are for
+    `rebuild`, which replays history.
     """
     path = store.resolve_db_path(db_path)
+    _authorize_workbook(path, scope, data, file_name, expected_agency, con)
+    uploader = scope.username
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
     digest = archive.store(data) if journal else sha256(data)
@@ -291,8 +314,9 @@ def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, rea
     file_name = Path(file_name).name
     entry = JournalEntry("upload", upload_id, received_at.isoformat(), uploader, file_name, digest, reason,
                          expected_agency, list(expected_period) if expected_period else None)
-    cat = load_catalogue()
     with _writer(path, con, on_wait) as con:
+        store.migrate(con)
+        cat = catalogue_store.current(con)   # the admins' catalogue version in force
         _ensure_ready(con, cat)
         work = lambda: _ingest(con, cat, data, digest, entry, received_at, commit_seq)
         result = _journaled(archive, con, entry, work) if journal else work()[0]
@@ -330,6 +354,9 @@ def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, 
                              expected_agency=entry.expected_agency,
                              expected_period=tuple(entry.expected_period) if entry.expected_period else None)
         report, wb = result.report, result.parsed
+        if report.valid and wb.agency_code and wb.year and wb.quarter:   # reporting window, verified-quarter lock
+            report.extend(verification.submission_gate(con, entry.file_name, wb.agency_code, wb.year, wb.quarter,
+                                                       received_at))
         if not report.valid:
             _insert_upload(con, entry, "rejected", report, wb, None)
             outcome = IngestResult("rejected", report, entry.upload_id,
@@ -351,6 +378,12 @@ def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: P
              "cell": i.cell, "column_title": i.column, "value": i.value, "message": i.message("id"),
              "message_en": i.message("en")} for n, i in enumerate(report.issues, start=1)]
     reference.insert_rows(con, "upload_issues", pd.DataFrame(rows))
+    if entry.uploader != DEMO_UPLOADER:
+        audit.record(con, actor=entry.uploader, action="upload",
+                     target=(f"{wb.agency_code} {wb.year}Q{wb.quarter}" if wb and wb.agency_code else entry.file_name),
+                     after={"outcome": outcome, "submission_id": submission_id, "file_sha256": entry.sha256,
+                            "errors": len(report.errors), "warnings": len(report.warnings)},
+                     detail=entry.reason, at=datetime.fromisoformat(entry.received_at))
 
 
 def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, wb: ParsedWorkbook,
@@ -408,14 +441,17 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
 
 
 # ------------------------------------------------------------------ registry import
-def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None, journal: bool = True,
+def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, journal: bool = True,
                     received_at: datetime | None = None, con=None, entry_id: str | None = None,
                     commit_seq: int | None = None, on_wait=None) -> tuple[dict, list]:
     """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error.
 
-    Journaled like an upload: it counts for `rebuild` only once its transaction committed.
+    Admins (or operator tools) only; the change is audited with its counts. Journaled like an upload: it
+    counts for `rebuild` only once its transaction committed.
     """
     path = store.resolve_db_path(db_path)
+    authorize(con if con is not None else path, scope, "registry", detail=f"import {Path(file_name).name}")
+    uploader = scope.username
     agencies, problems = read_registry_file(data, file_name)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
@@ -425,16 +461,19 @@ def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None,
     digest = archive.store(data) if journal else sha256(data)
     entry_id = entry_id or f"R{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
     entry = JournalEntry("registry", entry_id, received_at.isoformat(), uploader, Path(file_name).name, digest)
-    cat = load_catalogue()
 
     def work():
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
+            if journal:
+                audit.record(con, actor=uploader, role=scope.role, action="registry_import",
+                             target=Path(file_name).name, after=counts, detail=f"sha256 {digest}", at=received_at)
             seq = _record_commit(con, "registry", entry, commit_seq)
         return counts, seq
 
     with _writer(path, con, on_wait) as con:
-        _ensure_ready(con, cat)
+        store.migrate(con)
+        _ensure_ready(con, catalogue_store.current(con))
         counts = _journaled(archive, con, entry, work) if journal else work()[0]
     return counts, problems
 
@@ -486,21 +525,27 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
         for p in (tmp, Path(str(tmp) + ".wal")):
             p.unlink(missing_ok=True)
         init_database(tmp)
-        with store.session(tmp) as con, assessments.deferred(con):  # verdicts recomputed once at the end
-            for seq, e in history:
-                data = archive.read(e.sha256)
-                when = datetime.fromisoformat(e.received_at)
-                if e.kind == "registry":
-                    import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False,
-                                    received_at=when, con=con, entry_id=e.upload_id, commit_seq=seq)
-                    counts["registry"] += 1
-                else:
-                    ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
-                                expected_agency=e.expected_agency, expected_period=e.expected_period,
-                                received_at=when, journal=False, upload_id=e.upload_id, con=con,
-                                commit_seq=seq, write_receipt=False)
-                    counts["uploads"] += 1
+        carry = path.exists() and problem is None
         with store.session(tmp) as con:
+            if carry:
+                _carry_over_accountability(con, path, CARRIED_OVER[:-1])   # before replay: windows and locks apply
+            with assessments.deferred(con):  # verdicts recomputed once at the end
+                for seq, e in history:
+                    data = archive.read(e.sha256)
+                    when = datetime.fromisoformat(e.received_at)
+                    if e.kind == "registry":
+                        import_registry(data, e.file_name, scope=Scope.system(e.uploader), db_path=tmp,
+                                        journal=False, received_at=when, con=con, entry_id=e.upload_id,
+                                        commit_seq=seq)
+                        counts["registry"] += 1
+                    else:
+                        ingest_file(data, e.file_name, scope=Scope.system(e.uploader), db_path=tmp, reason=e.reason,
+                                    expected_agency=e.expected_agency, expected_period=e.expected_period,
+                                    received_at=when, journal=False, upload_id=e.upload_id, con=con,
+                                    commit_seq=seq, write_receipt=False)
+                        counts["uploads"] += 1
+            if carry:
+                _carry_over_accountability(con, path, ("audit_log",))      # the trail as it was, not the replay's
             con.execute("CHECKPOINT")
         # the target's own write-ahead log belongs to the file being replaced: never let it meet the new one
         store.set_aside_stale_wal(target)
@@ -510,6 +555,29 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
     if in_place or receipts_dir(target) != receipts_dir(path):
         counts["receipts"] = write_receipts(target, missing_only=in_place)
     return counts
+
+
+# Tables that are not in the archive: accounts, the audit trail, admin calendar windows, reviews, reopenings
+# and reminders. A rebuild copies them from the database it replaces, as they are.
+CARRIED_OVER = ("catalogue_versions", "users", "calendar_changes", "submission_reviews", "quarter_reopenings",
+                "reminders", "audit_log")
+
+
+def _carry_over_accountability(con, old_path: Path, tables: tuple[str, ...]) -> None:
+    con.execute("ATTACH ? AS old_db (READ_ONLY)", [str(old_path)])
+    try:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old_db'").fetchall()}
+        with store.transaction(con):
+            for table in tables:
+                con.execute(f"DELETE FROM {table}")
+                if table in present:
+                    con.execute(f"INSERT INTO {table} SELECT * FROM old_db.{table}")
+            verification.reapply_calendar_changes(con)
+            if "catalogue_versions" in tables:
+                reference.load_catalogue_tables(con, catalogue_store.current(con))
+    finally:
+        con.execute("DETACH old_db")
 
 
 # ------------------------------------------------------------------ templates and annotation
@@ -576,22 +644,27 @@ class UnknownAgency(KeyError):
     pass
 
 
-def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, con=None, fill=None) -> bytes:
-    """The quarterly workbook for one agency, prefilled from its accepted history.
+def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, db_path=None, con=None,
+                   fill=None) -> bytes:
+    """The quarterly workbook for one agency, prefilled from its accepted history (previous values, targets,
+    evidence links: only for a caller whose scope includes the agency; a refusal is audited).
 
     `fill` (a TemplatePrefill) writes values on top, as an agency would type them: the demo generator and
     the tests use it to produce filled workbooks in one pass.
     """
     from loaders.registry import Agency
     from loaders.template import write_template
-    cat = load_catalogue()
     path = store.resolve_db_path(db_path)
+    if not scope.reads_all:
+        authorize(con if con is not None else path, scope, "template", agency_code)
+    cat = load_catalogue()
     agency = None
     own = con is None
     if own and path.exists():
         con = store.connect(path)
     try:
         if con is not None and store.has_schema(con):
+            cat = catalogue_store.current(con)
             row = con.execute("SELECT agency_code, name, agency_type, province_code, parent_code, valid_from, "
                               "valid_to, autonomous, contact_email, source FROM agencies WHERE agency_code = ?",
                               [agency_code]).fetchone()
@@ -642,5 +715,5 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
     return annotate_workbook(data, report.issues, lang=lang)
 
 
-__all__ = ["CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
+__all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
            "template_bytes", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]

@@ -13,6 +13,13 @@ from pathlib import Path
 import click
 
 from loaders import api, store
+from loaders.auth import Scope
+
+
+def operator() -> Scope:
+    """The CLI runs on the server as an operator: recorded as cli:<OS user>, never a typed name."""
+    import getpass
+    return Scope.system(f"cli:{getpass.getuser()}")
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (else env PANTAURB_DB, else data/pantaurb.duckdb).")
@@ -64,7 +71,7 @@ def init(db):
 def template(agency, year, quarter, out, db):
     """Write the quarterly template for one agency and quarter, prefilled from its history."""
     try:
-        data = api.template_bytes(agency, year, quarter, db_path=db)
+        data = api.template_bytes(agency, year, quarter, scope=operator(), db_path=db)
     except api.UnknownAgency as exc:
         raise click.UsageError(str(exc.args[0]))
     Path(out).write_bytes(data)
@@ -114,7 +121,7 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
     with _progress(files, lang) as items:
         for f in items:
             data = _read(f)
-            res = api.check_file(data, Path(f).name, db_path=db, expected_agency=expected_agency)
+            res = api.check_file(data, Path(f).name, scope=operator(), db_path=db, expected_agency=expected_agency)
             bad |= not res.report.valid
             results.append(res.report.to_dict())
             texts.append(res.report.to_text(lang))
@@ -130,19 +137,17 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--reason", default=None, help="Why this file replaces an earlier one (required after the deadline).")
-@click.option("--uploader", default=None, help="Who submits (default: the OS user).")
 @click.option("--annotate", "annotate_out", type=click.Path(dir_okay=False), default=None,
               help="Write the (single) workbook back with problem cells marked.")
-def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
-    """Validate and store workbooks: one transaction per file, all rows or none."""
-    import getpass
-    uploader = uploader or f"cli:{getpass.getuser()}"
+def ingest(files, db, fmt, lang, reason, annotate_out):
+    """Validate and store workbooks: one transaction per file, all rows or none (uploader: cli:<OS user>)."""
+    scope = operator()
     results, texts, bad, busy = [], [], False, None
     with _progress(files, lang) as items:
         for f in items:
             data = _read(f)
             try:
-                res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason,
+                res = api.ingest_file(data, Path(f).name, scope=scope, db_path=db, reason=reason,
                                       on_wait=_waiting)
             except store.DatabaseBusy as exc:   # report what was finished, then stop: the rest was not tried
                 busy = exc
@@ -252,12 +257,10 @@ def registry():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @DB_OPTION
 @LANG_OPTION
-@click.option("--uploader", default=None)
-def registry_import(file, db, lang, uploader):
+def registry_import(file, db, lang):
     """Import a ministry-supplied agency list (csv or xlsx); nothing changes if any row is wrong."""
-    import getpass
-    counts, problems = api.import_registry(_read(file), Path(file).name, uploader=uploader or f"cli:{getpass.getuser()}",
-                                           db_path=db, on_wait=_waiting)
+    counts, problems = api.import_registry(_read(file), Path(file).name, scope=operator(), db_path=db,
+                                           on_wait=_waiting)
     for p in problems:
         click.echo(f"  {p.severity:<8} row {p.row} {p.column or ''}: {p.message_en if lang == 'en' else p.message}")
     click.echo(json.dumps(counts))
@@ -280,26 +283,50 @@ def catalogue():
 
 @catalogue.command("export")
 @click.argument("out", type=click.Path(dir_okay=False))
-def catalogue_export(out):
-    """Write the catalogue as an xlsx ministry staff can edit."""
-    from indicators.catalogue import load_catalogue
+@DB_OPTION
+def catalogue_export(out, db):
+    """Write the catalogue in force (the database's newest version, else the shipped YAML) as an xlsx."""
     from indicators.catalogue_xlsx import export_catalogue_xlsx
-    export_catalogue_xlsx(load_catalogue(), out)
+    from loaders import catalogue_store
+    path = store.resolve_db_path(db)
+    if path.exists():
+        with store.session(path) as con:
+            cat = catalogue_store.current(con)
+    else:
+        cat = catalogue_store.current(None)
+    export_catalogue_xlsx(cat, out)
     click.echo(out)
 
 
 @catalogue.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--write/--dry-run", default=False, help="Replace indicators/catalogue.yaml (default: only check).")
-def catalogue_import(file, write):
-    """Check an edited catalogue xlsx and, with --write, make it the catalogue."""
-    from indicators.catalogue import CatalogueError, dump_catalogue, DEFAULT_PATH
+@click.option("--apply/--dry-run", "apply_", default=False,
+              help="Store it in the database as the catalogue in force (default: only check).")
+@click.option("--reason", default=None, help="Why the catalogue changes (required with --apply).")
+@DB_OPTION
+def catalogue_import(file, apply_, reason, db):
+    """Check an edited catalogue xlsx and, with --apply --reason, make it the catalogue in force (a new
+    version in the database with who, when and why; the source tree is never written)."""
+    from indicators.catalogue import CatalogueError
+    from loaders import catalogue_store
     try:
         cat = api.read_catalogue_upload(_read(file), Path(file).name)
     except CatalogueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"{len(cat.indicators)} indikator / indicators OK")
-    if write:
-        dump_catalogue(cat, DEFAULT_PATH)
-        click.echo(f"→ {DEFAULT_PATH}; jalankan / run: python -m loaders init")
+    if apply_:
+        path = store.resolve_db_path(db)
+        try:
+            with store.session(path) as con:
+                store.migrate(con)
+                with store.transaction(con):
+                    version = catalogue_store.save(con, operator(), cat, reason or "")
+        except ValueError as exc:
+            raise click.UsageError(str(exc))
+        click.echo(f"→ katalog versi / catalogue version {version} ({path})")
+
+
+from loaders.cli_admin import register as _register_admin  # noqa: E402  (users, calendar, audit)
+
+_register_admin(cli, DB_OPTION)

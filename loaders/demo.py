@@ -21,6 +21,7 @@ from typing import Callable
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.periods import previous_quarter
 from loaders import api, assessments, store
+from loaders.auth import Scope, create_demo_accounts
 from loaders.registry import Agency, load_registry
 
 SEED = 20240101
@@ -109,6 +110,9 @@ def demo_agencies(n: int | None = None) -> list[Agency]:
     return order[:n] if n else order
 
 
+DEMO_SCOPE = Scope.system(api.DEMO_UPLOADER)
+
+
 @dataclass
 class DemoFile:
     name: str
@@ -133,12 +137,14 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
             assessments.deferred(con):  # one full recompute of the verdicts at the end
         for n, (agency, files) in enumerate(zip(agencies, pool.map(_agency_files, jobs)), start=1):
             for f in files:
-                res = api.ingest_file(f.data, f.name, uploader=api.DEMO_UPLOADER, db_path=db_path,
+                res = api.ingest_file(f.data, f.name, scope=DEMO_SCOPE, db_path=db_path,
                                       received_at=f.received_at, reason=f.reason, con=con)
                 stats["files"] += 1
                 stats[res.outcome] += 1
                 stats["revisions"] += bool(f.reason) and res.outcome == "accepted"
             echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}: {len(files)} berkas / files")
+        with store.transaction(con):
+            stats["accounts"] = create_demo_accounts(con, [(a.code, a.province_code) for a in agencies])
     stats["agencies"] = len(agencies)
     return stats
 

@@ -54,7 +54,9 @@ CREATE TABLE IF NOT EXISTS commits (
 INSERT INTO commits
 SELECT row_number() OVER (ORDER BY received_at, upload_id), 'upload', upload_id, received_at FROM uploads;
 """,
+    5: SCHEMA_FILE.with_name("schema_auth.sql").read_text(encoding="utf-8"),  # accounts, audit, verification
 }
+AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)
 
 # Writers queue for their turn this long (ingest, registry import, rebuild, backup): waiting, not failing.

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from loaders import api, store
+from loaders.auth import Scope
 from loaders.archive import Archive
 from loaders.backup import backup, restore
 from loaders.registry import load_registry
@@ -219,7 +220,7 @@ def test_kill_before_the_receipt_then_receipts_missing(work, tmp_path):
 def test_receipt_write_failure_is_reported_as_stored(work, tmp_path):
     db = fresh(work, tmp_path / "live")
     (db.parent / "receipts").write_text("not a folder")              # the receipt cannot be written
-    res = api.ingest_file(work["files"][0].read_bytes(), "a.xlsx", uploader="ana", db_path=db)
+    res = api.ingest_file(work["files"][0].read_bytes(), "a.xlsx", scope=Scope.system("ana"), db_path=db)
     assert res.outcome == "accepted" and res.receipt_error and res.receipt_html
     out = run("ingest", str(work["files"][1]), "--db", str(db), "--lang", "en")
     assert out.returncode == 0 and "Traceback" not in out.stderr

@@ -21,11 +21,14 @@ from openpyxl import load_workbook
 from indicators.briefing import briefing_xlsx
 from indicators.xlsx_text import put
 from loaders import api, store
+from loaders.auth import Scope
 from loaders.registry import read_registry_file
 from loaders.xlsx_guard import UnsafeWorkbook, guard
 from test_api import CITY, ON_TIME, RENAKSI, filled, numeric_codes
 from ui.format import md, source_markdown, to_csv_bytes, to_xlsx_bytes
 from xlsx_helpers import edit_zip, make_workbook
+
+OPERATOR = Scope.system("cli:test")
 
 HTML_NAME = 'Kota <iframe srcdoc="<script>parent.document.title=1</script>"></iframe><img src=x onerror=alert(1)>'
 MD_NAME = "Kota ![pixel](http://127.0.0.1:9/track.png) [klik](javascript:alert(1)) :red[merah] **tebal**"
@@ -62,7 +65,7 @@ def build_hostile_db(db):
         f'{CITY},"{HTML_NAME.replace(chr(34), chr(34) * 2)}",KOTA,32',
         f'33,"{MD_NAME}",PROV,33',
         '34,"=cmd|\' /C calc\'!A0",PROV,34'])
-    counts, problems = api.import_registry(rows.encode(), "agencies.csv", uploader="admin", db_path=db)
+    counts, problems = api.import_registry(rows.encode(), "agencies.csv", scope=Scope.system("admin"), db_path=db)
     assert not counts.get("rejected"), [p.message_en for p in problems]
     renaksi = [{**RENAKSI[0], "action_plan": "P0", "output_indicator": "P1", "unit": "P4",
                 "coordinator": "P2", "implementer": "P3", "intervention_focus": "Proses Bisnis dan SOP"}]
@@ -74,7 +77,7 @@ def build_hostile_db(db):
                     if isinstance(cell.value, str) and re.fullmatch(r"P\d", cell.value):
                         put(cell, FORMULAS[int(cell.value[1])])
     data = filled(db, renaksi=renaksi, edit=typed_as_text)
-    res = api.ingest_file(data, "=HYPERLINK(1).xlsx", uploader='=cmd|" /C calc"!A0', db_path=db,
+    res = api.ingest_file(data, "=HYPERLINK(1).xlsx", scope=Scope.system('=cmd|" /C calc"!A0'), db_path=db,
                           received_at=ON_TIME, reason="\t=1+1")
     assert res.outcome == "accepted", res.report.to_text("en")
     return res
@@ -93,12 +96,12 @@ def test_registry_names_and_workbook_texts_are_stored_exactly(hostile_db):
 def test_next_quarter_template_carries_texts_never_formulas(hostile_db):
     db, _ = hostile_db
     for agency in (CITY, "34"):
-        data = api.template_bytes(agency, 2024, 2, db_path=db)
+        data = api.template_bytes(agency, 2024, 2, scope=OPERATOR, db_path=db)
         assert formula_cells(data) == []
         found = texts(data)
         assert (HTML_NAME if agency == CITY else FORMULAS[0]) in found
-    assert {FORMULAS[0], FORMULAS[1], FORMULAS[2], FORMULAS[3]} <= texts(api.template_bytes(CITY, 2024, 2, db_path=db))
-    again = api.check_file(api.template_bytes(CITY, 2024, 2, db_path=db), "t.xlsx", db_path=db)
+    assert {FORMULAS[0], FORMULAS[1], FORMULAS[2], FORMULAS[3]} <= texts(api.template_bytes(CITY, 2024, 2, scope=OPERATOR, db_path=db))
+    again = api.check_file(api.template_bytes(CITY, 2024, 2, scope=OPERATOR, db_path=db), "t.xlsx", scope=OPERATOR, db_path=db)
     assert again.parsed.renaksi[0].action_plan == FORMULAS[0]        # read back as the same text
 
 
@@ -108,7 +111,7 @@ def test_annotated_workbook_problem_sheet_has_no_formula(hostile_db):
     data = filled(db, quarter=2, **{code: "P1"}, edit=lambda wb: [put(c, FORMULAS[1]) for ws in wb.worksheets
                                                                    for row in ws.iter_rows() for c in row
                                                                    if c.value == "P1"])
-    report = api.check_file(data, "=1+1.xlsx", db_path=db).report
+    report = api.check_file(data, "=1+1.xlsx", scope=OPERATOR, db_path=db).report
     assert any(i.value == '=HYPERLINK("http://evil.example","x")' for i in report.errors)
     for lang in ("id", "en"):
         annotated = api.annotate_bytes(data, report, lang)

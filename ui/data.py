@@ -46,23 +46,77 @@ def db_ready() -> bool:
     return db_path().exists()
 
 
+PUBLIC_QUERIES = frozenset({"data_status"})   # may run before sign-in (require_data explains an empty database)
+
+
+def _query_function(query):
+    """A function of indicators.queries by name, "module:function" for the loaders' store modules, or the
+    function itself."""
+    if not isinstance(query, str):
+        return query
+    if ":" in query:
+        import importlib
+        module, _, name = query.partition(":")
+        return getattr(importlib.import_module(module), name)
+    from indicators import queries
+    return getattr(queries, query)
+
+
+def _query_name(query) -> str:
+    if isinstance(query, str):
+        return query
+    if query.__module__ == "indicators.queries":
+        return query.__name__
+    return f"{query.__module__}:{query.__qualname__}"
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def cached(query_name: str, version: tuple, *args) -> pd.DataFrame:
-    """Run `indicators.queries.<query_name>(con, *args)`; `version` is only a cache key."""
-    from indicators import queries
+def cached(query_name: str, version: tuple, verified_only: bool, *args) -> pd.DataFrame:
+    """Run `indicators.queries.<query_name>(con, *args)`; `version` is only a cache key. With
+    `verified_only` the connection sees verified submissions only (loaders.verification)."""
     with store.session(db_path(), read_only=False) as con:
-        return getattr(queries, query_name)(con, *args)
+        if verified_only:
+            from loaders import verification
+            verification.verified_only_views(con)
+        return _query_function(query_name)(con, *args)
 
 
-def q(query: Callable, *args) -> pd.DataFrame:
-    """One cached query: `q(queries.national_assessments, year, quarter)` (the function itself, so a reader
-    can jump to it). A database locked by another process gives a message, not a traceback."""
-    from indicators import queries
-    name = query.__name__
-    if getattr(queries, name, None) is not query:
-        raise ValueError(f"{name} is not a function of indicators.queries")
+@st.cache_data(show_spinner=False, max_entries=8)
+def _agency_provinces(version: tuple) -> dict:
+    from loaders import auth
+    with store.session(db_path(), read_only=False) as con:
+        return auth.agency_provinces(con)
+
+
+def verified_only() -> bool:
+    """The sidebar switch "verified data only" (dashboard.py)."""
+    return bool(st.session_state.get("verified_only", False))
+
+
+def q(query, *args) -> pd.DataFrame:
+    """One cached query, always within the signed-in caller's scope (ui.auth): an argument naming an agency
+    outside the scope is refused (audited, explained in words) and result rows keyed by agency or province
+    are restricted. A database locked by another process gives a message, not a traceback."""
+    from loaders import auth
+    from ui.auth import current_scope
+    fn = _query_function(query)
+    name = _query_name(query)
+    scope = current_scope()
     try:
-        return cached(name, db_version(), *args)
+        if scope is None and name not in PUBLIC_QUERIES:
+            st.warning(t("auth_required"))
+            st.stop()
+        version = db_version()
+        provinces = None
+        if scope is not None and not scope.reads_all:
+            provinces = _agency_provinces(version)
+            for code in auth.agencies_in_arguments(fn, args):
+                if not scope.allows(code, provinces.get(code)):
+                    exc = auth.deny(db_path(), scope, "read", code, detail=name)
+                    st.error(exc.text(lang()), icon=":material/block:")
+                    st.stop()
+        frame = cached(name, version, verified_only() and name not in PUBLIC_QUERIES, *args)
+        return frame if provinces is None else auth.restrict_frame(frame, scope, provinces)
     except store.DatabaseBusy:
         st.warning(t("db_busy"))
         st.stop()
@@ -137,29 +191,42 @@ def _catalogue_stamp() -> tuple:
     from indicators import catalogue
     try:
         s = catalogue.DEFAULT_PATH.stat()
-        return (s.st_mtime_ns, s.st_size)
+        return (s.st_mtime_ns, s.st_size, db_version())
     except OSError:
-        return (None,)
+        return (None, db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _current_catalogue(stamp: tuple):
+    from loaders import catalogue_store
+    if not db_ready():
+        return catalogue_store.current(None)
+    with store.session(db_path()) as con:
+        return catalogue_store.current(con)
+
+
+def current_catalogue():
+    """The catalogue in force: the admins' newest version in the database, else the shipped YAML."""
+    return _current_catalogue(_catalogue_stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _catalogue_export(stamp: tuple) -> tuple[bytes | None, str | None]:
     try:
-        from indicators.catalogue import load_catalogue
         from indicators.catalogue_xlsx import export_catalogue_xlsx
     except ImportError as exc:
         return None, f"{type(exc).__name__}: {exc.name or exc}"
     import io
     buf = io.BytesIO()
     try:
-        export_catalogue_xlsx(load_catalogue(), buf)  # (cat, path_or_buffer) -> None
+        export_catalogue_xlsx(_current_catalogue(stamp), buf)  # (cat, path_or_buffer) -> None
     except Exception as exc:  # the catalogue file is missing or invalid: report, never crash the page
         return None, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return buf.getvalue(), None
 
 
 def catalogue_export() -> tuple[bytes | None, str | None]:
-    """The catalogue as xlsx (indicators.catalogue_xlsx), cached per catalogue file version;
+    """The catalogue in force as xlsx (indicators.catalogue_xlsx), cached per catalogue version;
     (None, reason) when the exporter or the catalogue is not available."""
     return _catalogue_export(_catalogue_stamp())
 
@@ -176,3 +243,36 @@ def editor_notes(code: str) -> tuple[str, pd.DataFrame]:
         return "", pd.DataFrame(columns=["year", "month", "note"])
     rows = [{"year": o.year, "month": o.month, "note": o.editor_note} for o in ind.series if o.editor_note]
     return ind.editor_notes, pd.DataFrame(rows, columns=["year", "month", "note"])
+def write(fn, *args, **kwargs):
+    """Run one write function of the loaders (`fn(con, scope, *args)`) for the signed-in caller in one
+    transaction, then drop cached query results. Refusals (ScopeDenied) and bad input (ValueError,
+    AccountError) come back as bilingual messages, shown by the caller."""
+    from loaders import auth
+    from ui.auth import require_scope
+    scope = require_scope()
+    try:
+        with store.writer(db_path()) as con:   # the writer slot the CLI and the upload page queue on
+            store.migrate(con)
+            try:
+                with store.transaction(con):
+                    result = fn(con, scope, *args, **kwargs)
+            except auth.ScopeDenied:
+                raise
+        st.cache_data.clear()
+        return result, None
+    except (auth.ScopeDenied, auth.AccountError) as exc:
+        return None, exc.text(lang())
+    except ValueError as exc:
+        text = str(exc)
+        return None, (text.split(" / ")[1] if lang() == "en" and " / " in text else text.split(" / ")[0])
+    except store.DatabaseBusy:
+        return None, t("db_busy")
+
+
+def smtp_secrets() -> dict | None:
+    """The [smtp] section of .streamlit/secrets.toml (None without a secrets file or section)."""
+    try:
+        return dict(st.secrets["smtp"]) if "smtp" in st.secrets else None
+    except FileNotFoundError:
+        return None
+

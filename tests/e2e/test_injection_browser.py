@@ -11,9 +11,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from conftest import streamlit_server
+import os
+
+from loaders import auth, store
+from servers import streamlit_server
 from test_api import CITY, numeric_codes
-from test_browser import T, screenshot, wait_idle
+from test_browser import T, screenshot, sign_in_demo, wait_idle
 from test_injection import FORMULAS, build_hostile_db
 
 PAGES = [("", {}), ("tema", {}), ("indikator", {"agency": CITY, "year": 2024, "quarter": 1}),
@@ -29,7 +32,11 @@ def hostile_server(chromium_path, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("hostile")
     db = workdir / "pantaurb.duckdb"
     build_hostile_db(db)
-    with streamlit_server(db, workdir) as (url, log_path):
+    with store.session(db) as con:          # the demo's sign-in buttons (every page needs a signed-in account)
+        auth.create_demo_accounts(con, [(CITY, "32")])
+    env = {**os.environ, "PANTAURB_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "PYTHONUNBUFFERED": "1"}
+    with streamlit_server(workdir, env) as (url, log_path):
         yield url, log_path
 
 
@@ -44,6 +51,7 @@ def test_hostile_names_are_inert_on_every_page(page: Page, hostile_server, scree
         params = {"lang": "id", **params, **({"indicator": code} if path == "indikator" else {})}
         lang = params["lang"]
         page.goto(f"{url}/{path}?" + "&".join(f"{k}={v}" for k, v in params.items()), timeout=T)
+        sign_in_demo(page, "demo-admin")
         wait_idle(page)
         where = f"/{path} {params}"
         assert page.get_by_test_id("stException").count() == 0, where
