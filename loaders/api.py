@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
-from loaders import reference, store
+from loaders import reference, snapshot, store
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
 from loaders.issues import ERROR, Issue, Report
@@ -68,7 +68,7 @@ def _load_reference(con, cat: Catalogue) -> dict:
     return counts
 
 
-def init_database(db_path=None) -> dict:
+def init_database(db_path=None, *, publish: bool = True) -> dict:
     """Create or migrate the database and (re)load catalogue, registry and calendar. Idempotent."""
     path = store.resolve_db_path(db_path)
     cat = load_catalogue()
@@ -77,6 +77,8 @@ def init_database(db_path=None) -> dict:
         with store.transaction(con):
             counts = _load_reference(con, cat)
         con.execute("CHECKPOINT")
+    if publish:
+        snapshot.committed(path)
     counts["migrations_applied"] = applied
     counts["schema_version"] = store.SCHEMA_VERSION
     counts["db"] = str(path)
@@ -162,10 +164,13 @@ def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=Non
 # ------------------------------------------------------------------ ingest
 def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
-                journal: bool = True, upload_id: str | None = None, con=None) -> IngestResult:
+                journal: bool = True, upload_id: str | None = None, con=None,
+                publish: bool | None = None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
     The bytes are archived (content-addressed) and the attempt journaled before the database is touched.
+    After the commit the new data version is announced (`snapshot.committed`): by default when this call
+    owned its connection; a batch passes `publish=False` (or its own `con`) and announces once at its end.
     """
     path = store.resolve_db_path(db_path)
     archive = Archive.beside(path)
@@ -183,6 +188,8 @@ def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, rea
         if journal:
             archive.append(JournalEntry("void", upload_id, received_at.isoformat(), uploader, file_name, digest))
         raise
+    if publish if publish is not None else con is None:
+        snapshot.committed(path)
     if result.receipt_html:
         receipts = path.resolve().parent / "receipts"
         receipts.mkdir(parents=True, exist_ok=True)
@@ -299,10 +306,13 @@ def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None,
     if journal:
         archive.append(entry)
     cat = load_catalogue()
+    own_connection = con is None
     with _connection(path, con) as con:
         _ensure_ready(con, cat)
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
+    if own_connection:
+        snapshot.committed(path)
     return counts, problems
 
 
@@ -315,7 +325,7 @@ def rebuild(db_path=None, out_path=None) -> dict:
     tmp = target.with_name(target.name + ".rebuild")
     for p in (tmp, Path(str(tmp) + ".wal")):
         p.unlink(missing_ok=True)
-    init_database(tmp)
+    init_database(tmp, publish=False)   # readers keep the old state until the rebuilt file replaces it
     counts = {"uploads": 0, "registry": 0}
     tmp_archive_root = Archive.beside(tmp).root
     if tmp_archive_root.resolve() != archive.root.resolve():
@@ -335,6 +345,7 @@ def rebuild(db_path=None, out_path=None) -> dict:
                 counts["uploads"] += 1
     os.replace(tmp, target)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    snapshot.committed(target)
     counts["db"] = str(target)
     return counts
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from loaders import api, store
+from loaders import api, snapshot, store
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (else env PANTAURB_DB, else data/pantaurb.duckdb).")
@@ -123,26 +123,32 @@ def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
     """Validate and store workbooks: one transaction per file, all rows or none."""
     import getpass
     uploader = uploader or f"cli:{getpass.getuser()}"
-    results, texts, bad = [], [], False
-    with _progress(files, lang) as items:
-        for f in items:
-            data = _read(f)
-            try:
-                res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason)
-            except store.DatabaseBusy as exc:
-                raise click.ClickException(str(exc))
-            bad |= res.outcome == "rejected"
-            d = res.report.to_dict()
-            d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
-                     version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
-                     message=res.message, message_en=res.message_en)
-            results.append(d)
-            text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
-            if res.receipt_path:
-                text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
-            texts.append(text)
-            if annotate_out and len(files) == 1:
-                Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
+    results, texts, bad, changed = [], [], False, False
+    try:
+        with _progress(files, lang) as items:
+            for f in items:
+                data = _read(f)
+                try:
+                    res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason,
+                                          publish=False)
+                except store.DatabaseBusy as exc:
+                    raise click.ClickException(str(exc))
+                changed = True
+                bad |= res.outcome == "rejected"
+                d = res.report.to_dict()
+                d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
+                         version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
+                         message=res.message, message_en=res.message_en)
+                results.append(d)
+                text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
+                if res.receipt_path:
+                    text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
+                texts.append(text)
+                if annotate_out and len(files) == 1:
+                    Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
+    finally:
+        if changed:  # one new data version (and snapshot) for the whole batch
+            snapshot.committed(db)
     _emit_reports(results, fmt, lang, texts)
     sys.exit(1 if bad else 0)
 

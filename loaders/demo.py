@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from indicators.catalogue import Indicator, load_catalogue
-from loaders import api, store
+from loaders import api, snapshot, store
 from loaders.registry import Agency, load_registry
 
 SEED = 20240101
@@ -137,6 +137,8 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
                 stats[res.outcome] += 1
                 stats["revisions"] += bool(f.reason) and res.outcome == "accepted"
             echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}: {len(files)} berkas / files")
+        con.execute("CHECKPOINT")
+        snapshot.committed(db_path, con)
     stats["agencies"] = len(agencies)
     return stats
 
