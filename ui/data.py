@@ -11,9 +11,10 @@ read-only snapshot through one shared read-only connection per snapshot (a curso
 of dashboard processes read while one writer ingests. Otherwise each query opens the database, runs and
 closes it again, so the CLI (another process) can still write between page views.
 
-A watcher thread per process notices a new version within `PANTAURB_POLL_SECONDS` (default 1), drops the
-previous version's cached results and warms the landing page's queries, so the next analyst does not pay
-the cold price.
+A watcher thread per process notices a new version within `PANTAURB_POLL_SECONDS` (default 1) and drops
+the previous version's cached results; on snapshots it also warms the landing page's queries, so the next
+analyst does not pay the cold price (without snapshots warming would hold the writer's lock, so it waits for
+the first page view).
 
 `require_data()` is the first call of every page: when the database is missing, unreadable or empty it
 says so in words, tells how to build it (`python -m loaders demo`) and stops the page, so a page never
@@ -167,8 +168,9 @@ class _Watcher:
                 if state.key != self.state.key and state.key[0] == "v":
                     self.state = state
                     cached.clear()
-                    warm(state)
-                    self.warmed = state
+                    if state.snapshot:  # reading a snapshot never takes the writer's lock
+                        warm(state)
+                        self.warmed = state
             except Exception:  # a half-deleted snapshot folder, a busy writer: try again next tick
                 log.debug("data watcher", exc_info=True)
 
