@@ -91,14 +91,17 @@ def generate(root: Path, agencies: list[Agency], years: tuple[int, ...], workers
     return files
 
 
+def file_period(f: dict) -> tuple[int, int]:
+    """(year, quarter) of a generated workbook, from its name (laporan_<agency>_<year>_TW<q>[_perbaikan])."""
+    stem = f["name"].replace("_perbaikan", "").removesuffix(".xlsx")
+    year, tw = stem.split("_")[-2:]
+    return int(year), int(tw.removeprefix("TW"))
+
+
 def split_last_quarter(files: list[dict]) -> tuple[list[dict], list[dict], tuple[int, int]]:
     """History (everything received for earlier quarters) and the files of the last quarter."""
-    def period(f):
-        stem = f["name"].replace("_perbaikan", "").removesuffix(".xlsx")
-        year, tw = stem.split("_")[-2:]
-        return int(year), int(tw.removeprefix("TW"))
-    last = max(period(f) for f in files)
-    return [f for f in files if period(f) != last], [f for f in files if period(f) == last], last
+    last = max(file_period(f) for f in files)
+    return ([f for f in files if file_period(f) != last], [f for f in files if file_period(f) == last], last)
 
 
 def build_base(db: Path, root: Path, agencies: list[Agency], history: list[dict], echo=print) -> dict:
