@@ -247,6 +247,8 @@ def run(args) -> dict:
             res["pages"] = page_times(db, args.repeat)
         res["peak_rss_mb"] = rss_mb()
         result["scales"][str(scale)] = res
+        if args.out:  # after every scale, so a run cut short still leaves what it measured
+            write(result, Path(args.out))
     result["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return result
 
@@ -311,12 +313,15 @@ def main(argv=None) -> dict:
     args = ap.parse_args(argv)
     result = run(args)
     if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.with_suffix(".json").write_text(json.dumps(result, indent=1, default=str))
-        out.with_suffix(".md").write_text(markdown(result))
+        write(result, Path(args.out))
     print(json.dumps(result, indent=1, default=str))
     return result
+
+
+def write(result: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(result, indent=1, default=str))
+    out.with_suffix(".md").write_text(markdown(result))
 
 
 if __name__ == "__main__":

@@ -160,9 +160,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--out", default=None)
     args = ap.parse_args(argv)
     result = load(args) if args.mode == "load" else memory(args)
-    if args.out:
-        Path(args.out).with_suffix(".json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).with_suffix(".json").write_text(json.dumps(result, indent=1))
     return result
 
 
