@@ -119,6 +119,7 @@ def _copy(db: Path, out: Path, con=None) -> None:
 
 def _copy_with(con, tmp: Path) -> None:
     alias = "pantaurb_snapshot"
+    con.execute("SET enable_progress_bar = false")   # the CLI's stdout carries JSON
     db_name = con.execute("SELECT current_database()").fetchone()[0]
     con.execute("ATTACH '" + tmp.as_posix().replace("'", "''") + f"' AS {alias}")
     try:
