@@ -13,7 +13,8 @@ import streamlit as st
 
 from loaders import api, store
 from ui.data import db_path, q, require_data
-from ui.format import XLSX_MIME, present, quarter_label, show_table, synthetic_note, url_select
+from indicators.catalogue import load_catalogue
+from ui.format import XLSX_MIME, download_buttons, synthetic_note, url_select, wrapped_table_html
 from ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
@@ -115,12 +116,23 @@ if result and result["file"] == current and result["selection"] == (agency, year
         st.error(t("up_rejected", errors=len(report.errors)))
     if report is not None and any(i.code == "reason-required" for i in report.errors):
         st.warning(t("up_reason_required"))
+    window = ("late-submission", "early-submission")
+    late = [i for i in (report.issues if report is not None else []) if i.code in window]
+    if late:
+        st.warning(late[0].message(lang()), icon=":material/schedule:")
     if report is not None and report.issues:
-        st.markdown(f"**{t('up_problems_heading')}**")
-        rows = pd.DataFrame(report.to_rows(lang())).sort_values("severity", key=lambda s: s != "error", kind="stable")
+        st.markdown(f"**{t('up_problems_heading')}** — {report.headline(lang())}")
+        cat = load_catalogue()
+        names = {i.code: (i.name_en or i.name) if lang() == "en" else i.name for i in cat.indicators}
+        rows = pd.DataFrame(report.to_rows(lang(), names))
         rows["severity_text"] = [f"{SEVERITY_SYMBOL[s]} {t(f'up_severity_{s}')}" for s in rows["severity"]]
-        show_table(present(rows, ["severity_text", "location", "column", "value", "message", "code"]),
-                   f"masalah_{Path(result['name']).stem}", "upload_problems")
+        shown = rows[["severity_text", "location", "indicator", "value", "problem", "fix"]].rename(columns={
+            c: t(f"up_col_{c}") for c in ("severity_text", "location", "indicator", "value", "problem", "fix")})
+        with st.container(key="upload_problems"):
+            # every cell wraps: the whole message and the whole fix stay readable, on a phone row by row
+            st.markdown(wrapped_table_html(shown), unsafe_allow_html=True)
+        download_buttons(rows[["severity", "location", "column", "indicator", "value", "problem", "fix", "code"]],
+                         f"masalah_{Path(result['name']).stem}", "upload_problems")
         st.download_button(t("up_annotated"), functools.partial(api.annotate_bytes, result["data"], report, lang()),
                            file_name=f"{Path(result['name']).stem}_bertanda.xlsx", mime=XLSX_MIME,
                            key="upload_annotated", on_click="ignore", help=t("up_annotated_help"),

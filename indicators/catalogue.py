@@ -93,6 +93,69 @@ class Observation:
     note: str
 
 
+# Units with a rupiah scale: how many rupiah one unit of the cell holds ("Rp miliar" -> 1e9).
+RUPIAH_SCALES = {"Rp": 1.0, "Rp ribu": 1e3, "Rp juta": 1e6, "Rp miliar": 1e9, "Rp triliun": 1e12}
+PERCENT_SCALE = "%"
+SCALES = tuple(RUPIAH_SCALES) + (PERCENT_SCALE,)
+DEFAULT_CAPAIAN_MAX = 300.0      # capaian (%) above this is implausible unless the officer confirms it
+RULE_KEYS = ("scale", "categories", "capaian_max", "at_most")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Declared validation rules of one indicator (the `rules:` key of the catalogue), completed from the
+    unit when not declared. `loaders.checks`, the template and the upload page all read them from here.
+
+    scale        the unit with its scale: 'Rp', 'Rp ribu', 'Rp juta', 'Rp miliar', 'Rp triliun' or '%';
+                 None for scores, counts and indices
+    categories   the allowed answers of a category indicator (template dropdown, check and page)
+    capaian_max  capaian (%) above this is flagged at upload unless confirmed with a justification
+    at_most      codes of indicators this one can never exceed in the same report (extreme poverty <=
+                 poverty)
+    """
+
+    scale: str | None = None
+    categories: tuple[str, ...] = ()
+    capaian_max: float = DEFAULT_CAPAIAN_MAX
+    at_most: tuple[str, ...] = ()
+
+    @property
+    def rupiah_factor(self) -> float | None:
+        return RUPIAH_SCALES.get(self.scale or "")
+
+    @property
+    def percent(self) -> bool:
+        return self.scale == PERCENT_SCALE
+
+
+_RUPIAH_UNIT = re.compile(r"^\s*rp\.?\s*(ribu|juta|miliar|milyar|triliun)?\b", re.IGNORECASE)
+
+
+def infer_scale(unit: str) -> str | None:
+    """'Rp miliar' -> 'Rp miliar'; '% penduduk' -> '%'; 'indeks 0–100' -> None."""
+    m = _RUPIAH_UNIT.match(unit or "")
+    if m:
+        word = (m.group(1) or "").lower().replace("milyar", "miliar")
+        return f"Rp {word}" if word else "Rp"
+    return PERCENT_SCALE if (unit or "").strip().startswith("%") else None
+
+
+def infer_categories(unit: str) -> tuple[str, ...]:
+    """'opini (WTP/WDP/TW/TMP)' -> ('WTP', 'WDP', 'TW', 'TMP')."""
+    m = re.search(r"\(([^()]*/[^()]*)\)", unit or "")
+    return tuple(p.strip() for p in m.group(1).split("/") if p.strip()) if m else ()
+
+
+def complete_rules(rules: Rules | None, unit: str, value_type: str) -> Rules:
+    """Declared rules, with the scale and the categories inferred from the unit where not declared."""
+    rules = rules or Rules()
+    scale = rules.scale if rules.scale is not None else infer_scale(unit)
+    categories = rules.categories or (infer_categories(unit) if value_type == "category" else ())
+    if scale == rules.scale and categories == rules.categories:
+        return rules
+    return Rules(scale, categories, rules.capaian_max, rules.at_most)
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -122,6 +185,10 @@ class Indicator:
     baseline_confidence: str
     targets: tuple[TargetVersion, ...]
     series: tuple[Observation, ...]
+    rules: Rules | None = None      # completed in __post_init__, never None afterwards
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rules", complete_rules(self.rules, self.unit or "", self.value_type or ""))
 
     def target_for(self, year: int, as_of: date | None = None) -> TargetVersion | None:
         """The target version in force for `year`: the highest version (optionally among those
@@ -165,6 +232,14 @@ class Catalogue:
             out.append(c)
             todo.extend(t.code for t in sorted(self.themes, key=lambda t: t.order) if t.parent == c)
         return tuple(out)
+
+    def action_plan_themes(self) -> tuple[Theme, ...]:
+        """The themes an action plan (Rencana Aksi row) can belong to: tematik themes without sub-themes.
+        A parent theme (Percepatan Prioritas Aktual Presiden) is reported through its sub-themes. The
+        template's dropdown, the reader and the check all use this one list."""
+        parents = {t.parent for t in self.themes if t.parent}
+        leaves = [t for t in self.themes if t.kind == "tematik" and t.code not in parents]
+        return tuple(sorted(leaves, key=lambda t: (t.order, t.code)))
 
     def indicators_for_theme(self, code: str, *, include_children: bool = True) -> tuple[Indicator, ...]:
         codes = set(self.theme_codes_under(code)) if include_children else {code}
@@ -387,7 +462,7 @@ THEME_KEYS = ("code", "kind", "name", "name_en", "parent", "order")
 INDICATOR_KEYS = ("code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en",
                   "unit", "unit_en", "value_type", "direction", "measurement", "aggregation", "limit",
                   "min_value", "max_value", "decimals", "legal_basis", "data_source", "notes", "baseline",
-                  "targets", "series")
+                  "targets", "series", "rules")
 BASELINE_KEYS = ("year", "value", "source", "confidence")
 TARGET_KEYS = ("year", "low", "high", "text", "version", "effective_from", "basis", "source", "confidence")
 SERIES_KEYS = ("year", "month", "value", "text", "source", "confidence", "note")
@@ -428,6 +503,10 @@ def build_catalogue(raw: Any, label: str = "<katalog>") -> Catalogue:
             continue
         seen[ind.code] = n
         indicators.append(ind)
+    for ind in indicators:
+        for other in ind.rules.at_most:
+            if other not in seen:
+                ck.fail(ind.code, "rules.at_most", f"indikator {other!r} tidak ada / indicator {other!r} does not exist")
     if ck.problems:
         raise CatalogueError(ck.problems)
     return Catalogue(periods=tuple(periods), themes=tuple(themes), indicators=tuple(indicators), version=version)
@@ -555,6 +634,7 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
     baseline = _baseline(ck, item, ctx)
     targets = _targets(ck, item, ctx)
     series = _series(ck, item, ctx)
+    rules = _rules(ck, item, code, value_type)
     if len(ck.problems) > before:
         return None
     return Indicator(
@@ -564,7 +644,40 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         limit=limit, min_value=min_value, max_value=max_value, decimals=decimals,
         legal_basis=legal_basis, data_source=data_source, notes=notes,
         baseline_year=baseline[0], baseline_value=baseline[1], baseline_source=baseline[2],
-        baseline_confidence=baseline[3], targets=targets, series=series)
+        baseline_confidence=baseline[3], targets=targets, series=series, rules=rules)
+
+
+def _rules(ck: _Checker, item: dict, code: str, value_type: str | None) -> Rules | None:
+    raw = item.get("rules")
+    if raw is None:
+        return None
+    raw = ck.mapping(raw, code, "rules")
+    if raw is None:
+        return None
+    ck.known_keys(raw, RULE_KEYS, code, "rules.")
+    scale = ck.optional_text(raw, "scale", code, "rules.")
+    if scale is not None and scale not in SCALES:
+        ck.fail(code, "rules.scale", f"skala {scale!r} tidak dikenal / unknown scale {scale!r} "
+                                     f"(harus/must be: {', '.join(SCALES)})", raw, "scale")
+    categories = []
+    for c in ck.items(raw.get("categories"), code, "rules.categories"):
+        if not isinstance(c, str) or not c.strip() or c.strip() in categories:
+            ck.fail(code, "rules.categories", f"kategori kosong atau ganda / empty or repeated category {c!r}")
+        else:
+            categories.append(c.strip())
+    if categories and value_type != "category":
+        ck.fail(code, "rules.categories", "hanya untuk indikator kategori / only for category indicators")
+    capaian_max = ck.number(raw, "capaian_max", code, "rules.")
+    if capaian_max is not None and capaian_max <= 100:
+        ck.fail(code, "rules.capaian_max", f"harus di atas 100 / must be above 100, bukan/not {capaian_max:g}")
+    at_most = []
+    for other in ck.items(raw.get("at_most"), code, "rules.at_most"):
+        if not isinstance(other, str) or not _INDICATOR_CODE.match(other) or other == code:
+            ck.fail(code, "rules.at_most", f"kode indikator tidak valid / invalid indicator code {other!r}")
+        else:
+            at_most.append(other)
+    return Rules(scale, tuple(categories), DEFAULT_CAPAIAN_MAX if capaian_max is None else capaian_max,
+                 tuple(at_most))
 
 
 @dataclass(frozen=True)
@@ -774,7 +887,50 @@ def _indicator_to_dict(i: Indicator) -> dict:
                      "source": t.source, "confidence": t.confidence} for t in i.targets],
         "series": [{"year": o.year, "month": o.month, "value": _plain(o.value), "text": o.text,
                     "source": o.source, "confidence": o.confidence, "note": o.note} for o in i.series],
+        "rules": rules_to_dict(i.rules),
     }
+
+
+def rules_to_dict(r: Rules) -> dict:
+    """The completed rules in the YAML layout (keys at their default are left out)."""
+    out: dict = {}
+    if r.scale:
+        out["scale"] = r.scale
+    if r.categories:
+        out["categories"] = list(r.categories)
+    if r.capaian_max != DEFAULT_CAPAIAN_MAX:
+        out["capaian_max"] = _plain(r.capaian_max)
+    if r.at_most:
+        out["at_most"] = list(r.at_most)
+    return out
+
+
+def rules_to_text(r: Rules) -> str:
+    """'scale=Rp miliar; at_most=TEM_KEM_P0' (one cell of the catalogue xlsx)."""
+    return "; ".join(f"{k}={'/'.join(map(str, v)) if isinstance(v, list) else v}"
+                     for k, v in rules_to_dict(r).items())
+
+
+def rules_from_text(text: str | None) -> dict | None:
+    """The inverse of `rules_to_text`; the values are validated by `build_catalogue` like YAML ones."""
+    if text is None or not str(text).strip():
+        return None
+    out: dict = {}
+    for part in str(text).split(";"):
+        key, _, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not key:
+            continue
+        if key in ("categories", "at_most"):
+            out[key] = [v.strip() for v in value.split("/") if v.strip()]
+        elif key == "capaian_max":
+            try:
+                out[key] = float(value.replace(",", "."))
+            except ValueError:
+                out[key] = value
+        else:
+            out[key] = value
+    return out
 
 
 DUMP_HEADER = """\
@@ -820,5 +976,5 @@ __all__ = [
     "AGENCY_TYPES", "AGGREGATIONS", "CATALOGUE_PATH", "CONFIDENCES", "Catalogue", "CatalogueError",
     "CatalogueProblem", "DEFAULT_PATH", "DIRECTIONS", "Indicator", "LEVELS", "MEASUREMENTS", "Observation",
     "Period", "TargetVersion", "THEME_KINDS", "Theme", "VALUE_TYPES", "build_catalogue", "catalogue_to_dict",
-    "dump_catalogue", "file_label", "load_catalogue", "loads_catalogue",
+    "dump_catalogue", "file_label", "Rules", "rules_to_text", "rules_from_text", "load_catalogue", "loads_catalogue",
 ]

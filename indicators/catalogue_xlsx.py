@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.catalogue import (
     AGENCY_TYPES, AGGREGATIONS, CONFIDENCES, DIRECTIONS, LEVELS, MEASUREMENTS, THEME_KINDS, VALUE_TYPES,
-    Catalogue, CatalogueError, CatalogueProblem, _CELLS, build_catalogue,
+    Catalogue, CatalogueError, CatalogueProblem, _CELLS, build_catalogue, rules_from_text, rules_to_text,
 )
 
 SHEET_HELP, SHEET_INDICATORS, SHEET_TARGETS, SHEET_SERIES, SHEET_THEMES, SHEET_PERIODS = (
@@ -36,7 +36,7 @@ INDICATOR_COLUMNS = (
     "code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en", "unit", "unit_en",
     "value_type", "direction", "measurement", "aggregation", "limit", "min_value", "max_value", "decimals",
     "legal_basis", "data_source", "notes", "baseline_year", "baseline_value", "baseline_source",
-    "baseline_confidence")
+    "baseline_confidence", "rules")
 TARGET_COLUMNS = ("indicator_code", "year", "version", "low", "high", "text", "effective_from", "basis", "source",
                   "confidence")
 SERIES_COLUMNS = ("indicator_code", "year", "month", "value", "text", "source", "confidence", "note")
@@ -81,6 +81,10 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
     (SHEET_INDICATORS, "limit", "Batas alami ke arah lebih baik (100 untuk %, 5 untuk indeks 0–5, 0 untuk % yang makin rendah makin baik; kosong untuk Rp).",
      "Natural limit in the better direction (100 for %, 5 for 0–5 indices, 0 for lower-is-better %; empty for money)."),
     (SHEET_INDICATORS, "min_value / max_value", "Rentang wajar untuk validasi nilai.", "Plausible range used to validate values."),
+    (SHEET_INDICATORS, "rules", "Aturan validasi, mis. 'scale=Rp miliar; categories=WTP/WDP/TW/TMP; capaian_max=300; "
+                                "at_most=TEM_KEM_P0' (lihat kepala catalogue.yaml).",
+     "Validation rules, e.g. 'scale=Rp miliar; categories=WTP/WDP/TW/TMP; capaian_max=300; at_most=TEM_KEM_P0' "
+     "(see the catalogue.yaml header)."),
     (SHEET_INDICATORS, "decimals", "Jumlah desimal tampilan.", "Display decimals."),
     (SHEET_INDICATORS, "legal_basis / data_source / notes", "Dasar hukum, produsen data, catatan (apa yang belum diketahui).",
      "Legal basis, data producer, notes (what is still unknown)."),
@@ -122,7 +126,7 @@ def export_catalogue_xlsx(cat: Catalogue, path_or_buffer: str | Path | IO[bytes]
                          i.definition_en, i.unit, i.unit_en, i.value_type, i.direction, i.measurement,
                          i.aggregation, i.limit, i.min_value, i.max_value, i.decimals, i.legal_basis,
                          i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
-                         i.baseline_confidence])
+                         i.baseline_confidence, rules_to_text(i.rules) or None])
         target_rows += [[i.code, t.year, t.version, t.low, t.high, t.text, t.effective_from, t.basis, t.source,
                          t.confidence] for t in i.targets]
         series_rows += [[i.code, o.year, o.month, o.value, o.text, o.source, o.confidence, o.note]
@@ -260,6 +264,7 @@ def import_catalogue_xlsx(path_or_bytes: str | Path | bytes | IO[bytes], file_na
         base[_CELLS] = {k[len("baseline_"):]: v for k, v in cells.items() if k.startswith("baseline_")}
         row["baseline"] = None if all(v is None for k, v in base.items() if k != _CELLS) else base
         row["targets"], row["series"] = [], []
+        row["rules"] = rules_from_text(row.get("rules"))
         indicators.append(row)
         if isinstance(row.get("code"), str):
             by_code.setdefault(row["code"], row)

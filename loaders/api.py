@@ -18,7 +18,7 @@ import pandas as pd
 from indicators.catalogue import Catalogue, load_catalogue
 from loaders import reference, snapshot, store
 from loaders.archive import Archive, JournalEntry, sha256
-from loaders.checks import AgencyInfo, CheckContext, check_workbook, renaksi_key
+from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
 from loaders.issues import ERROR, Issue, Report
 from loaders.receipt import receipt_html
 from loaders.registry import load_registry, read_registry_file
@@ -115,17 +115,40 @@ def build_context(con, cat: Catalogue, wb: ParsedWorkbook, *, received_at=None, 
     ctx.previous_values = dict(con.execute(
         "SELECT indicator_code, value FROM v_values WHERE agency_code = ? AND year = ? AND quarter = ? "
         "AND value IS NOT NULL", [a, py, pq]).fetchall())
+    ctx.latest_values = {code: value for code, value, _, _ in latest_values(con, a, y, q)}
+    ctx.type_medians = dict(con.execute(
+        "WITH latest AS (SELECT v.agency_code, v.indicator_code, v.value FROM v_values v "
+        "  JOIN agencies g USING (agency_code) "
+        "  WHERE g.agency_type = (SELECT agency_type FROM agencies WHERE agency_code = ?) AND v.agency_code <> ? "
+        "  AND v.value IS NOT NULL AND v.year * 4 + v.quarter <= ? * 4 + ? "
+        "  QUALIFY row_number() OVER (PARTITION BY v.agency_code, v.indicator_code "
+        "                             ORDER BY v.year DESC, v.quarter DESC) = 1) "
+        "SELECT indicator_code, median(value) FROM latest GROUP BY indicator_code HAVING count(*) >= 3",
+        [a, a, y, q]).fetchall())
     ctx.targets_in_force = dict(con.execute(
         "SELECT indicator_code, target_low FROM v_agency_targets WHERE agency_code = ? AND year = ?", [a, y]).fetchall())
-    for theme, plan, output, done in con.execute(
-            "SELECT theme_code, action_plan, output_indicator, sum(realisation) FROM v_renaksi "
+    for pid, done in con.execute(
+            "SELECT plan_id, sum(realisation) FROM v_renaksi "
             "WHERE agency_code = ? AND year = ? AND quarter < ? GROUP BY ALL", [a, y, q]).fetchall():
-        ctx.previous_renaksi[renaksi_key(theme, plan, output)] = float(done or 0)
+        ctx.previous_renaksi[pid] = float(done or 0)
+    ctx.known_plans = {r[0] for r in con.execute(
+        "SELECT DISTINCT plan_id FROM v_renaksi WHERE agency_code = ?", [a]).fetchall()}
     ctx.existing_versions = con.execute(
         "SELECT count(*) FROM submissions WHERE agency_code = ? AND year = ? AND quarter = ?", [a, y, q]).fetchone()[0]
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
     ctx.deadline = row[0] if row else None
     return ctx
+
+
+def latest_values(con, agency_code: str, year: int, quarter: int) -> list[tuple]:
+    """(indicator_code, value or text, evidence_url, 'TW2-2024') of each indicator's latest accepted value
+    before the given quarter, whatever quarter it came from."""
+    return [(code, text if text is not None else value, url, f"TW{q}-{y}") for code, value, text, url, y, q in
+            con.execute(
+                "SELECT indicator_code, value, value_text, evidence_url, year, quarter FROM v_values "
+                "WHERE agency_code = ? AND year * 4 + quarter < ? * 4 + ? AND (value IS NOT NULL OR value_text IS NOT NULL) "
+                "QUALIFY row_number() OVER (PARTITION BY indicator_code ORDER BY year DESC, quarter DESC) = 1",
+                [agency_code, year, quarter]).fetchall()]
 
 
 def _parse(data: bytes, file_name: str, cat: Catalogue) -> ParsedWorkbook:
@@ -136,7 +159,7 @@ def _parse(data: bytes, file_name: str, cat: Catalogue) -> ParsedWorkbook:
 def _run_checks(con, cat, data, file_name, **kw) -> CheckResult:
     wb = _parse(data, file_name, cat)
     report = Report(file_name, list(wb.issues))
-    fatal = any(i.code in ("file-unsafe", "file-unreadable", "missing-sheet") for i in wb.issues)
+    fatal = any(i.code in ("file-unsafe", "file-unreadable", "file-macro", "missing-sheet") for i in wb.issues)
     if not fatal:
         ctx = build_context(con, cat, wb, **kw)
         report.extend(check_workbook(wb, ctx))
@@ -248,7 +271,8 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     synthetic = entry.uploader == DEMO_UPLOADER
     values = [{"submission_id": sid, "indicator_code": r.indicator_code, "value": r.value, "value_text": r.value_text,
                "note": r.note or None, "evidence_url": r.evidence_url or None,
-               "source_cell": f"{INDICATOR_SHEET}!{r.cells.get('value', '')}"}
+               "source_cell": f"{INDICATOR_SHEET}!{r.cells.get('value', '')}",
+               "justification": r.justification.strip() or None}
               for r in wb.indicators if r.value is not None or r.value_text]
     renaksi = [{"submission_id": sid, "row_no": r.row, "theme_code": r.theme, "action_plan": r.action_plan,
                 "output_indicator": r.output_indicator, "unit": r.unit or None, "target_tw1": r.targets[0],
@@ -256,7 +280,8 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
                 "realisation": r.realisation, "budget": r.budget, "budget_realisation": r.budget_realisation,
                 "intervention_focus": r.intervention_focus or None, "coordinator": r.coordinator or None,
                 "implementer": r.implementer or None, "obstacles": r.obstacles or None,
-                "follow_up": r.follow_up or None} for r in wb.renaksi]
+                "follow_up": r.follow_up or None,
+                "plan_id": r.plan_id or plan_id(a, r.theme, r.action_plan, r.output_indicator)} for r in wb.renaksi]
     in_force = dict(con.execute("SELECT indicator_code, target_low FROM v_agency_targets WHERE agency_code = ? "
                                 "AND year = ?", [a, y]).fetchall())
     versions = dict(con.execute("SELECT indicator_code, max(version) FROM targets WHERE agency_code = ? AND year = ? "
@@ -278,15 +303,21 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     reference.insert_rows(con, "targets", pd.DataFrame(targets))
     _insert_upload(con, entry, "accepted", report, wb, sid)
     name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
-    html = receipt_html(submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
+    row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
+    deadline = row[0] if row else None
+    late = days_late(received_at, deadline) if version == 1 else 0    # a later version is a revision
+    html = receipt_html(deadline=deadline, days_late=late,submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
                         received_at=received_at, uploader=entry.uploader, file_name=entry.file_name,
                         file_sha256=entry.sha256, n_values=len(values), n_renaksi=len(renaksi),
                         n_warnings=len(report.warnings), reason=entry.reason, synthetic=synthetic)
+    from loaders.timefmt import date_text
+    late_id = f" Terlambat {late} hari (batas waktu {date_text(deadline)})." if late else ""
+    late_en = f" Late by {late} day(s) (deadline {date_text(deadline, 'en')})." if late else ""
     return IngestResult("accepted", report, entry.upload_id, sid, version, html,
                         message=f"Diterima sebagai {sid} ({len(values)} nilai, {len(renaksi)} rencana aksi, "
-                                f"{len(report.warnings)} peringatan).",
+                                f"{len(report.warnings)} peringatan).{late_id}",
                         message_en=f"Accepted as {sid} ({len(values)} values, {len(renaksi)} action-plan rows, "
-                                   f"{len(report.warnings)} warnings).")
+                                   f"{len(report.warnings)} warnings).{late_en}")
 
 
 # ------------------------------------------------------------------ registry import
@@ -352,38 +383,62 @@ def rebuild(db_path=None, out_path=None) -> dict:
 
 # ------------------------------------------------------------------ templates and annotation
 def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: int):
+    """What a new template carries over from the agency's accepted history (the carry-over rules, also
+    written on the template's Petunjuk sheet and in the README):
+
+    - each indicator's latest accepted value, from whatever earlier quarter (a missed quarter does not
+      empty the template), in 'Realisasi TW Sebelumnya' with the quarter it came from as a comment;
+    - targets: the agency's own target in force for the year, else the catalogue's;
+    - evidence links are NOT carried (last quarter's document rarely proves this quarter's value): the
+      cell stays empty and the previous link is shown as a comment;
+    - every open action plan (realisation so far below its annual target) of this year, or of last year
+      in a new year, with its stable id; this quarter's realisation starts empty and realisation is
+      cumulated per plan id; targets and budget carry over within the year only.
+    """
     from loaders.template import TemplatePrefill
-    py, pq = _previous_period(year, quarter)
     targets: dict = {}
     for ind in cat.indicators:
         tv = ind.target_for(year) if ind.level == "agency" else None
         if tv is not None:
             targets[ind.code] = tv.text if ind.value_type == "category" else tv.low
     if con is None:
-        return TemplatePrefill(targets=targets, previous={}, evidence={}, renaksi=[])
+        return TemplatePrefill(targets=targets)
     for code, low, text in con.execute(
             "SELECT indicator_code, v.target_low, t.target_text FROM v_agency_targets v "
             "JOIN targets t USING (agency_code, indicator_code, year, version) "
             "WHERE v.agency_code = ? AND v.year = ?", [agency_code, year]).fetchall():
         targets[code] = text if text is not None else low
-    previous, evidence = {}, {}
-    for code, value, text, url in con.execute(
-            "SELECT indicator_code, value, value_text, evidence_url FROM v_values "
-            "WHERE agency_code = ? AND year = ? AND quarter = ?", [agency_code, py, pq]).fetchall():
-        previous[code] = text if text is not None else value
+    previous, previous_period, hints = {}, {}, {}
+    for code, value, url, period in latest_values(con, agency_code, year, quarter):
+        previous[code] = value
+        previous_period[code] = period
         if url:
-            evidence[code] = url
-    renaksi = []
+            hints[code] = (url, period)
+    renaksi, done = [], {}
     for r in con.execute(
-            "SELECT theme_code, action_plan, output_indicator, unit, target_tw1, target_tw2, target_tw3, target_tw4, "
-            "budget, intervention_focus, coordinator, implementer FROM v_renaksi "
-            "WHERE agency_code = ? AND year = ? AND quarter = ? ORDER BY row_no", [agency_code, py, pq]).fetchall():
-        same_year = py == year
-        renaksi.append(RenaksiRow(row=0, theme=r[0], action_plan=r[1], output_indicator=r[2], unit=r[3] or "",
-                                  targets=tuple(r[4:8]) if same_year else (None, None, None, None),
-                                  budget=r[8] if same_year else None, intervention_focus=r[9] or "",
-                                  coordinator=r[10] or "", implementer=r[11] or ""))
-    return TemplatePrefill(targets=targets, previous=previous, evidence=evidence, renaksi=renaksi)
+            "WITH rows AS (SELECT * FROM v_renaksi WHERE agency_code = ? AND year >= ? - 1 "
+            "              AND year * 4 + quarter < ? * 4 + ?), "
+            "last_year AS (SELECT max(year) AS y FROM rows), "
+            "plans AS (SELECT * FROM rows WHERE year = (SELECT y FROM last_year) "
+            "          QUALIFY row_number() OVER (PARTITION BY plan_id ORDER BY quarter DESC) = 1), "
+            "totals AS (SELECT plan_id, sum(realisation) AS done FROM rows "
+            "           WHERE year = (SELECT y FROM last_year) GROUP BY plan_id) "
+            "SELECT p.plan_id, p.theme_code, p.action_plan, p.output_indicator, p.unit, p.target_tw1, p.target_tw2, "
+            "p.target_tw3, p.target_tw4, p.budget, p.intervention_focus, p.coordinator, p.implementer, p.year, "
+            "coalesce(t.done, 0) FROM plans p LEFT JOIN totals t USING (plan_id) ORDER BY p.year, p.quarter, p.row_no",
+            [agency_code, year, year, quarter]).fetchall():
+        annual = sum(x for x in r[5:9] if x)
+        if annual and r[14] >= annual:
+            continue                                   # finished: not carried
+        same_year = r[13] == year
+        renaksi.append(RenaksiRow(row=0, plan_id=r[0], theme=r[1], action_plan=r[2], output_indicator=r[3],
+                                  unit=r[4] or "", targets=tuple(r[5:9]) if same_year else (None, None, None, None),
+                                  budget=r[9] if same_year else None, intervention_focus=r[10] or "",
+                                  coordinator=r[11] or "", implementer=r[12] or ""))
+        if same_year:
+            done[r[0]] = r[14]
+    return TemplatePrefill(targets=targets, previous=previous, previous_period=previous_period,
+                           evidence_hint=hints, renaksi=renaksi, renaksi_done=done)
 
 
 class UnknownAgency(KeyError):
@@ -423,6 +478,7 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, c
         if fill is not None:
             prefill.targets.update(fill.targets)
             prefill.evidence.update(fill.evidence)
+            prefill.justification.update(fill.justification)
             prefill.values.update(fill.values)
             if fill.renaksi:
                 prefill.renaksi = list(fill.renaksi)

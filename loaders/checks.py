@@ -7,7 +7,10 @@ and the agency's own history. Nothing here touches the database: `CheckContext` 
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,6 +18,7 @@ from indicators import progress
 from indicators.catalogue import Catalogue, Indicator
 from loaders import sheets
 from loaders.issues import Issue
+from loaders.numbers import format_plain_id
 from loaders.sheets import INDICATOR_SHEET, RENAKSI_SHEET, ParsedWorkbook
 
 DEFAULT_CATEGORIES = ("WTP", "WDP", "TW", "TMP")   # BPK audit opinions
@@ -35,6 +39,9 @@ class CheckContext:
     catalogue: Catalogue
     agencies: dict[str, AgencyInfo]
     previous_values: dict[str, float] = field(default_factory=dict)      # last quarter in force
+    latest_values: dict[str, float] = field(default_factory=dict)        # latest accepted, any earlier quarter
+    type_medians: dict[str, float] = field(default_factory=dict)         # median of the agency type's latest
+    known_plans: set[str] = field(default_factory=set)                   # action-plan ids in the agency's history
     targets_in_force: dict[str, float] = field(default_factory=dict)     # agency's own target for the year
     previous_renaksi: dict[tuple[str, str, str], float] = field(default_factory=dict)  # cumulative before q
     existing_versions: int = 0
@@ -55,10 +62,28 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def allowed_categories(ind: Indicator) -> tuple[str, ...]:
-    match = re.search(r"\(([^)]*/[^)]*)\)", ind.unit or "")
-    if match:
-        return tuple(p.strip() for p in match.group(1).split("/") if p.strip())
-    return DEFAULT_CATEGORIES
+    """The declared categories of the indicator (catalogue `rules.categories`, else from its unit)."""
+    return ind.rules.categories or DEFAULT_CATEGORIES
+
+
+MAGNITUDE_LOG10 = 2.5      # ~316x away from a reference: a unit slip (10^3, 10^6, 10^9) rather than change
+
+
+def magnitude_gap(value: float | None, reference: float | None) -> int | None:
+    """The power of ten by which `value` sits away from `reference` when that is at least ~10^2.5
+    (signed: 9 means a billion times larger), else None. Zero or missing values are never compared."""
+    if not value or not reference:
+        return None
+    k = math.log10(abs(value) / abs(reference))
+    return round(k) if abs(k) >= MAGNITUDE_LOG10 else None
+
+
+def plan_id(agency_code: str, theme: str, action_plan: str, output_indicator: str) -> str:
+    """The stable id of an action plan that was typed without one: the same agency, theme, plan and output
+    always give the same id, so re-typed plans link to their history and `rebuild` reproduces the ids
+    (the schema migration computes the same md5 for rows stored before ids existed)."""
+    key = "|".join((agency_code or "",) + renaksi_key(theme, action_plan, output_indicator))
+    return "RA-" + hashlib.md5(key.encode("utf-8")).hexdigest()[:10].upper()
 
 
 def check_workbook(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
@@ -67,14 +92,26 @@ def check_workbook(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     issues += check_identity(wb, ctx)
     agency = ctx.agencies.get(wb.agency_code or "")
     issues += check_indicator_rows(wb, ctx, agency)
+    issues += check_relations(wb, ctx)
     issues += check_renaksi_rows(wb, ctx)
+    issues += check_timeliness(wb, ctx)
     issues += check_resubmission(wb, ctx)
     return issues
 
 
-def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, **params) -> Issue:
+def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, indicator=None, **params) -> Issue:
     return Issue(code, file=wb.file_name, sheet=sheet, cell=cell, column=column,
-                 value=None if value is None else str(value), params=params)
+                 value=None if value is None else str(value), params=params, indicator=indicator)
+
+
+def _typed(row, fld: str) -> str | None:
+    """The cell as the officer typed it (None for an empty cell); numbers with a decimal comma."""
+    raw = row.raw.get(fld)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return format_plain_id(raw)
+    return str(raw).strip()
 
 
 def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
@@ -102,6 +139,10 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             out.append(_issue(wb, "period-mismatch", cell=wb.header_cells.get("quarter"), column="Triwulan",
                               value=period_label(wb.year, wb.quarter), expected=period_label(*ctx.expected_period)))
     fp = wb.fingerprint
+    if fp is None and wb.agency_code and not any(i.code == "template-fingerprint-missing" for i in wb.issues):
+        # Without the hidden sheet no fingerprint check can run: an error, never a silent skip.
+        out.append(_issue(wb, "template-fingerprint-missing", sheet=sheets.META_SHEET,
+                          detail="lembar tidak ada", detail_en="the sheet is missing"))
     if fp is not None:
         if fp.template_version != sheets.TEMPLATE_VERSION:
             out.append(_issue(wb, "outdated-template", sheet=sheets.META_SHEET, value=fp.template_version,
@@ -153,40 +194,115 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
         if ind.value_type == "category":
             allowed = allowed_categories(ind)
             for text, cell, column in ((row.value_text, value_cell, "Realisasi"), (row.target_text, target_cell, "Target")):
-                if text and text.strip().upper() not in allowed:
+                if text and text.strip().upper() not in {a.upper() for a in allowed}:
                     out.append(_issue(wb, "invalid-category", cell=cell, column=column, value=text,
-                                      allowed=", ".join(allowed)))
+                                      indicator=ind.code, allowed=", ".join(allowed)))
             if not row.value_text:
-                out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", value=row.indicator_code))
+                out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", indicator=ind.code))
             continue
+        problems = []
         for v, cell, column in ((row.value, value_cell, "Realisasi"), (row.target, target_cell, "Target")):
             if v is not None:
                 problem = _number_problem(wb, ind, v, cell, column)
                 if problem:
-                    out.append(problem)
+                    problems.append(dataclasses.replace(problem, indicator=ind.code))
+        out += problems
         if row.value is None and row.cells.get("value") not in reported:
-            out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", value=row.indicator_code))
+            out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", indicator=ind.code))
         if row.target is None and row.cells.get("target") not in reported:
-            out.append(_issue(wb, "target-missing", cell=target_cell, column="Target", value=row.indicator_code))
+            out.append(_issue(wb, "target-missing", cell=target_cell, column="Target", indicator=ind.code))
+        if not problems:
+            out += check_plausibility(wb, ind, row, ctx)
         previous_target = ctx.targets_in_force.get(row.indicator_code)
         if (wb.quarter or 1) > 1 and previous_target is not None and row.target is not None \
                 and abs(previous_target - row.target) > 1e-9 and not row.target_reason.strip():
             out.append(_issue(wb, "target-changed-without-reason", cell=target_cell, column="Target",
-                              value=row.indicator_code, previous=progress.fmt_number(previous_target, 2, "id"),
+                              value=_typed(row, "target"), indicator=ind.code,
+                              previous=progress.fmt_number(previous_target, 2, "id"),
                               target=progress.fmt_number(row.target, 2, "id")))
         prev = ctx.previous_values.get(row.indicator_code)
         if prev not in (None, 0) and row.value is not None and ind.measurement != "cumulative":
             change = (row.value - prev) / abs(prev) * 100
             if abs(change) > sheets.JUMP_WARNING_PCT:
-                out.append(_issue(wb, "large-jump", cell=value_cell, column="Realisasi", value=row.indicator_code,
+                out.append(_issue(wb, "large-jump", cell=value_cell, column="Realisasi", value=_typed(row, "value"),
+                                  indicator=ind.code,
                                   change=progress.fmt_number(change, 0, "id"),
                                   previous=progress.fmt_number(prev, 2, "id")))
         url_cell = row.cells.get("evidence_url")
         if row.value is not None and not row.evidence_url.strip():
             out.append(_issue(wb, "missing-evidence", cell=url_cell or value_cell, column="Bukti Dukung (URL)",
-                              value=row.indicator_code))
+                              indicator=ind.code))
         elif row.evidence_url.strip() and not URL_RE.match(row.evidence_url.strip()):
-            out.append(_issue(wb, "invalid-url", cell=url_cell, column="Bukti Dukung (URL)", value=row.evidence_url))
+            out.append(_issue(wb, "invalid-url", cell=url_cell, column="Bukti Dukung (URL)", value=row.evidence_url,
+                              indicator=ind.code))
+    return out
+
+
+_REFERENCES = {   # reference -> (Indonesian label, English label)
+    "latest": ("nilai terakhir yang diterima dari instansi ini", "this agency's last accepted value"),
+    "median": ("median instansi sejenis", "the median of agencies of the same type"),
+}
+
+
+def check_plausibility(wb: ParsedWorkbook, ind: Indicator, row, ctx: CheckContext) -> list[Issue]:
+    """Unit-aware plausibility of a row's realisation (declared rules of the indicator).
+
+    An error, unless the row carries a justification (then a warning that keeps the reason in sight):
+    - the value is ~10^3/10^6/10^9 away from the agency's last accepted value or from the median of its
+      agency type (not for percentages or band indicators, whose range rules already bound them);
+    - its capaian against the year's target exceeds `rules.capaian_max` (300 % unless declared).
+    """
+    v, cell, code = row.value, row.cells.get("value"), ind.code
+    if v is None:
+        return []
+    unit = ind.unit or ""
+    fmt = lambda x: progress.fmt_number(x, max(ind.decimals or 0, 1), "id")
+    found: list[tuple[Issue, str, str]] = []     # (issue, why in Indonesian, why in English)
+    if not ind.rules.percent and ind.direction != "band":
+        for ref_key, ref in (("latest", ctx.latest_values.get(code)), ("median", ctx.type_medians.get(code))):
+            k = magnitude_gap(v, ref)
+            if k is not None:
+                label, label_en = _REFERENCES[ref_key]
+                factor = progress.fmt_number(10.0 ** k, 0, "id") if k > 0 else "1/" + progress.fmt_number(
+                    10.0 ** -k, 0, "id")
+                found.append((_issue(wb, "implausible-magnitude", cell=cell, column="Realisasi", value=fmt(v),
+                                     indicator=code, unit=unit, factor=factor, reference=fmt(ref),
+                                     reference_label=label, reference_label_en=label_en),
+                              f"sekitar {factor} kali {label}", f"about {factor} times {label_en}"))
+                break
+    target = row.target if row.target is not None else ctx.targets_in_force.get(code)
+    if target is not None:
+        cap = progress.capaian(v, target, "higher_better" if ind.direction == "band" else ind.direction)
+        if cap.percent is not None and cap.percent > ind.rules.capaian_max:
+            pct = progress.fmt_number(cap.percent, 0, "id")
+            limit = progress.fmt_number(ind.rules.capaian_max, 0, "id")
+            found.append((_issue(wb, "capaian-implausible", cell=cell, column="Realisasi", value=fmt(v),
+                                 indicator=code, unit=unit, capaian=pct, target=fmt(target), limit=limit),
+                          f"capaian {pct}% di atas {limit}%", f"achievement {pct}% above {limit}%"))
+    if not found:
+        return []
+    reason = row.justification.strip()
+    if not reason:
+        return [issue for issue, _, _ in found]
+    return [_issue(wb, "value-confirmed", cell=row.cells.get("justification") or cell, column="Konfirmasi Nilai (Alasan)",
+                   value=fmt(v), indicator=code, justification=reason,
+                   why="; ".join(w for _, w, _ in found), why_en="; ".join(w for _, _, w in found))]
+
+
+def check_relations(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    """Declared relations between indicators of the same report (`rules.at_most`)."""
+    rows = {r.indicator_code: r for r in wb.indicators if r.value is not None}
+    out = []
+    for code, row in rows.items():
+        ind = ctx.catalogue.by_code.get(code)
+        for other in (ind.rules.at_most if ind is not None else ()):
+            o = rows.get(other)
+            if o is not None and row.value > o.value + 1e-9:
+                other_ind = ctx.catalogue.by_code[other]
+                out.append(_issue(wb, "relation-violated", cell=row.cells.get("value"), column="Realisasi",
+                                  value=progress.fmt_number(row.value, 2, "id"), indicator=code,
+                                  other=other_ind.name, other_value=progress.fmt_number(o.value, 2, "id"),
+                                  other_cell=o.cells.get("value")))
     return out
 
 
@@ -197,8 +313,7 @@ def renaksi_key(theme: str, action_plan: str, output_indicator: str) -> tuple[st
 
 def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     out = []
-    parents = {t.parent for t in ctx.catalogue.themes if t.parent}
-    leaves = [t for t in ctx.catalogue.themes if t.kind == "tematik" and t.code not in parents]
+    leaves = ctx.catalogue.action_plan_themes()
     themes = {t.code for t in leaves}
     theme_names = ", ".join(t.name for t in leaves)
     seen: dict[tuple, int] = {}
@@ -212,6 +327,9 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             if not getattr(r, fld).strip():
                 out.append(_issue(wb, "renaksi-missing-field", sheet=s, cell=r.cells.get(fld), column=title))
         key = renaksi_key(r.theme, r.action_plan, r.output_indicator)
+        if r.plan_id and ctx.known_plans and r.plan_id not in ctx.known_plans:
+            out.append(_issue(wb, "renaksi-unknown-plan-id", sheet=s, cell=r.cells.get("plan_id"),
+                              column="ID Rencana Aksi", value=r.plan_id))
         if key in seen:
             out.append(_issue(wb, "renaksi-duplicate", sheet=s, cell=r.cells.get("action_plan"),
                               column="Rencana Aksi", first_row=seen[key], row=r.row))
@@ -236,7 +354,8 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
                               budget=progress.fmt_number(r.budget, 0, "id")))
         annual = sum(t for t in r.targets if t)
         if annual > 0 and r.realisation is not None:
-            done = ctx.previous_renaksi.get(key, 0.0) + r.realisation
+            pid = r.plan_id or plan_id(wb.agency_code or "", r.theme, r.action_plan, r.output_indicator)
+            done = ctx.previous_renaksi.get(pid, 0.0) + r.realisation
             pace = progress.pacing(done, annual, q, "cumulative")
             if pace.status in ("concerned", "at_risk") and not r.obstacles.strip():
                 out.append(_issue(wb, "renaksi-behind-no-obstacle", sheet=s, cell=r.cells.get("obstacles"),
@@ -244,6 +363,28 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
                                   achievement=progress.fmt_number(pace.achievement * 100, 0, "id"),
                                   expected=progress.fmt_number(pace.expected * 100, 0, "id")))
     return out
+
+
+def days_late(received_at: datetime | None, deadline: date | None) -> int:
+    """Whole days after the deadline (0 when on time or unknown)."""
+    if received_at is None or deadline is None:
+        return 0
+    return max(0, (received_at.date() - deadline).days)
+
+
+def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
+    """A first report outside its window: before the quarter has ended, or after its deadline."""
+    from loaders.timefmt import date_text
+    if ctx.received_at is not None and wb.year and wb.quarter and ctx.deadline is not None:
+        end = quarter_bounds(wb.year, wb.quarter)[1]
+        if ctx.received_at.date() < end:
+            return [_issue(wb, "early-submission", sheet=None, period=period_label(wb.year, wb.quarter),
+                           end=date_text(end), end_en=date_text(end, "en"))]
+    late = days_late(ctx.received_at, ctx.deadline)
+    if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
+        return []
+    return [_issue(wb, "late-submission", sheet=None, period=period_label(wb.year, wb.quarter),
+                   deadline=date_text(ctx.deadline), deadline_en=date_text(ctx.deadline, "en"), days=late)]
 
 
 def check_resubmission(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:

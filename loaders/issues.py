@@ -7,6 +7,7 @@ fix it. Errors block a submission; warnings are stored with it and shown.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Mapping
@@ -31,6 +32,9 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     _t("file-unsafe", ERROR,
        "Berkas ditolak sebelum dibaca: {reason}. Simpan ulang sebagai .xlsx biasa dari templat PantauRB lalu unggah lagi.",
        "File refused before reading: {reason}. Save it again as a plain .xlsx from the PantauRB template and upload it again."),
+    _t("file-macro", ERROR,
+       "Berkas berisi makro (VBA) dan tidak diterima. Buka berkas, pilih File > Simpan Sebagai, pilih jenis 'Excel Workbook (.xlsx)' (bukan .xlsm), lalu unggah berkas .xlsx itu.",
+       "The file contains macros (VBA) and is not accepted. Open it, choose File > Save As, pick the type 'Excel Workbook (.xlsx)' (not .xlsm), and upload that .xlsx file."),
     _t("file-unreadable", ERROR,
        "Berkas tidak dapat dibaca sebagai .xlsx ({reason}). Pastikan formatnya Excel Workbook (.xlsx), bukan .xls/.csv/.ods atau berkas terenkripsi.",
        "The file could not be read as .xlsx ({reason}). Make sure it is an Excel Workbook (.xlsx), not .xls/.csv/.ods or an encrypted file."),
@@ -115,20 +119,20 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
        "Sel {cell} (kolom '{column}') berisi {value}; nilai negatif tidak mungkin di sini. Tulis nilai 0 atau lebih.",
        "Cell {cell} (column '{column}') holds {value}; a negative value is impossible here. Enter 0 or more."),
     _t("missing-value", WARNING,
-       "Realisasi indikator '{value}' (sel {cell}) kosong. Isi bila datanya sudah ada, atau jelaskan di kolom Keterangan.",
-       "The realisation of indicator '{value}' (cell {cell}) is empty. Fill it in when the data exist, or explain in the Keterangan column."),
+       "Realisasi indikator '{indicator}' (sel {cell}) kosong. Isi bila datanya sudah ada, atau jelaskan di kolom Keterangan.",
+       "The realisation of indicator '{indicator}' (cell {cell}) is empty. Fill it in when the data exist, or explain in the Keterangan column."),
     _t("target-missing", WARNING,
-       "Target tahunan indikator '{value}' (sel {cell}) kosong, sehingga capaian tidak dapat dihitung. Isi target tahun ini.",
-       "The yearly target of indicator '{value}' (cell {cell}) is empty, so achievement cannot be computed. Fill in this year's target."),
+       "Target tahunan indikator '{indicator}' (sel {cell}) kosong, sehingga capaian tidak dapat dihitung. Isi target tahun ini.",
+       "The yearly target of indicator '{indicator}' (cell {cell}) is empty, so achievement cannot be computed. Fill in this year's target."),
     _t("target-changed-without-reason", ERROR,
-       "Target '{value}' di sel {cell} berubah dari {previous} menjadi {target} setelah TW1 tanpa alasan. Isi kolom 'Alasan Perubahan Target' atau kembalikan targetnya.",
-       "Target of '{value}' in cell {cell} changed from {previous} to {target} after Q1 without a reason. Fill in 'Alasan Perubahan Target' or restore the target."),
+       "Target '{indicator}' di sel {cell} berubah dari {previous} menjadi {target} setelah TW1 tanpa alasan. Isi kolom 'Alasan Perubahan Target' atau kembalikan targetnya.",
+       "Target of '{indicator}' in cell {cell} changed from {previous} to {target} after Q1 without a reason. Fill in 'Alasan Perubahan Target' or restore the target."),
     _t("large-jump", WARNING,
-       "Nilai '{value}' di sel {cell} berubah {change}% dibanding triwulan lalu ({previous}). Pastikan angkanya benar atau jelaskan di Keterangan.",
-       "The value of '{value}' in cell {cell} changed by {change}% against last quarter ({previous}). Check it or explain in Keterangan."),
+       "Nilai '{indicator}' di sel {cell} berubah {change}% dibanding triwulan lalu ({previous}). Pastikan angkanya benar atau jelaskan di Keterangan.",
+       "The value of '{indicator}' in cell {cell} changed by {change}% against last quarter ({previous}). Check it or explain in Keterangan."),
     _t("missing-evidence", WARNING,
-       "Bukti dukung (URL) untuk '{value}' (sel {cell}) kosong. Tambahkan tautan dokumen pendukung.",
-       "The evidence URL for '{value}' (cell {cell}) is empty. Add a link to the supporting document."),
+       "Bukti dukung (URL) untuk '{indicator}' (sel {cell}) kosong. Tambahkan tautan dokumen pendukung.",
+       "The evidence URL for '{indicator}' (cell {cell}) is empty. Add a link to the supporting document."),
     _t("invalid-url", WARNING,
        "Bukti dukung di sel {cell} ('{value}') bukan tautan http(s) yang valid. Tulis alamat lengkap, mis. https://…",
        "The evidence in cell {cell} ('{value}') is not a valid http(s) link. Write the full address, e.g. https://…"),
@@ -154,7 +158,44 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     _t("renaksi-behind-no-obstacle", WARNING,
        "Rencana aksi di baris {row} tertinggal dari jadwal ({achievement}% dari {expected}%) tetapi kolom Kendala kosong. Jelaskan kendala dan rencana tindak lanjut.",
        "The action plan on row {row} is behind schedule ({achievement}% of {expected}%) but Kendala is empty. Explain the obstacle and the follow-up plan."),
+    _t("number-too-large", ERROR,
+       "Sel {cell} (kolom '{column}') berisi {value}, angka yang terlalu besar untuk laporan ini (lebih dari 10^15). Periksa apakah angkanya terketik berulang atau tertempel dari rumus, lalu tulis nilai yang benar.",
+       "Cell {cell} (column '{column}') holds {value}, a number too large for this report (over 10^15). Check whether digits were repeated or pasted from a formula, then enter the right value."),
+    _t("rupiah-in-scaled-cell", ERROR,
+       "Sel {cell} (kolom '{column}') berisi '{value}', jumlah dalam Rupiah penuh, padahal satuan indikator ini {unit}. Tulis angkanya dalam {unit} tanpa 'Rp': '{value}' sama dengan {converted} {unit}.",
+       "Cell {cell} (column '{column}') holds '{value}', an amount in full rupiah, but this indicator's unit is {unit}. Enter the number in {unit} without 'Rp': '{value}' equals {converted} {unit}."),
+    _t("rupiah-in-non-money-cell", ERROR,
+       "Sel {cell} (kolom '{column}') berisi '{value}' dengan 'Rp', padahal satuan kolom ini {unit}, bukan Rupiah. Tulis angkanya saja dalam {unit}.",
+       "Cell {cell} (column '{column}') holds '{value}' with 'Rp', but this column's unit is {unit}, not rupiah. Enter the number only, in {unit}."),
+    _t("percent-in-money-cell", ERROR,
+       "Sel {cell} (kolom '{column}') berisi '{value}' dengan '%', padahal kolom ini berisi jumlah uang dalam {unit}. Tulis jumlahnya dalam {unit}, bukan persentase.",
+       "Cell {cell} (column '{column}') holds '{value}' with '%', but this column holds an amount of money in {unit}. Enter the amount in {unit}, not a percentage."),
+    _t("implausible-magnitude", ERROR,
+       "Nilai {value} {unit} di sel {cell} sekitar {factor} kali {reference_label} ({reference} {unit}). Selisih sebesar ini biasanya salah satuan (mis. Rupiah penuh di kolom {unit}). Perbaiki angkanya, atau bila memang benar, tulis alasannya di kolom 'Konfirmasi Nilai (Alasan)' pada baris yang sama.",
+       "The value {value} {unit} in cell {cell} is about {factor} times {reference_label} ({reference} {unit}). A gap this size is usually a unit slip (e.g. full rupiah in a {unit} column). Correct the number, or if it is right, write the reason in the 'Konfirmasi Nilai (Alasan)' column of the same row."),
+    _t("capaian-implausible", ERROR,
+       "Capaian {capaian}% (realisasi {value} terhadap target {target} {unit}, sel {cell}) melebihi batas wajar {limit}%. Periksa satuan realisasi dan target; bila memang benar, tulis alasannya di kolom 'Konfirmasi Nilai (Alasan)' pada baris yang sama.",
+       "Achievement of {capaian}% (realisation {value} against target {target} {unit}, cell {cell}) exceeds the plausible bound of {limit}%. Check the units of realisation and target; if it is right, write the reason in the 'Konfirmasi Nilai (Alasan)' column of the same row."),
+    _t("value-confirmed", WARNING,
+       "Nilai {value} di sel {cell} tidak biasa ({why}) dan dikonfirmasi dengan alasan: \"{justification}\". Alasan ini disimpan bersama nilainya dan ditampilkan kepada analis.",
+       "The value {value} in cell {cell} is unusual ({why}) and was confirmed with the reason: \"{justification}\". The reason is stored with the value and shown to analysts."),
+    _t("relation-violated", ERROR,
+       "Nilai '{indicator}' ({value}, sel {cell}) lebih besar daripada '{other}' ({other_value}, sel {other_cell}), padahal tidak mungkin melebihinya. Periksa kedua angka.",
+       "The value of '{indicator}' ({value}, cell {cell}) is larger than '{other}' ({other_value}, cell {other_cell}), which it can never exceed. Check both numbers."),
+    _t("renaksi-unknown-plan-id", WARNING,
+       "ID rencana aksi '{value}' di sel {cell} tidak dikenal untuk instansi ini; baris ini dicatat sebagai rencana aksi baru. Jangan mengubah ID yang diisi templat; kosongkan untuk rencana aksi baru.",
+       "Action-plan id '{value}' in cell {cell} is unknown for this agency; the row is recorded as a new action plan. Do not change ids filled in by the template; leave it empty for a new action plan."),
+    # --- the template itself
+    _t("template-fingerprint-missing", ERROR,
+       "Lembar tersembunyi '{sheet}' dari templat PantauRB hilang atau isinya diubah ({detail}), sehingga berkas tidak dapat dicocokkan dengan instansi, triwulan dan versi templatnya. Unduh templat baru di halaman Unggah, salin nilai Anda ke sana, lalu unggah lagi.",
+       "The hidden sheet '{sheet}' of the PantauRB template is missing or was altered ({detail}), so the file cannot be matched to its agency, quarter and template version. Download a fresh template on the Upload page, copy your values into it and upload again."),
     # --- the submission as a whole
+    _t("early-submission", WARNING,
+       "Laporan {period} diterima sebelum triwulannya berakhir ({end}), jadi angkanya belum mencakup seluruh triwulan. Periksa Tahun dan Triwulan di kepala lembar, atau kirim perbaikan setelah triwulan berakhir.",
+       "The {period} report was received before its quarter ended ({end}), so its figures cannot cover the whole quarter. Check the Year and Quarter in the header block, or send a correction after the quarter ends."),
+    _t("late-submission", WARNING,
+       "Laporan {period} diterima {days} hari setelah batas waktu ({deadline}). Laporan tetap diproses dan dicatat sebagai terlambat.",
+       "The {period} report was received {days} day(s) after the deadline ({deadline}). It is still processed and recorded as late."),
     _t("reason-required", ERROR,
        "Batas waktu {period} sudah lewat ({deadline}) dan data periode ini sudah pernah diterima. Perbaikan memerlukan alasan (--reason / kolom Alasan).",
        "The deadline for {period} has passed ({deadline}) and data for this period were already accepted. A correction needs a reason (--reason / the Reason field)."),
@@ -168,8 +209,9 @@ class Issue:
     sheet: str | None = None
     cell: str | None = None          # "E12" (without the sheet)
     column: str | None = None        # column title as found in the workbook
-    value: str | None = None         # the offending value, as text
+    value: str | None = None         # the offending value as typed (None for an empty cell)
     params: Mapping[str, object] = field(default_factory=dict)
+    indicator: str | None = None     # the indicator code of the row, when the problem is on one
 
     @property
     def type(self) -> IssueType:
@@ -194,14 +236,33 @@ class Issue:
     def message(self, lang: str = "id") -> str:
         template = self.type.template_en if lang == "en" else self.type.template
         values = {"sheet": self.sheet or "", "cell": self.cell or "", "column": self.column or "",
-                  "value": "" if self.value is None else self.value, "row": self.row or "", "file": self.file}
+                  "value": "" if self.value is None else self.value, "row": self.row or "", "file": self.file,
+                  "indicator": self.indicator or ""}
         values.update({k: _fmt(v) for k, v in self.params.items()})
+        if lang == "en":    # a parameter with an English form ('deadline_en') stands in for its base name
+            values.update({k[:-3]: _fmt(v) for k, v in self.params.items() if k.endswith("_en")})
         return template.format_map(_Default(values))
+
+    def parts(self, lang: str = "id") -> tuple[str, str]:
+        """The message split into what is wrong and how to fix it (the sentences after the first)."""
+        return split_fix(self.message(lang))
 
     def to_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity, "file": self.file, "sheet": self.sheet,
                 "cell": self.cell, "location": self.location, "column": self.column, "value": self.value,
-                "message": self.message("id"), "message_en": self.message("en")}
+                "indicator": self.indicator, "message": self.message("id"), "message_en": self.message("en")}
+
+
+# A sentence ends at ". " before a capital or a quote, but not after a one-letter abbreviation ("s.d.").
+_SENTENCE_END = re.compile(r"(?<![.\s]\w)\. (?=[A-Z'\"(])")
+
+
+def split_fix(message: str) -> tuple[str, str]:
+    """'Cell E9 holds 'abc'. Enter a number.' -> ("Cell E9 holds 'abc'.", 'Enter a number.')."""
+    m = _SENTENCE_END.search(message)
+    if not m:
+        return message, ""
+    return message[:m.start() + 1], message[m.end():]
 
 
 class _Default(dict):
@@ -250,9 +311,29 @@ class Report:
                 "warnings": len(self.warnings), "stats": self.stats,
                 "issues": [i.to_dict() for i in self.issues]}
 
-    def to_rows(self, lang: str = "id") -> list[dict]:
-        return [{"severity": i.severity, "code": i.code, "location": i.location, "column": i.column or "",
-                 "value": i.value or "", "message": i.message(lang)} for i in self.issues]
+    def sorted_issues(self) -> list[Issue]:
+        """Errors first, then warnings; each in the order found (sheet, row)."""
+        return sorted(self.issues, key=lambda i: i.severity != ERROR)
+
+    def to_rows(self, lang: str = "id", names: Mapping[str, str] | None = None) -> list[dict]:
+        """One row per problem, errors first: what an officer needs to act (no internal codes in the text
+        columns; `code` is kept for exports). `names` maps indicator codes to their names."""
+        rows = []
+        for i in self.sorted_issues():
+            what, fix = i.parts(lang)
+            rows.append({"severity": i.severity, "code": i.code, "location": i.location, "column": i.column or "",
+                         "indicator": (names or {}).get(i.indicator or "", i.indicator or ""),
+                         "value": i.value or "", "problem": what, "fix": fix, "message": i.message(lang)})
+        return rows
+
+    def headline(self, lang: str = "id") -> str:
+        """'3 masalah harus diperbaiki, 2 peringatan' (or that there is nothing to fix)."""
+        e, w = len(self.errors), len(self.warnings)
+        if lang == "en":
+            head = (f"{e} problem{'s' if e != 1 else ''} must be fixed" if e else "Nothing must be fixed")
+            return f"{head}, {w} warning{'s' if w != 1 else ''}."
+        head = f"{e} masalah harus diperbaiki" if e else "Tidak ada yang harus diperbaiki"
+        return f"{head}, {w} peringatan."
 
     def summary(self, lang: str = "id") -> str:
         if lang == "en":
@@ -270,4 +351,4 @@ class Report:
         return "\n".join(lines)
 
 
-__all__ = ["ERROR", "WARNING", "ISSUE_TYPES", "Issue", "IssueType", "Report", "placeholders", "asdict"]
+__all__ = ["ERROR", "WARNING", "ISSUE_TYPES", "Issue", "IssueType", "Report", "placeholders", "asdict", "split_fix"]

@@ -16,11 +16,15 @@ from decimal import Decimal
 from numbers import Real
 
 OK, EMPTY, NOT_A_NUMBER, AMBIGUOUS = "ok", "empty", "not_a_number", "ambiguous"
+# No figure an agency reports comes near this (national GDP is about 2e16 rupiah, 2e4 in Rp triliun):
+# anything larger in magnitude is a typing slip or a pasted 1e308.
+MAX_MAGNITUDE = 1e15
 
 # Spaces people (and Excel exports) put inside numbers: space, NBSP, narrow NBSP, thin space, figure space.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007\u200b]+")
 # sign, currency, sign, digits, then an optional "%" or the ",-" that closes Rupiah amounts ("Rp 5.000,-").
-_SHAPE = re.compile(r"(?P<sign1>[-+\u2212]?)(?P<currency>rp\.?|idr)?(?P<sign2>[-+\u2212]?)(?P<body>.*?)(?:%|[.,]-+)?",
+_SHAPE = re.compile(r"(?P<sign1>[-+\u2212]?)(?P<currency>rp\.?|idr)?(?P<sign2>[-+\u2212]?)(?P<body>.*?)"
+                    r"(?:(?P<percent>%)|(?P<dash>[.,]-+))?",
                     re.IGNORECASE)
 _BODY = re.compile(r"[0-9.,]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:X[0-9]{3})+")   # X = the thousands separator
@@ -34,6 +38,8 @@ class ParsedNumber:
     value: float | None
     kind: str                      # ok | empty | not_a_number | ambiguous
     readings: tuple[float, ...] = ()
+    currency: bool = False         # the text carried "Rp"/"IDR" (or closed with ",-")
+    percent: bool = False          # the text carried "%"
 
     @property
     def ok(self) -> bool:
@@ -57,7 +63,7 @@ def parse_number(raw: object) -> ParsedNumber:
             return _NAN
         if math.isnan(value):
             return _EMPTY                          # pandas' empty cell
-        return ParsedNumber(value, OK) if math.isfinite(value) else _NAN
+        return ParsedNumber(value + 0.0, OK) if math.isfinite(value) else _NAN   # + 0.0: -0 -> 0
     if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
         return _NAN
     if not isinstance(raw, str):
@@ -66,6 +72,14 @@ def parse_number(raw: object) -> ParsedNumber:
 
 
 def _parse_text(text: str) -> ParsedNumber:
+    parsed = _parse_shape(text)
+    if parsed.ok:
+        m = _SHAPE.fullmatch(_SPACES.sub("", text))
+        return ParsedNumber(parsed.value, OK, currency=bool(m["currency"] or m["dash"]), percent=bool(m["percent"]))
+    return parsed
+
+
+def _parse_shape(text: str) -> ParsedNumber:
     s = _SPACES.sub("", text)
     if not s:
         return _EMPTY
@@ -114,10 +128,36 @@ def _finish(sign: float, whole: str | None, frac: str) -> ParsedNumber:
     if whole is None or not (whole or frac) or not (whole + frac).isdigit():
         return _NAN
     try:
-        value = sign * float(f"{whole or '0'}.{frac or '0'}")
+        value = sign * float(f"{whole or '0'}.{frac or '0'}") + 0.0     # "-0" is 0, never -0.0
     except (OverflowError, ValueError):
         return _NAN
     return ParsedNumber(value, OK) if math.isfinite(value) else _NAN
+
+
+# Why a number cannot be read in the unit of its cell (the issue code says it to the officer).
+TOO_LARGE, MONEY_IN_SCALED, MONEY_IN_NON_MONEY, PERCENT_IN_MONEY = (
+    "number-too-large", "rupiah-in-scaled-cell", "rupiah-in-non-money-cell", "percent-in-money-cell")
+
+
+def unit_problem(parsed: ParsedNumber, scale: str | None, rupiah_factor: float | None) -> str | None:
+    """Whether a read number fits the unit of its cell; None when it does, else the problem code.
+
+    `scale` is the cell's declared scale ('Rp miliar', '%', None) and `rupiah_factor` the rupiah in one
+    unit of it (1e9 for 'Rp miliar', None when the cell is not money). Text is read by the unit it is
+    in: "Rp 1.500.000" fits an 'Rp' cell, but in an 'Rp miliar' cell it is full rupiah typed where
+    billions are asked for, and "12%" in a rupiah cell is not an amount at all.
+    """
+    if not parsed.ok:
+        return None
+    if abs(parsed.value) > MAX_MAGNITUDE:
+        return TOO_LARGE
+    if parsed.percent and rupiah_factor is not None:
+        return PERCENT_IN_MONEY
+    if parsed.currency and rupiah_factor is None:
+        return MONEY_IN_NON_MONEY
+    if parsed.currency and rupiah_factor != 1.0:
+        return MONEY_IN_SCALED
+    return None
 
 
 def format_id(x: float | int | None, decimals: int = 2) -> str:
@@ -140,5 +180,6 @@ def format_plain_id(x: float) -> str:
     return text.replace(".", ",")
 
 
-__all__ = ["ParsedNumber", "parse_number", "format_id", "format_plain_id",
-           "OK", "EMPTY", "NOT_A_NUMBER", "AMBIGUOUS"]
+__all__ = ["ParsedNumber", "parse_number", "format_id", "format_plain_id", "unit_problem", "MAX_MAGNITUDE",
+           "OK", "EMPTY", "NOT_A_NUMBER", "AMBIGUOUS", "TOO_LARGE", "MONEY_IN_SCALED", "MONEY_IN_NON_MONEY",
+           "PERCENT_IN_MONEY"]

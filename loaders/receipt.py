@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
+
+from loaders.timefmt import date_text, datetime_text
 
 
 def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year: int, quarter: int,
                  version: int, received_at: datetime, uploader: str, file_name: str, file_sha256: str,
-                 n_values: int, n_renaksi: int, n_warnings: int, reason: str | None, synthetic: bool = False) -> str:
+                 n_values: int, n_renaksi: int, n_warnings: int, reason: str | None, synthetic: bool = False, deadline: date | None = None,
+                 days_late: int = 0) -> str:
     e = lambda v: html.escape(str(v if v is not None else "—"))
     rows = [
         ("Nomor tanda terima", "Receipt number", submission_id),
         ("Instansi", "Agency", f"{agency_code} — {agency_name}"),
         ("Periode", "Period", f"TW{quarter} {year}"),
         ("Versi", "Version", f"{version}" + (" (perbaikan / revision)" if version > 1 else "")),
-        ("Diterima pada (UTC)", "Received at (UTC)", received_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("Diterima pada", "Received at",
+         f"{datetime_text(received_at)} / {datetime_text(received_at, 'en')} (UTC {received_at:%Y-%m-%d %H:%M:%S})"),
+        ("Batas waktu", "Deadline", f"{date_text(deadline)} / {date_text(deadline, 'en')}" if deadline else None),
+        ("Ketepatan waktu", "Timeliness",
+         (f"TERLAMBAT {days_late} hari / LATE by {days_late} day(s)" if days_late else
+          "tepat waktu / on time") if deadline else None),
         ("Pengunggah", "Uploader", uploader),
         ("Nama berkas", "File name", file_name),
         ("SHA-256 berkas", "File SHA-256", file_sha256),
@@ -26,6 +34,9 @@ def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year
     ]
     body = "\n".join(f"<tr><th>{e(a)}<br><small>{e(b)}</small></th><td><code>{e(v)}</code></td></tr>"
                      for a, b, v in rows)
+    late = (f"<p class='late'>Laporan ini diterima {days_late} hari setelah batas waktu {e(date_text(deadline))}. / "
+            f"This report was received {days_late} day(s) after the deadline, {e(date_text(deadline, 'en'))}.</p>"
+            if days_late and deadline else "")
     demo = ("<p class='demo'>DATA SINTETIS (DEMO) — bukan laporan resmi / SYNTHETIC (DEMO) DATA — not an official "
             "report</p>") if synthetic else ""
     return f"""<!doctype html>
@@ -36,12 +47,13 @@ h1 {{ font-size: 1.4rem; margin-bottom: 0; }} h2 {{ font-size: 1rem; font-weight
 table {{ border-collapse: collapse; width: 100%; margin-top: 1rem; }}
 th, td {{ border: 1px solid #bbb; padding: .45rem .6rem; text-align: left; vertical-align: top; }}
 th {{ width: 38%; background: #f2f4f7; }} small {{ color: #555; font-weight: normal; }}
-code {{ word-break: break-all; }} .demo {{ border: 2px solid #b35806; padding: .5rem; font-weight: bold; }}
+code {{ word-break: break-all; }} .demo, .late {{ border: 2px solid #b35806; padding: .5rem; font-weight: bold; }}
 footer {{ margin-top: 1.5rem; font-size: .85rem; color: #444; }}
 </style></head><body>
 <h1>Tanda Terima Laporan Triwulanan RB Tematik</h1>
 <h2>Receipt for the quarterly RB Tematik report — PantauRB</h2>
 {demo}
+{late}
 <table>{body}</table>
 <footer>Berkas asli disimpan dalam arsip PantauRB dengan sidik SHA-256 di atas; cocokkan dengan
 <code>sha256sum</code> pada salinan Anda. / The original file is archived by the SHA-256 above; compare it with

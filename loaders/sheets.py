@@ -48,6 +48,8 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("target_reason", "Alasan Perubahan Target", ("Target Change Reason",), width=30),
     Column("note", "Keterangan", ("Notes", "Remarks", "Catatan"), width=30),
     Column("evidence_url", "Bukti Dukung (URL)", ("Bukti Dukung", "Evidence URL", "Evidence"), kind="url", width=36),
+    Column("justification", "Konfirmasi Nilai (Alasan)", ("Value Confirmation (Reason)", "Konfirmasi Nilai",
+                                                           "Justification"), width=30),
 )
 
 RENAKSI_COLUMNS: tuple[Column, ...] = (
@@ -69,6 +71,7 @@ RENAKSI_COLUMNS: tuple[Column, ...] = (
     Column("implementer", "Pelaksana", ("Implementer",), width=20),
     Column("obstacles", "Kendala", ("Obstacles", "Problems"), width=30),
     Column("follow_up", "Rencana Tindak Lanjut", ("Follow-up Plan", "Follow Up", "RTL"), width=30),
+    Column("plan_id", "ID Rencana Aksi", ("Action Plan ID", "ID Renaksi"), kind="code", width=16),
 )
 
 # Fokus intervensi categories (HanaDewi/portalrb-indv FokusIntervensiSeeder, see domain.md §2.3).
@@ -112,6 +115,7 @@ class IndicatorRow:
     target_reason: str = ""
     note: str = ""
     evidence_url: str = ""
+    justification: str = ""              # why an unusual value is right (kept with the value)
     cells: dict[str, str] = field(default_factory=dict)   # field -> "E12"
     raw: dict[str, object] = field(default_factory=dict)  # field -> value as found
 
@@ -132,6 +136,7 @@ class RenaksiRow:
     implementer: str = ""
     obstacles: str = ""
     follow_up: str = ""
+    plan_id: str = ""                    # stable id carried across quarters ("" for a new plan)
     cells: dict[str, str] = field(default_factory=dict)
 
 

@@ -27,7 +27,8 @@ ENV_DB = "PANTAURB_DB"
 
 # Schema versions: version -> SQL applied to move from version-1 to version.
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
-MIGRATIONS: dict[int, str] = {1: SCHEMA_FILE.read_text(encoding="utf-8")}
+MIGRATIONS: dict[int, str] = {1: SCHEMA_FILE.read_text(encoding="utf-8"),
+                              2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8")}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 LOCK_WAIT_SECONDS = float(os.environ.get("PANTAURB_LOCK_WAIT", "20"))

@@ -89,6 +89,10 @@ class TemplatePrefill:
     evidence: dict[str, str] = field(default_factory=dict)
     renaksi: list[RenaksiRow] = field(default_factory=list)
     values: dict[str, float | str | None] = field(default_factory=dict)   # realisations (demo, tests)
+    previous_period: dict[str, str] = field(default_factory=dict)   # code -> 'TW2-2024' of `previous`
+    evidence_hint: dict[str, tuple[str, str]] = field(default_factory=dict)   # code -> (last link, period)
+    renaksi_done: dict[str, float] = field(default_factory=dict)    # plan id -> realisation so far this year
+    justification: dict[str, str] = field(default_factory=dict)     # typed confirmations (demo, tests)
 
 
 def template_indicators(catalogue, agency_type: str) -> list:
@@ -100,26 +104,15 @@ def template_indicators(catalogue, agency_type: str) -> list:
 
 
 def category_options(indicator) -> tuple[str, ...]:
-    """Allowed answers of a categorical indicator: an explicit list on the indicator if the catalogue has
-    one, else the list in its unit ('category (WTP/WDP/TW/TMP)'), else the texts of its targets/series."""
-    for attr in ("categories", "allowed_values", "options"):
-        values = getattr(indicator, attr, None)
-        if values:
-            return tuple(str(v) for v in values)
-    for unit in (getattr(indicator, "unit", ""), getattr(indicator, "unit_en", "")):
-        m = re.search(r"\(([^()]*/[^()]*)\)", unit or "")
-        if m:
-            return tuple(p.strip() for p in m.group(1).split("/") if p.strip())
-    seen: dict[str, None] = {}
-    for item in tuple(getattr(indicator, "targets", ()) or ()) + tuple(getattr(indicator, "series", ()) or ()):
-        if getattr(item, "text", None):
-            seen.setdefault(str(item.text), None)
-    return tuple(seen)
+    """Allowed answers of a categorical indicator: the declared `rules.categories` of the catalogue (the
+    same list `loaders.checks` accepts)."""
+    rules = getattr(indicator, "rules", None)
+    return tuple(getattr(rules, "categories", ()) or ())
 
 
 def tematik_theme_names(catalogue) -> list[str]:
-    themes = [t for t in getattr(catalogue, "themes", ()) or () if getattr(t, "kind", "") == "tematik"]
-    return [t.name for t in sorted(themes, key=lambda t: (getattr(t, "order", 0), t.code))]
+    """The Rencana Aksi theme dropdown: `Catalogue.action_plan_themes`, the list the check accepts."""
+    return [t.name for t in catalogue.action_plan_themes()]
 
 
 def column_titles(year: int) -> tuple[list[str], list[str]]:
@@ -226,7 +219,7 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
     ws.row_dimensions[INDICATOR_HEADER_ROW].height = 32
 
     position = {col.field: c for c, col in enumerate(INDICATOR_COLUMNS, start=1)}
-    editable = {"target", "value", "target_reason", "note", "evidence_url"}
+    editable = {"target", "value", "target_reason", "note", "evidence_url", "justification"}
     numeric_dv: dict[tuple, DataValidation] = {}
     list_dv: dict[str, DataValidation] = {}
     first = INDICATOR_HEADER_ROW + 1
@@ -235,16 +228,27 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
         row_values = {"indicator_code": ind.code, "indicator_name": ind.name, "unit": ind.unit,
                       "target": prefill.targets.get(ind.code), "previous": prefill.previous.get(ind.code),
                       "value": prefill.values.get(ind.code), "target_reason": None, "note": None,
-                      "evidence_url": prefill.evidence.get(ind.code)}
+                      "evidence_url": prefill.evidence.get(ind.code),
+                      "justification": prefill.justification.get(ind.code)}
         for fld, c in position.items():
             if fld in ("target", "previous", "value"):
                 kind = "textfmt" if categorical else "number"
-            elif fld in ("indicator_name", "target_reason", "note"):
+            elif fld in ("indicator_name", "target_reason", "note", "justification"):
                 kind = "text"
             else:
                 kind = "plain"
             ws.cell(r, c, row_values[fld]).style = _style_name(fld in editable, kind)
         ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
+        if ind.code in prefill.previous_period and prefill.previous.get(ind.code) is not None:
+            ws.cell(r, position["previous"]).comment = _note(
+                f"Nilai terakhir yang diterima: {prefill.previous_period[ind.code]}.\n"
+                f"Latest accepted value: {prefill.previous_period[ind.code]}.")
+        if ind.code in prefill.evidence_hint and not prefill.evidence.get(ind.code):
+            url, period = prefill.evidence_hint[ind.code]
+            ws.cell(r, position["evidence_url"]).comment = _note(
+                f"Tautan sebelumnya ({period}): {url}\nIsi tautan bukti untuk triwulan ini; salin tautan lama hanya "
+                f"bila dokumennya masih membuktikan nilai sekarang.\nPrevious link ({period}); enter this "
+                f"quarter's evidence.")
         cells = [f"{get_column_letter(position[fld])}{r}" for fld in ("target", "value")]
         if categorical:
             name = lists.get(ind.code)
@@ -289,10 +293,18 @@ def _num(x) -> str:
     return str(int(x)) if x.is_integer() else repr(x)
 
 
+def _note(text: str) -> Comment:
+    comment = Comment(text[:1500], "PantauRB")
+    comment.width, comment.height = 320, 120
+    return comment
+
+
 def _indicator_comment(ind) -> Comment:
     parts = [ind.name]
     if getattr(ind, "name_en", ""):
         parts.append(f"({ind.name_en})")
+    parts.append(f"Satuan / unit: {ind.unit}" + (" — tulis dalam satuan ini, tanpa 'Rp' / in this unit, without 'Rp'"
+                                                  if getattr(getattr(ind, "rules", None), "rupiah_factor", None) else ""))
     if getattr(ind, "definition", ""):
         parts.append(ind.definition)
     hint = MEASUREMENT_HINTS.get(getattr(ind, "measurement", ""))
@@ -312,11 +324,19 @@ def _write_renaksi(ws, catalogue, prefill: TemplatePrefill, lists) -> None:
     first = RENAKSI_HEADER_ROW + 1
     rows = list(prefill.renaksi)
     last = first + len(rows) + RENAKSI_EMPTY_ROWS - 1
+    realisation_col = next(c for c, col in enumerate(RENAKSI_COLUMNS, start=1) if col.field == "realisation")
     for r in range(first, last + 1):
         item = rows[r - first] if r - first < len(rows) else None
         values = _renaksi_values(item, theme_names) if item else {}
         for c, col in enumerate(RENAKSI_COLUMNS, start=1):
-            ws.cell(r, c, values.get(col.field)).style = _style_name(True, "number" if col.kind == "number" else "text")
+            carried_id = col.field == "plan_id" and bool(values.get("plan_id"))
+            ws.cell(r, c, values.get(col.field)).style = _style_name(
+                not carried_id, "number" if col.kind == "number" else "textfmt" if col.field == "plan_id" else "text")
+        if item is not None and item.plan_id in prefill.renaksi_done:
+            ws.cell(r, realisation_col).comment = _note(
+                f"Realisasi s.d. triwulan lalu: {prefill.renaksi_done[item.plan_id]:g} (dijumlahkan per ID rencana "
+                f"aksi). Isi realisasi triwulan ini saja.\nRealised up to last quarter: "
+                f"{prefill.renaksi_done[item.plan_id]:g}; enter this quarter only.")
     position = {col.field: get_column_letter(c) for c, col in enumerate(RENAKSI_COLUMNS, start=1)}
     for key, fld in (("theme", "theme"), ("focus", "intervention_focus")):
         if key in lists:
@@ -344,7 +364,8 @@ def _renaksi_values(item: RenaksiRow, theme_names: dict[str, str]) -> dict[str, 
             "realisation": item.realisation,        # None when carried over: this quarter starts empty
             "budget": item.budget, "budget_realisation": item.budget_realisation,
             "intervention_focus": item.intervention_focus, "coordinator": item.coordinator,
-            "implementer": item.implementer, "obstacles": item.obstacles, "follow_up": item.follow_up}
+            "implementer": item.implementer, "obstacles": item.obstacles, "follow_up": item.follow_up,
+            "plan_id": item.plan_id or None}
 
 
 def _write_instructions(ws, agency, year: int, quarter: int) -> None:
@@ -369,7 +390,8 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "kolom, atau kode indikator; sel abu-abu terkunci. Gunakan templat baru untuk setiap triwulan."),
         ("head", "1. Lembar 'Indikator'"),
         ("text", f"Isi kolom 'Realisasi' untuk setiap indikator. Di TW1 isi atau periksa kolom 'Target {year}' "
-                 "(target tahunan). Kolom 'Realisasi TW Sebelumnya' hanya untuk perbandingan. Isi 'Keterangan' bila "
+                 "(target tahunan). Kolom 'Realisasi TW Sebelumnya' berisi nilai terakhir yang diterima (triwulannya "
+                 "tertulis di komentar sel) dan hanya untuk perbandingan. Isi 'Keterangan' bila "
                  "datanya belum ada atau ada hal yang perlu dijelaskan, dan 'Bukti Dukung (URL)' dengan tautan "
                  "lengkap (https://...) ke dokumen pendukung."),
         ("text", "Target yang diubah setelah TW1 wajib disertai alasan di kolom 'Alasan Perubahan Target'."),
@@ -381,28 +403,46 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
         ("head", "2. Format angka"),
         ("text", "Tulis angka saja, tanpa satuan atau teks. Desimal memakai koma (12,5); pemisah ribuan titik "
                  "(1.234.567) atau tanpa pemisah (1234567). Persentase: tulis 85 atau 85% (bukan 0,85). "
-                 "Rupiah ditulis penuh tanpa 'Rp' (mis. 1500000). Rumus boleh dipakai, tetapi simpan berkas di "
-                 "Excel/LibreOffice sebelum mengunggah agar nilainya tersimpan."),
+                 "Nilai uang ditulis dalam satuan pada kolom 'Satuan' baris itu, tanpa 'Rp': Rp 1,5 triliun di "
+                 "baris 'Rp miliar' ditulis 1.500; di baris 'Rp juta' ditulis 1.500.000. Kolom 'Anggaran (Rp)' dan "
+                 "'Realisasi Anggaran s.d. TW Ini (Rp)' di lembar 'Rencana Aksi' ditulis dalam Rupiah penuh "
+                 "(mis. 1500000). Rumus boleh dipakai, tetapi simpan berkas di Excel/LibreOffice sebelum mengunggah "
+                 "agar nilainya tersimpan."),
+        ("text", "Nilai yang sekitar seribu kali atau lebih berbeda dari nilai terakhir Anda atau dari median "
+                 "instansi sejenis, atau yang capaiannya di atas 300% dari target, ditolak karena biasanya salah "
+                 "satuan. Bila nilainya memang benar, tulis alasannya di kolom 'Konfirmasi Nilai (Alasan)' pada "
+                 "baris itu; alasan disimpan bersama nilainya dan terlihat oleh analis."),
         ("head", "3. Lembar 'Rencana Aksi'"),
         ("text", "Satu baris per rencana aksi dan indikator output. Pilih 'Tema' dan 'Fokus Intervensi' dari daftar. "
                  "'Realisasi TW Ini' adalah capaian output pada triwulan ini saja (bukan kumulatif), sedangkan "
                  "'Realisasi Anggaran s.d. TW Ini (Rp)' adalah kumulatif sejak awal tahun sampai triwulan ini. "
                  "Jika tertinggal dari target, isi 'Kendala' dan 'Rencana Tindak Lanjut'. "
-                 "Baris baru boleh disisipkan."),
-        ("head", "4. Menyimpan dan mengunggah"),
-        ("text", "Simpan sebagai Excel Workbook (.xlsx), bukan .xls/.csv/.ods, dan tanpa kata sandi. Unggah melalui "
+                 "Baris baru boleh disisipkan; kosongkan kolom 'ID Rencana Aksi' untuk rencana aksi baru."),
+        ("head", "4. Yang dibawa dari laporan sebelumnya"),
+        ("text", "Templat ini diisi dari laporan Anda yang sudah diterima: (a) 'Realisasi TW Sebelumnya' = nilai "
+                 "terakhir yang diterima untuk setiap indikator, dari triwulan mana pun (triwulan yang terlewat "
+                 "tidak mengosongkannya); (b) target = target instansi yang berlaku tahun ini, atau target katalog; "
+                 "(c) 'Bukti Dukung (URL)' dikosongkan, tautan sebelumnya ada di komentar sel sebagai petunjuk; "
+                 "(d) setiap rencana aksi yang belum selesai (realisasi belum mencapai target tahunan) dibawa dengan "
+                 "'ID Rencana Aksi' yang tetap. Jangan mengubah ID itu: realisasi dijumlahkan per ID antartriwulan. "
+                 "Target TW dan anggaran hanya dibawa dalam tahun yang sama."),
+        ("head", "5. Menyimpan dan mengunggah"),
+        ("text", "Simpan sebagai Excel Workbook (.xlsx), bukan .xls/.xlsm/.csv/.ods (berkas dengan makro ditolak), "
+                 "dan tanpa kata sandi. Jangan menghapus lembar tersembunyi '_pantaurb'. Unggah melalui "
                  "halaman Unggah di dasbor PantauRB. Bila ada masalah, Anda menerima kembali berkas ini dengan sel "
                  "bermasalah ditandai dan lembar 'Masalah' yang menjelaskan cara memperbaikinya."),
-        ("head", "5. Bantuan"),
-        ("text", "Baca lembar 'Masalah' pada berkas hasil pemeriksaan, buka menu Bantuan di dasbor PantauRB, atau "
-                 "hubungi Tim Reformasi Birokrasi instansi Anda / pengelola PantauRB di Kementerian PANRB."),
+        ("head", "6. Bantuan"),
+        ("text", "Tabel masalah di halaman Unggah dan lembar 'Masalah' pada berkas bertanda menyebut sel, nilai yang "
+                 "Anda tulis dan cara memperbaikinya. Bila masih ragu, hubungi Tim Reformasi Birokrasi instansi Anda "
+                 "atau pengelola PantauRB di Kementerian PANRB."),
         ("text", ""),
         ("title", f"Instructions (English) — {who}, year {year} quarter {quarter}"),
         ("text", "This template is made for the agency and quarter above. Do not rename sheets, column titles or "
                  "indicator codes; grey cells are locked. Use a new template every quarter."),
         ("head", "1. 'Indikator' sheet"),
         ("text", f"Fill in 'Realisasi' (realisation) for every indicator. In Q1 enter or check 'Target {year}' (the "
-                 "annual target). 'Realisasi TW Sebelumnya' (previous quarter) is for comparison only. Use "
+                 "annual target). 'Realisasi TW Sebelumnya' holds the latest accepted value (its quarter is in the cell's "
+                 "comment) and is for comparison only. Use "
                  "'Keterangan' (notes) when data are missing or need explaining, and 'Bukti Dukung (URL)' for a "
                  "full link (https://...) to the supporting document."),
         ("text", "A target changed after Q1 needs a reason in 'Alasan Perubahan Target'."),
@@ -413,22 +453,38 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
         ("text", "Categorical indicators (e.g. the BPK audit opinion: WTP/WDP/TW/TMP): choose from the cell's list."),
         ("head", "2. Number format"),
         ("text", "Enter numbers only, no unit or text. Decimals use a comma (12,5); thousands a dot (1.234.567) or "
-                 "nothing (1234567). Percentages: 85 or 85% (not 0,85). Rupiah in full without 'Rp' (e.g. 1500000). "
-                 "Formulas are fine, but save the file in Excel/LibreOffice before uploading so their values are "
-                 "stored."),
+                 "nothing (1234567). Percentages: 85 or 85% (not 0,85). Money in the unit of the row's 'Satuan' "
+                 "column, without 'Rp': IDR 1.5 trillion in an 'Rp miliar' row is 1.500; in an 'Rp juta' row "
+                 "1.500.000. 'Anggaran (Rp)' and 'Realisasi Anggaran s.d. TW Ini (Rp)' on the 'Rencana Aksi' sheet are "
+                 "in full rupiah (e.g. 1500000). Formulas are fine, but save the file in Excel/LibreOffice before "
+                 "uploading so their values are stored."),
+        ("text", "A value about a thousand times or more away from your last value or from the median of agencies "
+                 "of your type, or with an achievement above 300% of its target, is refused because it is usually a "
+                 "unit slip. If it is right, write the reason in 'Konfirmasi Nilai (Alasan)' on that row; the reason "
+                 "is stored with the value and shown to analysts."),
         ("head", "3. 'Rencana Aksi' (action plan) sheet"),
         ("text", "One row per action plan and output indicator. Choose 'Tema' (theme) and 'Fokus Intervensi' "
                  "(intervention focus) from the lists. 'Realisasi TW Ini' is this quarter's output only (not "
                  "cumulative), while 'Realisasi Anggaran s.d. TW Ini (Rp)' is the budget spent from the start of the "
                  "year to date. If behind target, fill in 'Kendala' (obstacles) and 'Rencana Tindak Lanjut' "
-                 "(follow-up). You may insert rows."),
-        ("head", "4. Saving and uploading"),
-        ("text", "Save as Excel Workbook (.xlsx), not .xls/.csv/.ods, and without a password. Upload it on the "
+                 "(follow-up). You may insert rows; leave 'ID Rencana Aksi' empty for a new action plan."),
+        ("head", "4. What is carried over from earlier reports"),
+        ("text", "This template is prefilled from your accepted reports: (a) 'Realisasi TW Sebelumnya' = each "
+                 "indicator's latest accepted value, from whatever quarter (a missed quarter does not empty it); "
+                 "(b) targets = the agency's target in force this year, else the catalogue's; (c) 'Bukti Dukung "
+                 "(URL)' is left empty, with the previous link in the cell's comment as a hint; (d) every action plan "
+                 "not yet finished (realisation below its annual target) is carried with a fixed 'ID Rencana Aksi'. "
+                 "Do not change the id: realisation is summed per id across quarters. Quarter targets and budget "
+                 "carry over within the same year only."),
+        ("head", "5. Saving and uploading"),
+        ("text", "Save as Excel Workbook (.xlsx), not .xls/.xlsm/.csv/.ods (files with macros are refused), and "
+                 "without a password. Do not delete the hidden '_pantaurb' sheet. Upload it on the "
                  "PantauRB dashboard's Upload page. If there are problems you get this file back with the problem "
                  "cells marked and a 'Masalah' sheet explaining how to fix each one."),
-        ("head", "5. Help"),
-        ("text", "Read the 'Masalah' sheet of the checked file, open Help in the PantauRB dashboard, or contact your "
-                 "agency's Bureaucratic Reform team / the PantauRB administrators at the Ministry (KemenPANRB)."),
+        ("head", "6. Help"),
+        ("text", "The problem table on the Upload page and the 'Masalah' sheet of the marked file name the cell, the "
+                 "value you typed and how to fix it. If in doubt, contact your agency's Bureaucratic Reform team or "
+                 "the PantauRB administrators at the Ministry (KemenPANRB)."),
     ]
 
 

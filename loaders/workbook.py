@@ -13,6 +13,7 @@ Order of work (each step only runs when the one before succeeded):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -29,7 +30,9 @@ from defusedxml import ElementTree as SafeET
 from python_calamine import CalamineWorkbook
 
 from loaders.issues import Issue
-from loaders.numbers import AMBIGUOUS, EMPTY, NOT_A_NUMBER, format_plain_id, parse_number
+from loaders.numbers import (
+    AMBIGUOUS, EMPTY, MONEY_IN_SCALED, NOT_A_NUMBER, format_plain_id, parse_number, unit_problem,
+)
 from loaders.sheets import (
     HEADER_EXAMPLES,
     HEADER_FIELDS,
@@ -81,6 +84,14 @@ class UnsafeWorkbook(ValueError):
 
 class NotAnXlsx(UnsafeWorkbook):
     """Not an .xlsx package at all (.xls, .csv, .ods, an encrypted file, a broken zip): unreadable, not hostile."""
+
+
+class MacroWorkbook(UnsafeWorkbook):
+    """A macro-enabled workbook (.xlsm: a VBA project or a macro-enabled content type): refused, never archived
+    as a report; the officer saves it again as a plain .xlsx."""
+
+
+_MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX", b"ms-excel.sheet.binary")
 
 
 # ------------------------------------------------------------------------------------------------ guard
@@ -169,6 +180,14 @@ def _open_package(data: bytes) -> _Package:
         raise UnsafeWorkbook("duplicate part names in the zip")   # which copy a reader takes is undefined
     if sum(i.file_size for i in infos) > MAX_TOTAL:
         raise UnsafeWorkbook("too large when uncompressed")
+    if any(n.lower().endswith(("vbaproject.bin", "vbadata.xml")) or n.lower().startswith("xl/macrosheets/")
+           for n in names):
+        raise MacroWorkbook("macro-enabled workbook (VBA project)")
+    if "[Content_Types].xml" in names:
+        with zf.open("[Content_Types].xml") as fh:
+            types = fh.read(1_000_000)
+        if any(t in types for t in _MACRO_TYPES):
+            raise MacroWorkbook("macro-enabled workbook (content type)")
     if "xl/workbook.xml" not in names:
         raise NotAnXlsx("missing xl/workbook.xml")
 
@@ -526,6 +545,9 @@ class _Reader:
     def run(self, data: bytes) -> None:
         try:
             package = _open_package(data)
+        except MacroWorkbook as exc:
+            self.issue("file-macro", reason=exc.reason)
+            return
         except NotAnXlsx as exc:
             self.issue("file-unreadable", reason=exc.reason)
             return
@@ -587,6 +609,7 @@ class _Reader:
         if meta is not None:
             titles = (ind_header.found_titles if ind_header else []) + (ren_header.found_titles if ren_header else [])
             self.read_fingerprint(meta, names, labels, titles)
+
 
     # -- column header row
     def find_header(self, sheet: _Sheet, columns: tuple[Column, ...]) -> _Header | None:
@@ -679,9 +702,12 @@ class _Reader:
 
     # -- cells
     def number(self, sheet: _Sheet, r: int, c: int | None, title: str,
-               percent_range: tuple[float, float] | None = None) -> float | None:
+               percent_range: tuple[float, float] | None = None, unit: tuple[str, str | None, float | None] = ("", None, None)
+               ) -> float | None:
         """The cell as a number (issues for text, errors and uncached formulas). With `percent_range`, a
-        %-formatted cell whose percentage falls outside it is reported (85 typed as 8500%)."""
+        %-formatted cell whose percentage falls outside it is reported (85 typed as 8500%). `unit` is the
+        cell's (unit text, declared scale, rupiah per unit): text is read by the unit it is in or refused
+        with the reason ("Rp 1.500.000" in an "Rp miliar" cell, "12%" in a rupiah cell, 1e308)."""
         if c is None:
             return None
         mark = sheet.mark(r, c)
@@ -693,6 +719,13 @@ class _Reader:
             return None
         raw = sheet.value(r, c)
         parsed = parse_number(raw)
+        problem = unit_problem(parsed, unit[1], unit[2])
+        if problem:
+            extra = {"unit": unit[0] or unit[1] or ""}
+            if problem == MONEY_IN_SCALED:
+                extra["converted"] = format_plain_id(parsed.value / unit[2])
+            self.issue(problem, sheet=sheet.name, cell=cell_ref(r, c), column=title, value=as_text(raw), **extra)
+            return None
         if parsed.ok:
             if mark and mark[0] == PERCENT and isinstance(raw, (int, float)):
                 value = round(parsed.value * 100, 10)   # a %-formatted cell stores 12.5% as 0.125
@@ -751,6 +784,7 @@ class _Reader:
             if not code and all(sheet.row_blank(r, [cols[f]]) for f in number_fields):
                 continue      # a signature block or a remark under the table, not an indicator row
             row = IndicatorRow(row=r + 1, indicator_code=code)
+            first_issue = len(self.pw.issues)
             for fld, c in cols.items():
                 row.cells[fld] = cell_ref(r, c)
                 mark = sheet.mark(r, c)
@@ -762,17 +796,24 @@ class _Reader:
                 row.target_text = self.text(sheet, r, cols["target"], titles["target"]) or None
                 self.text(sheet, r, cols.get("previous"), titles.get("previous", ""))   # kept in row.raw
             else:
-                row.value = self.number(sheet, r, cols["value"], titles["value"], pct)
-                row.target = self.number(sheet, r, cols["target"], titles["target"], pct)
-                row.previous = self.number(sheet, r, cols.get("previous"), titles.get("previous", ""), pct)
+                rules = getattr(indicator, "rules", None)
+                unit = (getattr(indicator, "unit", "") or "", getattr(rules, "scale", None),
+                        getattr(rules, "rupiah_factor", None))
+                row.value = self.number(sheet, r, cols["value"], titles["value"], pct, unit)
+                row.target = self.number(sheet, r, cols["target"], titles["target"], pct, unit)
+                row.previous = self.number(sheet, r, cols.get("previous"), titles.get("previous", ""), pct, unit)
             self.text(sheet, r, cols.get("indicator_name"), titles.get("indicator_name", ""))
             self.text(sheet, r, cols.get("unit"), titles.get("unit", ""))
             row.target_reason = self.text(sheet, r, cols.get("target_reason"), titles.get("target_reason", ""))
             row.note = self.text(sheet, r, cols.get("note"), titles.get("note", ""))
             row.evidence_url = self.text(sheet, r, cols.get("evidence_url"), titles.get("evidence_url", ""), url=True)
+            row.justification = self.text(sheet, r, cols.get("justification"), titles.get("justification", ""))
             if len(code) > MAX_TEXT:
                 self.issue("text-too-long", sheet=sheet.name, cell=row.cells["indicator_code"],
                            column=titles["indicator_code"], value=code[:60] + "…", length=len(code), limit=MAX_TEXT)
+            if indicator is not None:      # problems of this row name its indicator (the page shows its name)
+                self.pw.issues[first_issue:] = [dataclasses.replace(i, indicator=code)
+                                                for i in self.pw.issues[first_issue:]]
             yield row
 
     # -- Rencana Aksi rows
@@ -783,7 +824,8 @@ class _Reader:
             return self.text(sheet, r, cols.get(fld), titles.get(fld, ""))
 
         def number(fld):
-            return self.number(sheet, r, cols.get(fld), titles.get(fld, ""))
+            money = ("Rp", "Rp", 1.0) if fld in ("budget", "budget_realisation") else ("", None, None)
+            return self.number(sheet, r, cols.get(fld), titles.get(fld, ""), None, money)
 
         for r in self.data_rows(sheet, header):
             theme = text("theme")
@@ -794,7 +836,7 @@ class _Reader:
             row.realisation = number("realisation")
             row.budget = number("budget")
             row.budget_realisation = number("budget_realisation")
-            for fld in ("intervention_focus", "coordinator", "implementer", "obstacles", "follow_up"):
+            for fld in ("intervention_focus", "coordinator", "implementer", "obstacles", "follow_up", "plan_id"):
                 setattr(row, fld, text(fld))
             row.cells = {fld: cell_ref(r, c) for fld, c in cols.items()}
             yield row
@@ -807,6 +849,11 @@ class _Reader:
                 values.setdefault(row[0].strip(), row[1])
         version = as_text(values.get("template_version"))
         checksum = as_text(values.get("checksum"))
+        missing = [k for k in META_KEYS if _blank(values.get(k))]
+        if missing:
+            self.issue("template-fingerprint-missing", sheet=meta.name,
+                       detail="kunci kosong: " + ", ".join(missing), detail_en="empty keys: " + ", ".join(missing))
+            return
         expected = structure_checksum(version or TEMPLATE_VERSION, names, labels, titles,
                                       [row.indicator_code for row in self.pw.indicators])
         ok = bool(checksum) and checksum == expected

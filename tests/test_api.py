@@ -192,7 +192,7 @@ def test_agency_target_changes_are_versioned(db):
 
     def change_target(wb, reason=""):
         ws = wb[INDICATOR_SHEET]
-        ws[f"{cols['target']}{rows[code]}"].value = 3.25
+        ws[f"{cols['target']}{rows[code]}"].value = 45.25
         if reason:
             ws[f"{cols['target_reason']}{rows[code]}"].value = reason
     data = filled(db, quarter=2, edit=change_target)
@@ -204,7 +204,7 @@ def test_agency_target_changes_are_versioned(db):
     with store.session(db) as con:
         got = con.execute("SELECT target_low, version, reason FROM v_agency_targets WHERE indicator_code = ?",
                           [code]).fetchone()
-    assert got == (3.25, 2, "APBD perubahan")
+    assert got == (45.25, 2, "APBD perubahan")
 
 
 # ------------------------------------------------------------------ one test per content check
@@ -349,7 +349,8 @@ def test_missing_value_target_evidence_and_bad_url_are_warnings(db):
                                         _set("evidence_url", numeric_codes("KOTA")[2], "bukti di lemari")(wb)))
     r = _check(db, data)
     assert r.valid
-    assert only(r, "missing-value")[0].value == code
+    missing = only(r, "missing-value")[0]
+    assert missing.indicator == code and missing.value is None     # an empty cell shows no value, not a code
     assert only(r, "target-missing")
     assert only(r, "missing-evidence")
     assert only(r, "invalid-url")[0].value == "bukti di lemari"
@@ -360,7 +361,8 @@ def test_large_jump_warns_against_last_quarter(db):
     api.ingest_file(filled(db), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
     values, _, _ = good_values("KOTA")
     r = _check(db, filled(db, quarter=2, **{code: round(values[code] * 1.9 + 1, 2)}), received_at=datetime(2024, 7, 1))
-    assert only(r, "large-jump")[0].value == code and r.valid
+    jump = only(r, "large-jump")[0]
+    assert jump.indicator == code and jump.value and r.valid      # the value as typed, the code as the indicator
 
 
 def _renaksi(**change):
@@ -416,10 +418,12 @@ def test_next_quarter_template_is_prefilled_from_accepted_history(db):
     code = numeric_codes("KOTA")[0]
     assert by_code[code].previous == pytest.approx(values[code])
     assert by_code[code].target == pytest.approx(targets[code])
-    assert by_code[code].value is None and by_code[code].evidence_url == urls[code]
+    # evidence links are not carried over: the cell is empty and the old link is a hint in its comment
+    assert by_code[code].value is None and by_code[code].evidence_url == ""
     [plan] = parsed.renaksi
     assert (plan.theme, plan.action_plan, plan.targets, plan.realisation) == (
         "kemiskinan", "Verifikasi data P3KE", (100, 100, 100, 100), None)
+    assert plan.plan_id.startswith("RA-")
 
 
 def test_check_against_an_uninitialised_database_file_writes_nothing(db, tmp_path):

@@ -322,7 +322,8 @@ def test_xlsx_edit_a_target_and_add_an_indicator_then_dump(cat, tmp_path):
                name_en="Test indicator", definition="Uji.", definition_en="Test.", unit="indeks", unit_en="index",
                value_type="number", direction="higher_better", measurement="snapshot", aggregation="mean",
                limit=100, min_value=0, max_value=100, decimals=1, legal_basis=None, data_source="Uji",
-               notes=None, baseline_year=2019, baseline_value=50, baseline_source="uji", baseline_confidence="low")
+               notes=None, baseline_year=2019, baseline_value=50, baseline_source="uji", baseline_confidence="low",
+               rules=None)
     ind.append([new[c] for c in INDICATOR_COLUMNS])
     wb.save(p)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html
 import io
 import re
 import shutil
@@ -348,11 +349,17 @@ def test_upload_broken_file_shows_the_cell_in_the_problem_table(upload_db):
     at.button(key="upload_check").click()
     _run(at)
     assert "Berkas belum dapat diterima" in at.error[0].value
-    problems = at.dataframe[0].value
-    row = problems[problems["Kode"] == "not-a-number"].iloc[0]
-    assert re.fullmatch(r"Indikator![A-Z]+\d+", row["Lokasi"]) and row["Nilai"] == "delapan"
-    assert row["Tingkat"] == "✖ Kesalahan" and row["Lokasi"].split("!")[1] in row["Pesan"]
-    assert problems.iloc[0]["Tingkat"] == "✖ Kesalahan"  # errors listed first
+    assert any("masalah harus diperbaiki" in m.value for m in at.markdown)      # the summary sentence
+    table = next(m.value for m in at.markdown if "<table" in m.value)
+    cells = re.findall(r'<td data-label="([^"]*)">([^<]*)</td>', table)
+    first = [v for k, v in cells[:6]]
+    cat = load_catalogue().by_code[code]
+    assert first[0] == "✖ Kesalahan" and re.fullmatch(r"Indikator![A-Z]+\d+", first[1])   # errors listed first
+    assert first[2] == html.escape(cat.name) and first[3] == "delapan"
+    assert first[1].split("!")[1] in first[4] and first[5].startswith("Tulis angka saja")
+    assert "not-a-number" not in table                        # no internal codes on screen
+    row = {"Lembar!Sel": first[1]}
+    row = {"Lokasi": row["Lembar!Sel"]}
     # the annotated workbook (offered as a download) marks the same cell
     report = api.check_file(data, "rusak.xlsx", db_path=upload_db).report
     wb = openpyxl.load_workbook(io.BytesIO(api.annotate_bytes(data, report, "id")))

@@ -22,7 +22,7 @@ def test_db_path_prefers_flag_then_env_then_default(monkeypatch, tmp_path):
 
 def test_migrate_creates_every_analyst_view_and_is_idempotent(tmp_path):
     with store.session(tmp_path / "x.duckdb") as con:
-        assert store.migrate(con) == [1]
+        assert store.migrate(con) == sorted(store.MIGRATIONS)
         assert store.migrate(con) == []
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert {"v_agencies", "v_indicators", "v_targets", "v_submissions", "v_values"} <= views

@@ -80,7 +80,7 @@ def test_header_block_and_column_titles(wb):
     assert ws["B3"].number_format == "@"
     assert [c.value for c in ws[8]] == ["Kode Indikator", "Nama Indikator", "Satuan", "Target 2024",
                                         "Realisasi TW Sebelumnya", "Realisasi", "Alasan Perubahan Target",
-                                        "Keterangan", "Bukti Dukung (URL)"]
+                                        "Keterangan", "Bukti Dukung (URL)", "Konfirmasi Nilai (Alasan)"]
     assert [c.value for c in wb[RENAKSI_SHEET][1]][:3] == ["Tema", "Rencana Aksi", "Indikator Output"]
 
 
@@ -95,7 +95,7 @@ def test_prefilled_values_and_action_plans(wb):
     ws = wb["Indikator"]
     sakip = [c.value for c in ws[11]]
     assert sakip == ["AG_SAKIP", "Nilai SAKIP", "skor 0-100", 70.0, 68.25, None, None, None,
-                     "https://bandung.go.id/lkjip-2023.pdf"]
+                     "https://bandung.go.id/lkjip-2023.pdf", None]
     assert [c.value for c in ws[10]][3:5] == ["WTP", "WTP"]
     plan = [c.value for c in wb[RENAKSI_SHEET][2]]
     assert plan[:4] == ["Pengentasan Kemiskinan", "Pemutakhiran DTKS", "Kelurahan dengan data mutakhir", "kelurahan"]
@@ -108,7 +108,7 @@ def test_only_input_cells_are_unlocked(wb):
     ws = wb["Indikator"]
     locked = {c.column_letter: c.protection.locked for c in ws[11]}
     assert locked == {"A": True, "B": True, "C": True, "D": False, "E": True, "F": False, "G": False, "H": False,
-                      "I": False}
+                      "I": False, "J": False}
     assert all(c.protection.locked for c in ws[8]) and ws["B3"].protection.locked
     ren = wb[RENAKSI_SHEET]
     assert ren["A1"].protection.locked

@@ -8,6 +8,7 @@ directly; the `show_*` and `url_*` helpers are thin Streamlit wrappers around th
 from __future__ import annotations
 
 import functools
+import html
 import io
 import re
 from typing import Any, Callable, Sequence
@@ -357,3 +358,24 @@ def quarter_label(year, quarter, language: str | None = None) -> str:
     if y is None or qq is None:
         return "–"
     return progress.format_time(int(y) - 1 + int(qq) / 4, language or lang(), "quarter")
+
+
+def wrapped_table_html(df: pd.DataFrame, css_class: str = "pr-wrapped") -> str:
+    """`df` as an HTML table whose cells wrap in full (the first two columns, short labels, never break).
+    Below 700 px each row becomes a block with the column name before each value, so nothing needs sideways
+    scrolling on a phone. Every cell is escaped."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{html.escape(str(c))}">{html.escape("" if v is None else str(v))}</td>'
+                         for c, v in zip(df.columns, row)) + "</tr>"
+        for row in df.itertuples(index=False))
+    style = (f"<style>.{css_class}{{border-collapse:collapse;width:100%;font-size:.9rem}}"
+             f".{css_class} th,.{css_class} td{{border:1px solid rgba(128,128,128,.35);padding:.35rem .5rem;"
+             f"text-align:left;vertical-align:top;overflow-wrap:break-word}}"
+             f".{css_class} td:nth-child(-n+2),.{css_class} th:nth-child(-n+2){{white-space:nowrap}}"
+             f".{css_class} th{{background:rgba(128,128,128,.12)}}"
+             f"@media (max-width:700px){{.{css_class} thead{{display:none}}.{css_class} tr{{display:block;"
+             f"border:1px solid rgba(128,128,128,.35);margin-bottom:.6rem}}.{css_class} td{{display:block;"
+             f"border:none;padding:.2rem .5rem}}.{css_class} td:empty{{display:none}}"
+             f".{css_class} td::before{{content:attr(data-label) ': ';font-weight:600}}}}</style>")
+    return f'{style}<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

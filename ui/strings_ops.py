@@ -270,6 +270,12 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "up_annotate_failed": {
         "id": "Berkas bertanda tidak dapat dibuat ({error}); gunakan tabel di atas.",
         "en": "The annotated file could not be made ({error}); use the table above."},
+    "up_col_severity_text": {"id": "Jenis", "en": "Kind"},
+    "up_col_location": {"id": "Lembar!Sel", "en": "Sheet!Cell"},
+    "up_col_indicator": {"id": "Indikator", "en": "Indicator"},
+    "up_col_value": {"id": "Nilai yang ditulis", "en": "Value as typed"},
+    "up_col_problem": {"id": "Masalah", "en": "Problem"},
+    "up_col_fix": {"id": "Cara memperbaiki", "en": "How to fix it"},
     "up_severity_error": {"id": "Kesalahan", "en": "Error"},
     "up_severity_warning": {"id": "Peringatan", "en": "Warning"},
     "up_processing_failed": {

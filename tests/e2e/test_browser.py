@@ -314,3 +314,59 @@ def test_compliance_csv_export(page: Page, e2e_server, tmp_path):
     assert not any(re.fullmatch(r"-?[\d.,]+", h) for h in header), f"the first row is not a header: {header}"
     assert all(len(r) == len(header) for r in rows), "ragged CSV rows"
     assert_no_error(page, e2e_server, offset, "compliance CSV export")
+
+
+# ------------------------------------------------------------------ 3b. three kinds of mistakes, each with its fix
+def test_upload_three_mistakes_shows_the_full_fix_for_each(page: Page, e2e_server, screenshot_dir, tmp_path):
+    """A kab/kota officer's file with text in a number cell, full rupiah in an 'Rp miliar' cell and the hidden
+    template sheet deleted: the page says how many problems must be fixed and shows each fix in full."""
+    from loaders.issues import Issue
+    from loaders.sheets import META_SHEET
+
+    offset = e2e_server.log_size()
+    cities = sorted(a for a in e2e_server.demo_agencies if "." in a)
+    assert cities, "the demo database has no kabupaten/kota"
+    agency = next((a for a in cities if (2024, 4) not in e2e_server.demo_agencies[a]), cities[0])
+    goto(page, e2e_server.url, "unggah", "id", agency=agency, year=2024, quarter=4)
+    expect(page.get_by_role("heading", name=text("up_title"), exact=True)).to_be_visible(timeout=T)
+    wait_idle(page)
+    _, template = download(page, page.locator(".st-key-upload_template").get_by_role("button"), tmp_path)
+    broken = tmp_path / f"{agency}_2024_TW4_tiga_salah.xlsx"
+    column, row = _fill_template(template, broken)
+    wb = openpyxl.load_workbook(broken)
+    ws = wb["Indikator"]
+    ws[f"{column}{row}"] = "delapan"                                          # 1. text in a number cell
+    inv_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "TEM_INV_REAL")
+    ws[f"{column}{inv_row}"] = "Rp 1.500.000,-"                               # 2. full rupiah, unit Rp miliar
+    del wb[META_SHEET]                                                        # 3. the hidden sheet deleted
+    wb.save(broken)
+
+    page.locator(".st-key-upload_reason input").fill("Uji end-to-end")
+    page.locator(".st-key-upload_reason input").press("Tab")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(broken))
+    expect(file_chip(page, broken.name)).to_be_visible(timeout=T)
+    page.locator(".st-key-upload_check").get_by_role("button").click()
+    expect(page.get_by_text("Berkas belum dapat diterima", exact=False)).to_be_visible(timeout=T)
+    wait_idle(page)
+    expect(page.get_by_text("3 masalah harus diperbaiki", exact=False)).to_be_visible(timeout=T)
+    table = page.locator(".st-key-upload_problems")
+    fixes = [
+        Issue("not-a-number", value="delapan").parts("id")[1],
+        Issue("rupiah-in-scaled-cell", value="Rp 1.500.000,-",
+              params={"unit": "Rp miliar", "converted": "0,0015"}).parts("id")[1],
+        Issue("template-fingerprint-missing", sheet=META_SHEET).parts("id")[1],
+    ]
+    for fix in fixes:
+        assert len(fix) > 40, fix
+        expect(table).to_contain_text(fix, timeout=T)                        # the whole fix, never cut short
+    expect(table).to_contain_text(f"Indikator!{column}{inv_row}")
+    expect(table).to_contain_text("Rp 1.500.000,-")
+    assert "not-a-number" not in table.inner_text()
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(800)
+        wait_idle(page)
+        table.scroll_into_view_if_needed()
+        screenshot(page, screenshot_dir, f"unggah_tiga_masalah_{width}")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    assert_no_error(page, e2e_server, offset, "upload: three mistakes")
