@@ -7,11 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth as auth_ui
+from ui.data import pin_data_state
 from ui.i18n import LANGS, lang, t
 
 HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="PantauRB", page_icon=":material/monitoring:", layout="wide")
+pin_data_state()   # one data version for this whole rerun; a newer one is picked up on the next
 
 # Language switch: Bahasa Indonesia first; kept in the URL (?lang=en) so a shared link keeps it.
 if "lang" not in st.session_state:

@@ -5,9 +5,9 @@ import streamlit as st
 from indicators import charts, queries, texts
 from indicators.periods import previous_quarter
 from ui.data import q, require_data, select_period_quarter
-from ui.format import (md, capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present,
-                       quarter_text, show_chart, show_table, source_markdown, source_text, status_chip, synthetic_note,
-                       type_titles, year_text)
+from ui.format import (md, capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, per_value, period_text,
+                       present, quarter_text, show_chart, show_table, source_markdown, source_text, status_chip,
+                       synthetic_note, type_titles, year_text)
 from ui.i18n import lang, t
 
 st.title(t("national_title"))
@@ -99,7 +99,7 @@ if changes.empty:
     st.info(t("changes_none"))
 else:
     synthetic_note(changes)
-    shown = changes.assign(kind=changes["kind"].map(lambda k: t(f"change_{k}")),
+    shown = changes.assign(kind=per_value(changes["kind"], lambda k: t(f"change_{k}")),
                            indicator_name=changes["indicator_name_en" if lang() == "en" else "indicator_name"])
     show_table(present(shown, ["kind", "indicator_code", "indicator_name", "agency_code", "agency_name",
                                "before_value", "after_value", "before_status", "after_status", "submission_id",

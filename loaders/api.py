@@ -18,7 +18,7 @@ import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.periods import previous_quarter
-from loaders import assessments, audit, catalogue_store, reference, store, verification
+from loaders import assessments, audit, catalogue_store, reference, snapshot, store, verification
 from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
@@ -65,9 +65,9 @@ def _load_reference(con, cat: Catalogue) -> dict:
     return counts
 
 
-def init_database(db_path=None, *, on_wait=None) -> dict:
+def init_database(db_path=None, *, on_wait=None, publish: bool = True) -> dict:
     """Create or migrate the database and (re)load catalogue (the admins' version in force, else the shipped
-    YAML), registry and calendar. Idempotent."""
+    YAML), registry and calendar. Idempotent. `publish=False` keeps readers on the old data version (rebuild)."""
     path = store.resolve_db_path(db_path)
     with store.writer(path, on_wait=on_wait) as con:
         applied = store.migrate(con)
@@ -75,6 +75,8 @@ def init_database(db_path=None, *, on_wait=None) -> dict:
         with store.transaction(con):
             counts = _load_reference(con, cat)
         con.execute("CHECKPOINT")
+        if publish:
+            snapshot.committed(path, con)
     counts["migrations_applied"] = applied
     counts["schema_version"] = store.SCHEMA_VERSION
     counts["db"] = str(path)
@@ -293,7 +295,7 @@ def write_receipts(db_path=None, out_dir=None, *, missing_only: bool = True) -> 
 def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
                 journal: bool = True, upload_id: str | None = None, con=None, commit_seq: int | None = None,
-                write_receipt: bool = True, on_wait=None) -> IngestResult:
+                write_receipt: bool = True, on_wait=None, publish: bool | None = None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
     The uploader recorded is `scope.username` (the signed-in account, or `Scope.system(name)` for operator
@@ -303,6 +305,9 @@ def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reas
     written after the commit; when that fails the submission is still stored and `receipt_error` says so
     (`python -m loaders receipts --missing` writes it later). `journal=False` and `commit_seq` are for
     `rebuild`, which replays history.
+    After the commit the new data version is announced (`snapshot.committed`) while the writer slot is still
+    held: by default when this call owned its connection; a batch passes `publish=False` (or its own `con`)
+    and announces once at its end.
     """
     path = store.resolve_db_path(db_path)
     _authorize_workbook(path, scope, data, file_name, expected_agency, con)
@@ -314,12 +319,15 @@ def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reas
     file_name = Path(file_name).name
     entry = JournalEntry("upload", upload_id, received_at.isoformat(), uploader, file_name, digest, reason,
                          expected_agency, list(expected_period) if expected_period else None)
+    own = con is None
     with _writer(path, con, on_wait) as con:
         store.migrate(con)
         cat = catalogue_store.current(con)   # the admins' catalogue version in force
         _ensure_ready(con, cat)
         work = lambda: _ingest(con, cat, data, digest, entry, received_at, commit_seq)
         result = _journaled(archive, con, entry, work) if journal else work()[0]
+        if publish if publish is not None else own:
+            snapshot.committed(path, con)   # one new data version, announced before the next writer runs
         html = None
         if write_receipt and result.submission_id and (
                 result.outcome == "accepted" or not (receipts_dir(path) / f"{result.submission_id}.html").exists()):
@@ -471,10 +479,13 @@ def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, 
             seq = _record_commit(con, "registry", entry, commit_seq)
         return counts, seq
 
+    own = con is None
     with _writer(path, con, on_wait) as con:
         store.migrate(con)
         _ensure_ready(con, catalogue_store.current(con))
         counts = _journaled(archive, con, entry, work) if journal else work()[0]
+        if own:
+            snapshot.committed(path, con)
     return counts, problems
 
 
@@ -524,7 +535,7 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
             stack.close()            # the snapshot of history is taken; writers may continue meanwhile
         for p in (tmp, Path(str(tmp) + ".wal")):
             p.unlink(missing_ok=True)
-        init_database(tmp)
+        init_database(tmp, publish=False)   # readers keep the old state until the rebuilt file replaces it
         carry = path.exists() and problem is None
         with store.session(tmp) as con:
             if carry:
@@ -551,6 +562,8 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
         store.set_aside_stale_wal(target)
         os.replace(tmp, target)
         store.lock_path(tmp).unlink(missing_ok=True)
+        if in_place:   # --out never touches the live database's data version or snapshots
+            snapshot.committed(target)
     counts["db"] = str(target)
     if in_place or receipts_dir(target) != receipts_dir(path):
         counts["receipts"] = write_receipts(target, missing_only=in_place)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from loaders import api, store
+from loaders import api, snapshot, store
 from loaders.auth import Scope
 
 
@@ -142,34 +142,39 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
 def ingest(files, db, fmt, lang, reason, annotate_out):
     """Validate and store workbooks: one transaction per file, all rows or none (uploader: cli:<OS user>)."""
     scope = operator()
-    results, texts, bad, busy = [], [], False, None
-    with _progress(files, lang) as items:
-        for f in items:
-            data = _read(f)
-            try:
-                res = api.ingest_file(data, Path(f).name, scope=scope, db_path=db, reason=reason,
-                                      on_wait=_waiting)
-            except store.DatabaseBusy as exc:   # report what was finished, then stop: the rest was not tried
-                busy = exc
-                break
-            bad |= res.outcome == "rejected"
-            d = res.report.to_dict()
-            d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
-                     version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
-                     receipt_error=res.receipt_error, message=res.message, message_en=res.message_en)
-            results.append(d)
-            text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
-            if res.receipt_path:
-                text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
-            if res.receipt_error:
-                text += "\n  " + _say(
-                    f"Data TERSIMPAN, tetapi tanda terima gagal ditulis ({res.receipt_error}); jalankan: "
-                    "python -m loaders receipts --missing",
-                    f"Data STORED, but the receipt could not be written ({res.receipt_error}); run: "
-                    "python -m loaders receipts --missing", lang)
-            texts.append(text)
-            if annotate_out and len(files) == 1:
-                Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
+    results, texts, bad, busy, changed = [], [], False, None, False
+    try:
+        with _progress(files, lang) as items:
+            for f in items:
+                data = _read(f)
+                try:
+                    res = api.ingest_file(data, Path(f).name, scope=scope, db_path=db, reason=reason,
+                                          on_wait=_waiting, publish=False)
+                except store.DatabaseBusy as exc:   # report what was finished, then stop: the rest was not tried
+                    busy = exc
+                    break
+                changed = True
+                bad |= res.outcome == "rejected"
+                d = res.report.to_dict()
+                d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
+                         version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
+                         receipt_error=res.receipt_error, message=res.message, message_en=res.message_en)
+                results.append(d)
+                text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
+                if res.receipt_path:
+                    text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
+                if res.receipt_error:
+                    text += "\n  " + _say(
+                        f"Data TERSIMPAN, tetapi tanda terima gagal ditulis ({res.receipt_error}); jalankan: "
+                        "python -m loaders receipts --missing",
+                        f"Data STORED, but the receipt could not be written ({res.receipt_error}); run: "
+                        "python -m loaders receipts --missing", lang)
+                texts.append(text)
+                if annotate_out and len(files) == 1:
+                    Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
+    finally:
+        if changed:  # one new data version (and snapshot) for the whole batch
+            snapshot.committed(db)
     _emit_reports(results, fmt, lang, texts)
     if busy is not None:
         left = len(files) - len(results)

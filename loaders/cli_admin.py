@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from loaders import audit, auth, store, verification
+from loaders import audit, auth, snapshot, store, verification
 
 
 def _db(db):
@@ -33,16 +33,19 @@ def _password_from_stdin() -> str:
 def _run(db, fn):
     from loaders.cli import operator
     try:
-        with store.session(_db(db)) as con:
+        with store.writer(_db(db)) as con:   # the writer slot the page and the other commands queue on
             store.migrate(con)
             with store.transaction(con):
-                return fn(con, operator())
+                result = fn(con, operator())
+            snapshot.committed(_db(db), con)   # dashboard processes see the change (accounts, calendar)
+            return result
     except (auth.AccountError, auth.ScopeDenied) as exc:
         raise click.ClickException(str(exc))
     except ValueError as exc:
         raise click.ClickException(str(exc))
-    except store.DatabaseBusy as exc:
-        raise click.ClickException(str(exc))
+    except store.DatabaseBusy as exc:   # busy: a message and exit code 3, as every command
+        click.echo(str(exc), err=True)
+        sys.exit(store.EXIT_BUSY)
 
 
 def register(cli: click.Group, db_option) -> None:

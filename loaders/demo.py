@@ -20,7 +20,7 @@ from typing import Callable
 
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.periods import previous_quarter
-from loaders import api, assessments, store
+from loaders import api, assessments, snapshot, store
 from loaders.auth import Scope, create_demo_accounts
 from loaders.registry import Agency, load_registry
 
@@ -145,14 +145,19 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
             echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}: {len(files)} berkas / files")
         with store.transaction(con):
             stats["accounts"] = create_demo_accounts(con, [(a.code, a.province_code) for a in agencies])
+    snapshot.committed(db_path)   # one new data version for the whole demo, verdicts included
     stats["agencies"] = len(agencies)
     return stats
 
 
-def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
-    """Every workbook one agency sends over the years, in the order it sends them."""
-    from loaders.template import TemplatePrefill, write_template
-    agency, years = job
+def _agency_files(job: tuple) -> list[DemoFile]:
+    """Every workbook one agency sends over the years, in the order it sends them.
+
+    `job` is (agency, years) or (agency, years, n_plans): n_plans asks for that many action-plan rows
+    per workbook (the benchmark's national scale uses about 30); by default 3 to 5.
+    """
+    from loaders.template import write_template
+    agency, years, n_plans = (*job, None) if len(job) == 2 else job
     rng = random.Random(f"{SEED}:{agency.code}")
     cat = load_catalogue()
     calendar = store.load_calendar_config()
@@ -164,7 +169,12 @@ def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
                    and i.value_type == "category"]
     diligence = rng.random()          # how reliably this agency reports on time
     plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
-    plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+    if n_plans is None:
+        plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+    else:  # more rows than ideas: numbered work packages of the same ideas
+        plans = [(theme, f"{action} (paket {n // len(plans) + 1})" if n >= len(plans) else action, output, unit)
+                 for n, (theme, action, output, unit) in
+                 ((n, plans[n % len(plans)]) for n in range(n_plans))]
     files: list[DemoFile] = []
     in_force: dict[tuple[int, int], tuple[dict, dict]] = {}      # (year, quarter) -> (values, urls)
 

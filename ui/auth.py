@@ -117,18 +117,24 @@ def _validate(sess: dict) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=60)
 def _account(path: str, version: tuple, username: str) -> dict | None:
-    with store.session(path) as con:
+    from ui.data import read_now
+
+    def account(con):
         if not store.has_schema(con) or store.schema_version(con) < store.AUTH_SCHEMA_VERSION:
             return None
         return auth.current_user(con, username)
+    return read_now(account)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=60)
 def _demo_accounts(path: str, version: tuple) -> list[dict]:
-    with store.session(path) as con:
-        if store.schema_version(con) < store.AUTH_SCHEMA_VERSION:
+    from ui.data import read_now
+
+    def accounts(con):
+        if not store.has_schema(con) or store.schema_version(con) < store.AUTH_SCHEMA_VERSION:
             return []
         return auth.demo_accounts(con)
+    return read_now(accounts)
 
 
 def _login_screen() -> None:

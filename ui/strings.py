@@ -54,8 +54,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "uploader_words": {"id": "Cara mengunggah: klik tombol “Upload” (unggah) di kotak bawah untuk memilih berkas .xlsx, "
                              "atau seret berkas ke kotak itu. “10MB per file” = ukuran maksimal 10 MB per berkas.",
                        "en": "Click “Upload” in the box below to choose an .xlsx file, or drag the file onto the box."},
-    "table_truncated": {"id": "Menampilkan {n} dari {total} baris; unduhan memuat semua baris.",
-                        "en": "Showing {n} of {total} rows; the download holds all rows."},
+    "table_page": {"id": "Halaman (dari {pages})", "en": "Page (of {pages})"},
+    "table_rows": {"id": "Baris {start}–{end} dari {total}; unduhan memuat semua baris.",
+                   "en": "Rows {start}–{end} of {total}; the download has every row."},
     "synthetic_badge": {"id": "Data sintetis (demo)", "en": "Synthetic (demo) data"},
     "as_of": {"id": "Keadaan per akhir **{period}**.", "en": "Situation at the end of **{period}**."},
     "open": {"id": "Buka", "en": "Open"},
