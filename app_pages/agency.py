@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from indicators import charts, queries, texts
+from loaders import verification
 from ui.data import q, require_data
-from ui.format import (agency_type_text, fmt, fmt_pct, fmt_target, present, quarter_label, show_chart, show_table,
+from ui.format import (md, agency_type_text, fmt, fmt_pct, fmt_target, present, quarter_label, show_chart, show_table,
                        synthetic_note, url_select)
 from ui.i18n import lang, t
 
@@ -34,8 +35,8 @@ with c3:
     code = url_select(t("ops_agency"), list(names), "agency", default=busiest,   # open on one with reports
                       format_func=lambda c: t("ops_agency_option", name=names[c], code=c))
 me = agencies[agencies["agency_code"] == code].iloc[0]
-where = t("ag_in_province", province=me["province_name"]) if me["agency_type"] in ("KAB", "KOTA") else ""
-st.subheader(t("ag_header", name=me["name"], type=agency_type_text(me["agency_type"]), province=where))
+where = t("ag_in_province", province=md(me["province_name"])) if me["agency_type"] in ("KAB", "KOTA") else ""
+st.subheader(t("ag_header", name=md(me["name"]), type=agency_type_text(me["agency_type"]), province=where))
 synthetic_note(bool(me["synthetic"]))
 lineage = q(queries.agency_lineage, code)
 if pd.notna(me.get("valid_to")):
@@ -61,7 +62,7 @@ tab_ind, tab_ren, tab_hist, tab_qual = st.tabs([t("ag_tab_indicators"), t("ag_re
 quarters = q(queries.agency_quarters, code)
 if quarters.empty:
     for tab in (tab_ind, tab_ren, tab_hist):
-        tab.info(t("ag_no_submissions", name=me["name"]))
+        tab.info(t("ag_no_submissions", name=md(me["name"])))
         tab.page_link("app_pages/upload.py", label=t("ag_upload_link"), icon=":material/upload_file:",
                       query_params={"agency": code})
 
@@ -150,6 +151,13 @@ if not quarters.empty:
         show_table(present(subs, ["period", "version", "version_status", "received_at", "uploader", "file_name",
                                   "sha256_short", "reason", "n_values", "n_warnings", "submission_id", "synthetic"]),
                    f"riwayat_{code}", "ag_history")
+        reviews = q(verification.agency_reviews, code)   # returns carry the analyst's note for the agency
+        if len(reviews):
+            st.markdown(f"**{t('vf_agency_reviews')}**")
+            reviews = reviews.assign(review_status=reviews["review_status"].map(lambda s: t(f"vf_status_{s}")),
+                                     period=[quarter_label(y, qq) for y, qq in zip(reviews["year"], reviews["quarter"])])
+            show_table(present(reviews, ["submission_id", "period", "version", "review_status", "reviewed_at",
+                                         "reviewer", "note"]), f"verifikasi_{code}", "ag_reviews")
         st.markdown(f"**{t('ag_diff_heading')}**")
         ids = list(subs["submission_id"])
         if len(ids) < 2:

@@ -2,14 +2,14 @@
 confidence); download the catalogue as xlsx; admin import of an edited catalogue xlsx (validate → diff →
 apply)."""
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from indicators import briefing, queries
-from ui.data import catalogue_export, editor_notes, q, require_data
-from ui.format import XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
+from loaders import catalogue_store
+from ui.auth import require_scope
+from ui.data import catalogue_export, current_catalogue, editor_notes, q, require_data, write
+from ui.format import md, XLSX_MIME, col, dash, file_input, file_stem, fmt, present, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("catalogue_title"))
@@ -46,10 +46,10 @@ if len(inds):
     code = url_select(t("filter_indicator"), list(by_code), "indicator",
                       format_func=lambda c: f"{c} — {by_code[c]['name_en' if en else 'name']}")
     m = by_code[code]
-    st.subheader(m["name_en"] if en else m["name"])
-    st.write(dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"]))
-    st.caption(t("catalogue_meta_line", unit=dash(m["unit_en"] if lang() == "en" and m.get("unit_en") else m["unit"]), direction=t(f"direction_{m['direction']}"),
-                 source=dash(m["data_source"]), legal=dash(m["legal_basis"])))
+    st.subheader(md(m["name_en"] if en else m["name"]))
+    st.markdown(md(dash(m["definition_en"] if en and dash(m["definition_en"]) != "–" else m["definition"])))
+    st.caption(t("catalogue_meta_line", unit=md(dash(m["unit_en"] if lang() == "en" and m.get("unit_en") else m["unit"])), direction=t(f"direction_{m['direction']}"),
+                 source=md(dash(m["data_source"])), legal=md(dash(m["legal_basis"]))))
     st.caption(t("catalogue_sources_rule"))
     tab1, tab2 = st.tabs([t("catalogue_targets"), t("catalogue_series")])
     dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)
@@ -88,7 +88,7 @@ else:
 # --- admin import: validate, diff, apply
 st.subheader(t("catalogue_import_heading"))
 st.caption(t("catalogue_import_note"))
-is_admin = st.session_state.get("role") == "admin" or os.environ.get("PANTAURB_ADMIN") == "1"
+is_admin = require_scope().can("catalogue")
 upload = file_input(t("catalogue_upload"), "catalogue_upload")
 if upload is not None:
     from indicators import catalogue as cat_mod
@@ -105,7 +105,7 @@ if upload is not None:
         st.error(t("catalogue_unreadable", error=type(exc).__name__))
         st.stop()
     try:
-        current = cat_mod.catalogue_to_dict(cat_mod.load_catalogue())
+        current = cat_mod.catalogue_to_dict(current_catalogue())
     except cat_mod.CatalogueError:
         current = {}
     diff = briefing.catalogue_diff(current, cat_mod.catalogue_to_dict(new))
@@ -115,7 +115,11 @@ if upload is not None:
     show_table(present(diff, ["kind", "code", "change", "fields"]), "perubahan_katalog", "catalogue_diff")
     if not is_admin:
         st.info(t("catalogue_admin_only"))
-    elif len(diff) and st.button(t("catalogue_apply"), type="primary", key="catalogue_apply"):
-        path = cat_mod.dump_catalogue(new, cat_mod.DEFAULT_PATH)
-        st.success(t("catalogue_applied"))
-        st.code("python -m loaders init", language="bash")
+    elif len(diff):   # stored in the database as a new version (who, when, why); never into the source tree
+        reason = st.text_input(t("adm_reason"), key="catalogue_reason")
+        if st.button(t("catalogue_apply"), type="primary", key="catalogue_apply"):
+            version, problem = write(catalogue_store.save, new, reason)
+            if problem:
+                st.error(problem)
+            else:
+                st.success(t("catalogue_applied", version=version))

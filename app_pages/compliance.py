@@ -4,7 +4,8 @@ not-received list with contact e-mails for reminders."""
 import streamlit as st
 
 from indicators import charts, queries
-from ui.data import q, require_data
+from ui.auth import current_scope
+from ui.data import q, require_data, smtp_secrets, write
 from ui.format import agency_type_text, fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
 
@@ -77,3 +78,26 @@ else:
     show_table(present(todo, ["agency_code", "name", "agency_type", "province_name", "period", "deadline",
                               "compliance_text", "first_received_at", "contact_email", "synthetic"]),
                f"tindak_lanjut_{year}", "cp_followup")
+
+# --- reminders over SMTP (analysts and admins; settings in secrets [smtp]); every reminder is logged
+scope = current_scope()
+if scope is not None and scope.can("remind"):
+    from loaders import reminders
+    st.subheader(t("rm_heading"))
+    missing = df[df["status"] == "not_received"]
+    periods = sorted({(int(y), int(qq)) for y, qq in zip(missing["year"], missing["quarter"])}, reverse=True)
+    settings = reminders.SmtpSettings.from_mapping(smtp_secrets())
+    if not periods:
+        st.success(t("cp_followup_none"))
+    elif settings is None:
+        st.info(t("rm_not_configured"), icon=":material/mail:")
+    else:
+        ry, rq = st.selectbox(t("rm_quarter"), periods, key="rm_period", format_func=lambda p: quarter_label(*p))
+        st.caption(t("rm_intro", period=quarter_label(ry, rq)))
+        codes = sorted(set(missing[(missing["year"] == ry) & (missing["quarter"] == rq)]["agency_code"]))
+        if st.button(t("rm_send", n=fmt(len(codes), 0)), key="rm_send", icon=":material/send:"):
+            counts, problem = write(reminders.send_reminders, ry, rq, codes, settings)
+            if problem:
+                st.error(problem)
+            else:
+                st.success(t("rm_result", **counts))

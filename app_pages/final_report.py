@@ -8,7 +8,7 @@ import streamlit as st
 from indicators import briefing, briefing_pdf, charts, queries
 from loaders import api
 from ui.data import db_path, period_name, q, require_data, select_period
-from ui.format import (XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip,
+from ui.format import (md, XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip,
                        synthetic_note, url_select)
 from ui.i18n import lang, t
 
@@ -18,7 +18,7 @@ require_data()
 period = select_period()
 code, end = period["period_code"], int(period["end_year"])
 name = period_name(period)
-st.markdown(t("final_as_of", period=name, end=end))
+st.markdown(t("final_as_of", period=md(name), end=end))
 ind = q(queries.final_indicator_results, code)
 themes = q(queries.final_theme_results, code)
 if ind.empty:

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators import charts, queries
 from indicators.periods import quarter_of_time
 from ui.data import q, require_data, select_period_quarter
-from ui.format import (col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
+from ui.format import (md, col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
                        show_table, status_chip, synthetic_note, type_titles, url_select)
 from ui.i18n import lang, t
 
@@ -36,9 +36,9 @@ if m["level"] == "agency":
 unit = "" if dash(m["unit_en"] if en else m["unit"]) == "–" else (m["unit_en"] if en else m["unit"])
 dec = (int(m["decimals"]) if pd.notna(m["decimals"]) else 0)
 
-st.header(m["name_en"] if en else m["name"])
-st.caption(t("indicator_subtitle", code=code, theme=m["theme_name_en" if en else "theme_name"],
-             level=t(f"level_{m['level']}"), unit=unit, direction=t(f"direction_{m['direction']}")))
+st.header(md(m["name_en"] if en else m["name"]))
+st.caption(t("indicator_subtitle", code=md(code), theme=md(m["theme_name_en" if en else "theme_name"]),
+             level=t(f"level_{m['level']}"), unit=md(unit), direction=t(f"direction_{m['direction']}")))
 
 # --- series with baseline and targets
 series = q(queries.indicator_series, code, year, quarter, agency)
@@ -64,10 +64,11 @@ st.subheader(t("why_heading"))
 explain = q(queries.indicator_explanation, code, year, quarter, agency)
 for r in explain.to_dict("records"):
     who = t("series_national") if r["scope"] == "national" else agency_names.get(agency, agency)
-    st.markdown(f"**{who}** — {status_chip(r['status'])}", unsafe_allow_html=True)
-    st.write(r["explanation_en"] if en else r["explanation_id"])
+    st.markdown(f"**{md(who)}**")
+    st.markdown(status_chip(r["status"]), unsafe_allow_html=True)      # fixed HTML: colour + status label only
+    st.markdown(md(r["explanation_en"] if en else r["explanation_id"]))
     if r["needed"]:
-        steps = "; ".join(f"{quarter_label(*quarter_of_time(tt))}: {fmt(v, dec)} {unit}".strip() for tt, v in r["needed"])
+        steps = "; ".join(md(f"{quarter_label(*quarter_of_time(tt))}: {fmt(v, dec)} {unit}".strip()) for tt, v in r["needed"])
         st.markdown(t("needed_next", steps=steps))
     elif r["kind"] == "target" and r["gap"] is not None and r["gap"] == r["gap"]:
         target = fmt_target(r["target_low"], r["target_high"], None, dec)

@@ -8,9 +8,9 @@ from indicators import briefing_pdf, charts, headline, queries, texts
 from indicators.periods import previous_quarter
 from loaders import api
 from ui.data import db_path, q, require_data, select_period_quarter
-from ui.format import (capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, period_text, present, quarter_text,
-                       show_chart, show_table, source_markdown, source_text, status_chip, synthetic_note, type_titles,
-                       year_text)
+from ui.format import (md, capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, per_value, period_text,
+                       present, quarter_text, show_chart, show_table, source_markdown, source_text, status_chip,
+                       synthetic_note, type_titles, year_text)
 from ui.i18n import lang, t
 
 st.title(t("national_title"))
@@ -89,7 +89,7 @@ st.subheader(t("tiles_heading"))
 if tiles.empty:
     st.info(t("no_national"))
 for theme, group in tiles.groupby("theme", sort=False):
-    st.markdown(f"**{theme_names.get(theme, theme)}**")
+    st.markdown(f"**{md(theme_names.get(theme, theme))}**")
     cols = st.columns(3)
     for i, r in enumerate(group.to_dict("records")):
         unit = r["unit_en"] if en else r["unit"]
@@ -97,8 +97,8 @@ for theme, group in tiles.groupby("theme", sort=False):
         value = dash(r["latest_text"]) if r["value_type"] == "category" else fmt(r["latest_value"], r["decimals"])
         with cols[i % 3].container(border=True):
             series = [v for v in r["series_v"] if v is not None]
-            st.metric(r["name_en"] if en else r["name"], value,
-                      help=t("tile_help", source=source_text(r["source"]), confidence=confidence_text(r["confidence"])),
+            st.metric(md(r["name_en"] if en else r["name"]), value,
+                      help=t("tile_help", source=md(source_text(r["source"])), confidence=confidence_text(r["confidence"])),
                       chart_data=series if len(series) > 1 else None, chart_type="line")
             st.markdown(status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}"),
                         unsafe_allow_html=True)
@@ -106,7 +106,7 @@ for theme, group in tiles.groupby("theme", sort=False):
                 st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
                               capaian=capaian_text(r["capaian"], r["capaian_capped"])))
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
-            st.caption(t("tile_caption", unit=unit or "–", target_year=year_text(r["target_year"]), target=target,
+            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=year_text(r["target_year"]), target=md(target),
                          period=period_text(r["latest_time"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
@@ -124,7 +124,7 @@ if changes.empty:
     st.info(t("changes_none"))
 else:
     synthetic_note(changes)
-    shown = changes.assign(kind=changes["kind"].map(lambda k: t(f"change_{k}")),
+    shown = changes.assign(kind=per_value(changes["kind"], lambda k: t(f"change_{k}")),
                            indicator_name=changes["indicator_name_en" if lang() == "en" else "indicator_name"])
     show_table(present(shown, ["kind", "indicator_code", "indicator_name", "agency_code", "agency_name",
                                "before_value", "after_value", "before_status", "after_status", "submission_id",

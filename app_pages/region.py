@@ -5,7 +5,7 @@ import streamlit as st
 
 from indicators import charts, queries, tilegrid
 from ui.data import q, require_data
-from ui.format import fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
+from ui.format import md, fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
 
 st.title(t("rg_title"))
@@ -62,7 +62,7 @@ else:
                f"provinsi_{code}_{tw}", "rg_prov_bars", alt_text=titles["x"])
     missing = prov.loc[prov["value"].isna(), "name"].tolist()
     if missing:
-        st.caption(t("rg_missing", period=period, names=", ".join(missing)))
+        st.caption(t("rg_missing", period=period, names=md(", ".join(missing))))
 st.markdown(f"**{t('rg_map_heading')}**")
 st.caption(t("rg_map_help"))
 tiles = with_labels(tilegrid.with_values(prov.drop(columns=["value_text", "bar_text"])).assign(
@@ -86,16 +86,16 @@ province = url_select(t("rg_kabkota_province"), list(names), "province",
                       default=busiest.index[0] if len(busiest) else None, format_func=lambda c: names[c])
 kk = with_labels(q(queries.region_comparison, code, year, quarter, "KABKOTA", province))
 if kk.empty:
-    st.info(t("rg_kabkota_none", province=names[province]))
+    st.info(t("rg_kabkota_none", province=md(names[province])))
 elif kk["value"].isna().all():
-    st.info(t("rg_kabkota_nodata", province=names[province], period=period))
+    st.info(t("rg_kabkota_nodata", province=md(names[province]), period=period))
 else:
     synthetic_note(kk)
     show_chart(charts.ranked_bar_chart(kk, lang(), titles, text="bar_text", ascending=ascending),
                f"kabkota_{province}_{code}_{tw}", "rg_kk_bars", alt_text=titles["x"])
     missing = kk.loc[kk["value"].isna(), "name"].tolist()
     if missing:
-        st.caption(t("rg_missing", period=period, names=", ".join(missing)))
+        st.caption(t("rg_missing", period=period, names=md(", ".join(missing))))
 if not kk.empty:
     show_table(present(kk, table_cols), f"kabkota_{province}_{code}_{tw}", "rg_kk_table",
                decimals={t("col_capaian"): 1})

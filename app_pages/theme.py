@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import charts, queries, texts
 from ui.data import q, require_data, select_period_quarter
-from ui.format import col, present, show_chart, show_table, status_chip, synthetic_note, type_titles, url_select
+from ui.format import md, col, present, show_chart, show_table, status_chip, synthetic_note, type_titles, url_select
 from ui.i18n import lang, t
 
 st.title(t("theme_title"))
@@ -21,7 +21,7 @@ en = lang() == "en"
 link = st.column_config.LinkColumn
 titles = {**type_titles(), "agency_type": t("col_agency_type"), "count": t("count_assessments"), "status": t("col_status")}
 
-st.header(names[theme])
+st.header(md(names[theme]))
 
 # --- the theme's indicators
 st.subheader(t("theme_indicators"))

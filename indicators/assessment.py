@@ -51,6 +51,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from indicators import progress
+from indicators.progress import as_number as _num
 from indicators.periods import qtime, quarter_of_time
 
 KINDS = ("target", "trend", "category", "discontinued")
@@ -63,14 +64,6 @@ _TREND_OF = {"on_track": "trend_improving", "acceleration_needed": "trend_improv
 # Scores of category verdicts: mid-points of the StatCan roll-up bins, so a roll-up of one item keeps it.
 _CATEGORY_SCORE = {"target_achieved": 5.0, "acceleration_needed": 1.25, "limited_progress": -1.25,
                    "deterioration": -5.0}
-
-
-def _num(x):
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
 
 
 # ------------------------------------------------------------------ indicator rule and targets

@@ -15,8 +15,8 @@ import pandas as pd
 
 from indicators import progress, texts
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
+from indicators.xlsx_text import neutralise_value
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 TEXT = {
     "id": {
@@ -74,7 +74,7 @@ def _lang(lang: str) -> str:
 
 
 def _safe(v):
-    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_PREFIXES) else v
+    return neutralise_value(v)
 
 
 def _fmt(x, decimals: int, lang: str) -> str:
@@ -170,7 +170,7 @@ def briefing_xlsx(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name
         head = [tx["title"].format(period=period_name), tx["generated"].format(at=at)]
         if synthetic:
             head.append(tx["synthetic"])
-        pd.DataFrame({"": head}).to_excel(xw, sheet_name=sheets["summary"], index=False, header=False)
+        pd.DataFrame({"": [_safe(h) for h in head]}).to_excel(xw, sheet_name=sheets["summary"], index=False, header=False)
         tables["summary"].to_excel(xw, sheet_name=sheets["summary"], index=False, startrow=len(head) + 1)
         for key in ("themes", "indicators"):
             df = tables[key].map(_safe)

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.xlsx_text import put
 from indicators.catalogue import (
     AGENCY_TYPES, AGGREGATIONS, CONFIDENCES, DIRECTIONS, LEVELS, MEASUREMENTS, THEME_KINDS, VALUE_TYPES,
     Catalogue, CatalogueError, CatalogueProblem, _CELLS, build_catalogue, rules_from_text, rules_to_text,
@@ -154,11 +155,7 @@ def export_catalogue_xlsx(cat: Catalogue, path_or_buffer: str | Path | IO[bytes]
 
 def _set(cell, value: Any) -> None:
     if isinstance(value, str):
-        if value == "":
-            value = None
-        cell.value = value
-        if value is not None and value.startswith("="):
-            cell.data_type = "s"  # text, never a formula
+        put(cell, value or None)   # text, never a formula
         return
     cell.value = value
     if isinstance(value, date):

@@ -44,13 +44,16 @@ STATUS_LABELS = {
 }
 
 
-def _num(x):
-    """float(x), or None for None/NaN/non-numbers."""
+def as_number(x):
+    """float(x), or None for None/NaN/non-numbers (the one such helper: assessment and queries use it too)."""
     try:
         x = float(x)
     except (TypeError, ValueError):
         return None
     return None if math.isnan(x) else x
+
+
+_num = as_number
 
 
 def _split_target(target):

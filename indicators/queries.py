@@ -17,6 +17,7 @@ import math
 import pandas as pd
 
 from indicators import assessment, progress
+from indicators.progress import as_number as _num
 from indicators.periods import obs_time, previous_quarter, qtime
 
 AGENCY_TYPES = ("KL", "PROV", "KAB", "KOTA")
@@ -26,14 +27,6 @@ OFF_TRACK = ("deterioration", "limited_progress")
 # ------------------------------------------------------------------ small helpers
 def _isnan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
-def _num(x):
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
 
 
 def _join_list(v) -> str:

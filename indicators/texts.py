@@ -98,6 +98,12 @@ def cite(source: str | None, lang: str = "id") -> str:
     return text
 
 
+def _link_target(url: str) -> str:
+    """A URL as a Markdown link target: characters that could end it or start new Markdown are encoded."""
+    return "".join({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E", "[": "%5B", "]": "%5D"}.get(ch, ch)
+                   for ch in url)
+
+
 def cite_markdown(source: str | None, lang: str = "id") -> str:
     """The citation as Markdown: the publisher (and title) linked to the source."""
     src = parse_source(source)
@@ -105,11 +111,12 @@ def cite_markdown(source: str | None, lang: str = "id") -> str:
         text = cite(source, lang)
         m = re.match(r"\s*(https?://([^/\s]+)\S*)(.*)", text)
         if m:
-            return f"[{m.group(2).removeprefix('www.')}]({m.group(1)}){m.group(3)}"
+            return (f"[{m.group(2).removeprefix('www.')}]({_link_target(m.group(1))})"
+                    f"{m.group(3).replace('[', '(').replace(']', ')')}")
         return text.replace("[", "(").replace("]", ")")
     label = src.publisher + (f", “{src.title}”" if src.title else "")
     label = label.replace("[", "(").replace("]", ")")
-    head = f"[{label}]({src.url})" if src.url else label
+    head = f"[{label}]({_link_target(src.url)})" if src.url and re.match(r"https?://", src.url) else label
     when = format_date(src.date, lang) if src.date else ("n.d." if _en(lang) else "t.t.")
     tail = (" · secondary source" if _en(lang) else " · sumber sekunder") if src.secondary else ""
     return f"{head}, {when}{tail}"

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from indicators.xlsx_text import put
 from loaders.issues import ERROR, Issue
 from loaders.workbook import ANNOTATION_SHEETS, check_xlsx
 
@@ -147,8 +148,8 @@ def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[
     ws = wb.create_sheet(SHEET_TITLE[lang], 0)
     errors = sum(1 for i in issues if i.severity == ERROR)
     file_name = next((i.file for i in issues if i.file), "")
-    ws.cell(1, 1, INTRO[lang].format(n=len(issues), errors=errors, warnings=len(issues) - errors,
-                                     file=file_name)).font = Font(bold=True)
+    put(ws.cell(1, 1), INTRO[lang].format(n=len(issues), errors=errors, warnings=len(issues) - errors,
+                                          file=file_name)).font = Font(bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
     ws.cell(1, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[1].height = 45
@@ -164,7 +165,7 @@ def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[
         values = (n, word, issue.code, issue.location or issue.file or "", issue.column or "",
                   "" if issue.value is None else issue.value, issue.message("id"), issue.message("en"))
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value)
+            cell = put(ws.cell(r, c), value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(r, 2).fill = ERROR_FILL if issue.severity == ERROR else WARNING_FILL
         ws.cell(r, 2).font = Font(bold=issue.severity == ERROR)

@@ -8,16 +8,18 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.periods import previous_quarter
-from loaders import assessments, reference, store
+from loaders import assessments, audit, catalogue_store, reference, snapshot, store, verification
+from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
 from loaders.issues import ERROR, Issue, Report
@@ -45,20 +47,12 @@ class IngestResult:
     receipt_path: Path | None = None
     message: str = ""
     message_en: str = ""
+    commit_seq: int | None = None     # place in the commit log (`commits.seq`)
+    receipt_error: str | None = None  # stored, but the receipt file could not be written
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-@contextmanager
-def _connection(path: Path, con=None):
-    """Use the caller's open connection (bulk work: demo, rebuild) or open a short-lived one."""
-    if con is not None:
-        yield con
-    else:
-        with store.session(path) as own:
-            yield own
 
 
 # ------------------------------------------------------------------ database set-up
@@ -66,19 +60,23 @@ def _load_reference(con, cat: Catalogue) -> dict:
     counts = reference.load_catalogue_tables(con, cat)
     counts["agencies"] = reference.upsert_agencies(con, list(load_registry()))
     counts["calendar"] = reference.load_calendar(con, cat)
+    verification.reapply_calendar_changes(con)
     counts.update(assessments.refresh(con))  # the catalogue may have changed: every verdict again
     return counts
 
 
-def init_database(db_path=None) -> dict:
-    """Create or migrate the database and (re)load catalogue, registry and calendar. Idempotent."""
+def init_database(db_path=None, *, on_wait=None, publish: bool = True) -> dict:
+    """Create or migrate the database and (re)load catalogue (the admins' version in force, else the shipped
+    YAML), registry and calendar. Idempotent. `publish=False` keeps readers on the old data version (rebuild)."""
     path = store.resolve_db_path(db_path)
-    cat = load_catalogue()
-    with store.session(path) as con:
+    with store.writer(path, on_wait=on_wait) as con:
         applied = store.migrate(con)
+        cat = catalogue_store.current(con)
         with store.transaction(con):
             counts = _load_reference(con, cat)
         con.execute("CHECKPOINT")
+        if publish:
+            snapshot.committed(path, con)
     counts["migrations_applied"] = applied
     counts["schema_version"] = store.SCHEMA_VERSION
     counts["db"] = str(path)
@@ -169,80 +167,213 @@ def _run_checks(con, cat, data, file_name, **kw) -> CheckResult:
     return CheckResult(report, wb)
 
 
-def check_file(data: bytes, file_name: str, *, db_path=None, expected_agency=None, expected_period=None,
-               reason=None, received_at=None) -> CheckResult:
-    """Validate one workbook against the catalogue, registry and history. Writes nothing."""
-    cat = load_catalogue()
+def _authorize_workbook(path: Path, scope: Scope, data: bytes, file_name: str, expected_agency, con=None) -> None:
+    """The caller may submit for the agency it chose and for the agency named inside the file (both, when
+    it does not read everything). A refusal is audited and nothing else is written."""
+    target = con if con is not None else path
+    authorize(target, scope, "submit", expected_agency)
+    if scope.reads_all:
+        return
+    from loaders.workbook import read_workbook
+    named = read_workbook(data, file_name, load_catalogue()).agency_code
+    if named:
+        authorize(target, scope, "submit", named, detail=f"file {Path(file_name).name}")
+
+
+def check_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, expected_agency=None,
+               expected_period=None, reason=None, received_at=None) -> CheckResult:
+    """Validate one workbook against the catalogue, registry and history. Writes nothing (a refusal of the
+    caller's scope writes only its audit entry)."""
     path = store.resolve_db_path(db_path)
+    if not scope.reads_all:
+        _authorize_workbook(path, scope, data, file_name, expected_agency)
     kw = dict(received_at=received_at or utc_now(), reason=reason, expected_agency=expected_agency,
               expected_period=tuple(expected_period) if expected_period else None)
     if not path.exists():
-        return _run_checks(None, cat, data, file_name, **kw)
+        return _run_checks(None, load_catalogue(), data, file_name, **kw)
     with store.session(path) as con:
         if not store.has_schema(con):
-            return _run_checks(None, cat, data, file_name, **kw)
-        return _run_checks(con, cat, data, file_name, **kw)
+            return _run_checks(None, load_catalogue(), data, file_name, **kw)
+        return _run_checks(con, catalogue_store.current(con), data, file_name, **kw)
+
+
+# ------------------------------------------------------------------ writers, journal and commit log
+@contextmanager
+def _writer(path: Path, con=None, on_wait=None):
+    """The caller's connection (it holds the writer slot: demo, rebuild) or the queued writer slot."""
+    if con is not None:
+        yield con
+    else:
+        with store.writer(path, on_wait=on_wait) as own:
+            yield own
+
+
+def _record_commit(con, kind: str, entry: JournalEntry, seq: int | None = None) -> int:
+    """Number the attempt inside its own transaction: the commit and its place in history are one fact."""
+    if seq is None:
+        seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM commits").fetchone()[0]
+    con.execute("INSERT INTO commits VALUES (?, ?, ?, ?)",
+                [seq, kind, entry.upload_id, datetime.fromisoformat(entry.received_at)])
+    return seq
+
+
+def _commit_seq(con, entry_id: str) -> int | None:
+    row = con.execute("SELECT seq FROM commits WHERE entry_id = ?", [entry_id]).fetchone()
+    return row[0] if row else None
+
+
+def _journaled(archive: Archive, con, entry: JournalEntry, work):
+    """intent → transaction (`work()` returns its commit number) → commit marker; void when it failed."""
+    archive.settle_tail(lambda entry_id: _commit_seq(con, entry_id))
+    archive.append(entry)
+    try:
+        result, seq = work()
+    except BaseException as failure:
+        try:
+            seq = _commit_seq(con, entry.upload_id)
+        except Exception:   # the connection itself broke: the next writer settles the entry from the database
+            raise failure from None
+        if seq is None:
+            archive.mark_void(entry.upload_id)
+        else:
+            archive.mark_committed(entry.upload_id, seq)
+        raise
+    try:
+        archive.mark_committed(entry.upload_id, seq)
+    except OSError:   # committed all the same: the next writer settles the marker from the database
+        pass
+    return result
+
+
+# ------------------------------------------------------------------ receipts (derived from the database)
+def receipts_dir(db_path) -> Path:
+    return Path(db_path).resolve().parent / "receipts"
+
+
+def receipt_from_db(con, submission_id: str) -> str | None:
+    """The receipt of a stored submission, built only from what the database holds."""
+    row = con.execute(
+        "SELECT s.submission_id, s.agency_code, coalesce(a.name, s.agency_code), s.year, s.quarter, s.version, "
+        "s.received_at, s.uploader, s.file_name, s.file_sha256, s.n_values, s.n_renaksi, s.n_warnings, s.reason, "
+        "s.synthetic, c.deadline FROM submissions s LEFT JOIN agencies a USING (agency_code) "
+        "LEFT JOIN reporting_calendar c USING (year, quarter) WHERE s.submission_id = ?",
+        [submission_id]).fetchone()
+    if row is None:
+        return None
+    keys = ("submission_id", "agency_code", "agency_name", "year", "quarter", "version", "received_at", "uploader",
+            "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
+    fields = dict(zip(keys, row))
+    late = days_late(fields["received_at"], fields["deadline"]) if fields["deadline"] and fields["version"] == 1 else 0
+    return receipt_html(**fields, days_late=late)           # a later version is a revision, never "late"
+
+
+def _write_receipt(folder: Path, submission_id: str, html: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{submission_id}.html"
+    tmp = target.with_name(target.name + f".{os.getpid()}.part")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def write_receipts(db_path=None, out_dir=None, *, missing_only: bool = True) -> dict:
+    """(Re)write receipts from the database: every accepted submission, or only those without one."""
+    path = store.resolve_db_path(db_path)
+    folder = Path(out_dir) if out_dir else receipts_dir(path)
+    counts = {"written": 0, "kept": 0, "dir": str(folder)}
+    with store.session(path, read_only=True) as con:
+        for (sid,) in con.execute("SELECT submission_id FROM submissions ORDER BY submission_id").fetchall():
+            if missing_only and (folder / f"{sid}.html").exists():
+                counts["kept"] += 1
+                continue
+            _write_receipt(folder, sid, receipt_from_db(con, sid))
+            counts["written"] += 1
+    return counts
 
 
 # ------------------------------------------------------------------ ingest
-def ingest_file(data: bytes, file_name: str, *, uploader: str, db_path=None, reason: str | None = None,
+def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reason: str | None = None,
                 expected_agency: str | None = None, expected_period=None, received_at: datetime | None = None,
-                journal: bool = True, upload_id: str | None = None, con=None) -> IngestResult:
+                journal: bool = True, upload_id: str | None = None, con=None, commit_seq: int | None = None,
+                write_receipt: bool = True, on_wait=None, publish: bool | None = None) -> IngestResult:
     """Validate and, if the file has no errors, store it as a new version: all rows or none.
 
-    The bytes are archived (content-addressed) and the attempt journaled before the database is touched.
+    The uploader recorded is `scope.username` (the signed-in account, or `Scope.system(name)` for operator
+    tools). A file for an agency outside the scope raises `ScopeDenied` before anything is archived; only
+    the audit entry is written. The bytes are archived (content-addressed) first; then, holding the writer
+    slot, the attempt is journaled, committed and marked committed (see loaders/archive.py). The receipt is
+    written after the commit; when that fails the submission is still stored and `receipt_error` says so
+    (`python -m loaders receipts --missing` writes it later). `journal=False` and `commit_seq` are for
+    `rebuild`, which replays history.
+    After the commit the new data version is announced (`snapshot.committed`) while the writer slot is still
+    held: by default when this call owned its connection; a batch passes `publish=False` (or its own `con`)
+    and announces once at its end.
     """
     path = store.resolve_db_path(db_path)
+    _authorize_workbook(path, scope, data, file_name, expected_agency, con)
+    uploader = scope.username
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
-    digest = archive.store(data)
+    digest = archive.store(data) if journal else sha256(data)
     upload_id = upload_id or f"U{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
     file_name = Path(file_name).name
     entry = JournalEntry("upload", upload_id, received_at.isoformat(), uploader, file_name, digest, reason,
                          expected_agency, list(expected_period) if expected_period else None)
-    if journal:
-        archive.append(entry)
-    try:
-        result = _ingest(path, data, digest, entry, received_at, con)
-    except BaseException:
-        if journal:
-            archive.append(JournalEntry("void", upload_id, received_at.isoformat(), uploader, file_name, digest))
-        raise
-    if result.receipt_html:
-        receipts = path.resolve().parent / "receipts"
-        receipts.mkdir(parents=True, exist_ok=True)
-        result.receipt_path = receipts / f"{result.submission_id}.html"
-        result.receipt_path.write_text(result.receipt_html, encoding="utf-8")
+    own = con is None
+    with _writer(path, con, on_wait) as con:
+        store.migrate(con)
+        cat = catalogue_store.current(con)   # the admins' catalogue version in force
+        _ensure_ready(con, cat)
+        work = lambda: _ingest(con, cat, data, digest, entry, received_at, commit_seq)
+        result = _journaled(archive, con, entry, work) if journal else work()[0]
+        if publish if publish is not None else own:
+            snapshot.committed(path, con)   # one new data version, announced before the next writer runs
+        html = None
+        if write_receipt and result.submission_id and (
+                result.outcome == "accepted" or not (receipts_dir(path) / f"{result.submission_id}.html").exists()):
+            try:      # after the commit nothing may turn a stored submission into an error
+                html = receipt_from_db(con, result.submission_id)
+            except Exception as exc:
+                result.receipt_error = f"{type(exc).__name__}: {exc}"
+    if result.outcome == "accepted":
+        result.receipt_html = html
+    if html is not None:
+        try:
+            result.receipt_path = _write_receipt(receipts_dir(path), result.submission_id, html)
+        except OSError as exc:
+            result.receipt_error = f"{type(exc).__name__}: {exc}"
     return result
 
 
-def _ingest(path: Path, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
-            con=None) -> IngestResult:
-    cat = load_catalogue()
-    with _connection(path, con) as con:
-        _ensure_ready(con, cat)
-        dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
-                          [digest]).fetchone()
-        if dup:
-            report = Report(entry.file_name)
-            with store.transaction(con):
-                _insert_upload(con, entry, "duplicate", report, None, None)
-            return IngestResult("duplicate", report, entry.upload_id, dup[0],
-                                message=f"Berkas yang sama persis sudah diterima sebagai {dup[0]}; tidak ada yang diubah.",
-                                message_en=f"The byte-identical file was already accepted as {dup[0]}; nothing changed.")
+def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
+            commit_seq: int | None = None) -> tuple[IngestResult, int]:
+    dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
+                      [digest]).fetchone()
+    if dup:
+        report = Report(entry.file_name)
         with store.transaction(con):
-            result = _run_checks(con, cat, data, entry.file_name, received_at=received_at, reason=entry.reason,
-                                 expected_agency=entry.expected_agency,
-                                 expected_period=tuple(entry.expected_period) if entry.expected_period else None)
-            report, wb = result.report, result.parsed
-            if not report.valid:
-                _insert_upload(con, entry, "rejected", report, wb, None)
-                outcome = IngestResult("rejected", report, entry.upload_id,
-                                       message=f"Ditolak: {len(report.errors)} kesalahan harus diperbaiki.",
-                                       message_en=f"Rejected: {len(report.errors)} error(s) must be fixed.")
-            else:
-                outcome = _store_submission(con, cat, entry, report, wb, received_at)
-    return outcome
+            _insert_upload(con, entry, "duplicate", report, None, None)
+            seq = _record_commit(con, "upload", entry, commit_seq)
+        return IngestResult("duplicate", report, entry.upload_id, dup[0], commit_seq=seq,
+                            message=f"Berkas yang sama persis sudah diterima sebagai {dup[0]}; tidak ada yang diubah.",
+                            message_en=f"The byte-identical file was already accepted as {dup[0]}; nothing changed."), seq
+    with store.transaction(con):
+        result = _run_checks(con, cat, data, entry.file_name, received_at=received_at, reason=entry.reason,
+                             expected_agency=entry.expected_agency,
+                             expected_period=tuple(entry.expected_period) if entry.expected_period else None)
+        report, wb = result.report, result.parsed
+        if report.valid and wb.agency_code and wb.year and wb.quarter:   # reporting window, verified-quarter lock
+            report.extend(verification.submission_gate(con, entry.file_name, wb.agency_code, wb.year, wb.quarter,
+                                                       received_at))
+        if not report.valid:
+            _insert_upload(con, entry, "rejected", report, wb, None)
+            outcome = IngestResult("rejected", report, entry.upload_id,
+                                   message=f"Ditolak: {len(report.errors)} kesalahan harus diperbaiki.",
+                                   message_en=f"Rejected: {len(report.errors)} error(s) must be fixed.")
+        else:
+            outcome = _store_submission(con, cat, entry, report, wb, received_at)
+        outcome.commit_seq = _record_commit(con, "upload", entry, commit_seq)
+    return outcome, outcome.commit_seq
 
 
 def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: ParsedWorkbook | None,
@@ -255,6 +386,12 @@ def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: P
              "cell": i.cell, "column_title": i.column, "value": i.value, "message": i.message("id"),
              "message_en": i.message("en")} for n, i in enumerate(report.issues, start=1)]
     reference.insert_rows(con, "upload_issues", pd.DataFrame(rows))
+    if entry.uploader != DEMO_UPLOADER:
+        audit.record(con, actor=entry.uploader, action="upload",
+                     target=(f"{wb.agency_code} {wb.year}Q{wb.quarter}" if wb and wb.agency_code else entry.file_name),
+                     after={"outcome": outcome, "submission_id": submission_id, "file_sha256": entry.sha256,
+                            "errors": len(report.errors), "warnings": len(report.warnings)},
+                     detail=entry.reason, at=datetime.fromisoformat(entry.received_at))
 
 
 def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, wb: ParsedWorkbook,
@@ -298,79 +435,162 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     reference.insert_rows(con, "targets", pd.DataFrame(targets))
     _insert_upload(con, entry, "accepted", report, wb, sid)
     assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
-    name = con.execute("SELECT name FROM agencies WHERE agency_code = ?", [a]).fetchone()[0]
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
-    deadline = row[0] if row else None
-    late = days_late(received_at, deadline) if version == 1 else 0    # a later version is a revision
-    html = receipt_html(deadline=deadline, days_late=late,submission_id=sid, agency_code=a, agency_name=name, year=y, quarter=q, version=version,
-                        received_at=received_at, uploader=entry.uploader, file_name=entry.file_name,
-                        file_sha256=entry.sha256, n_values=len(values), n_renaksi=len(renaksi),
-                        n_warnings=len(report.warnings), reason=entry.reason, synthetic=synthetic)
+    late = days_late(received_at, row[0]) if row and version == 1 else 0    # a later version is a revision
     from loaders.timefmt import date_text
-    late_id = f" Terlambat {late} hari (batas waktu {date_text(deadline)})." if late else ""
-    late_en = f" Late by {late} day(s) (deadline {date_text(deadline, 'en')})." if late else ""
-    return IngestResult("accepted", report, entry.upload_id, sid, version, html,
+    late_id = f" Terlambat {late} hari (batas waktu {date_text(row[0])})." if late else ""
+    late_en = f" Late by {late} day(s) (deadline {date_text(row[0], 'en')})." if late else ""
+    return IngestResult("accepted", report, entry.upload_id, sid, version,
                         message=f"Diterima sebagai {sid} ({len(values)} nilai, {len(renaksi)} rencana aksi, "
                                 f"{len(report.warnings)} peringatan).{late_id}",
                         message_en=f"Accepted as {sid} ({len(values)} values, {len(renaksi)} action-plan rows, "
                                    f"{len(report.warnings)} warnings).{late_en}")
 
 
+
 # ------------------------------------------------------------------ registry import
-def import_registry(data: bytes, file_name: str, *, uploader: str, db_path=None, journal: bool = True,
-                    received_at: datetime | None = None, con=None) -> tuple[dict, list]:
-    """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error."""
+def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, journal: bool = True,
+                    received_at: datetime | None = None, con=None, entry_id: str | None = None,
+                    commit_seq: int | None = None, on_wait=None) -> tuple[dict, list]:
+    """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error.
+
+    Admins (or operator tools) only; the change is audited with its counts. Journaled like an upload: it
+    counts for `rebuild` only once its transaction committed.
+    """
     path = store.resolve_db_path(db_path)
+    authorize(con if con is not None else path, scope, "registry", detail=f"import {Path(file_name).name}")
+    uploader = scope.username
     agencies, problems = read_registry_file(data, file_name)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         return {"added": 0, "updated": 0, "unchanged": 0, "rejected": True}, problems
     archive = Archive.beside(path)
     received_at = received_at or utc_now()
-    digest = archive.store(data)
-    entry = JournalEntry("registry", f"R{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}", received_at.isoformat(),
-                         uploader, Path(file_name).name, digest)
-    if journal:
-        archive.append(entry)
-    cat = load_catalogue()
-    with _connection(path, con) as con:
-        _ensure_ready(con, cat)
+    digest = archive.store(data) if journal else sha256(data)
+    entry_id = entry_id or f"R{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
+    entry = JournalEntry("registry", entry_id, received_at.isoformat(), uploader, Path(file_name).name, digest)
+
+    def work():
         with store.transaction(con):
             counts = reference.upsert_agencies(con, agencies)
+            if journal:
+                audit.record(con, actor=uploader, role=scope.role, action="registry_import",
+                             target=Path(file_name).name, after=counts, detail=f"sha256 {digest}", at=received_at)
+            seq = _record_commit(con, "registry", entry, commit_seq)
+        return counts, seq
+
+    own = con is None
+    with _writer(path, con, on_wait) as con:
+        store.migrate(con)
+        _ensure_ready(con, catalogue_store.current(con))
+        counts = _journaled(archive, con, entry, work) if journal else work()[0]
+        if own:
+            snapshot.committed(path, con)
     return counts, problems
 
 
 # ------------------------------------------------------------------ rebuild from the archive
-def rebuild(db_path=None, out_path=None) -> dict:
-    """Recreate the whole database from the catalogue, the registry and the archive journal."""
-    path = store.resolve_db_path(db_path)
+def _live_commits(path: Path, archive: Archive, in_place: bool) -> tuple[dict[str, int], str | None]:
+    """What the live database says it committed (entry id → commit number); settles the journal tail
+    when rebuilding in place. Read-only for `--out`, so nothing outside the output is written."""
+    if not path.exists():
+        return {}, None
+    try:
+        with store.session(path, read_only=not in_place) as con:
+            if in_place:
+                store.migrate(con)
+                archive.settle_tail(lambda entry_id: _commit_seq(con, entry_id))
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'commits'").fetchone()[0]:
+                return dict(con.execute("SELECT entry_id, seq FROM commits").fetchall()), None
+            if store.has_schema(con):   # schema version 1: uploads numbered by arrival, as migration 2 does
+                rows = con.execute("SELECT upload_id FROM uploads ORDER BY received_at, upload_id").fetchall()
+                return {r[0]: n for n, r in enumerate(rows, start=1)}, None
+            return {}, None
+    except store.DatabaseBusy:
+        raise
+    except duckdb.Error as exc:
+        return {}, f"{type(exc).__name__}: {exc}"
+
+
+def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
+    """Recreate the database from the catalogue, the registry and the committed journal, in commit order.
+
+    The new database is built beside its target (`<target>.rebuild`) and swapped in atomically, so a crash
+    leaves either the old or the new file. `out_path` writes only there (and its own `receipts/` folder when
+    that is not the live one); in place, the writer slot is held from the first read to the swap.
+    """
+    path = store.resolve_db_path(db_path).resolve()
     archive = Archive.beside(path)
-    target = Path(out_path) if out_path else path
+    target = Path(out_path).resolve() if out_path else path
+    in_place = target == path
     tmp = target.with_name(target.name + ".rebuild")
-    for p in (tmp, Path(str(tmp) + ".wal")):
-        p.unlink(missing_ok=True)
-    init_database(tmp)
-    counts = {"uploads": 0, "registry": 0}
-    tmp_archive_root = Archive.beside(tmp).root
-    if tmp_archive_root.resolve() != archive.root.resolve():
-        raise ValueError("rebuild output must sit in the same folder as the database (it shares the archive)")
-    with store.session(tmp) as con, assessments.deferred(con):  # verdicts recomputed once at the end
-        for e in archive.entries():
-            data = archive.read(e.sha256)
-            when = datetime.fromisoformat(e.received_at)
-            if e.kind == "registry":
-                import_registry(data, e.file_name, uploader=e.uploader, db_path=tmp, journal=False,
-                                received_at=when, con=con)
-                counts["registry"] += 1
-            else:
-                ingest_file(data, e.file_name, uploader=e.uploader, db_path=tmp, reason=e.reason,
-                            expected_agency=e.expected_agency, expected_period=e.expected_period,
-                            received_at=when, journal=False, upload_id=e.upload_id, con=con)
-                counts["uploads"] += 1
-    os.replace(tmp, target)
-    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    counts: dict = {"uploads": 0, "registry": 0}
+    with ExitStack() as stack:
+        stack.enter_context(store.writer_lock(path, on_wait=on_wait))
+        db_commits, problem = _live_commits(path, archive, in_place)
+        history = archive.committed(db_commits)
+        if problem:
+            counts["warning"] = f"live database unreadable, journal markers only: {problem}"
+        if not in_place:
+            stack.close()            # the snapshot of history is taken; writers may continue meanwhile
+        for p in (tmp, Path(str(tmp) + ".wal")):
+            p.unlink(missing_ok=True)
+        init_database(tmp, publish=False)   # readers keep the old state until the rebuilt file replaces it
+        carry = path.exists() and problem is None
+        with store.session(tmp) as con:
+            if carry:
+                _carry_over_accountability(con, path, CARRIED_OVER[:-1])   # before replay: windows and locks apply
+            with assessments.deferred(con):  # verdicts recomputed once at the end
+                for seq, e in history:
+                    data = archive.read(e.sha256)
+                    when = datetime.fromisoformat(e.received_at)
+                    if e.kind == "registry":
+                        import_registry(data, e.file_name, scope=Scope.system(e.uploader), db_path=tmp,
+                                        journal=False, received_at=when, con=con, entry_id=e.upload_id,
+                                        commit_seq=seq)
+                        counts["registry"] += 1
+                    else:
+                        ingest_file(data, e.file_name, scope=Scope.system(e.uploader), db_path=tmp, reason=e.reason,
+                                    expected_agency=e.expected_agency, expected_period=e.expected_period,
+                                    received_at=when, journal=False, upload_id=e.upload_id, con=con,
+                                    commit_seq=seq, write_receipt=False)
+                        counts["uploads"] += 1
+            if carry:
+                _carry_over_accountability(con, path, ("audit_log",))      # the trail as it was, not the replay's
+            con.execute("CHECKPOINT")
+        # the target's own write-ahead log belongs to the file being replaced: never let it meet the new one
+        store.set_aside_stale_wal(target)
+        os.replace(tmp, target)
+        store.lock_path(tmp).unlink(missing_ok=True)
+        if in_place:   # --out never touches the live database's data version or snapshots
+            snapshot.committed(target)
     counts["db"] = str(target)
+    if in_place or receipts_dir(target) != receipts_dir(path):
+        counts["receipts"] = write_receipts(target, missing_only=in_place)
     return counts
+
+
+# Tables that are not in the archive: accounts, the audit trail, admin calendar windows, reviews, reopenings
+# and reminders. A rebuild copies them from the database it replaces, as they are.
+CARRIED_OVER = ("catalogue_versions", "users", "calendar_changes", "submission_reviews", "quarter_reopenings",
+                "reminders", "audit_log")
+
+
+def _carry_over_accountability(con, old_path: Path, tables: tuple[str, ...]) -> None:
+    con.execute("ATTACH ? AS old_db (READ_ONLY)", [str(old_path)])
+    try:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old_db'").fetchall()}
+        with store.transaction(con):
+            for table in tables:
+                con.execute(f"DELETE FROM {table}")
+                if table in present:
+                    con.execute(f"INSERT INTO {table} SELECT * FROM old_db.{table}")
+            verification.reapply_calendar_changes(con)
+            if "catalogue_versions" in tables:
+                reference.load_catalogue_tables(con, catalogue_store.current(con))
+    finally:
+        con.execute("DETACH old_db")
 
 
 # ------------------------------------------------------------------ templates and annotation
@@ -437,22 +657,27 @@ class UnknownAgency(KeyError):
     pass
 
 
-def template_bytes(agency_code: str, year: int, quarter: int, *, db_path=None, con=None, fill=None) -> bytes:
-    """The quarterly workbook for one agency, prefilled from its accepted history.
+def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, db_path=None, con=None,
+                   fill=None) -> bytes:
+    """The quarterly workbook for one agency, prefilled from its accepted history (previous values, targets,
+    evidence links: only for a caller whose scope includes the agency; a refusal is audited).
 
     `fill` (a TemplatePrefill) writes values on top, as an agency would type them: the demo generator and
     the tests use it to produce filled workbooks in one pass.
     """
     from loaders.registry import Agency
     from loaders.template import write_template
-    cat = load_catalogue()
     path = store.resolve_db_path(db_path)
+    if not scope.reads_all:
+        authorize(con if con is not None else path, scope, "template", agency_code)
+    cat = load_catalogue()
     agency = None
     own = con is None
     if own and path.exists():
         con = store.connect(path)
     try:
         if con is not None and store.has_schema(con):
+            cat = catalogue_store.current(con)
             row = con.execute("SELECT agency_code, name, agency_type, province_code, parent_code, valid_from, "
                               "valid_to, autonomous, contact_email, source FROM agencies WHERE agency_code = ?",
                               [agency_code]).fetchone()
@@ -489,9 +714,9 @@ def read_catalogue_upload(data: bytes, file_name: str):
     """
     from indicators.catalogue import CatalogueError, CatalogueProblem
     from indicators.catalogue_xlsx import import_catalogue_xlsx
-    from loaders.workbook import UnsafeWorkbook, check_xlsx
+    from loaders.xlsx_guard import UnsafeWorkbook, guard
     try:
-        check_xlsx(data)
+        guard(data)
     except UnsafeWorkbook as exc:
         raise CatalogueError([CatalogueProblem(file_name, "(katalog)", "",
                                                f"berkas ditolak / file refused: {exc}")]) from exc
@@ -503,7 +728,7 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
     return annotate_workbook(data, report.issues, lang=lang)
 
 
-__all__ = ["CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
+__all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
            "template_bytes", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]
 
 

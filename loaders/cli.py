@@ -1,6 +1,7 @@
 """`python -m loaders ...`: a thin layer over loaders.api (the upload page calls the same functions).
 
-Exit codes: 0 every file valid/accepted (warnings allowed), 1 any file rejected, 2 usage error.
+Exit codes: 0 every file valid/accepted (warnings allowed), 1 any file rejected, 2 usage error,
+3 the database stayed busy (longer than PANTAURB_LOCK_WAIT for writers, PANTAURB_READ_WAIT for reads): retry.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from loaders import api, store
+from loaders import api, snapshot, store
+from loaders.auth import Scope
+
+
+def operator() -> Scope:
+    """The CLI runs on the server as an operator: recorded as cli:<OS user>, never a typed name."""
+    import getpass
+    return Scope.system(f"cli:{getpass.getuser()}")
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (else env PANTAURB_DB, else data/pantaurb.duckdb).")
@@ -25,7 +33,23 @@ def _say(id_text: str, en_text: str, lang: str) -> str:
     return en_text if lang == "en" else id_text
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cli(click.Group):
+    """Every command: a busy database is a message and exit code 3, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except store.DatabaseBusy as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(store.EXIT_BUSY)
+
+
+def _waiting(seconds: float, holder: str) -> None:
+    click.echo(f"… menunggu giliran menulis / waiting for the writer slot ({holder or '?'}): {seconds:.0f} s",
+               err=True)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """PantauRB: quarterly RB reports — templates, checks, ingestion, archive."""
 
@@ -34,10 +58,7 @@ def cli():
 @DB_OPTION
 def init(db):
     """Create or migrate the database and load catalogue, agency registry and calendar (idempotent)."""
-    try:
-        counts = api.init_database(db)
-    except store.DatabaseBusy as exc:
-        raise click.ClickException(str(exc))
+    counts = api.init_database(db, on_wait=_waiting)
     click.echo(json.dumps(counts, default=str, ensure_ascii=False, indent=1))
 
 
@@ -50,7 +71,7 @@ def init(db):
 def template(agency, year, quarter, out, db):
     """Write the quarterly template for one agency and quarter, prefilled from its history."""
     try:
-        data = api.template_bytes(agency, year, quarter, db_path=db)
+        data = api.template_bytes(agency, year, quarter, scope=operator(), db_path=db)
     except api.UnknownAgency as exc:
         raise click.UsageError(str(exc.args[0]))
     Path(out).write_bytes(data)
@@ -100,7 +121,7 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
     with _progress(files, lang) as items:
         for f in items:
             data = _read(f)
-            res = api.check_file(data, Path(f).name, db_path=db, expected_agency=expected_agency)
+            res = api.check_file(data, Path(f).name, scope=operator(), db_path=db, expected_agency=expected_agency)
             bad |= not res.report.valid
             results.append(res.report.to_dict())
             texts.append(res.report.to_text(lang))
@@ -116,34 +137,51 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--reason", default=None, help="Why this file replaces an earlier one (required after the deadline).")
-@click.option("--uploader", default=None, help="Who submits (default: the OS user).")
 @click.option("--annotate", "annotate_out", type=click.Path(dir_okay=False), default=None,
               help="Write the (single) workbook back with problem cells marked.")
-def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
-    """Validate and store workbooks: one transaction per file, all rows or none."""
-    import getpass
-    uploader = uploader or f"cli:{getpass.getuser()}"
-    results, texts, bad = [], [], False
-    with _progress(files, lang) as items:
-        for f in items:
-            data = _read(f)
-            try:
-                res = api.ingest_file(data, Path(f).name, uploader=uploader, db_path=db, reason=reason)
-            except store.DatabaseBusy as exc:
-                raise click.ClickException(str(exc))
-            bad |= res.outcome == "rejected"
-            d = res.report.to_dict()
-            d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
-                     version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
-                     message=res.message, message_en=res.message_en)
-            results.append(d)
-            text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
-            if res.receipt_path:
-                text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
-            texts.append(text)
-            if annotate_out and len(files) == 1:
-                Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
+def ingest(files, db, fmt, lang, reason, annotate_out):
+    """Validate and store workbooks: one transaction per file, all rows or none (uploader: cli:<OS user>)."""
+    scope = operator()
+    results, texts, bad, busy, changed = [], [], False, None, False
+    try:
+        with _progress(files, lang) as items:
+            for f in items:
+                data = _read(f)
+                try:
+                    res = api.ingest_file(data, Path(f).name, scope=scope, db_path=db, reason=reason,
+                                          on_wait=_waiting, publish=False)
+                except store.DatabaseBusy as exc:   # report what was finished, then stop: the rest was not tried
+                    busy = exc
+                    break
+                changed = True
+                bad |= res.outcome == "rejected"
+                d = res.report.to_dict()
+                d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
+                         version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
+                         receipt_error=res.receipt_error, message=res.message, message_en=res.message_en)
+                results.append(d)
+                text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
+                if res.receipt_path:
+                    text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
+                if res.receipt_error:
+                    text += "\n  " + _say(
+                        f"Data TERSIMPAN, tetapi tanda terima gagal ditulis ({res.receipt_error}); jalankan: "
+                        "python -m loaders receipts --missing",
+                        f"Data STORED, but the receipt could not be written ({res.receipt_error}); run: "
+                        "python -m loaders receipts --missing", lang)
+                texts.append(text)
+                if annotate_out and len(files) == 1:
+                    Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
+    finally:
+        if changed:  # one new data version (and snapshot) for the whole batch
+            snapshot.committed(db)
     _emit_reports(results, fmt, lang, texts)
+    if busy is not None:
+        left = len(files) - len(results)
+        click.echo(_say(f"{busy}\n{len(results)} berkas selesai, {left} belum diproses; ulangi untuk sisanya.",
+                        f"{busy}\n{len(results)} file(s) finished, {left} not processed; run again for the rest.",
+                        lang), err=True)
+        sys.exit(store.EXIT_BUSY)
     sys.exit(1 if bad else 0)
 
 
@@ -152,8 +190,48 @@ def ingest(files, db, fmt, lang, reason, uploader, annotate_out):
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the rebuilt database here instead of replacing --db (same folder).")
 def rebuild(db, out):
-    """Recreate the whole database from the archive and the catalogue."""
-    click.echo(json.dumps(api.rebuild(db, out), ensure_ascii=False, indent=1))
+    """Recreate the database from the catalogue and the committed journal, in commit order.
+
+    With --out, only that file (and the receipts/ folder beside it, when it is not the live one) is written."""
+    click.echo(json.dumps(api.rebuild(db, out, on_wait=_waiting), ensure_ascii=False, indent=1, default=str))
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--missing/--all", "missing", default=True, show_default=True,
+              help="Write only receipts that do not exist yet, or rewrite all of them.")
+@click.option("--dir", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write to (default: receipts/ beside the database).")
+def receipts(db, missing, out_dir):
+    """(Re)write receipts of accepted submissions from the database."""
+    click.echo(json.dumps(api.write_receipts(db, out_dir, missing_only=missing), ensure_ascii=False, indent=1))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False))
+@DB_OPTION
+def backup(out, db):
+    """Copy database, archive, journal and receipts into the new folder OUT, all at one commit.
+
+    Safe while the dashboard runs; writers wait their turn meanwhile."""
+    from loaders.backup import BackupError, backup as run_backup
+    try:
+        click.echo(json.dumps(run_backup(db, out, on_wait=_waiting), ensure_ascii=False, indent=1))
+    except BackupError as exc:
+        raise click.UsageError(str(exc))
+
+
+@cli.command()
+@click.argument("backup_dir", type=click.Path(file_okay=False, exists=True))
+@DB_OPTION
+@click.option("--force", is_flag=True, help="Replace an existing database (its journal is replaced too).")
+def restore(backup_dir, db, force):
+    """Put a folder written by `backup` back as the database (with archive/ and receipts/ beside it)."""
+    from loaders.backup import BackupError, restore as run_restore
+    try:
+        click.echo(json.dumps(run_restore(backup_dir, db, force=force, on_wait=_waiting), ensure_ascii=False, indent=1))
+    except BackupError as exc:
+        raise click.UsageError(str(exc))
 
 
 @cli.command()
@@ -204,12 +282,10 @@ def registry():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @DB_OPTION
 @LANG_OPTION
-@click.option("--uploader", default=None)
-def registry_import(file, db, lang, uploader):
+def registry_import(file, db, lang):
     """Import a ministry-supplied agency list (csv or xlsx); nothing changes if any row is wrong."""
-    import getpass
-    counts, problems = api.import_registry(_read(file), Path(file).name, uploader=uploader or f"cli:{getpass.getuser()}",
-                                           db_path=db)
+    counts, problems = api.import_registry(_read(file), Path(file).name, scope=operator(), db_path=db,
+                                           on_wait=_waiting)
     for p in problems:
         click.echo(f"  {p.severity:<8} row {p.row} {p.column or ''}: {p.message_en if lang == 'en' else p.message}")
     click.echo(json.dumps(counts))
@@ -232,26 +308,50 @@ def catalogue():
 
 @catalogue.command("export")
 @click.argument("out", type=click.Path(dir_okay=False))
-def catalogue_export(out):
-    """Write the catalogue as an xlsx ministry staff can edit."""
-    from indicators.catalogue import load_catalogue
+@DB_OPTION
+def catalogue_export(out, db):
+    """Write the catalogue in force (the database's newest version, else the shipped YAML) as an xlsx."""
     from indicators.catalogue_xlsx import export_catalogue_xlsx
-    export_catalogue_xlsx(load_catalogue(), out)
+    from loaders import catalogue_store
+    path = store.resolve_db_path(db)
+    if path.exists():
+        with store.session(path) as con:
+            cat = catalogue_store.current(con)
+    else:
+        cat = catalogue_store.current(None)
+    export_catalogue_xlsx(cat, out)
     click.echo(out)
 
 
 @catalogue.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--write/--dry-run", default=False, help="Replace indicators/catalogue.yaml (default: only check).")
-def catalogue_import(file, write):
-    """Check an edited catalogue xlsx and, with --write, make it the catalogue."""
-    from indicators.catalogue import CatalogueError, dump_catalogue, DEFAULT_PATH
+@click.option("--apply/--dry-run", "apply_", default=False,
+              help="Store it in the database as the catalogue in force (default: only check).")
+@click.option("--reason", default=None, help="Why the catalogue changes (required with --apply).")
+@DB_OPTION
+def catalogue_import(file, apply_, reason, db):
+    """Check an edited catalogue xlsx and, with --apply --reason, make it the catalogue in force (a new
+    version in the database with who, when and why; the source tree is never written)."""
+    from indicators.catalogue import CatalogueError
+    from loaders import catalogue_store
     try:
         cat = api.read_catalogue_upload(_read(file), Path(file).name)
     except CatalogueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"{len(cat.indicators)} indikator / indicators OK")
-    if write:
-        dump_catalogue(cat, DEFAULT_PATH)
-        click.echo(f"→ {DEFAULT_PATH}; jalankan / run: python -m loaders init")
+    if apply_:
+        path = store.resolve_db_path(db)
+        try:
+            with store.session(path) as con:
+                store.migrate(con)
+                with store.transaction(con):
+                    version = catalogue_store.save(con, operator(), cat, reason or "")
+        except ValueError as exc:
+            raise click.UsageError(str(exc))
+        click.echo(f"→ katalog versi / catalogue version {version} ({path})")
+
+
+from loaders.cli_admin import register as _register_admin  # noqa: E402  (users, calendar, audit)
+
+_register_admin(cli, DB_OPTION)

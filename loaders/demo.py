@@ -20,7 +20,8 @@ from typing import Callable
 
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.periods import previous_quarter
-from loaders import api, assessments, store
+from loaders import api, assessments, snapshot, store
+from loaders.auth import Scope, create_demo_accounts
 from loaders.registry import Agency, load_registry
 
 SEED = 20240101
@@ -109,6 +110,9 @@ def demo_agencies(n: int | None = None) -> list[Agency]:
     return order[:n] if n else order
 
 
+DEMO_SCOPE = Scope.system(api.DEMO_UPLOADER)
+
+
 @dataclass
 class DemoFile:
     name: str
@@ -129,24 +133,31 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
     stats = {"files": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "revisions": 0}
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = [(a, tuple(years)) for a in agencies]
-    with ProcessPoolExecutor(max_workers=workers) as pool, store.session(db_path) as con, \
+    with ProcessPoolExecutor(max_workers=workers) as pool, store.writer(db_path) as con, \
             assessments.deferred(con):  # one full recompute of the verdicts at the end
         for n, (agency, files) in enumerate(zip(agencies, pool.map(_agency_files, jobs)), start=1):
             for f in files:
-                res = api.ingest_file(f.data, f.name, uploader=api.DEMO_UPLOADER, db_path=db_path,
+                res = api.ingest_file(f.data, f.name, scope=DEMO_SCOPE, db_path=db_path,
                                       received_at=f.received_at, reason=f.reason, con=con)
                 stats["files"] += 1
                 stats[res.outcome] += 1
                 stats["revisions"] += bool(f.reason) and res.outcome == "accepted"
             echo(f"[{n}/{len(agencies)}] {agency.code} {agency.name}: {len(files)} berkas / files")
+        with store.transaction(con):
+            stats["accounts"] = create_demo_accounts(con, [(a.code, a.province_code) for a in agencies])
+    snapshot.committed(db_path)   # one new data version for the whole demo, verdicts included
     stats["agencies"] = len(agencies)
     return stats
 
 
-def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
-    """Every workbook one agency sends over the years, in the order it sends them."""
-    from loaders.template import TemplatePrefill, write_template
-    agency, years = job
+def _agency_files(job: tuple) -> list[DemoFile]:
+    """Every workbook one agency sends over the years, in the order it sends them.
+
+    `job` is (agency, years) or (agency, years, n_plans): n_plans asks for that many action-plan rows
+    per workbook (the benchmark's national scale uses about 30); by default 3 to 5.
+    """
+    from loaders.template import write_template
+    agency, years, n_plans = (*job, None) if len(job) == 2 else job
     rng = random.Random(f"{SEED}:{agency.code}")
     cat = load_catalogue()
     calendar = store.load_calendar_config()
@@ -158,7 +169,12 @@ def _agency_files(job: tuple[Agency, tuple[int, ...]]) -> list[DemoFile]:
                    and i.value_type == "category"]
     diligence = rng.random()          # how reliably this agency reports on time
     plans = [(theme, *idea) for theme in tematik for idea in RENAKSI_IDEAS[theme]]
-    plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+    if n_plans is None:
+        plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 5)))
+    else:  # more rows than ideas: numbered work packages of the same ideas
+        plans = [(theme, f"{action} (paket {n // len(plans) + 1})" if n >= len(plans) else action, output, unit)
+                 for n, (theme, action, output, unit) in
+                 ((n, plans[n % len(plans)]) for n in range(n_plans))]
     files: list[DemoFile] = []
     in_force: dict[tuple[int, int], tuple[dict, dict]] = {}      # (year, quarter) -> (values, urls)
 

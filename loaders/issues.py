@@ -199,6 +199,16 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     _t("reason-required", ERROR,
        "Batas waktu {period} sudah lewat ({deadline}) dan data periode ini sudah pernah diterima. Perbaikan memerlukan alasan (--reason / kolom Alasan).",
        "The deadline for {period} has passed ({deadline}) and data for this period were already accepted. A correction needs a reason (--reason / the Reason field)."),
+    # --- the reporting calendar and verification (loaders/verification.py)
+    _t("period-not-open", ERROR,
+       "Pelaporan {period} belum dibuka; dibuka pada {opens}. Unggah lagi mulai tanggal itu.",
+       "Reporting for {period} is not open yet; it opens on {opens}. Upload again from that date."),
+    _t("period-closed", ERROR,
+       "Pelaporan {period} sudah ditutup (masa terlambat berakhir {late_until}). Hubungi admin PantauRB untuk membuka kembali.",
+       "Reporting for {period} is closed (the late window ended on {late_until}). Contact a PantauRB admin to reopen it."),
+    _t("quarter-locked", ERROR,
+       "Laporan {agency} untuk {period} sudah diverifikasi dan dikunci. Minta admin membukanya kembali (dengan alasan) sebelum mengirim perbaikan.",
+       "The report of {agency} for {period} is verified and locked. Ask an admin to reopen it (with a reason) before sending a correction."),
 ])
 
 

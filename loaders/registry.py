@@ -232,6 +232,8 @@ def _read_csv(data: bytes, problems: list[RegistryProblem]) -> tuple[list[str], 
 def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
     from openpyxl import load_workbook
 
+    from loaders.xlsx_guard import guard
+    guard(data)            # the same pre-flight guard as every other upload (raises: one clear problem)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]

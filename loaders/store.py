@@ -3,18 +3,26 @@
 DuckDB lets one process write OR many processes read a file (https://duckdb.org/docs/2.0/connect/concurrency).
 So every caller opens a short-lived connection, does its work and closes it; when another process holds
 the lock we wait and retry for a while, then fail with a message that says who holds it and what to do.
+
+Writers (ingest, registry import, rebuild, backup, restore) first queue on one writer lock file beside the
+database (`<db>.writer.lock`, an `flock` that threads of the dashboard and CLI processes share), so they wait
+for each other in turn instead of racing for DuckDB's lock. A write-ahead log that does not belong to the
+database file (left by a crash during a file swap) is moved aside as `<db>.wal.stale-<time>` on a
+read-write open; DuckDB cannot replay it into this file anyway.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import yaml
@@ -29,12 +37,33 @@ ENV_DB = "PANTAURB_DB"
 
 # Schema versions: version -> SQL applied to move from version-1 to version.
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
-MIGRATIONS: dict[int, str] = {1: SCHEMA_FILE.read_text(encoding="utf-8"),
-                              2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
-                              3: SCHEMA_FILE.with_name("migration_003.sql").read_text(encoding="utf-8")}
+MIGRATIONS: dict[int, str] = {
+    1: SCHEMA_FILE.read_text(encoding="utf-8"),
+    2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
+    3: SCHEMA_FILE.with_name("migration_003.sql").read_text(encoding="utf-8"),
+    # The commit log: one row per journal entry whose transaction committed (upload attempts and registry
+    # imports), numbered in commit order. `rebuild` replays exactly these, in this order. Uploads stored
+    # before this version are numbered by arrival.
+    4: """
+CREATE TABLE IF NOT EXISTS commits (
+    seq          BIGINT PRIMARY KEY,
+    kind         VARCHAR NOT NULL,                -- upload | registry
+    entry_id     VARCHAR NOT NULL UNIQUE,         -- upload_id or the registry import id (journal)
+    received_at  TIMESTAMP NOT NULL
+);
+INSERT INTO commits
+SELECT row_number() OVER (ORDER BY received_at, upload_id), 'upload', upload_id, received_at FROM uploads;
+""",
+    5: SCHEMA_FILE.with_name("schema_auth.sql").read_text(encoding="utf-8"),  # accounts, audit, verification
+}
+AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)
 
-LOCK_WAIT_SECONDS = float(os.environ.get("PANTAURB_LOCK_WAIT", "20"))
+# Writers queue for their turn this long (ingest, registry import, rebuild, backup): waiting, not failing.
+LOCK_WAIT_SECONDS = float(os.environ.get("PANTAURB_LOCK_WAIT", "600"))
+# Readers (pages, checks, templates) give up sooner with a "busy, retry" message.
+READ_WAIT_SECONDS = float(os.environ.get("PANTAURB_READ_WAIT", "20"))
+EXIT_BUSY = 3          # CLI exit code: the database stayed busy; retry later
 
 
 class DatabaseBusy(RuntimeError):
@@ -55,18 +84,38 @@ def _is_lock_error(exc: Exception) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
+def _is_foreign_wal(exc: Exception) -> bool:
+    """A log written for another file, or for an older checkpoint of this one: never replayable here."""
+    text = str(exc)
+    return "WAL does not match database file" in text or "WAL was created for an older version" in text
+
+
+def set_aside_stale_wal(db: Path) -> Path | None:
+    """Move a write-ahead log that does not belong to `db` out of the way (kept for inspection)."""
+    wal = Path(str(db) + ".wal")
+    if not wal.exists():
+        return None
+    aside = wal.with_name(f"{wal.name}.stale-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    os.replace(wal, aside)
+    return aside
+
+
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database, retrying while another process holds the lock (up to `wait` seconds)."""
+    """Open the database, retrying while another process holds the lock (up to `wait` seconds, default
+    READ_WAIT_SECONDS; writers pass LOCK_WAIT_SECONDS through `writer`)."""
     db = resolve_db_path(path)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    deadline = time.monotonic() + (READ_WAIT_SECONDS if wait is None else wait)
     delay = 0.05
     while True:
         try:
             return duckdb.connect(str(db), read_only=read_only)
         except duckdb.IOException as exc:
+            if _is_foreign_wal(exc) and not read_only:
+                set_aside_stale_wal(db)
+                continue
             if not _is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:
@@ -88,6 +137,83 @@ def session(path=None, *, read_only: bool = False, wait: float | None = None) ->
         yield con
     finally:
         con.close()
+
+
+# ------------------------------------------------------------------ the writer queue
+_held = threading.local()
+
+
+def lock_path(db: Path) -> Path:
+    return Path(str(Path(db).resolve()) + ".writer.lock")
+
+
+def _holder(lock_file: Path) -> str:
+    try:
+        return lock_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+@contextmanager
+def writer_lock(path=None, *, wait: float | None = None,
+                on_wait: Callable[[float, str], None] | None = None) -> Iterator[Path]:
+    """Queue for the one writer slot of this database (re-entrant within a thread).
+
+    Blocks up to `wait` seconds (default PANTAURB_LOCK_WAIT); `on_wait(seconds_waited, holder)` is called
+    about every two seconds while waiting, so callers can show progress. Raises DatabaseBusy on timeout.
+    """
+    db = resolve_db_path(path).resolve()
+    held = getattr(_held, "paths", None)
+    if held is None:
+        held = _held.paths = {}
+    if held.get(db):
+        held[db] += 1
+        try:
+            yield db
+        finally:
+            held[db] -= 1
+        return
+    lock_file = lock_path(db)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        started = time.monotonic()
+        deadline = started + (LOCK_WAIT_SECONDS if wait is None else wait)
+        next_note = started + 2.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                now = time.monotonic()
+                if now >= deadline:
+                    who = _holder(lock_file)
+                    raise DatabaseBusy(
+                        f"Basis data {db} sedang ditulis proses lain ({who or '?'}); coba lagi nanti. / "
+                        f"Database {db} is being written by another process ({who or '?'}); retry later.") from None
+                if on_wait is not None and now >= next_note:
+                    on_wait(now - started, _holder(lock_file))
+                    next_note = now + 2.0
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"PID {os.getpid()} since {time.strftime('%H:%M:%S')}".encode(), 0)
+        held[db] = 1
+        try:
+            yield db
+        finally:
+            held.pop(db, None)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def writer(path=None, *, wait: float | None = None,
+           on_wait: Callable[[float, str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer slot plus a read-write connection (closed before the slot is released)."""
+    with writer_lock(path, wait=wait, on_wait=on_wait) as db:
+        with session(db, wait=LOCK_WAIT_SECONDS if wait is None else wait) as con:
+            yield con
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from loaders.sheets import (
     TEMPLATE_VERSION,
     RenaksiRow,
 )
+from indicators.xlsx_text import put
 from loaders.workbook import structure_checksum
 
 TITLE_ROW = 1
@@ -147,7 +148,7 @@ def write_template(out: str | BinaryIO, *, agency, year: int, quarter: int, cata
                                       ("year", int(year)), ("quarter", int(quarter)), ("checksum", checksum)),
                                      start=2):
         meta_ws.cell(r, 1, key)
-        cell = meta_ws.cell(r, 2, value)
+        cell = put(meta_ws.cell(r, 2), value)
         if isinstance(value, str):
             cell.number_format = "@"
     meta_ws.cell(1, 1, "key")
@@ -180,7 +181,7 @@ def _write_meta_lists(wb: Workbook, ws, catalogue, indicators) -> dict[str, str]
         col = 4 + offset
         ws.cell(1, col, key)
         for r, value in enumerate(values, start=2):
-            ws.cell(r, col, value).number_format = "@"
+            put(ws.cell(r, col), value).number_format = "@"
         if values:
             letter = get_column_letter(col)
             wb.defined_names[name] = DefinedName(
@@ -208,7 +209,7 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
     for offset, (fld, (label, _label_en)) in enumerate(HEADER_FIELDS.items()):
         r = HEADER_BLOCK_ROW + offset
         ws.cell(r, 1, label).font = Font(bold=True)
-        cell = ws.cell(r, 2, values[fld])
+        cell = put(ws.cell(r, 2), values[fld])
         if fld == "agency_code":
             cell.number_format = "@"   # '32.73' must stay text, never the number 32.73
         cell.alignment = Alignment(horizontal="left")
@@ -238,7 +239,7 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
                 kind = "text"
             else:
                 kind = "plain"
-            ws.cell(r, c, row_values[fld]).style = _style_name(fld in editable, kind)
+            put(ws.cell(r, c), row_values[fld]).style = _style_name(fld in editable, kind)
         ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
         if ind.code in prefill.previous_period and prefill.previous.get(ind.code) is not None:
             ws.cell(r, position["previous"]).comment = _note(
@@ -331,7 +332,7 @@ def _write_renaksi(ws, catalogue, prefill: TemplatePrefill, lists) -> None:
         values = _renaksi_values(item, theme_names) if item else {}
         for c, col in enumerate(RENAKSI_COLUMNS, start=1):
             carried_id = col.field == "plan_id" and bool(values.get("plan_id"))
-            ws.cell(r, c, values.get(col.field)).style = _style_name(
+            put(ws.cell(r, c), values.get(col.field)).style = _style_name(
                 not carried_id, "number" if col.kind == "number" else "textfmt" if col.field == "plan_id" else "text")
         if item is not None and item.plan_id in prefill.renaksi_done:
             ws.cell(r, realisation_col).comment = _note(
@@ -373,7 +374,7 @@ def _write_instructions(ws, agency, year: int, quarter: int) -> None:
     ws.column_dimensions["A"].width = 120
     r = 1
     for kind, text in _instruction_lines(agency, year, quarter):
-        cell = ws.cell(r, 1, text)
+        cell = put(ws.cell(r, 1), text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.protection = _LOCKED
         if kind == "title":

@@ -15,12 +15,14 @@ from openpyxl import load_workbook
 
 from indicators.catalogue import CatalogueError, build_catalogue, catalogue_to_dict, load_catalogue
 from loaders import api, store
+from loaders.auth import Scope
 from loaders.checks import magnitude_gap, plan_id
 from loaders.issues import ERROR, Report
 from loaders.numbers import parse_number, unit_problem
 from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET
 from xlsx_helpers import edit_zip, fill_workbook, header_columns, save
 
+OPERATOR = Scope.system("cli:test")
 CITY = "32.73"
 OTHER_CITIES = ("32.71", "33.74", "34.71")
 ON_TIME = datetime(2024, 4, 10, 9, 0)          # Q1-2024 deadline is 15 April 2024
@@ -62,7 +64,7 @@ def plans(n: int, realisation: float = 25, **extra) -> list[dict]:
 def workbook(db, quarter=1, agency=CITY, renaksi=None, edit=None, **overrides) -> bytes:
     values, targets, urls = kota_values()
     values.update(overrides)
-    data = fill_workbook(api.template_bytes(agency, 2024, quarter, db_path=db), values, targets,
+    data = fill_workbook(api.template_bytes(agency, 2024, quarter, scope=OPERATOR, db_path=db), values, targets,
                          plans(1) if renaksi is None else renaksi, urls)
     if edit:
         wb = load_workbook(io.BytesIO(data))
@@ -85,12 +87,12 @@ def setter(code: str, field: str, value):
 
 
 def check(db, data, **kw):
-    return api.check_file(data, "f.xlsx", db_path=db, received_at=kw.pop("received_at", ON_TIME), **kw).report
+    return api.check_file(data, "f.xlsx", scope=OPERATOR, db_path=db, received_at=kw.pop("received_at", ON_TIME), **kw).report
 
 
 def ingest(db, data, quarter=1, **kw):
     kw.setdefault("received_at", Q_DATES[quarter])
-    return api.ingest_file(data, f"q{quarter}.xlsx", uploader="ana", db_path=db, **kw)
+    return api.ingest_file(data, f"q{quarter}.xlsx", scope=Scope.system("ana"), db_path=db, **kw)
 
 
 def only(report: Report, code: str):
@@ -117,7 +119,7 @@ def test_percent_text_in_a_rupiah_cell_and_rupiah_in_a_score_cell_are_refused(db
 def test_huge_numbers_are_refused_and_minus_zero_is_zero(db):
     r = check(db, workbook(db, TEM_INV_REAL=1e308, TEM_PDN_VALUE="-0"))
     assert only(r, "number-too-large")[0].value
-    parsed = api.check_file(workbook(db, TEM_PDN_VALUE="-0"), "f.xlsx", db_path=db, received_at=ON_TIME).parsed
+    parsed = api.check_file(workbook(db, TEM_PDN_VALUE="-0"), "f.xlsx", scope=OPERATOR, db_path=db, received_at=ON_TIME).parsed
     value = next(x.value for x in parsed.indicators if x.indicator_code == "TEM_PDN_VALUE")
     assert value == 0 and math.copysign(1.0, value) == 1.0
 
@@ -197,7 +199,7 @@ def _meta_list(data: bytes, key: str) -> list[str]:
 
 
 def test_every_theme_in_the_dropdown_round_trips_through_check(db):
-    template = api.template_bytes(CITY, 2024, 1, db_path=db)
+    template = api.template_bytes(CITY, 2024, 1, scope=OPERATOR, db_path=db)
     offered = _meta_list(template, "theme")
     assert "Percepatan Prioritas Aktual Presiden" not in offered
     assert offered == [t.name for t in load_catalogue().action_plan_themes()]
@@ -207,7 +209,7 @@ def test_every_theme_in_the_dropdown_round_trips_through_check(db):
 
 
 def test_category_dropdown_is_the_declared_list_and_the_check_accepts_each(db):
-    template = api.template_bytes(CITY, 2024, 1, db_path=db)
+    template = api.template_bytes(CITY, 2024, 1, scope=OPERATOR, db_path=db)
     declared = load_catalogue().by_code["AG_OPINI_BPK"].rules.categories
     assert tuple(_meta_list(template, "AG_OPINI_BPK")) == declared == ("WTP", "WDP", "TW", "TMP")
     for answer in declared:
@@ -242,7 +244,7 @@ def test_prefill_after_a_missed_quarter_carries_values_and_open_plans(db):
     assert ingest(db, workbook(db, quarter=2, renaksi=plans(5, realisation=25), TEM_INV_REAL=260),
                   quarter=2).outcome == "accepted"
     # TW III is missed; the TW IV template still carries TW II's values and the five open plans
-    template = api.template_bytes(CITY, 2024, 4, db_path=db)
+    template = api.template_bytes(CITY, 2024, 4, scope=OPERATOR, db_path=db)
     wb = load_workbook(io.BytesIO(template))
     previous = cell_of(wb, "TEM_INV_REAL", "previous")
     assert previous.value == 260 and "TW2-2024" in previous.comment.text

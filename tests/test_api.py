@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 
 from indicators.catalogue import load_catalogue
 from loaders import api, store
+from loaders.auth import Scope
 from xlsx_helpers import fill_workbook
 from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET, match_column
 
 CITY, PROVINCE, MINISTRY = "32.73", "32", "KL-PANRB"
+OPERATOR = Scope.system("cli:test")
 ON_TIME = datetime(2024, 4, 10, 9, 0)           # before the 2024 Q1 deadline (15 April)
 
 
@@ -78,7 +80,7 @@ RENAKSI = [{"theme": "kemiskinan", "action_plan": "Verifikasi data P3KE", "outpu
 def filled(db, agency=CITY, year=2024, quarter=1, agency_type="KOTA", edit=None, renaksi=None, **overrides):
     values, targets, urls = good_values(agency_type)
     values.update(overrides)
-    data = fill_workbook(api.template_bytes(agency, year, quarter, db_path=db), values, targets,
+    data = fill_workbook(api.template_bytes(agency, year, quarter, scope=OPERATOR, db_path=db), values, targets,
                          RENAKSI if renaksi is None else renaksi, urls)
     if edit:
         wb = load_workbook(io.BytesIO(data))
@@ -119,7 +121,7 @@ def test_init_twice_changes_nothing_and_views_answer(db):
 def test_template_fill_ingest_lands_exactly_the_typed_values(db):
     values, _, _ = good_values("KOTA")
     data = filled(db)
-    res = api.ingest_file(data, "kota_bandung.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    res = api.ingest_file(data, "kota_bandung.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
     assert res.outcome == "accepted", res.report.to_text("en")
     assert res.submission_id == f"{CITY}-2024Q1-v1"
     with store.session(db) as con:
@@ -134,7 +136,7 @@ def test_template_fill_ingest_lands_exactly_the_typed_values(db):
 
 def test_check_never_writes(db, tmp_path):
     before = db.read_bytes()
-    res = api.check_file(filled(db), "x.xlsx", db_path=db)
+    res = api.check_file(filled(db), "x.xlsx", scope=OPERATOR, db_path=db)
     assert res.report.valid
     assert db.read_bytes() == before
     assert not (db.parent / "archive").exists()
@@ -142,22 +144,22 @@ def test_check_never_writes(db, tmp_path):
 
 def test_check_without_database_uses_catalogue_and_registry(tmp_path, db):
     data = filled(db)
-    res = api.check_file(data, "x.xlsx", db_path=tmp_path / "none.duckdb")
+    res = api.check_file(data, "x.xlsx", scope=OPERATOR, db_path=tmp_path / "none.duckdb")
     assert res.report.valid and not (tmp_path / "none.duckdb").exists()
 
 
 # ------------------------------------------------------------------ versions, duplicates, archive, rebuild
 def test_resubmission_versions_duplicates_and_reason_after_deadline(db):
     first = filled(db)
-    assert api.ingest_file(first, "a.xlsx", uploader="ana", db_path=db, received_at=ON_TIME).outcome == "accepted"
-    again = api.ingest_file(first, "a-copy.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    assert api.ingest_file(first, "a.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME).outcome == "accepted"
+    again = api.ingest_file(first, "a-copy.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
     assert again.outcome == "duplicate" and "nothing changed" in again.message_en
     code = numeric_codes("KOTA")[0]
     second = filled(db, **{code: 1.0})
     late = datetime(2024, 6, 1)
-    refused = api.ingest_file(second, "b.xlsx", uploader="ana", db_path=db, received_at=late)
+    refused = api.ingest_file(second, "b.xlsx", scope=Scope.system("ana"), db_path=db, received_at=late)
     assert refused.outcome == "rejected" and codes(refused.report) == ["reason-required"]
-    ok = api.ingest_file(second, "b.xlsx", uploader="ana", db_path=db, received_at=late, reason="salah ketik")
+    ok = api.ingest_file(second, "b.xlsx", scope=Scope.system("ana"), db_path=db, received_at=late, reason="salah ketik")
     assert ok.outcome == "accepted" and ok.version == 2
     with store.session(db) as con:
         assert con.execute("SELECT value FROM v_values WHERE indicator_code = ?", [code]).fetchone()[0] == 1.0
@@ -168,17 +170,18 @@ def test_resubmission_versions_duplicates_and_reason_after_deadline(db):
 
 
 def test_archive_holds_every_file_and_rebuild_equals_live(db, tmp_path):
-    api.ingest_file(filled(db), "a.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    api.ingest_file(filled(db), "a.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
     bad = filled(db, **{numeric_codes("KOTA")[0]: -5})
-    assert api.ingest_file(bad, "bad.xlsx", uploader="ana", db_path=db, received_at=ON_TIME).outcome == "rejected"
-    api.ingest_file(filled(db, quarter=2), "q2.xlsx", uploader="budi", db_path=db, received_at=datetime(2024, 7, 2))
+    assert api.ingest_file(bad, "bad.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME).outcome == "rejected"
+    api.ingest_file(filled(db, quarter=2), "q2.xlsx", scope=Scope.system("budi"), db_path=db, received_at=datetime(2024, 7, 2))
     archive = db.parent / "archive"
     assert (archive / api.sha256(bad)[:2] / f"{api.sha256(bad)}.xlsx").read_bytes() == bad
-    assert len((archive / "journal.jsonl").read_text().splitlines()) == 3
+    kinds = [json.loads(line)["kind"] for line in (archive / "journal.jsonl").read_text().splitlines()]
+    assert kinds == ["upload", "commit"] * 3           # intent, then the commit marker, per attempt
     out = db.parent / "rebuilt.duckdb"
     api.rebuild(db, out)
     tables = ["submissions", "submission_values", "renaksi_outputs", "targets", "uploads", "upload_issues",
-              "agencies", "indicators", "national_series", "assessments", "national_assessments"]
+              "agencies", "indicators", "national_series", "assessments", "national_assessments", "commits"]
     with store.session(db) as live, store.session(out) as rebuilt:
         for t in tables:
             q = f"SELECT * FROM {t} ORDER BY ALL"
@@ -188,7 +191,7 @@ def test_archive_holds_every_file_and_rebuild_equals_live(db, tmp_path):
 def test_an_accepted_upload_stores_its_verdicts_and_a_city_inside_the_band_is_achieved(db):
     """The template's single target cell (7,5 here) is not a band: Kota Bogor-like 2,99 % is judged against
     the national band of the year and is achieved, in the same transaction as the upload."""
-    api.ingest_file(filled(db, TEM_INF_YOY=2.99), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    api.ingest_file(filled(db, TEM_INF_YOY=2.99), "q1.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
     with store.session(db, read_only=True) as con:
         row = con.execute("SELECT kind, status, capaian, target_low, target_high, target_year, target_origin "
                           "FROM v_assessments WHERE agency_code = ? AND indicator_code = 'TEM_INF_YOY' "
@@ -201,8 +204,8 @@ def test_an_accepted_upload_stores_its_verdicts_and_a_city_inside_the_band_is_ac
 
 def test_agency_target_changes_are_versioned(db):
     code = numeric_codes("KOTA")[0]
-    api.ingest_file(filled(db), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
-    header, cols, rows = rows_of(api.template_bytes(CITY, 2024, 2, db_path=db))
+    api.ingest_file(filled(db), "q1.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
+    header, cols, rows = rows_of(api.template_bytes(CITY, 2024, 2, scope=OPERATOR, db_path=db))
 
     def change_target(wb, reason=""):
         ws = wb[INDICATOR_SHEET]
@@ -210,11 +213,11 @@ def test_agency_target_changes_are_versioned(db):
         if reason:
             ws[f"{cols['target_reason']}{rows[code]}"].value = reason
     data = filled(db, quarter=2, edit=change_target)
-    res = api.ingest_file(data, "q2.xlsx", uploader="ana", db_path=db, received_at=datetime(2024, 7, 3))
+    res = api.ingest_file(data, "q2.xlsx", scope=Scope.system("ana"), db_path=db, received_at=datetime(2024, 7, 3))
     assert codes(res.report).count("target-changed-without-reason") == 1
     assert [i.cell for i in res.report.errors] == [f"{cols['target']}{rows[code]}"]
     data = filled(db, quarter=2, edit=lambda wb: change_target(wb, "APBD perubahan"))
-    assert api.ingest_file(data, "q2.xlsx", uploader="ana", db_path=db, received_at=datetime(2024, 7, 3)).outcome == "accepted"
+    assert api.ingest_file(data, "q2.xlsx", scope=Scope.system("ana"), db_path=db, received_at=datetime(2024, 7, 3)).outcome == "accepted"
     with store.session(db) as con:
         got = con.execute("SELECT target_low, version, reason FROM v_agency_targets WHERE indicator_code = ?",
                           [code]).fetchone()
@@ -263,7 +266,7 @@ def _header_value(label, value):
 
 
 def _check(db, data, **kw):
-    return api.check_file(data, "f.xlsx", db_path=db, received_at=kw.pop("received_at", ON_TIME), **kw).report
+    return api.check_file(data, "f.xlsx", scope=OPERATOR, db_path=db, received_at=kw.pop("received_at", ON_TIME), **kw).report
 
 
 def only(report, code):
@@ -372,7 +375,7 @@ def test_missing_value_target_evidence_and_bad_url_are_warnings(db):
 
 def test_large_jump_warns_against_last_quarter(db):
     code = numeric_codes("KOTA")[0]
-    api.ingest_file(filled(db), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
+    api.ingest_file(filled(db), "q1.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
     values, _, _ = good_values("KOTA")
     r = _check(db, filled(db, quarter=2, **{code: round(values[code] * 1.9 + 1, 2)}), received_at=datetime(2024, 7, 1))
     jump = only(r, "large-jump")[0]
@@ -425,9 +428,9 @@ def test_cli_exit_codes_json_and_receipt(db, tmp_path):
 
 def test_next_quarter_template_is_prefilled_from_accepted_history(db):
     values, targets, urls = good_values("KOTA")
-    api.ingest_file(filled(db), "q1.xlsx", uploader="ana", db_path=db, received_at=ON_TIME)
-    data = api.template_bytes(CITY, 2024, 2, db_path=db)
-    parsed = api.check_file(data, "q2.xlsx", db_path=db).parsed
+    api.ingest_file(filled(db), "q1.xlsx", scope=Scope.system("ana"), db_path=db, received_at=ON_TIME)
+    data = api.template_bytes(CITY, 2024, 2, scope=OPERATOR, db_path=db)
+    parsed = api.check_file(data, "q2.xlsx", scope=OPERATOR, db_path=db).parsed
     by_code = {r.indicator_code: r for r in parsed.indicators}
     code = numeric_codes("KOTA")[0]
     assert by_code[code].previous == pytest.approx(values[code])
@@ -444,5 +447,5 @@ def test_check_against_an_uninitialised_database_file_writes_nothing(db, tmp_pat
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
     before = empty.read_bytes()
-    assert api.check_file(filled(db), "x.xlsx", db_path=empty).report.valid
+    assert api.check_file(filled(db), "x.xlsx", scope=OPERATOR, db_path=empty).report.valid
     assert empty.read_bytes() == before

@@ -110,14 +110,17 @@ def test_zero_target_extreme_poverty_has_a_documented_rule_not_a_stand_in():
 def test_bpk_opinion_falling_from_wtp_to_wdp_is_deterioration():
     r = rule("NAT_WTP_LKPP")
     assert r.categories == ("WTP", "WDP", "TW", "TMP")
-    target = A.resolve_target(r.direction, 2024, END, None, national_targets("NAT_WTP_LKPP"))
+    # The catalogue holds no sourced WTP target for the LKPP, so the rule is shown with a declared one.
+    wtp = {END: {"target_low": None, "target_high": None, "target_text": "WTP", "version": 1}}
+    target = A.resolve_target(r.direction, 2024, END, None, wtp)
     fell = A.judge(r, (), year=2024, quarter=4, end_year=END, target=target, texts=[(2023.0, "WTP"), (2024.0, "WDP")])
     assert fell.kind == "category" and fell.status == "deterioration" and fell.in_rollup
     rose = A.judge(r, (), year=2024, quarter=4, end_year=END, target=target, texts=[(2023.0, "TW"), (2024.0, "WDP")])
     assert rose.status == "acceleration_needed"
     met = A.judge(r, (), year=2024, quarter=4, end_year=END, target=target, texts=[(2023.0, "WDP"), (2024.0, "WTP")])
     assert met.status == "target_achieved" and met.capaian == 100.0
-    assert national_verdict("NAT_WTP_LKPP", 2023).status == "target_achieved"
+    untargeted = national_verdict("NAT_WTP_LKPP", 2023)  # no sourced target: a trend, outside roll-ups
+    assert not national_targets("NAT_WTP_LKPP") and untargeted.kind == "trend" and not untargeted.in_rollup
 
 
 def test_ease_of_doing_business_has_no_verdict_after_it_was_discontinued():

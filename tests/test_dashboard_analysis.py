@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import sign_in
+
 from indicators import briefing, queries as Q
 from ui import format as F
 
@@ -23,7 +25,7 @@ MY_PAGES = ["national", "theme", "indicator", "catalogue", "final_report"]
 
 
 def _open(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = sign_in(AppTest.from_file(APP, default_timeout=60))
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
@@ -135,7 +137,7 @@ def test_catalogue_page_filters_and_import_guard(app_env):
     assert "6 indikator." in _texts(at) and dict(at.query_params)["level"] == "national"
     versions = next(d.value for d in at.dataframe if "Berlaku" in d.value.columns)
     assert len(versions) >= 1
-    assert "Hanya admin yang dapat menerapkannya." in _texts(at) and "PANTAURB_" not in _texts(at)
+    assert "siapa, kapan dan alasannya" in _texts(at)  # the admin note: versions kept with who, when, why
     _english(at)
     assert at.title[0].value == "Indicator catalogue" and "6 indicators." in _texts(at)
 
@@ -188,9 +190,10 @@ def _keys_used() -> set[str]:
 
 
 def test_every_string_used_exists_in_both_languages():
+    from ui.i18n import _catalogue
     from ui.strings import STRINGS
 
-    missing = sorted(k for k in _keys_used() if k not in STRINGS)
+    missing = sorted(k for k in _keys_used() if k not in _catalogue())
     assert not missing
     for key, entry in STRINGS.items():
         assert entry.get("id") and entry.get("en"), key
@@ -312,24 +315,40 @@ def test_catalogue_import_shows_a_diff_and_applies_only_for_an_admin(app_env, tm
 
     from indicators import catalogue as cat_mod
 
-    target = tmp_path / "catalogue.yaml"
-    target.write_text(cat_mod.DEFAULT_PATH.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(cat_mod, "DEFAULT_PATH", target)  # never touch the real catalogue in a test
-    cat = cat_mod.load_catalogue(target)
+    import shutil
+
+    from loaders import audit, catalogue_store, store
+
+    db = tmp_path / "copy.duckdb"      # the apply writes: a private copy of the seeded database
+    shutil.copy(app_env, db)
+    monkeypatch.setenv("PANTAURB_DB", str(db))
+    shipped = cat_mod.DEFAULT_PATH.read_bytes()
+    cat = cat_mod.load_catalogue()
     first = cat.indicators[0]
     edited = dataclasses.replace(cat, indicators=(dataclasses.replace(first, unit=first.unit + " (ubah)"),
                                                   *cat.indicators[1:]), by_code={})
     data = _catalogue_bytes(edited)
 
-    at = _upload(_open("catalogue"), "katalog.xlsx", data)
+    at = _open("catalogue")
+    sign_in(at, "analis").run()   # an analyst sees the diff but cannot apply it
+    at = _upload(at, "katalog.xlsx", data)
     assert any("Katalog valid" in s.value for s in at.success)
     diff = at.dataframe[-1].value
     assert diff.to_dict("records") == [{"Jenis perubahan": "Indikator", "Kode": first.code, "Perubahan": "diubah",
                                         "Isian yang berubah": "unit"}]
-    assert any("Hanya admin" in i.value for i in at.info) and not at.button
+    assert any("Hanya admin" in i.value for i in at.info) and not [b for b in at.button if b.key == "catalogue_apply"]
 
-    monkeypatch.setenv("PANTAURB_ADMIN", "1")
-    at.run()
+    sign_in(at, "admin").run()
     at.button(key="catalogue_apply").click().run()
-    assert not at.exception
-    assert cat_mod.load_catalogue(target).by_code[first.code].unit == first.unit + " (ubah)"
+    assert "Alasan" in at.error[0].value          # a change needs a reason
+    at.text_input(key="catalogue_reason").input("Satuan diperbaiki").run()
+    at.button(key="catalogue_apply").click().run()
+    assert not at.exception and "versi 1" in at.success[-1].value
+    with store.session(db) as con:                # into the database, versioned with who/when/why
+        assert catalogue_store.current(con).by_code[first.code].unit == first.unit + " (ubah)"
+        assert con.execute("SELECT unit FROM indicators WHERE indicator_code = ?", [first.code]).fetchone()[0] \
+            == first.unit + " (ubah)"
+        row = catalogue_store.versions(con).iloc[0]
+        assert (row["version"], row["saved_by"], row["reason"]) == (1, "admin", "Satuan diperbaiki")
+        assert audit.entries(con, action="catalogue_change").iloc[0]["detail"] == "Satuan diperbaiki"
+    assert cat_mod.DEFAULT_PATH.read_bytes() == shipped   # the source tree is never written

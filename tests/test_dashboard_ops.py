@@ -16,10 +16,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import sign_in
+
 from indicators import charts, tilegrid
 from indicators.catalogue import load_catalogue
 from indicators import queries as Q
 from loaders import api
+from loaders.auth import Scope
 from xlsx_helpers import fill_workbook
 from ui import format as F
 from ui.strings import STRINGS
@@ -27,12 +30,13 @@ from ui.strings_ops import STRINGS_OPS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
+SYSTEM = Scope.system("cli:test")
 OPS_PAGES = ["agency", "region", "compliance", "upload"]
 XLSX = F.XLSX_MIME
 
 
-def _open(page: str, query: dict | None = None, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+def _open(page: str, query: dict | None = None, lang: str | None = None, user: str = "admin") -> AppTest:
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), user)
     at.run()
     for k, v in (query or {}).items():
         at.query_params[k] = v
@@ -337,11 +341,11 @@ def _filled(db, agency="32.99", year=2024, quarter=4, **overrides) -> bytes:
             values[ind.code], targets[ind.code] = round(lo + (hi - lo) * 0.4, 2), round(lo + (hi - lo) * 0.5, 2)
         urls[ind.code] = f"https://bukti.contoh.invalid/{ind.code}"
     values.update(overrides)
-    return fill_workbook(api.template_bytes(agency, year, quarter, db_path=db), values, targets, RENAKSI, urls)
+    return fill_workbook(api.template_bytes(agency, year, quarter, scope=SYSTEM, db_path=db), values, targets, RENAKSI, urls)
 
 
 def _upload_page(agency="32.99") -> AppTest:
-    return _open("upload", {"agency": agency, "year": "2024", "quarter": "4"})
+    return _open("upload", {"agency": agency, "year": "2024", "quarter": "4"}, user=f"unggah-{agency}")
 
 
 def test_upload_check_only_says_valid_and_stores_nothing(upload_db):
@@ -371,7 +375,7 @@ def test_upload_broken_file_shows_the_cell_in_the_problem_table(upload_db):
     _run(at)
     assert "Berkas belum dapat diterima" in at.error[0].value
     assert any("masalah harus diperbaiki" in m.value for m in at.markdown)      # the summary sentence
-    table = next(m.value for m in at.markdown if "<table" in m.value)
+    table = next(h.proto.body for h in at.get("html") if "<table" in h.proto.body)
     cells = re.findall(r'<td data-label="([^"]*)">([^<]*)</td>', table)
     first = [v for k, v in cells[:6]]
     cat = load_catalogue().by_code[code]
@@ -382,7 +386,7 @@ def test_upload_broken_file_shows_the_cell_in_the_problem_table(upload_db):
     row = {"Lembar!Sel": first[1]}
     row = {"Lokasi": row["Lembar!Sel"]}
     # the annotated workbook (offered as a download) marks the same cell
-    report = api.check_file(data, "rusak.xlsx", db_path=upload_db).report
+    report = api.check_file(data, "rusak.xlsx", scope=SYSTEM, db_path=upload_db).report
     wb = openpyxl.load_workbook(io.BytesIO(api.annotate_bytes(data, report, "id")))
     sheet, cell = row["Lokasi"].split("!")
     assert wb[sheet][cell].comment is not None
@@ -393,15 +397,13 @@ def test_upload_submit_accepts_then_duplicate_is_a_no_op(upload_db):
     at = _upload_page()
     at.file_uploader(key="upload_file").set_value(("32.99_TW4.xlsx", data, XLSX))
     _run(at)
-    at.button(key="upload_submit").click()
-    _run(at)
-    assert "Isi nama pengunggah" in at.warning[0].value  # the uploader name is required
-    at.text_input(key="upload_uploader").input("Ana Operator")
+    assert at.text_input(key="upload_uploader").value == "unggah-32.99"  # the account, not a typed name
+    assert at.text_input(key="upload_uploader").disabled
     at.button(key="upload_submit").click()
     _run(at)
     assert "Diterima sebagai **32.99-2024Q4-v1**" in at.success[0].value
     subs = Q.agency_submissions(_con(upload_db), "32.99")
-    assert subs.iloc[0]["submission_id"] == "32.99-2024Q4-v1" and subs.iloc[0]["uploader"] == "Ana Operator"
+    assert subs.iloc[0]["submission_id"] == "32.99-2024Q4-v1" and subs.iloc[0]["uploader"] == "unggah-32.99"
     at.button(key="upload_submit").click()
     _run(at)
     assert "sudah diterima sebelumnya" in at.info[0].value
@@ -411,7 +413,6 @@ def test_upload_submit_accepts_then_duplicate_is_a_no_op(upload_db):
 def test_upload_correction_after_deadline_asks_for_a_reason(upload_db):
     at = _upload_page("32.73")  # 2024Q4 already accepted, deadline passed
     at.file_uploader(key="upload_file").set_value(("koreksi.xlsx", _filled(upload_db, agency="32.73"), XLSX))
-    at.text_input(key="upload_uploader").input("Ana")
     _run(at)
     at.button(key="upload_submit").click()
     _run(at)
@@ -420,6 +421,20 @@ def test_upload_correction_after_deadline_asks_for_a_reason(upload_db):
     at.button(key="upload_submit").click()
     _run(at)
     assert "32.73-2024Q4-v2" in at.success[0].value
+
+
+def test_upload_whose_receipt_cannot_be_written_still_says_stored(upload_db):
+    (upload_db.parent / "receipts").write_text("a file where the receipts folder should be")
+    at = _upload_page()
+    at.file_uploader(key="upload_file").set_value(("32.99_TW4.xlsx", _filled(upload_db), XLSX))
+    at.text_input(key="upload_uploader").input("Ana")
+    _run(at)
+    at.button(key="upload_submit").click()
+    _run(at)
+    assert "Diterima sebagai **32.99-2024Q4-v1**" in at.success[0].value
+    assert "sudah tersimpan" in at.warning[0].value and not at.error
+    subs = Q.agency_submissions(_con(upload_db), "32.99")
+    assert (subs["submission_id"] == "32.99-2024Q4-v1").sum() == 1
 
 
 # ------------------------------------------------------------------ strings
@@ -433,7 +448,8 @@ def _keys_used(path: Path) -> set[str]:
 
 
 def test_every_string_used_by_the_ops_pages_exists_in_both_languages():
-    catalogue = {**STRINGS, **STRINGS_OPS}
+    from ui.strings_auth import STRINGS_AUTH
+    catalogue = {**STRINGS, **STRINGS_OPS, **STRINGS_AUTH}
     used = set().union(*(_keys_used(ROOT / "app_pages" / f"{p}.py") for p in OPS_PAGES))
     used |= {f"cp_status_{s}" for s in ("on_time", "revised", "late", "not_received", "not_due")}
     used |= {f"ag_change_{s}" for s in ("changed", "added", "removed", "unchanged")}

@@ -23,7 +23,10 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.catalogue import internal_markers
 from loaders import api, store
+from loaders.auth import Scope
 from loaders.demo import build_demo
+
+OPERATOR = Scope.system("cli:test")
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -118,8 +121,17 @@ def _proto_strings(message) -> list[str]:
     return out
 
 
+def _signed_in_as_demo_admin(at: AppTest) -> AppTest:
+    """The demo's admin account (created by build_demo), as the sign-in screen's demo button does."""
+    from loaders.audit import utc_now
+    now = utc_now()
+    at.session_state["auth"] = {"username": "demo-admin", "role": "admin", "agency_code": None, "province_code": None,
+                                "demo": True, "via": "demo", "started_at": now, "last_seen": now}
+    return at
+
+
 def _open(page: str, language: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = _signed_in_as_demo_admin(AppTest.from_file(APP, default_timeout=120))
     at.query_params["lang"] = language
     at.run()
     if page != "national":
@@ -148,7 +160,7 @@ def test_no_internal_marker_on_pages_and_their_downloads(demo_db, monkeypatch, c
 
 def test_the_catalogue_page_shows_editors_notes_marked_as_such(demo_db, monkeypatch, captured_downloads):
     monkeypatch.setenv("PANTAURB_DB", str(demo_db))
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = _signed_in_as_demo_admin(AppTest.from_file(APP, default_timeout=120))
     at.query_params["indicator"] = "NAT_SPBE"
     at.run()
     at.switch_page("app_pages/catalogue.py").run()
@@ -162,7 +174,7 @@ def test_template_and_receipts_carry_no_internal_marker(demo_db):
         agencies = [r[0] for r in con.execute("SELECT DISTINCT agency_code FROM v_submissions").fetchall()]
     assert agencies
     for code in agencies:
-        text = _payload_text(api.template_bytes(code, 2024, 4, db_path=demo_db))
+        text = _payload_text(api.template_bytes(code, 2024, 4, scope=OPERATOR, db_path=demo_db))
         assert not markers(text), (code, sorted(set(markers(text))))
         assert "TW IV" in text or "Triwulan IV" in text
     receipts = sorted((demo_db.parent / "receipts").glob("*.html"))

@@ -25,7 +25,21 @@ def test_migrate_creates_every_analyst_view_and_is_idempotent(tmp_path):
         assert store.migrate(con) == sorted(store.MIGRATIONS)
         assert store.migrate(con) == []
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-    assert {"v_agencies", "v_indicators", "v_targets", "v_submissions", "v_values"} <= views
+    assert {"v_agencies", "v_indicators", "v_targets", "v_submissions", "v_values", "v_submission_status"} <= views
+
+
+def test_a_version_2_database_migrates_to_accounts_and_audit_in_place(tmp_path):
+    with store.session(tmp_path / "x.duckdb") as con:
+        store.schema_version(con)
+        for version in (1, 2):
+            con.execute(store.MIGRATIONS[version])
+            con.execute("INSERT INTO schema_migrations VALUES (?, now())", [version])
+        con.execute("INSERT INTO agencies (agency_code, name, agency_type) VALUES ('32', 'Jawa Barat', 'PROV')")
+        assert store.migrate(con) == [v for v in sorted(store.MIGRATIONS) if v > 2]
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert {"users", "audit_log", "calendar_changes", "submission_reviews", "quarter_reopenings", "reminders",
+                "catalogue_versions"} <= tables
+        assert con.execute("SELECT name FROM agencies").fetchall() == [("Jawa Barat",)]
 
 
 def test_a_newer_schema_is_refused(tmp_path):

@@ -1,6 +1,6 @@
 """UI language: Bahasa Indonesia first, English as a switch.
 
-Strings live in `ui/strings.py` (STRINGS) and `ui/strings_ops.py` (STRINGS_OPS): key -> {"id": ..., "en": ...}.
+Strings live in `ui/strings.py` (STRINGS), `ui/strings_ops.py` (STRINGS_OPS) and `ui/strings_auth.py` (STRINGS_AUTH): key -> {"id": ..., "en": ...}.
 `t(key, **params)` returns the text in the session's language; a missing key is a bug (tests check that
 every key used has both languages).
 """
@@ -14,8 +14,9 @@ LANGS = ("id", "en")
 
 def _catalogue() -> dict:
     from ui.strings import STRINGS
+    from ui.strings_auth import STRINGS_AUTH
     from ui.strings_ops import STRINGS_OPS
-    return {**STRINGS, **STRINGS_OPS}
+    return {**STRINGS, **STRINGS_OPS, **STRINGS_AUTH}
 
 
 def lang() -> str:

@@ -221,10 +221,10 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "up_file": {"id": "Berkas laporan (.xlsx)", "en": "Report file (.xlsx)"},
     "up_file_help": {"id": "Maksimal 10 MB; hanya .xlsx dari templat PantauRB.",
                      "en": "At most 10 MB; only .xlsx made from the PantauRB template."},
-    "up_uploader": {"id": "Nama pengunggah", "en": "Uploader name"},
+    "up_uploader": {"id": "Pengunggah", "en": "Uploader"},
     "up_uploader_help": {
-        "id": "Sementara diisi sendiri; login instansi menyusul.",
-        "en": "Typed in for now; agency login comes later."},
+        "id": "Akun yang sedang masuk; dicatat pada laporan dan tanda terima.",
+        "en": "The signed-in account; recorded on the submission and its receipt."},
     "up_reason": {"id": "Alasan perbaikan", "en": "Reason for the correction"},
     "up_reason_help": {
         "id": "Wajib bila batas waktu triwulan sudah lewat dan data triwulan itu sudah pernah diterima.",
@@ -232,8 +232,6 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "up_check": {"id": "Periksa saja", "en": "Check only"},
     "up_submit": {"id": "Kirim", "en": "Submit"},
     "up_need_file": {"id": "Pilih berkas .xlsx terlebih dahulu.", "en": "Choose an .xlsx file first."},
-    "up_need_uploader": {"id": "Isi nama pengunggah sebelum mengirim.",
-                         "en": "Enter the uploader name before submitting."},
     "up_checking": {"id": "Memeriksa {file}…", "en": "Checking {file}…"},
     "up_submitting": {"id": "Memeriksa dan menyimpan {file}…", "en": "Checking and saving {file}…"},
     "up_step_read": {"id": "Membaca dan memeriksa berkas", "en": "Reading and checking the file"},
@@ -294,6 +292,13 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
               "klik lagi; tidak ada yang disimpan.",
         "en": "The database is in use by another process (e.g. a command-line import). Wait a moment and click "
               "again; nothing was stored."},
+    "up_waiting": {"id": "Menunggu giliran menyimpan (unggahan lain sedang disimpan)… {seconds} detik",
+                   "en": "Waiting for our turn to store (another upload is being stored)… {seconds} s"},
+    "up_receipt_not_saved": {
+        "id": "Data Anda **sudah tersimpan**, tetapi salinan tanda terima di server gagal ditulis. Unduh tanda "
+              "terima di bawah; admin dapat membuat ulang salinannya dengan `python -m loaders receipts --missing`.",
+        "en": "Your data **are stored**, but the server copy of the receipt could not be written. Download the "
+              "receipt below; an admin can recreate the copy with `python -m loaders receipts --missing`."},
 
     # ---------------------------------------------------------------- column headers (present())
     "col_province_name": {"id": "Provinsi", "en": "Province"},

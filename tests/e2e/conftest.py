@@ -12,17 +12,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from servers import REPO, streamlit_server
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
@@ -30,13 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-d
                  "--disable-sync", "--no-first-run"]
 DEMO_ARGS = ["--agencies", "8", "--years", "2023-2024"]
 DEMO_TIMEOUT = 240      # seconds; about 12-30 s on the 2-core machine
-HEALTH_TIMEOUT = 60     # seconds until /_stcore/health answers "ok"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _require_chromium() -> str:
@@ -92,38 +82,8 @@ def e2e_server(chromium_path, tmp_path_factory):
     for code, year, quarter in rows:
         agencies.setdefault(code, set()).add((int(year), int(quarter)))
 
-    port = _free_port()
-    log_path = workdir / "streamlit.log"
-    log = open(log_path, "w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + HEALTH_TIMEOUT
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-                pytest.fail(f"streamlit did not become healthy (rc={proc.poll()}); log {log_path}:\n{tail}",
-                            pytrace=False)
-            time.sleep(0.3)
+    with streamlit_server(workdir, env) as (url, log_path):
         yield E2EServer(url=url, db_path=db, log_path=log_path, demo_agencies=agencies)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -25,10 +25,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ui.strings import STRINGS
+from ui.strings_auth import STRINGS_AUTH
 from ui.strings_ops import STRINGS_OPS
 
 T = 60_000  # ms, for anything that waits on the server
-TEXT = {**STRINGS, **STRINGS_OPS}
+TEXT = {**STRINGS, **STRINGS_OPS, **STRINGS_AUTH}
 
 # url path (from dashboard.py) -> string key of the page's st.title. The default page (national,
 # url_path "ringkasan", default=True) is served at the root URL "/": Streamlit answers /ringkasan with a
@@ -92,9 +93,20 @@ def assert_no_error(page: Page, server, log_offset: int, where: str) -> None:
     assert not raw, f"{where}: raw string keys shown instead of text: {raw}"
 
 
-def goto(page: Page, app_url: str, path: str, lang: str, **params) -> None:
+def goto(page: Page, app_url: str, path: str, lang: str, user: str | None = "demo-admin", **params) -> None:
+    """Open a page; a new browser session starts at the sign-in screen, where the demo offers one button per
+    demo account (tests/e2e/test_auth_browser.py signs in with a password and through OIDC)."""
     query = "&".join(f"{k}={v}" for k, v in {"lang": lang, **params}.items())
     page.goto(f"{app_url}/{path}?{query}", timeout=T)
+    if user:
+        sign_in_demo(page, user)
+
+
+def sign_in_demo(page: Page, user: str) -> None:
+    button = page.locator(f".st-key-demo_login_{user} button")
+    expect(button).to_be_visible(timeout=T)
+    button.click()
+    expect(page.get_by_test_id("stSidebar").get_by_text(user, exact=False).first).to_be_visible(timeout=T)
 
 
 def download(page: Page, button, directory: Path):
@@ -238,9 +250,8 @@ def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
     column, row = _fill_template(template, filled)
     assert row, "the template has no numeric indicator row"
 
-    # who uploads (needed to submit) and, after the deadline of an already reported quarter, why
-    page.locator(".st-key-upload_uploader input").fill("Tim Uji E2E")
-    page.locator(".st-key-upload_uploader input").press("Tab")
+    # who uploads is the signed-in account; after the deadline of an already reported quarter, why
+    expect(page.locator(".st-key-upload_uploader input")).to_have_value("demo-admin")
     if needs_reason:
         page.locator(".st-key-upload_reason input").fill("Uji end-to-end")
         page.locator(".st-key-upload_reason input").press("Tab")

@@ -1,0 +1,171 @@
+"""Readers that scale out, measured: locust against one and two dashboard processes, and the memory of one
+dashboard process while 5 sessions open every page.
+
+    python benchmarks/readers.py load   --db /tmp/pantaurb-bench/scale1/ingest0/pantaurb.duckdb --out benchmarks/results/readers
+    python benchmarks/readers.py memory --db ... --out benchmarks/results/memory
+
+Each reader is `streamlit run dashboard.py` with PANTAURB_SNAPSHOTS=1 on its own port (the deployment in
+README: one writer, N readers, one shared folder). The database is copied first and announced once, so the
+readers read a snapshot and the original file is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.streamlit_session import PAGES, open_page  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(db: Path, work: Path) -> dict:
+    """A copy of `db` in `work`, with its first snapshot published (the writer's job in production)."""
+    from loaders import snapshot
+    work.mkdir(parents=True, exist_ok=True)
+    target = work / "pantaurb.duckdb"
+    shutil.copyfile(db, target)
+    env = {**os.environ, "PANTAURB_DB": str(target), "PANTAURB_SNAPSHOTS": "1",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    os.environ["PANTAURB_SNAPSHOTS"] = "1"
+    snapshot.committed(target)
+    return env
+
+
+def start_reader(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port),
+                             "--server.fileWatcherType", "none"], cwd=ROOT, env=env,
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"reader did not start, see {log}")
+
+
+def stop(procs) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def rss_mb(pid: int) -> dict:
+    out = {}
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            key = line.split(":")[0]
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = round(int(line.split()[1]) / 1024, 1)
+    return out
+
+
+def load(args) -> dict:
+    """locust against 1 and 2 readers: same users, same duration, same page mix."""
+    work = Path(args.work)
+    env = prepare(Path(args.db), work)
+    result = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "users": args.users,
+              "duration_s": args.seconds, "cpu_count": os.cpu_count(), "runs": {}}
+    for n in args.readers:
+        readers = [start_reader(env, work / f"reader{n}_{i}.log") for i in range(n)]
+        try:
+            for _, url in readers:      # first visit imports modules and warms the snapshot connection
+                open_page(url, "")
+            csv_prefix = work / f"locust_{n}"
+            load_before = os.getloadavg()[0]
+            subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+                            "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+                            "--csv", str(csv_prefix), "--only-summary"], cwd=ROOT, check=False,
+                           env={**env, "PANTAURB_READERS": ",".join(u for _, u in readers)},
+                           capture_output=True, text=True)
+            rows = list(csv.DictReader(open(f"{csv_prefix}_stats.csv")))
+            agg = next(r for r in rows if r["Name"] == "Aggregated")
+            result["runs"][str(n)] = {
+                "sessions": int(agg["Request Count"]), "failures": int(agg["Failure Count"]),
+                "sessions_per_s": round(float(agg["Requests/s"]), 2), "median_ms": float(agg["50%"]),
+                "p95_ms": float(agg["95%"]), "load_before": load_before, "load_after": os.getloadavg()[0],
+                "by_page": {r["Name"]: {"n": int(r["Request Count"]), "p95_ms": float(r["95%"])}
+                            for r in rows if r["Name"] != "Aggregated"},
+                "reader_rss_mb": [rss_mb(p.pid) for p, _ in readers]}
+        finally:
+            stop([p for p, _ in readers])
+    return result
+
+
+def memory(args) -> dict:
+    """One reader; 5 concurrent sessions open every page in turn; RSS after each page and the peak."""
+    work = Path(args.work)
+    env = prepare(Path(args.db), work)
+    proc, url = start_reader(env, work / "memory_reader.log")
+    out = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "sessions": args.sessions,
+           "after_page": {}, "errors": []}
+    try:
+        out["idle"] = rss_mb(proc.pid)
+        for name, path in PAGES.items():
+            def one():
+                try:
+                    open_page(url, path, timeout=300)
+                except Exception as exc:   # recorded, the measurement goes on
+                    out["errors"].append(f"{name}: {exc}")
+            threads = [threading.Thread(target=one) for _ in range(args.sessions)]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            out["after_page"][name] = rss_mb(proc.pid)
+        out["peak_mb"] = rss_mb(proc.pid)["VmHWM"]
+    finally:
+        stop([proc])
+    return out
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", choices=["load", "memory"])
+    ap.add_argument("--db", required=True, help="a database built by benchmarks/national.py (copied, not changed)")
+    ap.add_argument("--work", default="/tmp/pantaurb-readers")
+    ap.add_argument("--readers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--users", type=int, default=10)
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--sessions", type=int, default=5)
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args(argv)
+    result = load(args) if args.mode == "load" else memory(args)
+    print(json.dumps(result, indent=1))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).with_suffix(".json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,449 @@
+"""Accounts, roles and the caller's scope.
+
+* **Roles**: `admin` (catalogue, targets, registry, calendar, accounts), `analis` (ministry staff: read all,
+  verify or return submissions, send reminders), `koordinator` (one province: read it and its
+  kabupaten/kota), `pengunggah` (one agency: template, check, submit, read its own agency).
+* **Scope**: who is calling and what they may touch. Every write path in `loaders.api` and every page
+  query (through `ui.data.q`) takes one; `authorize()` is the single place a refusal is decided, worded
+  (Bahasa Indonesia / English) and written to the audit trail.
+* **Local accounts** hold an argon2id hash (argon2-cffi). After `MAX_FAILED` consecutive failed sign-ins an
+  account is locked for `LOCK_MINUTES`; every attempt is audited. OIDC accounts have no password and are
+  matched by e-mail.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from loaders import audit, store
+from loaders.audit import utc_now
+
+ROLES = ("admin", "analis", "koordinator", "pengunggah")
+ROLE_NAMES = {"admin": ("Admin", "Admin"), "analis": ("Analis", "Analyst"),
+              "koordinator": ("Koordinator provinsi", "Province coordinator"),
+              "pengunggah": ("Pengunggah instansi", "Agency uploader"), "system": ("Sistem", "System")}
+MAX_FAILED = int(os.environ.get("PANTAURB_MAX_FAILED_LOGINS", "5"))
+LOCK_MINUTES = int(os.environ.get("PANTAURB_LOGIN_LOCK_MINUTES", "15"))
+SESSION_HOURS = float(os.environ.get("PANTAURB_SESSION_HOURS", "8"))
+IDLE_MINUTES = float(os.environ.get("PANTAURB_IDLE_MINUTES", "30"))
+MIN_PASSWORD = 12
+
+# What each role may do. Reading is governed by the scope's agencies (see Scope.allows).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"submit", "verify", "reopen", "remind", "calendar", "accounts", "catalogue", "registry",
+                        "audit", "read_all"}),
+    "analis": frozenset({"verify", "remind", "read_all"}),
+    "koordinator": frozenset(),
+    "pengunggah": frozenset({"submit"}),
+    "system": frozenset({"submit", "verify", "reopen", "remind", "calendar", "accounts", "catalogue", "registry",
+                         "audit", "read_all"}),
+}
+ACTION_NAMES = {
+    "submit": ("mengunggah atau memeriksa laporan", "upload or check reports"),
+    "template": ("mengunduh templat", "download templates"),
+    "read": ("membaca data", "read data"),
+    "verify": ("memverifikasi atau mengembalikan laporan", "verify or return submissions"),
+    "reopen": ("membuka kembali triwulan terkunci", "reopen locked quarters"),
+    "remind": ("mengirim pengingat", "send reminders"),
+    "calendar": ("mengubah kalender pelaporan", "change the reporting calendar"),
+    "accounts": ("mengelola akun", "manage accounts"),
+    "catalogue": ("mengubah katalog", "change the catalogue"),
+    "registry": ("mengubah registri instansi", "change the agency registry"),
+    "audit": ("membaca jejak audit", "read the audit trail"),
+}
+
+_hasher = PasswordHasher()   # argon2id with the library's RFC 9106 low-memory profile
+_DUMMY_HASH = _hasher.hash("pantaurb-timing-equaliser")
+
+
+class _Bilingual(Exception):
+    def __init__(self, message: str, message_en: str):
+        super().__init__(f"{message} / {message_en}")
+        self.message, self.message_en = message, message_en
+
+    def text(self, lang: str = "id") -> str:
+        return self.message_en if lang == "en" else self.message
+
+
+class ScopeDenied(_Bilingual, PermissionError):
+    """A caller tried to act outside its role or scope. Carries both languages."""
+
+
+class AccountError(_Bilingual, ValueError):
+    """An account cannot be created or changed as asked (both languages)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is calling. `system` is a trusted operator process (CLI on the server, demo builder, rebuild)."""
+    username: str
+    role: str
+    agency_code: str | None = None
+    province_code: str | None = None
+    demo: bool = field(default=False, compare=False)
+
+    @classmethod
+    def system(cls, name: str) -> "Scope":
+        return cls(username=name, role="system")
+
+    def can(self, action: str) -> bool:
+        return action in PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def reads_all(self) -> bool:
+        return self.can("read_all")
+
+    def allows(self, agency_code: str | None, province_of: str | None) -> bool:
+        """May this scope read `agency_code` (whose province is `province_of`)?"""
+        if self.reads_all:
+            return True
+        if agency_code is None:
+            return False
+        if self.role == "pengunggah":
+            return agency_code == self.agency_code
+        if self.role == "koordinator":
+            return province_of is not None and province_of == self.province_code
+        return False
+
+    def describe(self, lang: str = "id") -> str:
+        role = ROLE_NAMES.get(self.role, (self.role, self.role))[1 if lang == "en" else 0]
+        where = self.agency_code or self.province_code
+        return f"{self.username} · {role}" + (f" · {where}" if where else "")
+
+
+# ------------------------------------------------------------------ refusals (one place)
+def agency_province(con, agency_code: str | None) -> str | None:
+    if agency_code is None:
+        return None
+    row = con.execute("SELECT province_code FROM agencies WHERE agency_code = ?", [agency_code]).fetchone()
+    return row[0] if row else None
+
+
+def agency_provinces(con) -> dict[str, str | None]:
+    return dict(con.execute("SELECT agency_code, province_code FROM agencies").fetchall())
+
+
+def deny(con_or_path, scope: Scope, action: str, target: str | None, detail: str | None = None) -> ScopeDenied:
+    """Write the refusal to the audit trail (and nothing else) and return the exception to raise."""
+    what_id, what_en = ACTION_NAMES.get(action, (action, action))
+    if target:
+        msg = (f"Akses ditolak: akun {scope.username} ({ROLE_NAMES.get(scope.role, (scope.role,))[0]}) tidak boleh "
+               f"{what_id} untuk {target}. Hubungi admin PantauRB bila akses ini memang diperlukan.")
+        msg_en = (f"Access denied: account {scope.username} ({ROLE_NAMES.get(scope.role, (scope.role, scope.role))[1]}) "
+                  f"may not {what_en} for {target}. Ask a PantauRB admin if you need this access.")
+    else:
+        msg = (f"Akses ditolak: akun {scope.username} tidak boleh {what_id}. "
+               "Hubungi admin PantauRB bila akses ini memang diperlukan.")
+        msg_en = f"Access denied: account {scope.username} may not {what_en}. Ask a PantauRB admin if you need this access."
+    entry = dict(actor=scope.username, role=scope.role, action="denied", target=target,
+                 after={"attempted": action}, detail=detail)
+    path = _file_of(con_or_path) if hasattr(con_or_path, "execute") else con_or_path
+    if path is None:          # an in-memory database: the caller's connection is all there is
+        audit.record(con_or_path, **entry)
+    else:                     # own connection: the refusal stays recorded when the caller rolls back
+        audit.record_to(path, **entry)
+    return ScopeDenied(msg, msg_en)
+
+
+def _file_of(con) -> str | None:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row and row[0] else None
+
+
+def authorize(con_or_path, scope: Scope, action: str, agency_code: str | None = None, *,
+              province_of: str | None = None, detail: str | None = None) -> None:
+    """Raise ScopeDenied (after auditing it) unless `scope` may do `action` on `agency_code`.
+
+    `action` is one of PERMISSIONS' actions, or "read"/"template" (reading an agency's data).
+    """
+    if scope is None or not isinstance(scope, Scope):
+        raise TypeError("a Scope is required (loaders.auth.Scope); use Scope.system(name) for operator tools")
+    if action in ("read", "template"):
+        ok = True
+    else:
+        ok = scope.can(action)
+    if ok and agency_code is not None and not scope.reads_all:
+        if province_of is None and scope.role == "koordinator":
+            if hasattr(con_or_path, "execute"):
+                province_of = agency_province(con_or_path, agency_code)
+            else:
+                with store.session(store.resolve_db_path(con_or_path)) as con:
+                    province_of = agency_province(con, agency_code)
+        ok = scope.allows(agency_code, province_of)
+    if not ok:
+        raise deny(con_or_path, scope, action, agency_code, detail)
+
+
+# ------------------------------------------------------------------ passwords
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD} karakter.",
+                           f"The password needs at least {MIN_PASSWORD} characters.")
+    return _hasher.hash(password)
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# ------------------------------------------------------------------ accounts
+USER_COLUMNS = ["username", "role", "agency_code", "province_code", "email", "active", "demo", "failed_logins",
+                "locked_until", "created_at", "updated_at"]
+
+
+def _user(con, username: str) -> dict | None:
+    row = con.execute(f"SELECT {', '.join(USER_COLUMNS)}, password_hash FROM users WHERE username = ?",
+                      [username]).fetchone()
+    return dict(zip([*USER_COLUMNS, "password_hash"], row)) if row else None
+
+
+def _public(user: dict | None) -> dict | None:
+    return None if user is None else {k: user[k] for k in USER_COLUMNS}
+
+
+def list_users(con):
+    return con.execute(f"SELECT {', '.join(USER_COLUMNS)}, password_hash IS NOT NULL AS local_password "
+                       "FROM users ORDER BY role, username").df()
+
+
+def add_user(con, actor: Scope, *, username: str, role: str, agency_code: str | None = None,
+             province_code: str | None = None, email: str | None = None, password: str | None = None,
+             demo: bool = False) -> dict:
+    """Create an account (admin or operator). Without a password the account signs in through OIDC only."""
+    authorize(con, actor, "accounts", detail=f"add {username}")
+    username = (username or "").strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AccountError("Nama pengguna wajib diisi, tanpa spasi, paling banyak 64 karakter.",
+                           "A username is required, without spaces, at most 64 characters.")
+    if role not in ROLES:
+        raise AccountError(f"Peran tidak dikenal: {role}. Pilih salah satu: {', '.join(ROLES)}.",
+                           f"Unknown role: {role}. Choose one of: {', '.join(ROLES)}.")
+    if role == "pengunggah":
+        if not agency_code:
+            raise AccountError("Peran pengunggah memerlukan --agency KODE.", "The pengunggah role needs --agency CODE.")
+        if not con.execute("SELECT 1 FROM agencies WHERE agency_code = ?", [agency_code]).fetchone():
+            raise AccountError(f"Kode instansi tidak terdaftar: {agency_code}.", f"Unknown agency code: {agency_code}.")
+        province_code = None
+    elif role == "koordinator":
+        if not province_code:
+            raise AccountError("Peran koordinator memerlukan --province KODE.",
+                               "The koordinator role needs --province CODE.")
+        if not con.execute("SELECT 1 FROM agencies WHERE agency_code = ? AND agency_type = 'PROV'",
+                           [province_code]).fetchone():
+            raise AccountError(f"Kode provinsi tidak terdaftar: {province_code}.",
+                               f"Unknown province code: {province_code}.")
+        agency_code = None
+    else:
+        agency_code = province_code = None
+    if password is None and not email:
+        raise AccountError("Berikan kata sandi (--password-stdin) atau e-mail untuk masuk lewat SSO (--email).",
+                           "Give a password (--password-stdin) or an e-mail for SSO sign-in (--email).")
+    if _user(con, username):
+        raise AccountError(f"Akun {username} sudah ada.", f"Account {username} already exists.")
+    digest = hash_password(password) if password is not None else None
+    now = utc_now()
+    con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 0, NULL, ?, ?)",
+                [username, role, agency_code, province_code, (email or "").strip().lower() or None, digest, demo,
+                 now, now])
+    after = _public(_user(con, username))
+    audit.record(con, actor=actor.username, role=actor.role, action="account_add", target=username, after=after)
+    return after
+
+
+def set_active(con, actor: Scope, username: str, active: bool) -> dict:
+    authorize(con, actor, "accounts", detail=f"{'enable' if active else 'disable'} {username}")
+    before = _public(_user(con, username))
+    if before is None:
+        raise AccountError(f"Akun {username} tidak ada.", f"No account {username}.")
+    con.execute("UPDATE users SET active = ?, failed_logins = 0, locked_until = NULL, updated_at = ? "
+                "WHERE username = ?", [active, utc_now(), username])
+    after = _public(_user(con, username))
+    audit.record(con, actor=actor.username, role=actor.role, action="account_enable" if active else "account_disable",
+                 target=username, before=before, after=after)
+    return after
+
+
+def reset_password(con, actor: Scope, username: str, password: str) -> dict:
+    authorize(con, actor, "accounts", detail=f"reset {username}")
+    before = _public(_user(con, username))
+    if before is None:
+        raise AccountError(f"Akun {username} tidak ada.", f"No account {username}.")
+    con.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? "
+                "WHERE username = ?", [hash_password(password), utc_now(), username])
+    audit.record(con, actor=actor.username, role=actor.role, action="account_reset", target=username,
+                 before=before, after=_public(_user(con, username)), detail="password reset")
+    return _public(_user(con, username))
+
+
+def scope_of(user: dict) -> Scope:
+    return Scope(user["username"], user["role"], user.get("agency_code"), user.get("province_code"),
+                 demo=bool(user.get("demo")))
+
+
+@dataclass
+class LoginResult:
+    scope: Scope | None
+    message: str = ""
+    message_en: str = ""
+
+    def text(self, lang: str = "id") -> str:
+        return self.message_en if lang == "en" else self.message
+
+
+_BAD_LOGIN = ("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
+
+
+def authenticate(con, username: str, password: str, *, now: datetime | None = None) -> LoginResult:
+    """Check a local sign-in; counts failures per account and locks it after MAX_FAILED. Always audited."""
+    now = now or utc_now()
+    username = (username or "").strip()
+    user = _user(con, username) if username else None
+    if user is not None and user["locked_until"] is not None and user["locked_until"] > now:
+        _verify(None, password)  # same work as a real check, so timing says nothing
+        minutes = max(1, int((user["locked_until"] - now).total_seconds() // 60) + 1)
+        audit.record(con, actor=username, role=user["role"], action="login_failed", target=username,
+                     detail="account locked", at=now)
+        return LoginResult(None, f"Terlalu banyak percobaan gagal. Akun dikunci sementara; coba lagi dalam {minutes} menit "
+                                 "atau minta admin mereset kata sandi.",
+                           f"Too many failed attempts. The account is locked; try again in {minutes} minute(s) "
+                           "or ask an admin to reset the password.")
+    ok = _verify(user["password_hash"] if user else None, password or "")
+    if user is None or not ok or not user["active"]:
+        detail = "unknown account" if user is None else ("disabled" if ok else "wrong password")
+        if user is not None and not ok:
+            failed = user["failed_logins"] + 1
+            locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED else None
+            con.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
+                        [failed, locked, username])
+            if locked:
+                detail += f"; locked until {locked.isoformat(timespec='seconds')}"
+        audit.record(con, actor=username or "(kosong)", role=user["role"] if user else None, action="login_failed",
+                     target=username or None, detail=detail, at=now)
+        if user is not None and ok and not user["active"]:
+            return LoginResult(None, "Akun ini dinonaktifkan. Hubungi admin PantauRB.",
+                               "This account is disabled. Contact a PantauRB admin.")
+        return LoginResult(None, *_BAD_LOGIN)
+    con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?", [username])
+    audit.record(con, actor=username, role=user["role"], action="login", target=username, detail="local", at=now)
+    return LoginResult(scope_of(user))
+
+
+def authenticate_oidc(con, email: str | None, subject: str | None = None, *, now: datetime | None = None) -> LoginResult:
+    """Map an OIDC identity (verified by the provider) to an account by e-mail. Audited."""
+    email = (email or "").strip().lower()
+    row = con.execute("SELECT username FROM users WHERE email = ? ORDER BY username LIMIT 1", [email]).fetchone() \
+        if email else None
+    user = _user(con, row[0]) if row else None
+    if user is None or not user["active"]:
+        audit.record(con, actor=email or subject or "(oidc)", action="login_failed", target=email or None,
+                     detail="oidc: " + ("no account for this e-mail" if user is None else "disabled"), at=now)
+        return LoginResult(None, f"Tidak ada akun aktif untuk {email or 'identitas ini'}. Minta admin PantauRB "
+                                 "menambahkan e-mail Anda.",
+                           f"No active account for {email or 'this identity'}. Ask a PantauRB admin to add your e-mail.")
+    audit.record(con, actor=user["username"], role=user["role"], action="login", target=user["username"],
+                 detail=f"oidc {subject or ''}".strip(), at=now)
+    return LoginResult(scope_of(user))
+
+
+def current_user(con, username: str) -> dict | None:
+    """The account as stored now (disabled or deleted accounts end a session at the next page view)."""
+    return _public(_user(con, username))
+
+
+def demo_accounts(con) -> list[dict]:
+    rows = con.execute("SELECT username, role, agency_code, province_code FROM users "
+                       "WHERE demo AND active ORDER BY list_position(['admin','analis','koordinator','pengunggah'], role), "
+                       "username").fetchall()
+    return [dict(zip(["username", "role", "agency_code", "province_code"], r)) for r in rows]
+
+
+def session_expired(started_at: datetime, last_seen: datetime, now: datetime, *,
+                    hours: float | None = None, idle_minutes: float | None = None) -> bool:
+    """A session ends `hours` after sign-in or `idle_minutes` after the last page view, whichever is first."""
+    hours = SESSION_HOURS if hours is None else hours
+    idle_minutes = IDLE_MINUTES if idle_minutes is None else idle_minutes
+    return now - started_at > timedelta(hours=hours) or now - last_seen > timedelta(minutes=idle_minutes)
+
+
+def login_demo(con, username: str) -> LoginResult:
+    """One-click sign-in offered only by the embedded demo: works only for accounts `loaders demo` created."""
+    user = _user(con, username)
+    if user is None or not user["demo"] or not user["active"]:
+        audit.record(con, actor=username, action="login_failed", target=username, detail="not a demo account")
+        return LoginResult(None, *_BAD_LOGIN)
+    audit.record(con, actor=username, role=user["role"], action="login", target=username, detail="demo")
+    return LoginResult(scope_of(user))
+
+
+def create_demo_accounts(con, agencies: list[tuple[str, str | None]]) -> list[str]:
+    """The demo's accounts: one per role, scoped to demo agencies. They have no usable password."""
+    import secrets
+    system = Scope.system("demo-generator")
+    provinces = [p for _, p in agencies if p]
+    created = []
+    specs = [("demo-admin", "admin", None, None), ("demo-analis", "analis", None, None)]
+    if provinces:
+        specs.append(("demo-koordinator", "koordinator", None, provinces[0]))
+    if agencies:
+        own = next((a for a, p in agencies if p == (provinces[0] if provinces else None)), agencies[0][0])
+        specs.append(("demo-pengunggah", "pengunggah", own, None))
+    for username, role, agency, province in specs:
+        if _user(con, username) is None:
+            add_user(con, system, username=username, role=role, agency_code=agency, province_code=province,
+                     password=secrets.token_urlsafe(24), demo=True)
+            created.append(username)
+    return created
+
+
+# ------------------------------------------------------------------ scoping query results (one function)
+AGENCY_PARAMETERS = ("agency_code", "agency")
+SUBMISSION_PARAMETERS = ("submission_id", "old_submission_id", "new_submission_id")
+
+
+def submission_agency(submission_id: str) -> str:
+    """`<agency>-<year>Q<q>-v<n>` -> agency (agency codes may contain '-', e.g. KL-PANRB)."""
+    return submission_id.rsplit("-", 2)[0]
+
+
+def agencies_in_arguments(fn, args: tuple, kwargs: dict | None = None) -> list[str]:
+    """The agency codes a query function is asked about, found by parameter name."""
+    import inspect
+    try:
+        bound = inspect.signature(fn).bind_partial(None, *args, **(kwargs or {}))
+    except (TypeError, ValueError):
+        return []
+    found = []
+    for name, value in bound.arguments.items():
+        if value is None or not isinstance(value, str):
+            continue
+        if name in AGENCY_PARAMETERS:
+            found.append(value)
+        elif name in SUBMISSION_PARAMETERS:
+            found.append(submission_agency(value))
+    return found
+
+
+def restrict_frame(frame, scope: Scope, province_of: dict[str, str | None]):
+    """Keep only the rows `scope` may read: rows keyed by `agency_code`, else by `province_code`.
+
+    Frames with neither column (reference data: themes, indicators, periods) pass unchanged; pages that
+    show ministry-wide aggregates are not offered to the roles this would matter for (ui.auth.PAGE_ROLES).
+    """
+    if scope.reads_all or frame is None or not hasattr(frame, "columns"):
+        return frame
+    if "agency_code" in frame.columns:
+        keep = [scope.allows(a, province_of.get(a)) if isinstance(a, str) else False for a in frame["agency_code"]]
+    elif "province_code" in frame.columns:
+        own = scope.province_code if scope.role == "koordinator" else province_of.get(scope.agency_code or "")
+        keep = [p == own and own is not None for p in frame["province_code"]]
+    else:
+        return frame
+    return frame[keep].reset_index(drop=True)

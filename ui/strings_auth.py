@@ -1,0 +1,124 @@
+"""UI strings for sign-in, roles, verification, the reporting calendar, reminders and the audit trail.
+
+Keys: `auth_` sign-in, `vf_` verification page, `adm_` admin pages, `rm_` reminders, `vo_` the
+"verified data only" switch.
+"""
+
+STRINGS_AUTH: dict[str, dict[str, str]] = {
+    # ---------------------------------------------------------------- sign-in
+    "auth_title": {"id": "Masuk ke PantauRB", "en": "Sign in to PantauRB"},
+    "auth_username": {"id": "Nama pengguna", "en": "Username"},
+    "auth_password": {"id": "Kata sandi", "en": "Password"},
+    "auth_submit": {"id": "Masuk", "en": "Sign in"},
+    "auth_sso": {"id": "Masuk dengan SSO (OIDC)", "en": "Sign in with SSO (OIDC)"},
+    "auth_logout": {"id": "Keluar", "en": "Sign out"},
+    "auth_help": {"id": "Akun dibuat oleh admin PantauRB (`python -m loaders users add`). Lupa kata sandi? Minta admin "
+                        "mereset akun Anda.",
+                  "en": "Accounts are created by a PantauRB admin (`python -m loaders users add`). Forgot your password? "
+                        "Ask an admin to reset your account."},
+    "auth_required": {"id": "Silakan masuk terlebih dahulu.", "en": "Please sign in first."},
+    "auth_signed_in_as": {"id": "Masuk sebagai **{who}**", "en": "Signed in as **{who}**"},
+    "auth_demo_banner": {
+        "id": "**Ini demo PantauRB.** Data instansi sintetis dan akun di bawah hanya ada di demo. Pilih satu peran untuk "
+              "mencoba; instalasi sungguhan tidak memiliki akun bawaan.",
+        "en": "**This is the PantauRB demo.** Agency data are synthetic and the accounts below exist only in the demo. "
+              "Pick a role to try it; a real installation has no default accounts."},
+    "auth_demo_button": {"id": "{user} · {role}", "en": "{user} · {role}"},
+    "auth_demo_sidebar": {"id": "Demo: akun contoh dan data sintetis.", "en": "Demo: sample account and synthetic data."},
+    "auth_notice_expired": {"id": "Sesi Anda berakhir. Silakan masuk lagi.", "en": "Your session has expired. Please sign in again."},
+    "auth_notice_account_changed": {"id": "Akun Anda diubah atau dinonaktifkan oleh admin. Silakan masuk lagi.",
+                                    "en": "Your account was changed or disabled by an admin. Please sign in again."},
+    "nav_section_admin": {"id": "Administrasi", "en": "Administration"},
+    "nav_verification": {"id": "Verifikasi laporan", "en": "Verify reports"},
+    "nav_admin_accounts": {"id": "Akun", "en": "Accounts"},
+    "nav_admin_calendar": {"id": "Kalender pelaporan", "en": "Reporting calendar"},
+    "nav_admin_audit": {"id": "Jejak audit", "en": "Audit trail"},
+    # ---------------------------------------------------------------- verified data only
+    "vo_switch": {"id": "Hanya data terverifikasi", "en": "Verified data only"},
+    "vo_switch_help": {"id": "Tampilkan hanya versi laporan yang sudah diverifikasi analis.",
+                       "en": "Show only report versions that an analyst has verified."},
+    "vo_showing_verified": {"id": "Menampilkan **hanya data terverifikasi**.", "en": "Showing **verified data only**."},
+    "vo_showing_all": {"id": "Menampilkan **semua data yang diterima** (termasuk yang belum diverifikasi).",
+                       "en": "Showing **all data received** (including data not yet verified)."},
+    # ---------------------------------------------------------------- verification page
+    "vf_title": {"id": "Verifikasi laporan", "en": "Verify reports"},
+    "vf_intro": {"id": "Laporan yang berlaku per triwulan: **diterima** → **diverifikasi**, atau **dikembalikan** dengan "
+                       "catatan untuk instansi. Triwulan yang diverifikasi terkunci sampai admin membukanya kembali.",
+                 "en": "Reports in force per quarter: **received** → **verified**, or **returned** with a note for the "
+                       "agency. A verified quarter is locked until an admin reopens it."},
+    "vf_none": {"id": "Belum ada laporan untuk triwulan ini.", "en": "No reports for this quarter yet."},
+    "vf_pick": {"id": "Laporan", "en": "Report"},
+    "vf_note": {"id": "Catatan untuk instansi (wajib bila dikembalikan)", "en": "Note for the agency (required for a return)"},
+    "vf_verify": {"id": "Verifikasi", "en": "Verify"},
+    "vf_return": {"id": "Kembalikan", "en": "Return"},
+    "vf_done": {"id": "{submission}: {status}.", "en": "{submission}: {status}."},
+    "vf_status_diterima": {"id": "diterima", "en": "received"},
+    "vf_status_diverifikasi": {"id": "diverifikasi", "en": "verified"},
+    "vf_status_dikembalikan": {"id": "dikembalikan", "en": "returned"},
+    "vf_reopen_heading": {"id": "Buka kembali triwulan terkunci (admin)", "en": "Reopen a locked quarter (admin)"},
+    "vf_reopen_reason": {"id": "Alasan membuka kembali", "en": "Reason for reopening"},
+    "vf_reopen": {"id": "Buka kembali", "en": "Reopen"},
+    "vf_reopened": {"id": "{agency} {period} dibuka kembali.", "en": "{agency} {period} reopened."},
+    "vf_locked": {"id": "terkunci", "en": "locked"},
+    "vf_agency_reviews": {"id": "Hasil verifikasi laporan instansi ini", "en": "Verification of this agency's reports"},
+    "col_review_status": {"id": "Status verifikasi", "en": "Review status"},
+    "col_reviewed_at": {"id": "Diperiksa", "en": "Reviewed"},
+    "col_reviewer": {"id": "Pemeriksa", "en": "Reviewer"},
+    # ---------------------------------------------------------------- admin: accounts
+    "adm_accounts_title": {"id": "Akun pengguna", "en": "User accounts"},
+    "adm_accounts_intro": {"id": "Peran: admin, analis, koordinator (satu provinsi), pengunggah (satu instansi). Akun tanpa "
+                                 "kata sandi masuk lewat SSO dengan e-mailnya. Setiap perubahan tercatat di jejak audit.",
+                           "en": "Roles: admin, analis, koordinator (one province), pengunggah (one agency). Accounts without a "
+                                 "password sign in through SSO with their e-mail. Every change is in the audit trail."},
+    "adm_add_heading": {"id": "Tambah akun", "en": "Add an account"},
+    "adm_role": {"id": "Peran", "en": "Role"},
+    "adm_agency": {"id": "Kode instansi (pengunggah)", "en": "Agency code (pengunggah)"},
+    "adm_province": {"id": "Kode provinsi (koordinator)", "en": "Province code (koordinator)"},
+    "adm_email": {"id": "E-mail (SSO dan pengingat)", "en": "E-mail (SSO and reminders)"},
+    "adm_add": {"id": "Tambah", "en": "Add"},
+    "adm_added": {"id": "Akun {user} dibuat.", "en": "Account {user} created."},
+    "adm_toggle_heading": {"id": "Nonaktifkan atau aktifkan akun", "en": "Disable or enable an account"},
+    "adm_disable": {"id": "Nonaktifkan", "en": "Disable"},
+    "adm_enable": {"id": "Aktifkan", "en": "Enable"},
+    "adm_changed": {"id": "Akun {user}: {state}.", "en": "Account {user}: {state}."},
+    # ---------------------------------------------------------------- admin: calendar
+    "adm_calendar_title": {"id": "Kalender pelaporan", "en": "Reporting calendar"},
+    "adm_calendar_intro": {"id": "Per triwulan: tanggal dibuka, batas waktu, dan akhir masa terlambat. Sebelum dibuka dan "
+                                 "setelah masa terlambat, unggahan ditolak; setelah batas waktu, pengiriman ulang memerlukan "
+                                 "alasan.",
+                           "en": "Per quarter: open date, deadline and end of the late window. Before it opens and after the "
+                                 "late window uploads are refused; after the deadline a re-submission needs a reason."},
+    "adm_calendar_edit": {"id": "Ubah satu triwulan", "en": "Change one quarter"},
+    "adm_opens": {"id": "Dibuka", "en": "Opens"},
+    "adm_deadline": {"id": "Batas waktu", "en": "Deadline"},
+    "adm_late_until": {"id": "Akhir masa terlambat", "en": "Late window ends"},
+    "adm_reason": {"id": "Alasan perubahan", "en": "Reason for the change"},
+    "adm_save": {"id": "Simpan", "en": "Save"},
+    "adm_saved": {"id": "Kalender {period} disimpan.", "en": "Calendar for {period} saved."},
+    "adm_history": {"id": "Riwayat perubahan kalender", "en": "Calendar change history"},
+    "col_opens_on": {"id": "Dibuka", "en": "Opens"},
+    "col_late_until": {"id": "Akhir masa terlambat", "en": "Late window ends"},
+    # ---------------------------------------------------------------- admin: audit
+    "adm_audit_title": {"id": "Jejak audit", "en": "Audit trail"},
+    "adm_audit_intro": {"id": "Catatan yang hanya dapat ditambah: siapa, kapan, apa, sebelum → sesudah. Tidak ada yang dapat "
+                              "mengubahnya dari aplikasi; rantai hash menunjukkan perubahan dari luar aplikasi.",
+                        "en": "An append-only record: who, when, what, before → after. Nobody can edit it from the app; a "
+                              "hash chain shows any change made outside the app."},
+    "adm_audit_action": {"id": "Tindakan", "en": "Action"},
+    "adm_audit_all": {"id": "Semua tindakan", "en": "All actions"},
+    "adm_audit_chain_ok": {"id": "Rantai hash utuh ({n} catatan).", "en": "Hash chain intact ({n} entries)."},
+    "adm_audit_chain_broken": {"id": "Rantai hash rusak mulai catatan {seq}: jejak diubah di luar aplikasi.",
+                               "en": "Hash chain broken from entry {seq}: the trail was changed outside the app."},
+    "adm_audit_export": {"id": "Ekspor CSV", "en": "Export CSV"},
+    # ---------------------------------------------------------------- reminders
+    "rm_heading": {"id": "Kirim pengingat", "en": "Send reminders"},
+    "rm_intro": {"id": "E-mail pengingat ke instansi yang belum melapor untuk {period}. Setiap pengingat dicatat.",
+                 "en": "Reminder e-mails to agencies that have not reported for {period}. Every reminder is logged."},
+    "rm_not_configured": {"id": "Pengiriman e-mail belum diatur: tambahkan bagian [smtp] di .streamlit/secrets.toml "
+                                "(lihat README).",
+                          "en": "E-mail is not configured: add an [smtp] section to .streamlit/secrets.toml (see README)."},
+    "rm_send": {"id": "Kirim pengingat ke {n} instansi", "en": "Send reminders to {n} agencies"},
+    "rm_result": {"id": "{sent} pengingat terkirim, {failed} gagal, {skipped} tanpa e-mail.",
+                  "en": "{sent} reminders sent, {failed} failed, {skipped} without an e-mail address."},
+    "rm_quarter": {"id": "Triwulan pengingat", "en": "Quarter to remind about"},
+}
