@@ -74,4 +74,13 @@ with st.sidebar:
     st.caption(t("vo_showing_verified" if st.session_state.get("verified_only") else "vo_showing_all"))
     st.caption(t("sidebar_about"))
 
-st.navigation(PAGES).run()
+# One layout rule for phones: containers keyed wide_* show above 640 px, phone_* at or below (static CSS).
+st.markdown("<style>@media (max-width:640px){[class*='st-key-wide_']{display:none!important}}"
+            "@media (min-width:641px){[class*='st-key-phone_']{display:none!important}}</style>",
+            unsafe_allow_html=True)
+page = st.navigation(PAGES)
+# What this run shows, for the header block of downloads and the title block of chart PNGs (the page's
+# filters add the period; require_data adds the synthetic flag).
+st.session_state["_export_context"] = {"title": f"PantauRB — {page.title}"}
+st.session_state["_export_synthetic"] = False
+page.run()

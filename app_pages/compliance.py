@@ -53,9 +53,13 @@ n_agencies = int(df["problem_rank"].max())
 shown = df[df["problem_rank"] <= MATRIX_ROWS]
 if n_agencies > MATRIX_ROWS:
     st.caption(t("cp_matrix_limited", n=fmt(MATRIX_ROWS, 0), total=fmt(n_agencies, 0)))
-show_chart(charts.compliance_matrix_chart(shown, lang(), {"agency": t("ops_agency"), "quarter": t("ops_quarter"),
-                                                          "status": t("col_status")}),
-           f"kepatuhan_{year}", "cp_matrix", alt_text=t("cp_matrix_alt", year=year))
+for compact in (False, True):  # phone (<= 640 px): names cut short so the quarter cells stay readable
+    with st.container(key="phone_cp_matrix" if compact else "wide_cp_matrix"):
+        show_chart(charts.compliance_matrix_chart(shown, lang(), {"agency": t("ops_agency"),
+                                                                  "quarter": t("ops_quarter"),
+                                                                  "status": t("col_status")}, compact=compact),
+                   f"kepatuhan_{year}", "cp_matrix_phone" if compact else "cp_matrix",
+                   alt_text=t("cp_matrix_alt", year=year))
 with st.expander(t("cp_table_heading")):
     show_table(present(df, ["agency_code", "name", "agency_type", "province_name", "period", "deadline",
                             "first_received_at", "versions", "compliance_text", "synthetic"]),

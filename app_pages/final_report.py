@@ -5,10 +5,11 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from indicators import briefing, charts, queries
-from ui.data import period_name, q, require_data, select_period
-from ui.format import (md, XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip, synthetic_note,
-                       url_select)
+from indicators import briefing, briefing_pdf, charts, queries
+from loaders import api
+from ui.data import db_path, period_name, q, require_data, select_period
+from ui.format import (md, XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip,
+                       synthetic_note, url_select)
 from ui.i18n import lang, t
 
 st.title(t("final_title"))
@@ -41,10 +42,15 @@ synthetic_note(synthetic)
 
 # --- the briefing (xlsx + self-contained HTML)
 args = dict(period_name=name, lang=lang(), synthetic=synthetic)
-c1, c2, _ = st.columns([1, 1, 3])
+c0, c1, c2, _ = st.columns([1.3, 1, 1, 1.5])
+c0.download_button(t("briefing_pdf"), functools.partial(api.briefing_pdf, end, 4, lang=lang(), db_path=db_path(),
+                                                        final=True),
+                   file_name=briefing_pdf.file_name(end, 4, lang(), final=True), mime="application/pdf",
+                   key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                   help=t("briefing_pdf_help"))
 c1.download_button(t("briefing_xlsx"), functools.partial(briefing.briefing_xlsx, ind, themes, **args),
                    file_name=f"{file_stem(f'capaian_akhir_{code}')}.xlsx", mime=XLSX_MIME, key="briefing_xlsx", on_click="ignore",
-                   icon=":material/table_view:", type="primary")
+                   icon=":material/table_view:")
 c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html, ind, themes, **args),
                    file_name=f"{file_stem(f'capaian_akhir_{code}')}.html", mime="text/html", key="briefing_html", on_click="ignore",
                    icon=":material/description:")
@@ -52,10 +58,13 @@ c2.download_button(t("briefing_html"), functools.partial(briefing.briefing_html,
 # --- theme x scope
 st.subheader(t("final_themes"))
 scope_titles = {f"scope_{s}": t(f"scope_{s}") for s in ("national", "all", "KL", "PROV", "KAB", "KOTA")}
-show_chart(charts.final_theme_chart(themes, lang(), {**scope_titles, "theme": t("col_theme"), "status": t("col_status"),
-                                                     "capaian": t("col_capaian"), "scope": t("col_scope"),
-                                                     "n_indicators": t("col_n_indicators")}),
-           f"capaian_akhir_tema_{code}", "final_theme_chart")
+theme_titles = {**scope_titles, "theme": t("col_theme"), "status": t("col_status"), "capaian": t("col_capaian"),
+                "scope": t("col_scope"), "n_indicators": t("col_n_indicators")}
+for compact in (False, True):  # desktop: every scope; phone (<= 640 px): national and all agencies
+    with st.container(key="phone_final_themes" if compact else "wide_final_themes"):
+        show_chart(charts.final_theme_chart(themes, lang(), theme_titles, compact=compact),
+                   f"capaian_akhir_tema_{code}", "final_theme_chart_phone" if compact else "final_theme_chart",
+                   title=t("final_themes"), unit=t("col_capaian"))
 st.caption(t("final_theme_help"))
 themes_shown = themes.assign(theme_name=themes["theme_name_en" if lang() == "en" else "theme_name"],
                              scope=themes["scope"].map(lambda s: t(f"scope_{s}")))

@@ -1,10 +1,13 @@
 """Ringkasan nasional: reporting this quarter, theme x status matrix, national indicator tiles, changes."""
 
+import functools
+
 import streamlit as st
 
-from indicators import charts, queries, texts
+from indicators import briefing_pdf, charts, headline, queries, texts
 from indicators.periods import previous_quarter
-from ui.data import q, require_data, select_period_quarter
+from loaders import api
+from ui.data import db_path, q, require_data, select_period_quarter
 from ui.format import (md, capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, per_value, period_text,
                        present, quarter_text, show_chart, show_table, source_markdown, source_text, status_chip,
                        synthetic_note, type_titles, year_text)
@@ -15,6 +18,24 @@ st.caption(t("national_intro"))
 status = require_data()
 period, year, quarter = select_period_quarter()
 st.markdown(t("as_of", period=quarter_text(year, quarter)))
+
+# --- the one-line answer: national indicators with a target, per status (the PDF briefing says the same)
+tiles = q(queries.national_assessments, year, quarter)
+en = lang() == "en"
+theme_names = {r.theme: (r.name_en if en else r.name) for r in q(queries.themes).itertuples()}
+cut = q(queries.data_cutoff, year, quarter)["last_received_at"].dropna()
+head = headline.headline(tiles, lang=lang(), period=quarter_text(year, quarter), theme_names=theme_names,
+                         cutoff=texts.format_date(cut.iloc[0], lang()) if len(cut) else "")
+with st.container(border=True, key="headline"):
+    st.subheader(t("headline_heading"))
+    st.markdown(f"**{head.overall}**")
+    st.markdown("\n".join(f"- {sentence}" for _, sentence in head.themes))
+    st.caption(" ".join(x for x in (head.as_of, head.trend) if x))
+    st.download_button(t("briefing_pdf"), functools.partial(api.briefing_pdf, year, quarter, lang=lang(),
+                                                            db_path=db_path()),
+                       file_name=briefing_pdf.file_name(year, quarter, lang()), mime="application/pdf",
+                       key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                       help=t("briefing_pdf_help"))
 
 # --- reporting this quarter (v_compliance)
 comp = q(queries.compliance_summary, year, quarter)
@@ -47,7 +68,14 @@ if matrix.empty:
 else:
     titles = {"scope_agency": t("scope_agency"), "scope_national": t("scope_national"), "theme": t("col_theme"),
               "status": t("col_status"), "count": t("count"), "rollup": t("col_rollup_status")}
-    show_chart(charts.status_matrix_chart(matrix, lang(), titles), f"matriks_tema_{year}_TW{quarter}", "matrix")
+    with st.container(key="wide_matrix"):  # desktop: theme x status for agencies and national indicators
+        show_chart(charts.status_matrix_chart(matrix, lang(), titles), f"matriks_tema_{year}_TW{quarter}", "matrix",
+                   title=t("matrix_heading"), unit=t("count"))
+    with st.container(key="phone_matrix"):  # phone: national indicators with a target, one bar per theme
+        show_chart(charts.status_count_chart(headline.count_frame(tiles, theme_names), lang(),
+                                             {"count": t("count"), "status": t("col_status")}, compact=True),
+                   f"status_tema_{year}_TW{quarter}", "matrix_compact", title=t("headline_heading"),
+                   unit=t("count"))
     synthetic_note(matrix)
     rollups = matrix.drop_duplicates(["theme", "scope"]).assign(
         scope=lambda d: d["scope"].map({"agency": t("scope_agency"), "national": t("scope_national")}),
@@ -58,11 +86,8 @@ else:
 
 # --- one tile per national indicator, grouped by theme
 st.subheader(t("tiles_heading"))
-tiles = q(queries.national_assessments, year, quarter)
 if tiles.empty:
     st.info(t("no_national"))
-en = lang() == "en"
-theme_names = {r.theme: (r.name_en if en else r.name) for r in q(queries.themes).itertuples()}
 for theme, group in tiles.groupby("theme", sort=False):
     st.markdown(f"**{md(theme_names.get(theme, theme))}**")
     cols = st.columns(3)

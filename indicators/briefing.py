@@ -99,6 +99,19 @@ def _value_text(r: dict, lang: str) -> str:
     return _fmt(r.get("value"), int(progress._num(r.get("decimals")) or 0), lang)
 
 
+def _value_number(r: dict):
+    if isinstance(r.get("value_text"), str) and r["value_text"]:
+        return r["value_text"]
+    return progress._num(r.get("value"))
+
+
+def _target_number(r: dict, lang: str):
+    lo, hi = progress._num(r.get("target_low")), progress._num(r.get("target_high"))
+    if (isinstance(r.get("target_text"), str) and r["target_text"]) or (lo is not None and hi is not None and lo != hi):
+        return _target_text(r, lang)
+    return lo if lo is not None else hi
+
+
 def briefing_tables(indicators: pd.DataFrame, themes: pd.DataFrame, lang: str = "id") -> dict[str, pd.DataFrame]:
     """The three tables of the briefing with translated headers and labels: summary, themes, indicators."""
     lang = _lang(lang)
@@ -144,6 +157,11 @@ def briefing_xlsx(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name
     lang = _lang(lang)
     tx = TEXT[lang]
     tables = briefing_tables(indicators, themes, lang)
+    # In the workbook a value or single target is a number (never text such as "1.714,20"); a category or
+    # a band stays text.
+    recs = indicators.to_dict("records")
+    tables["indicators"][tx["value"]] = [_value_number(r) for r in recs]
+    tables["indicators"][tx["target"]] = [_target_number(r, lang) for r in recs]
     at = texts.format_datetime_wib(generated_at or datetime.now(timezone.utc), lang)
     sheets = {"summary": "Ringkasan" if lang == "id" else "Summary", "themes": "Tema" if lang == "id" else "Themes",
               "indicators": "Indikator" if lang == "id" else "Indicators", "notes": "Catatan" if lang == "id" else "Notes"}
@@ -160,6 +178,10 @@ def briefing_xlsx(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name
             df.to_excel(xw, sheet_name=sheets[key], index=False)
             ws = xw.sheets[sheets[key]]
             ws.freeze_panes = "A2"
+            for row in ws.iter_rows(min_row=2):
+                for c in row:
+                    if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                        c.number_format = "#,##0" if float(c.value).is_integer() else "#,##0.0#"
             for i, c in enumerate(df.columns, start=1):
                 width = min(60, max(10, len(str(c)) + 2, *(len(str(v)) + 1 for v in df[c].head(200))))
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width

@@ -111,9 +111,10 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
     themes = list(dict.fromkeys(d.sort_values("sort_order", na_position="last")["theme_label"]))
     present = set(d["status"])
     statuses = [status_label(s, lang) for s in VERDICT_ORDER if s in present or s in STATUS_ORDER]
-    # Status names as two-line labels above the cells ("Perlu / percepatan"), never dropped for overlap.
+    # Status names as two-line labels below the cells ("Perlu / percepatan"), never dropped for overlap;
+    # below, because multi-line labels above a faceted panel run into its header and the axis line.
     x = alt.X("status_label:N", sort=statuses, title=None,
-              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
+              axis=alt.Axis(orient="bottom", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
                             labelFontSize=11, labelLimit=0))
     y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=250))
     tooltip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
@@ -134,7 +135,7 @@ def status_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None 
         row=alt.Row("scope_label:N", title=None, sort=[_t(titles, "scope_agency", "agency"),
                                                       _t(titles, "scope_national", "national")],
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                      labelFontWeight="bold", labelFontSize=12)))
+                                      labelFontWeight="bold", labelFontSize=12, labelPadding=10)))
     return _finish(chart.resolve_scale(y="independent"), lang)
 
 
@@ -361,12 +362,15 @@ def compliance_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
 
 
 # ------------------------------------------------------------------ final report
-def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                      compact: bool = False) -> alt.Chart:
     """Theme (rows) x scope (columns) cells coloured by the final roll-up status and naming it; the mean
     capaian (%) is in the tooltip and the table, never printed on a status colour
-    (queries.final_theme_results)."""
+    (queries.final_theme_results). `compact`: for a phone — only the national and all-agency scopes,
+    theme names wrapped on short lines."""
+    import textwrap
     lang = "en" if lang == "en" else "id"
-    d = df.copy()
+    d = df[df["scope"].isin(["national", "all"])].copy() if compact else df.copy()
     d["status_label"] = [status_label(s, lang) for s in d["status"]]
     d["theme_label"] = d["theme_name_en"] if lang == "en" else d["theme_name"]
     d["scope_label"] = [_t(titles, f"scope_{s}", s) for s in d["scope"]]
@@ -375,6 +379,13 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
     scopes = [_t(titles, f"scope_{s}", s) for s in ("national", "all", *AGENCY_TYPE_ORDER)]
     x = alt.X("scope_label:N", sort=scopes, title=None, axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("theme_label:N", sort=themes, title=None, axis=alt.Axis(labelLimit=340))
+    if compact:
+        d["theme_label"] = [textwrap.fill(str(x_), 18).replace("\n", "|") for x_ in d["theme_label"]]
+        themes = [textwrap.fill(str(x_), 18).replace("\n", "|") for x_ in themes]
+        x = alt.X("scope_label:N", sort=scopes, title=None,
+                  axis=alt.Axis(labelAngle=0, orient="top", labelExpr="split(datum.label, ' ')", labelOverlap=False))
+        y = alt.Y("theme_label:N", sort=themes, title=None,
+                  axis=alt.Axis(labelLimit=140, labelExpr="split(datum.label, '|')", labelOverlap=False))
     tip = [alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
            alt.Tooltip("scope_label:N", title=_t(titles, "scope", "Cakupan")),
            alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
@@ -383,12 +394,13 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
     base = alt.Chart(d).encode(x=x, y=y, tooltip=tip)
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
-                        legend=alt.Legend(orient="bottom", columns=3)))
-    text = base.mark_text(fontSize=10).encode(
+                        legend=alt.Legend(orient="bottom", columns=1 if compact else 3)))
+    text = base.mark_text(fontSize=10, lineBreak=" " if compact else "").encode(
         text="status_label:N",
         color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
                             alt.value("white"), alt.value("black")))
-    chart = alt.layer(rect, text).properties(width=alt.Step(120), height=alt.Step(34))
+    chart = alt.layer(rect, text).properties(width=alt.Step(80 if compact else 120),
+                                             height=alt.Step(56 if compact else 34))
     return _finish(chart, lang)
 
 
@@ -489,10 +501,12 @@ def tile_map_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = Non
     return _finish(chart, lang)
 
 
-def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None) -> alt.Chart:
+def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                            compact: bool = False) -> alt.Chart:
     """Agencies (rows, in the order given) x quarters (columns): each cell coloured by compliance status
     and marked with a symbol (✓ on time, ✓* revised after the deadline, ! late, ✗ not received,
-    · not yet due). Columns: agency_label, quarter, status."""
+    · not yet due). Columns: agency_label, quarter, status. `compact`: for a phone — agency names cut at
+    170 px so the four quarter columns keep readable cells."""
     lang = "en" if lang == "en" else "id"
     labels = OPS_COMPLIANCE_LABELS[lang]
     d = df.copy()
@@ -503,16 +517,16 @@ def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | N
     base = alt.Chart(d).encode(
         x=alt.X("period:O", title=None, sort=sorted(set(d["period"])), axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("agency_label:N", title=None, sort=list(dict.fromkeys(d["agency_label"])),
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=170 if compact else 300)),
         tooltip=[alt.Tooltip("agency_label:N", title=_t(titles, "agency", "Instansi")),
                  alt.Tooltip("period:O", title=_t(titles, "quarter", "Triwulan")),
                  alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))])
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
                         scale=_ops_scale(lang, OPS_COMPLIANCE_ORDER, OPS_COMPLIANCE_COLORS, labels, d["status"]),
-                        legend=alt.Legend(orient="bottom", columns=3)))
+                        legend=alt.Legend(orient="bottom", columns=2 if compact else 3)))
     marks = base.mark_text(fontSize=13, fontWeight="bold").encode(text="symbol:N", color=alt.Color("ink:N", scale=None))
-    chart = alt.layer(rect, marks).properties(width=alt.Step(64), height=alt.Step(22))
+    chart = alt.layer(rect, marks).properties(width=alt.Step(34 if compact else 64), height=alt.Step(22))
     return _finish(chart, lang)
 
 
@@ -542,4 +556,51 @@ def quality_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None
                  alt.Tooltip("part_label:N", title=_t(titles, "component", "Komponen")),
                  alt.Tooltip("v:Q", title="0–100", format=",.0f")],
     ).properties(height=260)
+    return _finish(chart, lang)
+
+
+# --- charts that travel (PNG downloads, PDF briefing) -------------------------------------------
+def with_caption(chart, title: str, lines: list[str] | tuple[str, ...] = ()):
+    """The chart with a title block above it (title, then one subtitle line each for period, unit, source
+    and the synthetic-data label), so an exported PNG says what it shows on its own. The block sits
+    clear of the chart's own headers (offset) and long lines are never cut."""
+    lines = [s for s in lines if s]
+    return chart.properties(title=alt.TitleParams(text=title, subtitle=lines or None, anchor="start", offset=14,
+                                                  fontSize=15, subtitleFontSize=11, subtitleColor="#444444",
+                                                  limit=0, subtitlePadding=4))
+
+
+def status_count_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                       compact: bool = False) -> alt.Chart:
+    """Number of indicators per status (stacked bar per theme), the count written in each segment.
+    Input: columns theme_label, status, n (one row per theme and status; themes in the given order).
+    `compact`: for a phone — the chart takes its container's width and theme names wrap onto short lines."""
+    import textwrap
+    lang = "en" if lang == "en" else "id"
+    if compact:
+        df = df.assign(theme_label=[textwrap.fill(str(x), 16).replace("\n", "|") for x in df["theme_label"]])
+    d = df[df["n"] > 0].copy()
+    d["status_label"] = [status_label(s, lang) for s in d["status"]]
+    d["order"] = [STATUS_ORDER.index(s) if s in STATUS_ORDER else 99 for s in d["status"]]
+    themes = list(dict.fromkeys(df["theme_label"]))
+    axis = (alt.Axis(labelLimit=130, labelExpr="split(datum.label, '|')", labelOverlap=False) if compact
+            else alt.Axis(labelLimit=260))
+    y = alt.Y("theme_label:N", sort=themes, title=None, axis=axis)
+    x = alt.X("n:Q", title=_t(titles, "count", "Jumlah indikator"), axis=_COUNT_AXIS, stack="zero")
+    base = alt.Chart(d).encode(y=y, order=alt.Order("order:Q"))
+    bars = base.mark_bar(stroke="white").encode(
+        x=x, color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                             legend=alt.Legend(orient="bottom", columns=3, labelLimit=200)),
+        tooltip=[alt.Tooltip("theme_label:N", title=_t(titles, "theme", "Tema")),
+                 alt.Tooltip("status_label:N", title=_t(titles, "status", "Status")),
+                 alt.Tooltip("n:Q", title=_t(titles, "count", "Jumlah indikator"))])
+    text = base.mark_text(dx=-8, align="right", fontSize=11).encode(
+        x=alt.X("n:Q", stack="zero"), text="n:Q",
+        color=alt.condition(alt.FieldOneOfPredicate(field="status", oneOf=list(_WHITE_TEXT)),
+                            alt.value("white"), alt.value("black")))
+    legend_cols = 1 if compact else 3
+    bars = bars.encode(color=alt.Color("status_label:N", scale=_status_scale(lang), title=_t(titles, "status", "Status"),
+                                       legend=alt.Legend(orient="bottom", columns=legend_cols, labelLimit=200)))
+    chart = alt.layer(bars, text).properties(width="container" if compact else 420,
+                                             height=alt.Step(52 if compact else 26))
     return _finish(chart, lang)

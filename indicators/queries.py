@@ -1118,3 +1118,17 @@ def compliance_matrix(con, year: int, agency_types: list[str] | None = None,
 def compliance_years(con) -> pd.DataFrame:
     """Years in the reporting calendar, newest first."""
     return con.execute("SELECT DISTINCT year FROM reporting_calendar ORDER BY year DESC").df()
+
+
+# ------------------------------------------------------------------ headline and briefing
+DATA_CUTOFF = """
+SELECT max(received_at) AS last_received_at, count(*) AS n_submissions,
+       coalesce(bool_or(synthetic), FALSE) AS synthetic
+FROM v_submissions
+WHERE status = 'in_force' AND year * 4 + quarter <= $year * 4 + $quarter
+"""
+
+
+def data_cutoff(con, year: int, quarter: int) -> pd.DataFrame:
+    """When the newest report in force up to this quarter was received (the data's cut-off), one row."""
+    return con.execute(DATA_CUTOFF, {"year": year, "quarter": quarter}).df()

@@ -730,3 +730,14 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
 
 __all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
            "template_bytes", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]
+
+
+# ------------------------------------------------------------------ the printable briefing (CLI and pages)
+def briefing_pdf(year: int, quarter: int, *, lang: str = "id", db_path=None, final: bool = False,
+                 generated_at: datetime | None = None) -> bytes:
+    """The A4 PDF briefing for one quarter (`final=True`: the end-of-roadmap edition), as bytes.
+    Raises LookupError when the year is outside every roadmap period."""
+    from indicators import briefing_pdf as pdf
+    with store.session(store.resolve_db_path(db_path)) as con:
+        data = pdf.gather(con, year, quarter, final=final)
+    return pdf.render(data, lang, generated_at)

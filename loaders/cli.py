@@ -253,6 +253,26 @@ def demo(db, n_agencies, years, if_missing):
     click.echo(json.dumps(stats, ensure_ascii=False, indent=1, default=str))
 
 
+@cli.command()
+@click.option("--year", type=int, required=True)
+@click.option("--quarter", type=click.IntRange(1, 4), required=True)
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Where to write the .pdf.")
+@click.option("--final", is_flag=True, help="The end-of-roadmap edition (title 'Capaian Akhir').")
+@LANG_OPTION
+@DB_OPTION
+def briefing(year, quarter, out, final, lang, db):
+    """Write the printable A4 briefing (PDF) for one quarter: headline, one page per theme, annex, sources."""
+    try:
+        data = api.briefing_pdf(year, quarter, lang=lang, db_path=db, final=final)
+    except store.DatabaseBusy as exc:
+        raise click.ClickException(str(exc))
+    except LookupError as exc:
+        raise click.UsageError(_say(f"Tahun {year} di luar periode road map: {exc}",
+                                    f"Year {year} is outside every roadmap period: {exc}", lang))
+    Path(out).write_bytes(data)
+    click.echo(out)
+
+
 @cli.group()
 def registry():
     """The agency registry (K/L, provinces, kabupaten/kota)."""

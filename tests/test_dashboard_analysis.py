@@ -59,6 +59,11 @@ def test_national_page_numbers_filter_and_language(app_env):
     assert "[bps.go.id](https://bps.go.id/nat_pov_mar/2024)" in _texts(at)  # source, linked
     assert "Kemajuan terbatas" in _texts(at)  # status as text next to its colour
     assert dict(at.query_params)["year"] == "2024" and dict(at.query_params)["quarter"] == "4"
+    # the one-line answer: national indicators with a target, counted per status, with period and cut-off
+    headline = next(m.value for m in at.markdown if m.value.startswith("**Dari "))
+    assert re.fullmatch(r"\*\*Dari \d+ indikator nasional bertarget: .+\.\*\*", headline), headline
+    assert "Posisi TW IV 2024; data diterima s.d. " in _texts(at)
+    assert at.get("download_button")  # the PDF briefing among the downloads
 
     at.selectbox(key="url_quarter").set_value(3).run()
     assert not at.exception

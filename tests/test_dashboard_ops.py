@@ -226,6 +226,27 @@ def test_agency_page_deep_link_numbers_and_agency_filter(app_env):
     assert at.query_params["agency"] == ["32.04"] or dict(at.query_params)["agency"] == "32.04"
 
 
+def test_unknown_agency_in_link_says_so_and_offers_the_nearest(app_env):
+    at = _open("agency", {"agency": "32.7"})
+    warning = at.warning[0].value
+    assert '"32.7"' in warning and "tidak dikenal" in warning  # never silently another agency
+    nearest = at.button(key="url_nearest_agency")
+    assert "Mungkin maksud Anda" in nearest.label
+    nearest.click()
+    _run(at)
+    assert not at.warning or all("tidak dikenal" not in w.value for w in at.warning)
+    assert dict(at.query_params)["agency"] == "32.73"  # "32.7" is closest to 32.73 Kota Bandung
+    assert "Kota Bandung" in at.subheader[0].value
+
+
+def test_nearest_option_matches_value_or_label():
+    from ui.format import nearest_option
+    labels = {"32.73": "32.73 Kota Bandung", "12": "12 Sumatera Utara", "KL-PANRB": "KL-PANRB KemenPANRB"}
+    assert nearest_option("32.37", labels) == "32.73"
+    assert nearest_option("kemenpanrb", labels) == "KL-PANRB"
+    assert nearest_option("zzzzzzzz", labels) is None
+
+
 def test_agency_page_type_filter_narrows_the_list_and_empty_agency_is_explained(app_env):
     at = _open("agency", {"type": "KL"})
     assert set(at.selectbox(key="url_agency").options) == {

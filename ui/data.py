@@ -288,6 +288,8 @@ def require_data() -> pd.Series:
         st.info(t("db_empty", path=str(path)), icon=":material/database:")
         _how_to_build()
         st.stop()
+    from ui.format import set_export_context
+    set_export_context(synthetic=bool(status["any_synthetic"]))
     return status
 
 
@@ -303,7 +305,10 @@ def select_period() -> pd.Series:
     codes = list(rows)
     code = url_select(t("filter_period"), codes, "period", default=codes[-1],
                       format_func=lambda c: period_name(rows[c]._asdict()))
-    return periods[periods["period_code"] == code].iloc[0]
+    row = periods[periods["period_code"] == code].iloc[0]
+    from ui.format import set_export_context
+    set_export_context(period=period_name(row))
+    return row
 
 
 def select_period_quarter() -> tuple[pd.Series, int, int]:
@@ -324,6 +329,8 @@ def select_period_quarter() -> tuple[pd.Series, int, int]:
     with c3:
         quarter = url_select(t("filter_quarter"), [1, 2, 3, 4], "quarter", default=default_q,
                              format_func=lambda x: texts.quarter_name(x, lang()))
+    from ui.format import quarter_text, set_export_context
+    set_export_context(period=quarter_text(int(year), int(quarter)))
     return period, int(year), int(quarter)
 
 

@@ -14,6 +14,7 @@ import re
 from typing import Any, Callable, Sequence
 
 import pandas as pd
+from openpyxl.styles import Font
 import streamlit as st
 
 from indicators import progress, texts
@@ -51,34 +52,82 @@ def _flatten_for_export(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (Excel opens it with the right characters), formulas neutralised."""
-    return neutralise(_flatten_for_export(df)).to_csv(index=False).encode("utf-8-sig")
+CSV_DECIMALS = 4  # exported floats are rounded (83.52941176470588 -> 83.5294); screens round further
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
-    """An .xlsx with one sheet, header row frozen, formulas neutralised (openpyxl would otherwise write
-    a text starting with '=' as a live formula)."""
-    data = neutralise(_flatten_for_export(df))
+def _rounded(df: pd.DataFrame, decimals: int = CSV_DECIMALS) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(decimals)
+    return out
+
+
+def absolute_links(df: pd.DataFrame, base_url: str | None) -> pd.DataFrame:
+    """Relative page links ('./instansi?agency=21') become absolute ('https://host/instansi?agency=21'),
+    so a link still works after the file travels. Without a base URL the table is returned unchanged."""
+    if not base_url:
+        return df
+    base = base_url.rstrip("/") + "/"
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(lambda v: base + v[2:] if isinstance(v, str) and v.startswith("./") else v)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame, locale: str = "plain", base_url: str | None = None) -> bytes:
+    """UTF-8 CSV with a BOM (Excel opens it with the right characters), formulas neutralised, floats rounded,
+    page links absolute. locale 'plain': comma separated, decimal point; 'id': what Excel and LibreOffice
+    set to Indonesian expect, semicolon separated with a decimal comma."""
+    data = neutralise(_flatten_for_export(absolute_links(_rounded(df), base_url)))
+    if locale == "id":
+        return data.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    return data.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data", header: Sequence[tuple[str, str]] = (),
+                  base_url: str | None = None) -> bytes:
+    """An .xlsx with one sheet: an optional header block (label, text rows: title, period, source, generated
+    at, filter) above the table, the table's header row frozen, numbers stored as numbers with a number
+    format (whole numbers '#,##0', others '#,##0.0#'; the reader's Excel shows its own separators),
+    formulas neutralised (openpyxl would otherwise write a text starting with '=' as a live formula)."""
+    data = neutralise(_flatten_for_export(absolute_links(df, base_url)))
     for col in data.columns:
         if data[col].dtype == object or pd.api.types.is_string_dtype(data[col]):
             data[col] = data[col].map(lambda v: ILLEGAL_XML_CHARS.sub("", v) if isinstance(v, str) else v)
+    head = [(neutralise_value(str(k)), neutralise_value(ILLEGAL_XML_CHARS.sub("", str(v)))) for k, v in header]
+    start = len(head) + 1 if head else 0
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        data.to_excel(xw, index=False, sheet_name=sheet_name[:31])
+        data.to_excel(xw, index=False, sheet_name=sheet_name[:31], startrow=start)
         ws = xw.sheets[sheet_name[:31]]
-        ws.freeze_panes = "A2"
+        for r, (label, text) in enumerate(head, start=1):
+            ws.cell(row=r, column=1, value=label).font = Font(bold=True)
+            ws.cell(row=r, column=2, value=text)
+        ws.freeze_panes = f"A{start + 2}"
         for i, col in enumerate(data.columns, start=1):
             width = min(60, max(10, len(str(col)) + 2, *(len(str(v)) + 1 for v in data[col].head(200))))
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+            ws.column_dimensions[ws.cell(row=start + 1, column=i).column_letter].width = width
+            s = data[col]
+            if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+                continue
+            whole = pd.api.types.is_integer_dtype(s) or bool((s.dropna() % 1 == 0).all())
+            fmt_ = "0" if str(col).endswith("year") or col in LABEL_NUMBER_COLUMNS else ("#,##0" if whole else "#,##0.0#")
+            for row in ws.iter_rows(min_row=start + 2, max_row=start + 1 + len(data), min_col=i, max_col=i):
+                row[0].number_format = fmt_
     return buf.getvalue()
 
 
-def chart_png(chart, scale: float = 2.0) -> bytes:
-    """PNG of an Altair chart through vl-convert (no browser). vl-convert-python 1.9:
+def chart_png(chart, scale: float = 2.0, title: str | None = None, lines: Sequence[str] = ()) -> bytes:
+    """PNG of an Altair chart through vl-convert (no browser), with the title block (title, then period,
+    unit, source, synthetic label) when a title is given. vl-convert-python 1.9:
     vegalite_to_png(vl_spec: str | dict, vl_version=None, scale=None, ppi=None, config=None, ...)."""
     import vl_convert
 
+    from indicators.charts import with_caption
+    if title:
+        chart = with_caption(chart, title, list(lines))
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
 
 
@@ -244,13 +293,60 @@ def file_stem(name: str, language: str | None = None) -> str:
     return "_".join(words)
 
 
-def download_buttons(df: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and xlsx downloads of `df`, generated only when clicked, formulas neutralised."""
+def _base_url() -> str | None:
+    """The dashboard's address as the reader's browser sees it (for absolute links in exports)."""
+    try:
+        url = st.context.url
+    except Exception:  # outside a browser session (AppTest, bare mode)
+        return None
+    m = re.match(r"(https?://[^/?#]+)", url or "")
+    return m.group(1) if m else None
+
+
+def export_header(title: str | None = None) -> list[tuple[str, str]]:
+    """The header block of an xlsx export: title, period, source, generated at, filter (the page's URL
+    parameters), in the session language."""
+    from datetime import datetime, timezone
+
+    from loaders.timefmt import datetime_text
+    ctx = st.session_state.get("_export_context", {})
+    filters = ", ".join(f"{k}={v}" for k, v in st.query_params.to_dict().items() if k != "lang")
+    rows = [(t("export_title"), title or ctx.get("title", "PantauRB")), (t("export_period"), ctx.get("period", "–")),
+            (t("export_source"), t("export_source_text")),
+            (t("export_generated"), datetime_text(datetime.now(timezone.utc).replace(tzinfo=None), lang())),
+            (t("export_filter"), filters or "–")]
+    if st.session_state.get("_export_synthetic"):
+        rows.append(("", t("synthetic_badge")))
+    return rows
+
+
+def set_export_context(*, period: str | None = None, title: str | None = None,
+                       synthetic: bool | None = None) -> None:
+    """What the page shows (period, title; whether synthetic data is involved), for the header block of
+    its downloads and the title block of its chart PNGs."""
+    ctx = st.session_state.setdefault("_export_context", {})
+    if period is not None:
+        ctx["period"] = period
+    if title is not None:
+        ctx["title"] = title
+    if synthetic is not None:
+        st.session_state["_export_synthetic"] = bool(synthetic)
+
+
+def download_buttons(df: pd.DataFrame, name: str, key: str, title: str | None = None) -> None:
+    """CSV (plain and Indonesian-locale) and xlsx downloads of `df`, generated only when clicked, formulas
+    neutralised, file names in the session language."""
+    name, base = file_stem(name), _base_url()
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{file_stem(name)}.csv",
-                       mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df), file_name=f"{file_stem(name)}.xlsx",
-                       mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+    row.download_button(t("download_csv"), functools.partial(to_csv_bytes, df, "plain", base), file_name=f"{name}.csv",
+                        mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:",
+                        help=t("download_csv_help"))
+    row.download_button(t("download_csv_id"), functools.partial(to_csv_bytes, df, "id", base),
+                        file_name=f"{name}_id.csv", mime="text/csv", key=f"{key}_csv_id", on_click="ignore",
+                        icon=":material/download:", help=t("download_csv_id_help"))
+    row.download_button(t("download_xlsx"), functools.partial(to_xlsx_bytes, df, "Data", export_header(title), base),
+                        file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
+                        icon=":material/download:")
 
 
 PAGE_ROWS = 500   # rows per page of a large table (the download always has every row)
@@ -285,11 +381,25 @@ def file_input(label: str, key: str, *, help: str | None = None):
     return st.file_uploader(label, type=["xlsx"], key=key, help=help)
 
 
-def show_chart(chart, name: str, key: str, *, alt_text: str | None = None) -> None:
-    """st.altair_chart + a PNG download rendered by vl-convert when clicked."""
+def chart_caption_lines(unit: str | None = None) -> list[str]:
+    """Period, unit, source and the synthetic-data label for a chart's exported title block."""
+    ctx = st.session_state.get("_export_context", {})
+    lines = [f"{t('export_period')}: {ctx['period']}" if ctx.get("period") else "",
+             f"{t('export_unit')}: {unit}" if unit else "", f"{t('export_source')}: {t('export_source_text')}"]
+    if st.session_state.get("_export_synthetic"):
+        lines.append(t("synthetic_badge"))
+    return [x for x in lines if x]
+
+
+def show_chart(chart, name: str, key: str, *, alt_text: str | None = None, title: str | None = None,
+               unit: str | None = None) -> None:
+    """st.altair_chart + a PNG download rendered by vl-convert when clicked; the PNG carries a title block
+    (title, period, unit, source, synthetic label), its file name follows the session language."""
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
-    st.download_button(t("download_png"), functools.partial(chart_png, chart), file_name=f"{file_stem(name)}.png",
-                       mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:")
+    heading = title or alt_text or st.session_state.get("_export_context", {}).get("title", "PantauRB")
+    st.download_button(t("download_png"), functools.partial(chart_png, chart, 2.0, heading, chart_caption_lines(unit)),
+                       file_name=f"{file_stem(name)}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
+                       icon=":material/image:")
 
 
 def synthetic_note(flag: bool | pd.Series | pd.DataFrame) -> None:
@@ -328,6 +438,7 @@ def url_select(label: str, options: Sequence, param: str, *, default=None,
     labels = {o: str(format_func(o)) for o in options}
     format_func = labels.__getitem__
     raw = st.query_params.get(param)
+    unknown = raw is not None and raw != st.session_state.get(last_key) and raw not in by_text
     if raw is not None and raw != st.session_state.get(last_key) and raw in by_text:
         st.session_state[wkey] = by_text[raw]
     elif wkey in st.session_state and st.session_state[wkey] in options:
@@ -342,8 +453,34 @@ def url_select(label: str, options: Sequence, param: str, *, default=None,
             value = default if default in options else options[0]
     else:
         value = st.selectbox(label, options, key=wkey, format_func=format_func, **kwargs)
+    if unknown:  # a link with a value we do not know: say so, never silently show something else
+        _unknown_value_notice(label, raw, value, labels, wkey, param)
     st.query_params[param] = st.session_state[last_key] = str(value)
     return value
+
+
+def nearest_option(raw: str, labels: dict) -> Any | None:
+    """The option whose value or label is closest to `raw` (difflib ratio ≥ 0.5), or None."""
+    import difflib
+    texts = {}
+    for option, text in labels.items():
+        texts.setdefault(str(option).lower(), option)
+        texts.setdefault(str(text).lower(), option)
+    match = difflib.get_close_matches(str(raw).lower(), list(texts), n=1, cutoff=0.5)
+    return texts[match[0]] if match else None
+
+
+def _unknown_value_notice(label: str, raw: str, shown, labels: dict, wkey: str, param: str) -> None:
+    nearest = nearest_option(raw, labels)
+    text = t("url_unknown", value=raw, label=label, shown=labels.get(shown, str(shown)))
+    st.warning(text, icon=":material/link_off:")
+    if nearest is not None:  # also when it is what is shown: one click confirms it
+        def choose():
+            st.session_state[wkey] = nearest
+            st.session_state[f"_url_written_{param}"] = str(nearest)
+            st.query_params[param] = str(nearest)
+        st.button(t("url_nearest", nearest=labels[nearest]), key=f"url_nearest_{param}", on_click=choose,
+                  icon=":material/arrow_forward:")
 
 
 def url_toggle(label: str, param: str, *, default: bool = False, **kwargs) -> bool:

@@ -1,0 +1,100 @@
+"""The one-line headline and the printable PDF briefing (text read back with pypdf)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from indicators import briefing_pdf, headline
+from indicators import queries as Q
+from loaders import api
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def _frame(rows):
+    return pd.DataFrame(rows, columns=["theme", "status", "kind", "indicator_code"])
+
+
+def test_headline_counts_only_target_verdicts():
+    df = _frame([("a", "target_achieved", "target", "A1"), ("a", "on_track", "target", "A2"),
+                 ("a", "deterioration", "category", "A3"), ("b", "on_track", "trend", "B1"),
+                 ("b", "unable_to_assess", "target", "B2"), ("b", "on_track", "discontinued", "B3")])
+    h = headline.headline(df, lang="id", period="TW III 2024", cutoff="23 Oktober 2024", theme_names={"a": "Tema A"})
+    assert h.overall == ("Dari 4 indikator nasional bertarget: 1 target tercapai, 1 sesuai jalur dan 1 memburuk; "
+                         "1 belum dapat dinilai.")
+    assert h.trend.startswith("2 indikator lain tanpa target")
+    assert h.as_of == "Posisi TW III 2024; data diterima s.d. 23 Oktober 2024."
+    assert dict(h.themes) == {"a": "Tema A: dari 3 indikator bertarget, 1 target tercapai, 1 sesuai jalur dan 1 memburuk.",
+                              "b": "b: dari 1 indikator bertarget, 1 belum dapat dinilai."}
+    en = headline.headline(df, lang="en", period="Q3 2024", cutoff="October 23, 2024")
+    assert en.overall.startswith("Of 4 national indicators with a target: 1 target achieved, 1 on track and 1 "
+                                 "deterioration; 1 cannot be assessed yet")
+
+
+def test_headline_without_targets_says_so():
+    df = _frame([("a", "on_track", "trend", "A1")])
+    h = headline.headline(df, lang="en")
+    assert h.overall == "No national indicator with a target can be assessed yet."
+    assert sum(h.counts.values()) == 0
+
+
+def _text(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, "\n".join(p.extract_text() for p in reader.pages)
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_pdf_briefing_text(seeded_db_path, seeded_con, lang):
+    data = briefing_pdf.gather(seeded_con, 2024, 3)
+    pdf = api.briefing_pdf(2024, 3, lang=lang, db_path=seeded_db_path, generated_at=datetime(2024, 11, 1, 9, 30))
+    reader, text = _text(pdf)
+    flat = _flat(text)
+    head = briefing_pdf.make_headline(data, lang)
+    assert _flat(head.overall) in flat
+    assert sum(head.counts.values()) > 0
+    names = data.themes["name_en" if lang == "en" else "name"]
+    assert len(names) >= 3
+    for name in names:  # every theme has its page
+        assert any(_flat(name) in _flat(p.extract_text()) for p in reader.pages[1:]), name
+    for _, sentence in head.themes:
+        assert _flat(sentence) in flat
+    sources = {s for s in data.national["source"].dropna() if s}
+    assert sources and all(_flat(s)[:40] in flat for s in sources)
+    assert ("Sumber data" if lang == "id" else "Data sources") in flat
+    assert ("Data sintetis (demo)" if lang == "id" else "Synthetic (demo) data") in flat
+    assert ("TW III 2024" if lang == "id" else "Q3 2024") in flat
+    assert len(reader.pages) >= 2 + len(names)
+    assert reader.metadata.title.startswith("Ringkasan" if lang == "id" else "Bureaucratic")
+    for code in data.national["indicator_code"]:  # the annex lists every national indicator
+        assert code in flat
+
+
+def test_briefing_cli_writes_pdf_and_refuses_unknown_year(seeded_db_path, tmp_path):
+    out = tmp_path / "b.pdf"
+    run = subprocess.run([sys.executable, "-m", "loaders", "briefing", "--year", "2024", "--quarter", "4",
+                          "--lang", "id", "--final", "--out", str(out), "--db", str(seeded_db_path)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    _, text = _text(out.read_bytes())
+    assert "Capaian Akhir Reformasi Birokrasi" in text and "TW IV 2024" in text
+    bad = subprocess.run([sys.executable, "-m", "loaders", "briefing", "--year", "2031", "--quarter", "1",
+                          "--out", str(tmp_path / "x.pdf"), "--db", str(seeded_db_path)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and "2031" in bad.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def test_file_names_follow_language():
+    assert briefing_pdf.file_name(2024, 3, "id") == "ringkasan_rb_2024_TW3.pdf"
+    assert briefing_pdf.file_name(2024, 3, "en") == "rb_briefing_2024_Q3.pdf"
+    assert briefing_pdf.file_name(2024, 4, "en", final=True) == "rb_final_results_2024.pdf"
