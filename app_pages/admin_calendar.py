@@ -4,11 +4,12 @@ and is kept in the history (who, when, why) and the audit trail."""
 import pandas as pd
 import streamlit as st
 
+from indicators import texts
 from loaders import verification
 from ui.auth import require_permission
 from ui.data import q, require_data, write
 from ui.format import present, quarter_label, show_table, url_select
-from ui.i18n import t
+from ui.i18n import lang, t
 
 st.title(t("adm_calendar_title"))
 st.caption(t("adm_calendar_intro"))
@@ -24,7 +25,7 @@ shown = cal.assign(period=[quarter_label(y, qq) for y, qq in zip(cal["year"], ca
 show_table(present(shown, ["period", "opens_on", "deadline", "late_until", "source"]), f"kalender_{year}", "cal_table")
 
 st.subheader(t("adm_calendar_edit"))
-quarter = st.selectbox(t("ops_quarter"), [1, 2, 3, 4], key="cal_quarter", format_func=lambda x: t("ops_quarter_label", q=x))
+quarter = st.selectbox(t("ops_quarter"), [1, 2, 3, 4], key="cal_quarter", format_func=lambda x: texts.quarter_name(x, lang()))
 row = cal[cal["quarter"] == quarter].iloc[0]
 with st.form("cal_form"):
     c1, c2, c3 = st.columns(3)

@@ -3,11 +3,12 @@ or return it with a note the agency sees; admins reopen a locked quarter with a 
 
 import streamlit as st
 
+from indicators import texts
 from loaders import verification
 from ui.auth import require_permission
 from ui.data import q, require_data, write
 from ui.format import present, quarter_label, show_table, url_select
-from ui.i18n import t
+from ui.i18n import lang, t
 
 st.title(t("vf_title"))
 st.caption(t("vf_intro"))
@@ -22,7 +23,7 @@ with c1:
     year = url_select(t("ops_year"), years, "year")
 with c2:
     quarter = url_select(t("ops_quarter"), [1, 2, 3, 4], "quarter", default=4,
-                         format_func=lambda x: t("ops_quarter_label", q=x))
+                         format_func=lambda x: texts.quarter_name(x, lang()))
 queue = q(verification.review_queue, year, quarter)
 if queue.empty:
     st.info(t("vf_none"))

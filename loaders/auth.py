@@ -446,4 +446,6 @@ def restrict_frame(frame, scope: Scope, province_of: dict[str, str | None]):
         keep = [p == own and own is not None for p in frame["province_code"]]
     else:
         return frame
-    return frame[keep].reset_index(drop=True)
+    import pandas as pd
+    mask = pd.Series(keep, index=frame.index, dtype=bool)   # never frame[[]]: an empty list selects no columns
+    return frame.loc[mask].reset_index(drop=True)

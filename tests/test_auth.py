@@ -624,3 +624,15 @@ def test_cli_catalogue_import_apply_stores_a_version_and_never_writes_the_source
     with pytest.raises(ScopeDenied):
         with store.session(db) as con:
             catalogue_store.save(con, ANALIS, edited, "x")
+
+
+def test_restricting_an_empty_result_keeps_its_columns():
+    """An agency with no lineage rows: the page still reads the `relation` column of the empty frame."""
+    import pandas as pd
+    from loaders import auth
+    empty = pd.DataFrame(columns=["agency_code", "relation", "name"])
+    scope = auth.Scope("unggah-kl", "pengunggah", "KL-PANRB", None)
+    out = auth.restrict_frame(empty, scope, {})
+    assert list(out.columns) == ["agency_code", "relation", "name"] and out.empty
+    rows = pd.DataFrame({"agency_code": ["KL-PANRB", "32.73"], "relation": ["self", "other"]})
+    assert auth.restrict_frame(rows, scope, {"32.73": "32"})["agency_code"].tolist() == ["KL-PANRB"]

@@ -113,7 +113,7 @@ def test_indicator_page_series_explanation_and_agency(app_env):
     assert len(at.get("vega_lite_chart")) >= 1
     mid = _texts(_open("indicator", {"indicator": "NAT_POV_MAR", "year": "2024", "quarter": "2"}))
     steps = mid.split("Agar kembali ke jalur")[1].split("\n")[0]
-    assert "TW3-2024" in steps and "TW4-2024" in steps and "2025" not in steps and "TW2-2024" not in steps
+    assert "TW III 2024" in steps and "TW IV 2024" in steps and "2025" not in steps and "TW II 2024" not in steps
 
     at.selectbox(key="url_indicator").set_value("AG_SAKIP").run()
     assert not at.exception

@@ -237,7 +237,7 @@ def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
     wait_idle(page)
     choose(page, text("ops_year"), "2024")
     wait_idle(page)
-    choose(page, text("ops_quarter"), text("ops_quarter_label", q=4))
+    choose(page, text("ops_quarter"), "TW IV")
     wait_idle(page)
 
     # template
