@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from conftest import ACCOUNTS, PASSWORD, sign_in
+from accounts import ACCOUNTS, PASSWORD, sign_in
 from loaders import api, audit, auth, store, verification
 from loaders.auth import Scope, ScopeDenied
 from test_dashboard_ops import _filled

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import sign_in
+from accounts import sign_in
 
 from indicators import briefing, queries as Q
 from ui import format as F

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import sign_in
+from accounts import sign_in
 
 from indicators import charts, tilegrid
 from indicators.catalogue import load_catalogue
