@@ -101,10 +101,12 @@ if not quarters.empty:
         else:
             st.info(t("ag_no_capaian"))
         cols = ["indicator_code", "name", "unit", "latest_period", "value_shown", "target_shown", "target_source",
-                "capaian", "status", "pacing_status", "end_target_shown", "source_cell", "submission_id", "synthetic"]
+                "capaian", "status", "pacing_status", "end_target_shown", "justification", "source_cell",
+                "submission_id", "synthetic"]
         raw = ["indicator_code", "name", "unit", "latest_year", "latest_quarter", "value", "value_text", "target_low",
                "target_high", "target_text", "target_source", "capaian", "status", "score", "pacing_status",
-               "end_target_low", "end_target_high", "target_year", "source_cell", "submission_id", "synthetic"]
+               "end_target_low", "end_target_high", "target_year", "justification", "source_cell", "submission_id",
+               "synthetic"]
         show_table(present(card, cols), f"rapor_{code}_{as_of}", "ag_card", decimals={t("col_capaian"): 1},
                    export=present(card, raw))
 

@@ -803,7 +803,7 @@ ORDER BY th.sort_order NULLS LAST, i.theme_code, i.indicator_code
 """
 
 AGENCY_VALUES_TO_DATE = """
-SELECT indicator_code, year, quarter, value, value_text, submission_id, source_cell, synthetic
+SELECT indicator_code, year, quarter, value, value_text, submission_id, source_cell, synthetic, justification
 FROM v_values
 WHERE agency_code = $agency AND year * 4 + quarter <= $year * 4 + $quarter
   AND (value IS NOT NULL OR value_text IS NOT NULL)
@@ -814,7 +814,8 @@ REPORT_CARD_COLUMNS = [
     "indicator_code", "theme", "name", "name_en", "unit", "unit_en", "decimals", "direction", "measurement",
     "value_type", "latest_year", "latest_quarter", "value", "value_text", "target_low", "target_high",
     "target_text", "target_source", "end_target_low", "end_target_high", "target_year", "capaian", "status",
-    "score", "pacing_status", "submission_id", "source_cell", "synthetic", "kind", "capaian_capped", "in_rollup"]
+    "score", "pacing_status", "submission_id", "source_cell", "synthetic", "kind", "capaian_capped", "in_rollup",
+    "justification"]
 
 
 CARD_TARGETS = """
@@ -869,7 +870,8 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
                        status=a["status"], score=a["score"], pacing_status=a["pacing_status"],
                        submission_id=a["submission_id"], source_cell=cell.get("source_cell"),
                        synthetic=agency_synthetic or bool(cell.get("synthetic")), kind=a["kind"],
-                       capaian_capped=a["capaian_capped"], in_rollup=a["in_rollup"])
+                       capaian_capped=a["capaian_capped"], in_rollup=a["in_rollup"],
+                       justification=cell.get("justification"))  # the officer's reason for an unusual value
         else:
             tg = targets.get(code)
             row.update(latest_year=None, latest_quarter=None, value=None, value_text=None,
@@ -879,7 +881,7 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
                        end_target_low=None, end_target_high=None, target_year=tg.year if tg else None,
                        capaian=None, status="no_data", score=None,
                        pacing_status=None, submission_id=None, source_cell=None, synthetic=agency_synthetic,
-                       kind=None, capaian_capped=None, in_rollup=False)
+                       kind=None, capaian_capped=None, in_rollup=False, justification=None)
         rows.append(row)
     return pd.DataFrame(rows, columns=REPORT_CARD_COLUMNS)
 

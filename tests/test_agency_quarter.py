@@ -147,6 +147,10 @@ def test_a_confirmed_unusual_value_is_accepted_and_keeps_its_reason(db):
         stored = con.execute("SELECT value, justification FROM v_values WHERE indicator_code = 'TEM_INV_REAL' "
                              "AND quarter = 2").fetchone()
     assert stored == (2_500_000, reason)
+    with store.session(db, read_only=True) as con:   # analysts read it on the agency's report card
+        from indicators import queries
+        card = queries.agency_report_card(con, CITY, 2024, 2)
+    assert card.set_index("indicator_code").loc["TEM_INV_REAL", "justification"] == reason
 
 
 def test_capaian_far_above_the_target_is_flagged(db):

@@ -169,6 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_month": {"id": "Bulan", "en": "Month"},
     "col_series": {"id": "Seri", "en": "Series"},
     "col_year_target_low": {"id": "Target tahun ini", "en": "This year's target"},
+    "col_justification": {"id": "Alasan nilai tak lazim (dari instansi)", "en": "Reason given for an unusual value"},
     "col_capaian_capped": {"id": "Capaian dihitung (maks. 110%)", "en": "Capaian credited (max 110%)"},
     "col_target_low": {"id": "Batas bawah target", "en": "Target lower bound"},
     "col_target_high": {"id": "Batas atas target", "en": "Target upper bound"},
