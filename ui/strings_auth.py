@@ -37,7 +37,8 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "vo_switch": {"id": "Hanya data terverifikasi", "en": "Verified data only"},
     "vo_switch_help": {"id": "Tampilkan hanya versi laporan yang sudah diverifikasi analis.",
                        "en": "Show only report versions that an analyst has verified."},
-    "vo_showing_verified": {"id": "Menampilkan **hanya data terverifikasi**.", "en": "Showing **verified data only**."},
+    "vo_showing_verified": {"id": "Menampilkan **hanya data terverifikasi** pada nilai dan tabel; status dan capaian tetap dihitung dari semua laporan yang diterima.",
+                            "en": "Showing **verified data only** in values and tables; statuses and capaian are still computed from every accepted report."},
     "vo_showing_all": {"id": "Menampilkan **semua data yang diterima** (termasuk yang belum diverifikasi).",
                        "en": "Showing **all data received** (including data not yet verified)."},
     # ---------------------------------------------------------------- verification page
