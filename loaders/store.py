@@ -233,8 +233,15 @@ def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'").fetchone()[0] > 0
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def ensure_migrations_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of the file (0 for a file never initialised). Reads only, so it works on
+    read-only connections and snapshots."""
+    if not has_schema(con):
+        return 0
     row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
     return row[0] or 0
 
@@ -242,6 +249,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply the migrations the file has not seen yet, each in its own transaction."""
     applied = []
+    ensure_migrations_table(con)
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise RuntimeError(

@@ -30,7 +30,7 @@ def test_migrate_creates_every_analyst_view_and_is_idempotent(tmp_path):
 
 def test_a_version_2_database_migrates_to_accounts_and_audit_in_place(tmp_path):
     with store.session(tmp_path / "x.duckdb") as con:
-        store.schema_version(con)
+        store.ensure_migrations_table(con)
         for version in (1, 2):
             con.execute(store.MIGRATIONS[version])
             con.execute("INSERT INTO schema_migrations VALUES (?, now())", [version])
@@ -85,3 +85,20 @@ def test_deadline_default_and_override(tmp_path):
     assert str(store.deadline(2024, 1, cfg)) == "2024-04-15"
     assert str(store.deadline(2024, 4, cfg)) == "2025-01-31"
     assert str(store.quarter_end(2023, 2)) == "2023-06-30"
+
+
+def test_schema_version_only_reads_so_snapshots_and_read_only_files_answer(tmp_path):
+    import duckdb
+    path = tmp_path / "x.duckdb"
+    with store.session(path) as con:
+        store.migrate(con)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert store.schema_version(con) == store.SCHEMA_VERSION
+    finally:
+        con.close()
+    empty = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    try:
+        assert store.schema_version(empty) == 0 and not store.has_schema(empty)   # nothing was created
+    finally:
+        empty.close()
