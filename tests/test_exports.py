@@ -96,3 +96,11 @@ def test_chart_png_title_block():
     from PIL import Image
     h0, h1 = Image.open(io.BytesIO(plain)).size[1], Image.open(io.BytesIO(with_title)).size[1]
     assert h1 > h0 + 30  # the title block takes room above the chart, it does not overlap it
+
+
+def test_labels_on_a_nullable_integer_column_with_gaps():
+    """Series months (Int32 with missing values) become labels without a dtype error."""
+    import pandas as pd
+    from ui.format import per_value
+    months = pd.Series([3, None, 9], dtype="Int32")
+    assert per_value(months, lambda v: "" if v is None else f"M{v}").tolist() == ["M3", "", "M9"]

@@ -522,9 +522,10 @@ def agency_type_text(code: str | None) -> str:
 def per_value(series: pd.Series, fn) -> pd.Series:
     """`fn` applied once per distinct value, then mapped onto the rows (labels are few, rows are many);
     missing values get `fn(None)`."""
-    table = {v: fn(v) for v in series.dropna().unique()}
-    out = series.map(table)
-    return out.where(series.notna(), fn(None)) if series.isna().any() else out
+    values = series.astype(object)   # a nullable integer column (Int32) would refuse the text labels
+    table = {v: fn(v) for v in values.dropna().unique()}
+    out = values.map(table).astype(object)
+    return out.where(values.notna(), fn(None)) if values.isna().any() else out
 
 
 def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
