@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, Page, expect
 
 from ui.strings import STRINGS
 from ui.strings_auth import STRINGS_AUTH
@@ -112,8 +112,16 @@ def sign_in_demo(page: Page, user: str) -> None:
 def download(page: Page, button, directory: Path):
     """Click a download button; return (suggested file name, saved path)."""
     expect(button).to_be_visible(timeout=T)
-    with page.expect_download(timeout=T) as info:
-        button.click()
+    wait_idle(page)
+    for attempt in (1, 2):   # a click that lands while the page reruns is lost: click once more
+        try:
+            with page.expect_download(timeout=T // 2) as info:
+                button.click()
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            wait_idle(page)
     dl = info.value
     target = directory / dl.suggested_filename
     dl.save_as(target)
