@@ -14,10 +14,8 @@ import argparse
 import json
 import platform
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,16 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import duckdb  # noqa: E402
 
 from indicators import queries  # noqa: E402
+from benchmarks.bench_loaders import median_ms  # noqa: E402
 from loaders import assessments  # noqa: E402
-
-
-def median_ms(fn, n):
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 1)
 
 
 def main() -> None:
