@@ -14,7 +14,7 @@ latest value per indicator up to that quarter.
 
 from __future__ import annotations
 
-import statistics
+from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -72,7 +72,7 @@ class History:
         self.registry = registry                                     # the agencies table, as the checks read it
         self.agency_types = {code: a.agency_type for code, a in registry.items()}
         self.agencies: dict[str, AgencyHistory] = {}
-        self._type_latest: dict[tuple[str, int], dict[str, dict[str, float]]] = {}
+        self._type_latest: dict[tuple[str, int], TypeLatest] = {}
         self._deadlines: dict[tuple[int, int], object] = {}
 
     def deadline(self, year: int, quarter: int):
@@ -100,13 +100,13 @@ class History:
         for a, code, y, low in self.con.execute(TARGETS, p).fetchall():
             self.agencies[a].targets[(code, y)] = low
 
-    def _latest_of_type(self, agency_type: str, key: int) -> dict[str, dict[str, float]]:
+    def _latest_of_type(self, agency_type: str, key: int) -> "TypeLatest":
         cache_key = (agency_type, key)
         if cache_key not in self._type_latest:
             latest: dict[str, dict[str, float]] = defaultdict(dict)
             for a, code, value in self.con.execute(TYPE_LATEST, {"agency_type": agency_type, "key": key}).fetchall():
                 latest[a][code] = value
-            self._type_latest[cache_key] = latest
+            self._type_latest[cache_key] = TypeLatest(latest)
         return self._type_latest[cache_key]
 
     # ---------------------------------------------------------------- the context
@@ -138,12 +138,7 @@ class History:
         agency_type = self.agency_types.get(agency)
         if agency_type is None:
             return {}
-        by_code: dict[str, list[float]] = defaultdict(list)
-        for other, latest in self._latest_of_type(agency_type, key).items():
-            if other != agency:
-                for code, value in latest.items():
-                    by_code[code].append(value)
-        return {code: statistics.median(vs) for code, vs in by_code.items() if len(vs) >= MEDIAN_MIN_AGENCIES}
+        return self._latest_of_type(agency_type, key).medians_without(agency)
 
     # ---------------------------------------------------------------- after a commit
     def stored(self, agency: str, year: int, quarter: int, values: list[dict], renaksi: list[dict],
@@ -161,4 +156,38 @@ class History:
         agency_type = self.agency_types.get(agency)
         for (t, k), latest in self._type_latest.items():
             if t == agency_type and k >= key:
-                latest[agency] = h.latest_numbers(k)
+                latest.set(agency, h.latest_numbers(k))
+
+
+class TypeLatest:
+    """For one agency type and quarter: each agency's latest value per indicator, and per indicator all those
+    values sorted, so the median without one agency costs a few index look-ups (the checks' type median:
+    `median()` of the other agencies' values, when at least MEDIAN_MIN_AGENCIES have one)."""
+
+    def __init__(self, by_agency: dict[str, dict[str, float]]):
+        self.by_agency: dict[str, dict[str, float]] = {}
+        self.sorted: dict[str, list[float]] = defaultdict(list)
+        for agency, latest in by_agency.items():
+            self.set(agency, latest)
+
+    def set(self, agency: str, latest: dict[str, float]) -> None:
+        for code, value in self.by_agency.get(agency, {}).items():
+            values = self.sorted[code]
+            del values[bisect_left(values, value)]
+        for code, value in latest.items():
+            insort(self.sorted[code], value)
+        self.by_agency[agency] = dict(latest)
+
+    def medians_without(self, agency: str) -> dict[str, float]:
+        own = self.by_agency.get(agency, {})
+        out = {}
+        for code, values in self.sorted.items():
+            skip = bisect_left(values, own[code]) if code in own else len(values)
+            n = len(values) - (code in own)
+            if n < MEDIAN_MIN_AGENCIES:
+                continue
+
+            def nth(j: int) -> float:   # the j-th smallest value once the agency's own is left out
+                return values[j if j < skip else j + 1]
+            out[code] = nth(n // 2) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
+        return out

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import statistics
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks import dataset
 from loaders import api, assessments, reference, snapshot, store
@@ -157,3 +160,27 @@ def test_the_history_the_checks_read_is_what_the_views_say(corpus, tmp_path):
             checked += 1
         assert checked > 10
 
+
+
+values = st.dictionaries(st.sampled_from("abcde"), st.sampled_from([0.0, 1.0, 2.5, 2.5, 7.0, 1e9, -3.0]) |
+                         st.floats(-1e6, 1e6, allow_nan=False), max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E", "F"]), values, max_size=6),
+       updates=st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D", "E", "F", "G"]), values), max_size=6))
+def test_type_medians_kept_current_equal_the_median_of_the_other_agencies(start, updates):
+    from loaders.history import MEDIAN_MIN_AGENCIES, TypeLatest
+    latest = TypeLatest(start)
+    state = dict(start)
+    for agency, new in updates:
+        latest.set(agency, new)
+        state[agency] = new
+    for agency in [*state, "Z"]:
+        others = [v for other, vals in state.items() if other != agency for v in [vals]]
+        want = {}
+        for code in "abcde":
+            xs = [vals[code] for vals in others if code in vals]
+            if len(xs) >= MEDIAN_MIN_AGENCIES:
+                want[code] = statistics.median(xs)
+        assert latest.medians_without(agency) == want
