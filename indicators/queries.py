@@ -181,7 +181,8 @@ SELECT a.agency_code, g.agency_type, i.theme_code AS theme, a.indicator_code, a.
        i.name_en AS indicator_name_en, i.unit, i.decimals, a.kind, a.latest_value, a.capaian, a.capaian_capped,
        a.target_low, a.target_high,
        CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
-           AS target_source
+           AS target_source, g.name AS agency_name, a.latest_year - 1 + a.latest_quarter / 4 AS latest_time,
+       a.submission_id
 """ + _AGENCY_ASSESSMENTS_FROM
 
 
@@ -416,7 +417,7 @@ def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFra
 def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Per agency: the roll-up of its assessments in the theme (mean score), worst indicator first in
     the ranking (lowest mean score first; agencies that cannot be assessed last)."""
-    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    rows = _agency_verdicts(con, year, quarter, theme)
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["agency_code"], []).append(r)
@@ -441,7 +442,7 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
 def theme_indicator_summary(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Per indicator of the theme: agency-level roll-up (n agencies, how many off track, mean score,
     status) and national indicators with their own status; most off-track first."""
-    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    rows = _agency_verdicts(con, year, quarter, theme)
     out = []
     for (code,), res in assessment.rollup_by(rows, ("indicator_code",)).items():
         rs = [r for r in rows if r["indicator_code"] == code]
