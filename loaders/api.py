@@ -83,8 +83,8 @@ def init_database(db_path=None, *, on_wait=None, publish: bool = True) -> dict:
 
 
 def _ensure_ready(con, cat: Catalogue) -> None:
-    """Reference data loaded, and verdicts a batch cut short still owes recomputed, before any new write."""
-    store.migrate(con)
+    """Reference data loaded, and verdicts a batch cut short still owes recomputed, before any new write
+    (on a migrated database: callers run `store.migrate` first, the catalogue version in force needs it)."""
     if con.execute("SELECT count(*) FROM indicators").fetchone()[0] == 0:
         with store.transaction(con):
             _load_reference(con, cat)
