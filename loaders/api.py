@@ -6,6 +6,7 @@ The CLI (`python -m loaders ...`) and the dashboard's upload page call these fun
 from __future__ import annotations
 
 import io
+import logging
 import os
 import secrets
 from contextlib import ExitStack, contextmanager
@@ -26,6 +27,7 @@ from loaders.receipt import receipt_html
 from loaders.registry import load_registry, read_registry_file
 from loaders.sheets import INDICATOR_SHEET, ParsedWorkbook, RenaksiRow
 
+log = logging.getLogger(__name__)
 DEMO_UPLOADER = "demo-generator"   # submissions by this uploader are synthetic demo data
 
 
@@ -382,17 +384,28 @@ def _parsed_in_workers(items: list[tuple[bytes, str]], cat: Catalogue, workers: 
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
-                               initializer=_worker_init, initargs=(cat,))
+    pool, futures = None, [None] * len(items)
     try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_worker_init, initargs=(cat,))
         futures = [pool.submit(_parse_job, item) for item in items]
+    except Exception:   # no worker processes to be had (a loaded machine, a broken pipe): read here
+        log.warning("batch: reading workbooks in this process", exc_info=True)
+    try:
         for future, (data, name) in zip(futures, items):
-            try:
-                yield future.result()
-            except Exception:
-                yield _parse(data, name, cat)
+            parsed = None
+            if future is not None:
+                try:
+                    parsed = future.result()
+                except Exception:
+                    log.warning("batch: a worker failed on %s; reading it here", name, exc_info=True)
+            yield parsed if parsed is not None else _parse(data, name, cat)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            try:
+                pool.shutdown(wait=False, cancel_futures=True)
+            except Exception:
+                log.warning("batch: worker shutdown", exc_info=True)
 
 
 def default_workers() -> int:

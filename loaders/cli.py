@@ -128,7 +128,7 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
             if annotate_out and len(files) == 1:
                 Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
     _emit_reports(results, fmt, lang, texts)
-    sys.exit(1 if any(d["outcome"] == "rejected" for d in results) else 0)
+    sys.exit(1 if bad else 0)
 
 
 @cli.command()
