@@ -388,8 +388,9 @@ def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFra
 
 
 def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
-    """Per agency: the roll-up of its assessments in the theme (mean score), worst indicator first in
-    the ranking (lowest mean score first; agencies that cannot be assessed last)."""
+    """Per agency: the roll-up of its assessments in the theme (mean score) and its weakest indicator (code and
+    name in both languages), furthest from target first (lowest mean score first; agencies that cannot be
+    assessed last)."""
     rows = _agency_assessment_rows(con, year, quarter, theme=theme)
     groups: dict[str, list[dict]] = {}
     for r in rows:
@@ -405,10 +406,12 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
                         n_off_track=sum(r["status"] in OFF_TRACK for r in rs),
                         worst_indicator=worst["indicator_code"] if worst else None,
                         worst_status=worst["status"] if worst else None,
-                        latest_submission_id=max(rs, key=lambda r: r["latest_time"])["submission_id"]))
+                        latest_submission_id=max(rs, key=lambda r: r["latest_time"])["submission_id"],
+                        worst_indicator_name=worst["indicator_name"] if worst else None,
+                        worst_indicator_name_en=worst["indicator_name_en"] if worst else None))
     df = pd.DataFrame(out, columns=["agency_code", "agency_name", "agency_type", "synthetic", "status", "mean_score",
                                     "n", "n_assessed", "n_off_track", "worst_indicator", "worst_status",
-                                    "latest_submission_id"])
+                                    "latest_submission_id", "worst_indicator_name", "worst_indicator_name_en"])
     return df.sort_values(["mean_score", "agency_code"], na_position="last").reset_index(drop=True)
 
 
