@@ -50,8 +50,8 @@ with left:
     # names first (ministry readers know agencies and indicators by name); codes stay in the export
     agencies = agencies.assign(link="./instansi?agency=" + agencies["agency_code"],
                                worst_indicator_name=agencies["worst_indicator_name_en" if en else "worst_indicator_name"])
-    show_table(present(agencies.head(15), ["agency_name", "agency_type", "status", "mean_score", "n_off_track", "n",
-                                           "worst_indicator_name", "latest_submission_id", "synthetic", "link"]),
+    show_table(present(agencies.head(15), ["agency_name", "agency_type", "status", "worst_indicator_name", "mean_score",
+                                           "n_off_track", "n", "latest_submission_id", "synthetic", "link"]),
                f"instansi_terjauh_dari_target_{theme}_{year}_TW{quarter}", "theme_agencies",
                column_config={col("link"): link(display_text=t("open"))},
                export=present(agencies, ["agency_name", "agency_code", "agency_type", "status", "mean_score",
