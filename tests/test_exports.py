@@ -54,12 +54,12 @@ def test_indonesian_csv_opens_in_libreoffice_with_correct_numbers(tmp_path):
 
 
 def test_xlsx_has_header_block_and_numeric_cells_with_formats():
-    header = [("Judul", "PantauRB — Capaian"), ("Periode", "TW3-2024"), ("Sumber", "PantauRB"),
+    header = [("Judul", "PantauRB — Capaian"), ("Periode", "TW III 2024"), ("Sumber", "PantauRB"),
               ("Dibuat", "1 Desember 2026"), ("Filter", "year=2024, quarter=3"), ("", "Data sintetis (demo)")]
     wb = openpyxl.load_workbook(io.BytesIO(F.to_xlsx_bytes(FRAME, header=header, base_url="https://h")))
     ws = wb.active
     assert [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(1, 6)] == [
-        ("Judul", "PantauRB — Capaian"), ("Periode", "TW3-2024"), ("Sumber", "PantauRB"), ("Dibuat", "1 Desember 2026"),
+        ("Judul", "PantauRB — Capaian"), ("Periode", "TW III 2024"), ("Sumber", "PantauRB"), ("Dibuat", "1 Desember 2026"),
         ("Filter", "year=2024, quarter=3")]
     assert [c.value for c in ws[8]] == ["nama", "capaian", "jumlah", "link"]
     assert ws.freeze_panes == "A9"
@@ -85,14 +85,14 @@ def test_briefing_xlsx_values_and_targets_are_numbers(seeded_con):
 def test_chart_png_title_block():
     chart = charts.status_count_chart(pd.DataFrame({"theme_label": ["A", "A"], "status": ["on_track", "deterioration"],
                                                     "n": [2, 1]}), "id")
-    titled = charts.with_caption(chart, "Indikator per status", ["Periode: TW3-2024", "Satuan: indikator",
+    titled = charts.with_caption(chart, "Indikator per status", ["Periode: TW III 2024", "Satuan: indikator",
                                                                   "Sumber: PantauRB", "Data sintetis (demo)"])
     spec = titled.to_dict()
     assert spec["title"]["text"] == "Indikator per status"
-    assert spec["title"]["subtitle"] == ["Periode: TW3-2024", "Satuan: indikator", "Sumber: PantauRB",
+    assert spec["title"]["subtitle"] == ["Periode: TW III 2024", "Satuan: indikator", "Sumber: PantauRB",
                                          "Data sintetis (demo)"]
     plain, with_title = F.chart_png(chart, 1.0), F.chart_png(chart, 1.0, "Indikator per status",
-                                                             ["Periode: TW3-2024", "Sumber: PantauRB"])
+                                                             ["Periode: TW III 2024", "Sumber: PantauRB"])
     from PIL import Image
     h0, h1 = Image.open(io.BytesIO(plain)).size[1], Image.open(io.BytesIO(with_title)).size[1]
     assert h1 > h0 + 30  # the title block takes room above the chart, it does not overlap it

@@ -541,7 +541,7 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = per_value(out[c], lambda s: status_text(s) if isinstance(s, str) else "")
         elif c == "agency_type":
             out[c] = per_value(out[c], agency_type_text)
-        elif c == "latest_time":  # agency values are quarterly: TW4-2024, not "2024"
+        elif c == "latest_time":  # agency values are quarterly: TW IV 2024, not "2024"
             out[c] = per_value(out[c], lambda v: progress.format_time(v, lang(), freq="quarter")
                                if progress._num(v) is not None else "")
         elif c in TIME_COLUMNS:
