@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from loaders import api, reference, store
+from loaders import api, assessments, reference, store
 from loaders.auth import Scope
 from loaders.demo import _agency_files
 from loaders.registry import Agency, load_registry
@@ -116,15 +116,21 @@ def build_base(db: Path, root: Path, agencies: list[Agency], history: list[dict]
         with store.transaction(con):
             reference.upsert_agencies(con, synthetic_agencies(agencies), synthetic=True)
         outcomes: dict[str, int] = {}
-        for n, f in enumerate(sorted(history, key=lambda f: f["received_at"]), start=1):
-            res = api.ingest_file((root / f["path"]).read_bytes(), f["name"], scope=Scope.system(api.DEMO_UPLOADER),
-                                  db_path=db, received_at=datetime.fromisoformat(f["received_at"]),
-                                  reason=f["reason"], con=con)
-            outcomes[res.outcome] = outcomes.get(res.outcome, 0) + 1
-            if n % 500 == 0:
-                echo(f"  ingested {n}/{len(history)} history files")
+        with assessments.deferred(con):   # verdicts once at the end, as the demo does
+            _ingest_history(db, root, con, history, outcomes, echo)
         con.execute("CHECKPOINT")
     return outcomes
+
+
+def _ingest_history(db: Path, root: Path, con, history: list[dict], outcomes: dict, echo) -> None:
+    """Each history file as it arrived (its own time and reason), one by one through `api.ingest_file`."""
+    for n, f in enumerate(sorted(history, key=lambda f: f["received_at"]), start=1):
+        res = api.ingest_file((root / f["path"]).read_bytes(), f["name"], scope=Scope.system(api.DEMO_UPLOADER),
+                              db_path=db, received_at=datetime.fromisoformat(f["received_at"]),
+                              reason=f["reason"], con=con)
+        outcomes[res.outcome] = outcomes.get(res.outcome, 0) + 1
+        if n % 500 == 0:
+            echo(f"  ingested {n}/{len(history)} history files")
 
 
 def copy_db(src: Path, dst: Path) -> Path:

@@ -225,6 +225,7 @@ def run(args) -> dict:
         outcomes = dataset.build_base(base, root, agencies, history, echo=log)
         stamp.write_text(json.dumps(key))
         log(f"  built in {time.perf_counter() - t:.0f} s: {outcomes}")
+    api.init_database(base)   # a cached base follows the current schema, catalogue and verdict rules
     if args.build_only:
         return {"built": str(base)}
     result = {"machine": machine(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -516,9 +516,10 @@ class _Checker:
     def source(self, item: dict, code: str, prefix: str = "", name: str = "source") -> str:
         """A citation as {publisher, title, date, url, kind} (or its stored text form); returns the text form.
 
-        Rules: a publisher, and a url or a title, are required; a primary source needs its publication date
-        (a secondary one may lack it: shown as 't.t.'); a link outside the primary publishers' own sites is a
-        secondary source (sumber sekunder) whatever `kind` says."""
+        Rules: a publisher, and a url or a title, are required; every source, primary or secondary, needs its
+        publication date (YYYY, YYYY-MM or YYYY-MM-DD): a figure whose source cannot be dated is left out, not
+        shown undated; a link outside the primary publishers' own sites is a secondary source (sumber sekunder)
+        whatever `kind` says."""
         v = item.get(name)
         if isinstance(v, str) and parse_source(v) is not None:
             v = dict(zip(("publisher", "title", "date", "url", "kind"), parse_source(v).text().split(_SOURCE_SEP)))
@@ -551,7 +552,7 @@ class _Checker:
                                                          "a link outside an official publisher's site is a secondary "
                                                          f"source ({f['url']})", item, name)
             f["kind"] = f["kind"] or derived
-        if (f["date"] or f["kind"] != "secondary") and not _SOURCE_DATE.match(f["date"]):
+        if not _SOURCE_DATE.match(f["date"]):
             self.fail(code, prefix + name + ".date", f"tanggal terbit wajib YYYY, YYYY-MM atau YYYY-MM-DD / publication "
                                                      f"date required as YYYY, YYYY-MM or YYYY-MM-DD, bukan/not {f['date']!r}",
                       item, name)

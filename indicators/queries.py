@@ -333,6 +333,22 @@ WHERE s.year = $year AND s.quarter = $quarter
 ORDER BY s.received_at
 """
 
+# Agency verdicts whose status differs from the previous quarter's (stored verdicts, joined in the database).
+AGENCY_STATUS_CHANGES = """
+SELECT 'agency_status' AS kind, a.indicator_code, i.name AS indicator_name, i.name_en AS indicator_name_en,
+       a.agency_code, g.name AS agency_name, b.latest_value AS before_value, a.latest_value AS after_value,
+       b.status AS before_status, a.status AS after_status, i.unit, i.decimals, a.submission_id, NULL AS source,
+       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic
+FROM assessments a
+JOIN assessments b ON b.agency_code = a.agency_code AND b.indicator_code = a.indicator_code
+                  AND b.year = $py AND b.quarter = $pq
+JOIN indicators i ON i.indicator_code = a.indicator_code
+JOIN agencies g ON g.agency_code = a.agency_code
+LEFT JOIN submissions s ON s.submission_id = a.submission_id
+WHERE a.year = $year AND a.quarter = $quarter AND a.status <> b.status
+ORDER BY a.agency_code, a.indicator_code
+"""
+
 CHANGE_COLUMNS = ["kind", "indicator_code", "indicator_name", "indicator_name_en", "agency_code", "agency_name",
                   "before_value", "after_value", "before_status", "after_status", "unit", "decimals",
                   "submission_id", "source", "synthetic"]
@@ -357,16 +373,7 @@ def changes_since_previous(con, year: int, quarter: int) -> pd.DataFrame:
         elif b and r["status"] != b.get("status"):
             out.append(dict(base, kind="national_status", before_value=b.get("latest_value"),
                             after_value=r["latest_value"], before_status=b.get("status"), after_status=r["status"]))
-    ag_now = {(r["agency_code"], r["indicator_code"]): r for r in _agency_assessment_rows(con, year, quarter)}
-    ag_before = {(r["agency_code"], r["indicator_code"]): r for r in _agency_assessment_rows(con, py, pq)}
-    for key, r in ag_now.items():
-        b = ag_before.get(key)
-        if b is not None and b["status"] != r["status"]:
-            out.append(dict(kind="agency_status", indicator_code=r["indicator_code"], indicator_name=r["indicator_name"],
-                            indicator_name_en=r["indicator_name_en"], agency_code=r["agency_code"],
-                            agency_name=r["agency_name"], before_value=b["latest_value"], after_value=r["latest_value"],
-                            before_status=b["status"], after_status=r["status"], unit=r["unit"], decimals=r["decimals"],
-                            submission_id=r["submission_id"], source=None, synthetic=r["synthetic"]))
+    out += _dicts(con, AGENCY_STATUS_CHANGES, {"year": year, "quarter": quarter, "py": py, "pq": pq})
     for s in _records(con.execute(QUARTER_SUBMISSIONS, {"year": year, "quarter": quarter}).df()):
         out.append(dict(kind="revision" if s["version"] > 1 else "new_submission", indicator_code=None,
                         indicator_name=None, indicator_name_en=None, agency_code=s["agency_code"],

@@ -14,14 +14,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
-from indicators.periods import previous_quarter
 from loaders import assessments, audit, catalogue_store, reference, snapshot, store, verification
 from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
+from loaders.history import History
 from loaders.issues import ERROR, Issue, Report
 from loaders.receipt import receipt_html
 from loaders.registry import load_registry, read_registry_file
@@ -84,10 +83,14 @@ def init_database(db_path=None, *, on_wait=None, publish: bool = True) -> dict:
 
 
 def _ensure_ready(con, cat: Catalogue) -> None:
+    """Reference data loaded, and verdicts a batch cut short still owes recomputed, before any new write."""
     store.migrate(con)
     if con.execute("SELECT count(*) FROM indicators").fetchone()[0] == 0:
         with store.transaction(con):
             _load_reference(con, cat)
+    if not assessments.in_bulk(con) and assessments.backlog(con):
+        with store.transaction(con):
+            assessments.settle(con)
 
 
 # ------------------------------------------------------------------ context from the database
@@ -98,44 +101,18 @@ def _agencies(con) -> dict[str, AgencyInfo]:
     return {r[0]: AgencyInfo(*r) for r in rows}
 
 
-def _previous_period(year: int, quarter: int) -> tuple[int, int]:
-    return previous_quarter(year, quarter)
-
-
 def build_context(con, cat: Catalogue, wb: ParsedWorkbook, *, received_at=None, reason=None,
-                  expected_agency=None, expected_period=None) -> CheckContext:
-    ctx = CheckContext(catalogue=cat, agencies=_agencies(con), received_at=received_at, reason=reason,
-                       expected_agency=expected_agency, expected_period=expected_period)
-    if con is None or not (wb.agency_code and wb.year and wb.quarter):
+                  expected_agency=None, expected_period=None, history: History | None = None) -> CheckContext:
+    """What the checks compare a workbook with: the registry and, with a database, the agency's accepted
+    history (`loaders.history`; a batch passes its own, kept current file after file)."""
+    if history is None and con is not None:
+        history = History(con, _agencies(con))
+    ctx = CheckContext(catalogue=cat, agencies=history.registry if history else _agencies(None),
+                       received_at=received_at, reason=reason, expected_agency=expected_agency,
+                       expected_period=expected_period)
+    if history is None or not (wb.agency_code and wb.year and wb.quarter):
         return ctx
-    a, y, q = wb.agency_code, wb.year, wb.quarter
-    py, pq = _previous_period(y, q)
-    ctx.previous_values = dict(con.execute(
-        "SELECT indicator_code, value FROM v_values WHERE agency_code = ? AND year = ? AND quarter = ? "
-        "AND value IS NOT NULL", [a, py, pq]).fetchall())
-    ctx.latest_values = {code: value for code, value, _, _ in latest_values(con, a, y, q)}
-    ctx.type_medians = dict(con.execute(
-        "WITH latest AS (SELECT v.agency_code, v.indicator_code, v.value FROM v_values v "
-        "  JOIN agencies g USING (agency_code) "
-        "  WHERE g.agency_type = (SELECT agency_type FROM agencies WHERE agency_code = ?) AND v.agency_code <> ? "
-        "  AND v.value IS NOT NULL AND v.year * 4 + v.quarter <= ? * 4 + ? "
-        "  QUALIFY row_number() OVER (PARTITION BY v.agency_code, v.indicator_code "
-        "                             ORDER BY v.year DESC, v.quarter DESC) = 1) "
-        "SELECT indicator_code, median(value) FROM latest GROUP BY indicator_code HAVING count(*) >= 3",
-        [a, a, y, q]).fetchall())
-    ctx.targets_in_force = dict(con.execute(
-        "SELECT indicator_code, target_low FROM v_agency_targets WHERE agency_code = ? AND year = ?", [a, y]).fetchall())
-    for pid, done in con.execute(
-            "SELECT plan_id, sum(realisation) FROM v_renaksi "
-            "WHERE agency_code = ? AND year = ? AND quarter < ? GROUP BY ALL", [a, y, q]).fetchall():
-        ctx.previous_renaksi[pid] = float(done or 0)
-    ctx.known_plans = {r[0] for r in con.execute(
-        "SELECT DISTINCT plan_id FROM v_renaksi WHERE agency_code = ?", [a]).fetchall()}
-    ctx.existing_versions = con.execute(
-        "SELECT count(*) FROM submissions WHERE agency_code = ? AND year = ? AND quarter = ?", [a, y, q]).fetchone()[0]
-    row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
-    ctx.deadline = row[0] if row else None
-    return ctx
+    return history.fill(ctx, wb.agency_code, wb.year, wb.quarter)
 
 
 def latest_values(con, agency_code: str, year: int, quarter: int) -> list[tuple]:
@@ -154,8 +131,8 @@ def _parse(data: bytes, file_name: str, cat: Catalogue) -> ParsedWorkbook:
     return read_workbook(data, file_name, cat)
 
 
-def _run_checks(con, cat, data, file_name, **kw) -> CheckResult:
-    wb = _parse(data, file_name, cat)
+def _run_checks(con, cat, data, file_name, parsed: ParsedWorkbook | None = None, **kw) -> CheckResult:
+    wb = parsed if parsed is not None else _parse(data, file_name, cat)
     report = Report(file_name, list(wb.issues))
     fatal = any(i.code in ("file-unsafe", "file-unreadable", "file-macro", "missing-sheet") for i in wb.issues)
     if not fatal:
@@ -167,15 +144,18 @@ def _run_checks(con, cat, data, file_name, **kw) -> CheckResult:
     return CheckResult(report, wb)
 
 
-def _authorize_workbook(path: Path, scope: Scope, data: bytes, file_name: str, expected_agency, con=None) -> None:
+def _authorize_workbook(path: Path, scope: Scope, data: bytes, file_name: str, expected_agency, con=None,
+                        parsed: ParsedWorkbook | None = None) -> None:
     """The caller may submit for the agency it chose and for the agency named inside the file (both, when
     it does not read everything). A refusal is audited and nothing else is written."""
     target = con if con is not None else path
     authorize(target, scope, "submit", expected_agency)
     if scope.reads_all:
         return
-    from loaders.workbook import read_workbook
-    named = read_workbook(data, file_name, load_catalogue()).agency_code
+    if parsed is None:
+        from loaders.workbook import read_workbook
+        parsed = read_workbook(data, file_name, load_catalogue())
+    named = parsed.agency_code
     if named:
         authorize(target, scope, "submit", named, detail=f"file {Path(file_name).name}")
 
@@ -306,35 +286,68 @@ def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reas
     (`python -m loaders receipts --missing` writes it later). `journal=False` and `commit_seq` are for
     `rebuild`, which replays history.
     After the commit the new data version is announced (`snapshot.committed`) while the writer slot is still
-    held: by default when this call owned its connection; a batch passes `publish=False` (or its own `con`)
-    and announces once at its end.
+    held: by default when this call owned its connection; a caller passing its own `con` announces itself.
+    Many files: `ingest_batch` (one writer slot, the same outcome for each file).
     """
     path = store.resolve_db_path(db_path)
     _authorize_workbook(path, scope, data, file_name, expected_agency, con)
-    uploader = scope.username
     archive = Archive.beside(path)
-    received_at = received_at or utc_now()
-    digest = archive.store(data) if journal else sha256(data)
-    upload_id = upload_id or f"U{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
-    file_name = Path(file_name).name
-    entry = JournalEntry("upload", upload_id, received_at.isoformat(), uploader, file_name, digest, reason,
-                         expected_agency, list(expected_period) if expected_period else None)
+    prep = _Upload.make(archive, data, file_name, scope, reason, expected_agency, expected_period, received_at,
+                        journal, upload_id)
     own = con is None
     with _writer(path, con, on_wait) as con:
         store.migrate(con)
         cat = catalogue_store.current(con)   # the admins' catalogue version in force
         _ensure_ready(con, cat)
-        work = lambda: _ingest(con, cat, data, digest, entry, received_at, commit_seq)
-        result = _journaled(archive, con, entry, work) if journal else work()[0]
+        result = _commit_upload(con, cat, archive, prep, journal=journal, commit_seq=commit_seq)
         if publish if publish is not None else own:
             snapshot.committed(path, con)   # one new data version, announced before the next writer runs
-        html = None
-        if write_receipt and result.submission_id and (
-                result.outcome == "accepted" or not (receipts_dir(path) / f"{result.submission_id}.html").exists()):
-            try:      # after the commit nothing may turn a stored submission into an error
-                html = receipt_from_db(con, result.submission_id)
-            except Exception as exc:
-                result.receipt_error = f"{type(exc).__name__}: {exc}"
+        html = _receipt_of(path, con, result) if write_receipt else None
+    _deliver_receipt(path, result, html)
+    return result
+
+
+@dataclass
+class _Upload:
+    """One file on its way in: its bytes, the journal entry (ids, uploader, digest) and when it arrived."""
+    data: bytes
+    entry: JournalEntry
+    received_at: datetime
+
+    @classmethod
+    def make(cls, archive: Archive, data: bytes, file_name: str, scope: Scope, reason, expected_agency,
+             expected_period, received_at, journal: bool, upload_id: str | None) -> "_Upload":
+        received_at = received_at or utc_now()
+        digest = archive.store(data) if journal else sha256(data)
+        upload_id = upload_id or f"U{received_at:%Y%m%d%H%M%S%f}-{digest[:8]}-{secrets.token_hex(3)}"
+        entry = JournalEntry("upload", upload_id, received_at.isoformat(), scope.username, Path(file_name).name,
+                             digest, reason, expected_agency, list(expected_period) if expected_period else None)
+        return cls(data, entry, received_at)
+
+
+def _commit_upload(con, cat: Catalogue, archive: Archive, prep: _Upload, *, journal: bool = True,
+                   commit_seq: int | None = None, parsed: ParsedWorkbook | None = None,
+                   history: History | None = None) -> IngestResult:
+    """Journal intent → one transaction (checks and rows) → commit marker, on the writer's connection."""
+    work = lambda: _ingest(con, cat, prep.data, prep.entry.sha256, prep.entry, prep.received_at, commit_seq,
+                           parsed, history)
+    return _journaled(archive, con, prep.entry, work) if journal else work()[0]
+
+
+def _receipt_of(path: Path, con, result: IngestResult) -> str | None:
+    """The receipt text of an accepted upload (or of a duplicate whose receipt file is missing), read from the
+    database under the writer slot. After the commit nothing may turn a stored submission into an error."""
+    if not result.submission_id or (result.outcome != "accepted"
+                                    and (receipts_dir(path) / f"{result.submission_id}.html").exists()):
+        return None
+    try:
+        return receipt_from_db(con, result.submission_id)
+    except Exception as exc:
+        result.receipt_error = f"{type(exc).__name__}: {exc}"
+        return None
+
+
+def _deliver_receipt(path: Path, result: IngestResult, html: str | None) -> None:
     if result.outcome == "accepted":
         result.receipt_html = html
     if html is not None:
@@ -342,11 +355,113 @@ def ingest_file(data: bytes, file_name: str, *, scope: Scope, db_path=None, reas
             result.receipt_path = _write_receipt(receipts_dir(path), result.submission_id, html)
         except OSError as exc:
             result.receipt_error = f"{type(exc).__name__}: {exc}"
-    return result
+
+
+def _parse_job(job: tuple[bytes, str]) -> ParsedWorkbook:
+    return _parse(job[0], job[1], _WORKER_CATALOGUE)
+
+
+_WORKER_CATALOGUE: Catalogue | None = None
+
+
+def _worker_init(cat: Catalogue) -> None:
+    global _WORKER_CATALOGUE
+    _WORKER_CATALOGUE = cat
+
+
+PARALLEL_FROM = 16   # files; fewer are read here (starting the worker processes costs about a second)
+
+
+def _parsed_in_workers(items: list[tuple[bytes, str]], cat: Catalogue, workers: int):
+    """Each item's ParsedWorkbook, in order, read by `workers` processes (a fresh interpreter each: the
+    parent holds an open database). A worker that dies (a hostile file) leaves that file, and the rest, to
+    be read here, where the usual guards turn it into a problem report."""
+    if workers <= 0 or len(items) < PARALLEL_FROM:
+        for data, name in items:
+            yield _parse(data, name, cat)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_worker_init, initargs=(cat,))
+    try:
+        futures = [pool.submit(_parse_job, item) for item in items]
+        for future, (data, name) in zip(futures, items):
+            try:
+                yield future.result()
+            except Exception:
+                yield _parse(data, name, cat)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def default_workers() -> int:
+    """Processes reading workbooks during a batch: one core is left to the writer."""
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+def ingest_batch(files, *, scope: Scope, db_path=None, reason: str | None = None, on_wait=None,
+                 workers: int | None = None, write_receipt: bool = True, on_result=None) -> list[IngestResult]:
+    """Validate and store many workbooks (`files`: (bytes, file name) pairs) through one writer slot; returns
+    each file's IngestResult in the given order (`on_result(result)` is called as each one is stored).
+
+    Each file is still its own transaction (all rows or none) and gets exactly the outcome `ingest_file`
+    would give it at that point: the checks read the history including the files before it in the batch.
+    What the batch saves: one connection and migration check, the catalogue read once, workbooks parsed in
+    `workers` processes (default `default_workers()`) while the writer stores, and the verdicts recomputed
+    once at the end for the agencies the batch touched (recorded in `assessment_backlog` by each file's
+    transaction, so a batch cut short is settled by the next writer). The new data version is announced once,
+    while the writer slot is still held. Raises `store.DatabaseBusy` before anything is stored when the
+    writer slot stays taken.
+    """
+    path = store.resolve_db_path(db_path)
+    archive = Archive.beside(path)
+    items = [(data, Path(name).name) for data, name in files]
+    results: list[IngestResult] = []
+    with store.writer(path, on_wait=on_wait) as con:
+        store.migrate(con)
+        cat = catalogue_store.current(con)
+        _ensure_ready(con, cat)
+        stored = False
+        history = History(con, _agencies(con))
+        try:
+            with assessments.deferred(con, full=False):
+                for chunk in _chunks(zip(items, _parsed_in_workers(items, cat, _workers(workers))), 64):
+                    history.load(parsed.agency_code for _, parsed in chunk)   # one read for the next files
+                    for (data, name), parsed in chunk:
+                        _authorize_workbook(path, scope, data, name, None, con, parsed)
+                        prep = _Upload.make(archive, data, name, scope, reason, None, None, None, True, None)
+                        result = _commit_upload(con, cat, archive, prep, parsed=parsed, history=history)
+                        stored = True
+                        html = _receipt_of(path, con, result) if write_receipt else None
+                        _deliver_receipt(path, result, html)
+                        results.append(result)
+                        if on_result is not None:
+                            on_result(result)
+        finally:
+            if stored:
+                snapshot.committed(path, con)   # one data version for the batch, inside the writer slot
+    return results
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _workers(workers: int | None) -> int:
+    return default_workers() if workers is None else workers
 
 
 def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,
-            commit_seq: int | None = None) -> tuple[IngestResult, int]:
+            commit_seq: int | None = None, parsed: ParsedWorkbook | None = None,
+            history: History | None = None) -> tuple[IngestResult, int]:
     dup = con.execute("SELECT submission_id FROM submissions WHERE file_sha256 = ? ORDER BY received_at LIMIT 1",
                       [digest]).fetchone()
     if dup:
@@ -357,9 +472,10 @@ def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, 
         return IngestResult("duplicate", report, entry.upload_id, dup[0], commit_seq=seq,
                             message=f"Berkas yang sama persis sudah diterima sebagai {dup[0]}; tidak ada yang diubah.",
                             message_en=f"The byte-identical file was already accepted as {dup[0]}; nothing changed."), seq
+    stored = None
     with store.transaction(con):
-        result = _run_checks(con, cat, data, entry.file_name, received_at=received_at, reason=entry.reason,
-                             expected_agency=entry.expected_agency,
+        result = _run_checks(con, cat, data, entry.file_name, parsed, received_at=received_at, reason=entry.reason,
+                             expected_agency=entry.expected_agency, history=history,
                              expected_period=tuple(entry.expected_period) if entry.expected_period else None)
         report, wb = result.report, result.parsed
         if report.valid and wb.agency_code and wb.year and wb.quarter:   # reporting window, verified-quarter lock
@@ -371,8 +487,10 @@ def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, 
                                    message=f"Ditolak: {len(report.errors)} kesalahan harus diperbaiki.",
                                    message_en=f"Rejected: {len(report.errors)} error(s) must be fixed.")
         else:
-            outcome = _store_submission(con, cat, entry, report, wb, received_at)
+            outcome, stored = _store_submission(con, cat, entry, report, wb, received_at)
         outcome.commit_seq = _record_commit(con, "upload", entry, commit_seq)
+    if history is not None and stored is not None:   # committed: the next file of the batch sees it
+        history.stored(wb.agency_code, wb.year, wb.quarter, *stored)
     return outcome, outcome.commit_seq
 
 
@@ -385,7 +503,7 @@ def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: P
     rows = [{"upload_id": entry.upload_id, "seq": n, "code": i.code, "severity": i.severity, "sheet": i.sheet,
              "cell": i.cell, "column_title": i.column, "value": i.value, "message": i.message("id"),
              "message_en": i.message("en")} for n, i in enumerate(report.issues, start=1)]
-    reference.insert_rows(con, "upload_issues", pd.DataFrame(rows))
+    reference.insert_rows(con, "upload_issues", rows)
     if entry.uploader != DEMO_UPLOADER:
         audit.record(con, actor=entry.uploader, action="upload",
                      target=(f"{wb.agency_code} {wb.year}Q{wb.quarter}" if wb and wb.agency_code else entry.file_name),
@@ -395,7 +513,8 @@ def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: P
 
 
 def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, wb: ParsedWorkbook,
-                      received_at: datetime) -> IngestResult:
+                      received_at: datetime) -> tuple[IngestResult, tuple[list, list, list]]:
+    """Insert the submission's rows; returns the outcome and the (values, action-plan, target) rows stored."""
     a, y, q = wb.agency_code, wb.year, wb.quarter
     version = con.execute("SELECT coalesce(max(version), 0) + 1 FROM submissions WHERE agency_code = ? "
                           "AND year = ? AND quarter = ?", [a, y, q]).fetchone()[0]
@@ -430,9 +549,9 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
         sid, a, y, q, version, received_at, entry.uploader, entry.file_name, entry.sha256,
         wb.fingerprint.template_version if wb.fingerprint else None, entry.reason, synthetic,
         len(values), len(renaksi), len(report.warnings)])
-    reference.insert_rows(con, "submission_values", pd.DataFrame(values))
-    reference.insert_rows(con, "renaksi_outputs", pd.DataFrame(renaksi))
-    reference.insert_rows(con, "targets", pd.DataFrame(targets))
+    reference.insert_rows(con, "submission_values", values)
+    reference.insert_rows(con, "renaksi_outputs", renaksi)
+    reference.insert_rows(con, "targets", targets)
     _insert_upload(con, entry, "accepted", report, wb, sid)
     assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
@@ -444,7 +563,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
                         message=f"Diterima sebagai {sid} ({len(values)} nilai, {len(renaksi)} rencana aksi, "
                                 f"{len(report.warnings)} peringatan).{late_id}",
                         message_en=f"Accepted as {sid} ({len(values)} values, {len(renaksi)} action-plan rows, "
-                                   f"{len(report.warnings)} warnings).{late_en}")
+                                   f"{len(report.warnings)} warnings).{late_en}"), (values, renaksi, targets)
 
 
 

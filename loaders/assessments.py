@@ -4,8 +4,12 @@ tables `assessments` and `national_assessments` (views `v_assessments`, `v_natio
 `refresh(con)` is called inside the same transaction as the change that makes it necessary:
 - catalogue load (`init`, `_ensure_ready`, `rebuild`): everything (`refresh(con)`);
 - an accepted submission: only that agency's rows from the submitted quarter on (all its rows when the
-  submission declared targets), plus the aggregate rows of agency-level indicators (`refresh(con, agency,
-  since)`).
+  submission declared targets), plus the aggregate rows of agency-level indicators from that quarter on
+  (`refresh(con, agency, since)`);
+- a batch of uploads (`deferred(con, full=False)`, the CLI's `ingest`): each upload's transaction records
+  its agency and quarter in `assessment_backlog`; one transaction at the end of the batch recomputes those
+  agencies (`settle`) and empties the backlog. A batch cut short leaves its backlog; the next writer settles
+  it before anything else (`loaders.api`), so a committed upload never stays without its verdicts.
 Pages never recompute a verdict; they read these tables (indicators/queries.py).
 """
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import contextmanager
 
-import pandas as pd
 
 from indicators import assessment as A
 from indicators.periods import obs_time, period_quarters, qtime
@@ -31,12 +34,13 @@ NATIONAL_TARGETS = "SELECT indicator_code, year, target_low, target_high, target
 
 AGENCY_TARGETS = """
 SELECT agency_code, indicator_code, year, target_low, target_high, NULL AS target_text FROM v_agency_targets
-WHERE $agency IS NULL OR agency_code = $agency
+WHERE $agencies IS NULL OR list_contains($agencies, agency_code)
 """
 
 AGENCY_TARGET_TEXTS = """
 SELECT t.agency_code, t.indicator_code, t.year, t.target_text FROM targets t
-WHERE t.agency_code IS NOT NULL AND t.target_text IS NOT NULL AND ($agency IS NULL OR t.agency_code = $agency)
+WHERE t.agency_code IS NOT NULL AND t.target_text IS NOT NULL
+  AND ($agencies IS NULL OR list_contains($agencies, t.agency_code))
 QUALIFY row_number() OVER (PARTITION BY t.agency_code, t.indicator_code, t.year ORDER BY t.version DESC) = 1
 """
 
@@ -44,7 +48,7 @@ AGENCY_VALUES = """
 SELECT v.agency_code, v.indicator_code, v.year, v.quarter, v.value, v.value_text, v.submission_id
 FROM v_values v JOIN indicators i USING (indicator_code)
 WHERE i.level = 'agency' AND (v.value IS NOT NULL OR v.value_text IS NOT NULL)
-  AND ($agency IS NULL OR v.agency_code = $agency)
+  AND ($agencies IS NULL OR list_contains($agencies, v.agency_code))
 ORDER BY v.agency_code, v.indicator_code, v.year, v.quarter
 """
 
@@ -112,41 +116,92 @@ def _verdict_fields(v: A.Verdict) -> dict:
 
 def _insert(con, table: str, rows: list[dict], columns: list[str]) -> None:
     if rows:
-        reference.insert_rows(con, table, pd.DataFrame(rows, columns=columns))
+        reference.insert_rows(con, table, [{c: r.get(c) for c in columns} for r in rows])
 
 
-_DEFERRED: set[int] = set()  # connections in a bulk load (demo, rebuild): one full refresh at the end
+_DEFERRED: set[int] = set()  # connections in a bulk load: per-upload refreshes go to the backlog
+
+BACKLOG_UPSERT = """
+INSERT INTO assessment_backlog VALUES ($agency, $since_key)
+ON CONFLICT (agency_code) DO UPDATE SET since_key = least(since_key, excluded.since_key)
+"""
+
+
+def _key(since: tuple[int, int] | None) -> int:
+    """A quarter as one comparable number (year * 4 + quarter); 0 stands for "every quarter"."""
+    return since[0] * 4 + since[1] if since else 0
 
 
 @contextmanager
-def deferred(con):
-    """Bulk loading through `con` (demo, rebuild): per-upload refreshes are skipped, and everything is
-    recomputed once, in one transaction, when the block ends without an error."""
+def deferred(con, *, full: bool = True):
+    """Bulk loading through `con`: per-upload refreshes are recorded in `assessment_backlog` (inside each
+    upload's own transaction) instead of run. At the end one transaction recomputes everything (`full`:
+    demo, rebuild; only when the block succeeded) or the backlog (`full=False`: an ingest batch; also after
+    an error, for the uploads that did commit — if that fails too, the next writer settles the backlog)."""
     _DEFERRED.add(id(con))
+    ok = False
     try:
         yield con
+        ok = True
     finally:
         _DEFERRED.discard(id(con))
-    con.begin()
-    try:
-        refresh(con)
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
+        if ok or not full:
+            try:
+                con.begin()
+                try:
+                    refresh(con) if full else settle(con)
+                except BaseException:
+                    con.rollback()
+                    raise
+                con.commit()
+            except Exception:
+                if ok:
+                    raise   # after an error in the block, that error is the one to report
+
+
+def in_bulk(con) -> bool:
+    """Whether `con` is inside `deferred(...)` (its per-upload refreshes go to the backlog)."""
+    return id(con) in _DEFERRED
+
+
+def backlog(con) -> dict[str, int]:
+    """Agencies whose verdicts wait for a recompute → the first quarter key to recompute (0: all)."""
+    return dict(con.execute("SELECT agency_code, since_key FROM assessment_backlog").fetchall())
+
+
+def settle(con) -> dict:
+    """Recompute what the backlog lists and empty it. Run it inside the caller's transaction."""
+    pending = backlog(con)
+    if not pending:
+        return {}
+    counts = _refresh(con, pending)
+    con.execute("DELETE FROM assessment_backlog")
+    return counts
 
 
 def refresh(con, agency: str | None = None, since: tuple[int, int] | None = None) -> dict:
     """Recompute stored assessments: all of them (agency None), or one agency's rows (from quarter `since`
-    on when given) plus the aggregates of agency-level indicators. Run it inside the caller's transaction.
-    Inside `deferred(con)` a one-agency refresh is left to the full refresh at the end."""
-    if agency is not None and id(con) in _DEFERRED:
+    on when given) plus the aggregates of agency-level indicators from that quarter on. Run it inside the
+    caller's transaction. Inside `deferred(con)` a one-agency refresh is recorded in the backlog instead."""
+    if agency is None:
+        counts = _refresh(con, None)
+        con.execute("DELETE FROM assessment_backlog")   # everything was recomputed
+        return counts
+    if in_bulk(con):
+        con.execute(BACKLOG_UPSERT, {"agency": agency, "since_key": _key(since)})
         return {}
+    return _refresh(con, {agency: _key(since)})
+
+
+def _refresh(con, pending: dict[str, int] | None) -> dict:
+    """Every verdict (`pending` None), or the listed agencies from their quarter key on plus the aggregate
+    rows from the earliest of those keys on."""
     periods = _rows(con, PERIODS)
     rules = _rules(con)
     nat_t = _national_target_map(con)
-    n_agency = _refresh_agencies(con, periods, rules, nat_t, agency, since)
-    n_national = _refresh_national(con, periods, rules, nat_t, national=agency is None)
+    n_agency = _refresh_agencies(con, periods, rules, nat_t, pending)
+    since_key = 0 if pending is None else min(pending.values())
+    n_national = _refresh_national(con, periods, rules, nat_t, national=pending is None, since_key=since_key)
     return {"assessments": n_agency, "national_assessments": n_national}
 
 
@@ -154,8 +209,8 @@ def _targets_for(rules, nat_t, code):
     return A.national_targets_for(code, rules[code][0]["target_from"], nat_t)
 
 
-def _refresh_agencies(con, periods, rules, nat_t, agency, since) -> int:
-    params = {"agency": agency}
+def _refresh_agencies(con, periods, rules, nat_t, pending: dict[str, int] | None) -> int:
+    params = {"agencies": None if pending is None else sorted(pending)}
     ag_t: dict[tuple, dict[int, dict]] = defaultdict(dict)
     for r in _rows(con, AGENCY_TARGETS, params):
         ag_t[(r["agency_code"], r["indicator_code"])][int(r["year"])] = r
@@ -165,12 +220,12 @@ def _refresh_agencies(con, periods, rules, nat_t, agency, since) -> int:
     series: dict[tuple, list] = defaultdict(list)
     for r in con.execute(AGENCY_VALUES, params).fetchall():
         series[(r[0], r[1])].append(r[2:])
-    first = since or (0, 0)
-    if agency is None:
+    if pending is None:
         con.execute("DELETE FROM assessments")
     else:
-        con.execute("DELETE FROM assessments WHERE agency_code = $a AND year * 4 + quarter >= $k",
-                    {"a": agency, "k": first[0] * 4 + first[1]})
+        con.execute("DELETE FROM assessments USING (SELECT unnest($a) AS a, unnest($k) AS k) p "
+                    "WHERE assessments.agency_code = p.a AND assessments.year * 4 + assessments.quarter >= p.k",
+                    {"a": list(pending), "k": list(pending.values())})
     out = []
     for (agency_code, code), vals in series.items():
         if code not in rules:
@@ -178,6 +233,7 @@ def _refresh_agencies(con, periods, rules, nat_t, agency, since) -> int:
         meta, rule = rules[code]
         own = ag_t.get((agency_code, code), {})
         national = _targets_for(rules, nat_t, code)
+        first = 0 if pending is None else pending[agency_code]
         for p in periods:
             start, end = int(p["start_year"]), int(p["end_year"])
             inside = [v for v in vals if start <= v[0] <= end]
@@ -187,7 +243,7 @@ def _refresh_agencies(con, periods, rules, nat_t, agency, since) -> int:
             i = 0
             for y, q in period_quarters(start, end):
                 k = y * 4 + q
-                if k < k0 or k < first[0] * 4 + first[1]:
+                if k < k0 or k < first:
                     continue
                 while i < len(inside) and inside[i][0] * 4 + inside[i][1] <= k:
                     i += 1
@@ -213,11 +269,15 @@ def _refresh_agencies(con, periods, rules, nat_t, agency, since) -> int:
     return len(out)
 
 
-def _refresh_national(con, periods, rules, nat_t, national: bool) -> int:
+def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int = 0) -> int:
     """National indicators from the published series (only when `national`), and the aggregate of agency
-    values for agency-level indicators (always: any submission changes them)."""
-    con.execute("DELETE FROM national_assessments WHERE scope = 'aggregate'" if not national
-                else "DELETE FROM national_assessments")
+    values for agency-level indicators (always: any submission changes them), from quarter key `since_key`
+    on: a verdict at a quarter reads only the aggregates up to that quarter, so earlier rows stay as they are."""
+    if national:
+        con.execute("DELETE FROM national_assessments")
+    else:
+        con.execute("DELETE FROM national_assessments WHERE scope = 'aggregate' AND year * 4 + quarter >= ?",
+                    [since_key])
     obs: dict[str, list] = defaultdict(list)
     if national:
         for r in con.execute(NATIONAL_SERIES).fetchall():
@@ -244,6 +304,8 @@ def _refresh_national(con, periods, rules, nat_t, national: bool) -> int:
                 pts_all = [(t, v, None) for t, v in A.series_points(rule, ys, qs, vs)]
             targets = _targets_for(rules, nat_t, code)
             for y, q in period_quarters(start, end):
+                if y * 4 + q < since_key:
+                    continue
                 cutoff = qtime(y, q) + 1e-9
                 known = [x for x in pts_all if x[0] <= cutoff]
                 target = A.resolve_target(rule.direction, y, end, None, targets)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from loaders import api, snapshot, store
+from loaders import api, store
 from loaders.auth import Scope
 
 
@@ -128,7 +128,7 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
             if annotate_out and len(files) == 1:
                 Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
     _emit_reports(results, fmt, lang, texts)
-    sys.exit(1 if bad else 0)
+    sys.exit(1 if any(d["outcome"] == "rejected" for d in results) else 0)
 
 
 @cli.command()
@@ -139,50 +139,49 @@ def check(files, db, fmt, lang, expected_agency, annotate_out):
 @click.option("--reason", default=None, help="Why this file replaces an earlier one (required after the deadline).")
 @click.option("--annotate", "annotate_out", type=click.Path(dir_okay=False), default=None,
               help="Write the (single) workbook back with problem cells marked.")
-def ingest(files, db, fmt, lang, reason, annotate_out):
-    """Validate and store workbooks: one transaction per file, all rows or none (uploader: cli:<OS user>)."""
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Processes that read workbooks in parallel (default: cores - 1, at most 4; 0: none).")
+def ingest(files, db, fmt, lang, reason, annotate_out, workers):
+    """Validate and store workbooks: one transaction per file, all rows or none (uploader: cli:<OS user>).
+    The files share one writer slot and are read in parallel; each gets the outcome it would get alone."""
     scope = operator()
-    results, texts, bad, busy, changed = [], [], False, None, False
+    results, texts = [], []
+
+    def show(res) -> None:
+        f = files[len(results)]
+        next(ticks, None)
+        d = res.report.to_dict()
+        d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
+                 version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
+                 receipt_error=res.receipt_error, message=res.message, message_en=res.message_en)
+        results.append(d)
+        text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
+        if res.receipt_path:
+            text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
+        if res.receipt_error:
+            text += "\n  " + _say(
+                f"Data TERSIMPAN, tetapi tanda terima gagal ditulis ({res.receipt_error}); jalankan: "
+                "python -m loaders receipts --missing",
+                f"Data STORED, but the receipt could not be written ({res.receipt_error}); run: "
+                "python -m loaders receipts --missing", lang)
+        texts.append(text)
+        if annotate_out and len(files) == 1:
+            Path(annotate_out).write_bytes(api.annotate_bytes(_read(f), res.report, lang))
+
     try:
-        with _progress(files, lang) as items:
-            for f in items:
-                data = _read(f)
-                try:
-                    res = api.ingest_file(data, Path(f).name, scope=scope, db_path=db, reason=reason,
-                                          on_wait=_waiting, publish=False)
-                except store.DatabaseBusy as exc:   # report what was finished, then stop: the rest was not tried
-                    busy = exc
-                    break
-                changed = True
-                bad |= res.outcome == "rejected"
-                d = res.report.to_dict()
-                d.update(outcome=res.outcome, upload_id=res.upload_id, submission_id=res.submission_id,
-                         version=res.version, receipt=str(res.receipt_path) if res.receipt_path else None,
-                         receipt_error=res.receipt_error, message=res.message, message_en=res.message_en)
-                results.append(d)
-                text = res.report.to_text(lang) + "\n  → " + _say(res.message, res.message_en, lang)
-                if res.receipt_path:
-                    text += "\n  " + _say("Tanda terima: ", "Receipt: ", lang) + str(res.receipt_path)
-                if res.receipt_error:
-                    text += "\n  " + _say(
-                        f"Data TERSIMPAN, tetapi tanda terima gagal ditulis ({res.receipt_error}); jalankan: "
-                        "python -m loaders receipts --missing",
-                        f"Data STORED, but the receipt could not be written ({res.receipt_error}); run: "
-                        "python -m loaders receipts --missing", lang)
-                texts.append(text)
-                if annotate_out and len(files) == 1:
-                    Path(annotate_out).write_bytes(api.annotate_bytes(data, res.report, lang))
-    finally:
-        if changed:  # one new data version (and snapshot) for the whole batch
-            snapshot.committed(db)
-    _emit_reports(results, fmt, lang, texts)
-    if busy is not None:
-        left = len(files) - len(results)
-        click.echo(_say(f"{busy}\n{len(results)} berkas selesai, {left} belum diproses; ulangi untuk sisanya.",
-                        f"{busy}\n{len(results)} file(s) finished, {left} not processed; run again for the rest.",
-                        lang), err=True)
+        with _progress(files, lang) as bar:
+            ticks = iter(bar)
+            api.ingest_batch(((_read(f), Path(f).name) for f in files), scope=scope, db_path=db, reason=reason,
+                             on_wait=_waiting, workers=workers, on_result=show)
+    except store.DatabaseBusy as exc:   # the writer slot stayed taken: nothing was tried
+        _emit_reports(results, fmt, lang, texts)
+        click.echo(_say(f"{exc}\n{len(results)} berkas selesai, {len(files) - len(results)} belum diproses; "
+                        "ulangi untuk sisanya.",
+                        f"{exc}\n{len(results)} file(s) finished, {len(files) - len(results)} not processed; "
+                        "run again for the rest.", lang), err=True)
         sys.exit(store.EXIT_BUSY)
-    sys.exit(1 if bad else 0)
+    _emit_reports(results, fmt, lang, texts)
+    sys.exit(1 if any(d["outcome"] == "rejected" for d in results) else 0)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ from a ministry list stay; agency targets and submissions are never touched here
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from indicators.catalogue import Catalogue
 from loaders import store
@@ -23,10 +24,25 @@ def replace_rows(con, table: str, df: pd.DataFrame, where: str = "TRUE") -> None
     insert_rows(con, table, df)
 
 
-def insert_rows(con, table: str, df: pd.DataFrame) -> None:
-    """Insert a DataFrame in one statement (columns matched by name); row-by-row inserts are 100x slower."""
-    if len(df):
-        con.register("_rows", df)
+_ARROW_TYPES: dict[str, pa.Schema] = {}   # table → its columns as Arrow types (read once per process)
+
+
+def _arrow_table(con, table: str, rows: list[dict]) -> pa.Table:
+    """`rows` (dicts with the same keys) as an Arrow table typed like the database table's columns."""
+    names = list(rows[0])
+    schema = _ARROW_TYPES.get(table)
+    if schema is None or any(n not in schema.names for n in names):   # first use, or a migration added columns
+        schema = _ARROW_TYPES[table] = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    return pa.Table.from_pylist(rows, schema=pa.schema([schema.field(n) for n in names]))
+
+
+def insert_rows(con, table: str, rows: pd.DataFrame | list[dict]) -> None:
+    """Insert rows in one statement, columns matched by name: a DataFrame, or dicts with the same keys
+    (converted through Arrow with the table's own column types, about 3x faster than a DataFrame on the
+    upload path). Row-by-row inserts are 100x slower."""
+    if len(rows):
+        data = rows if isinstance(rows, pd.DataFrame) else _arrow_table(con, table, rows)
+        con.register("_rows", data)
         try:
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
         finally:

@@ -55,6 +55,14 @@ INSERT INTO commits
 SELECT row_number() OVER (ORDER BY received_at, upload_id), 'upload', upload_id, received_at FROM uploads;
 """,
     5: SCHEMA_FILE.with_name("schema_auth.sql").read_text(encoding="utf-8"),  # accounts, audit, verification
+    # Verdicts a batch still owes: each upload of an ingest batch records its agency here in its own
+    # transaction; the batch's last transaction recomputes them and empties the table (loaders/assessments.py).
+    6: """
+CREATE TABLE IF NOT EXISTS assessment_backlog (
+    agency_code  VARCHAR PRIMARY KEY,
+    since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
+);
+""",
 }
 AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 
 from indicators.catalogue import (
     CONFIDENCES, DEFAULT_PATH, Catalogue, CatalogueError, build_catalogue, catalogue_to_dict, dump_catalogue,
-    internal_markers, load_catalogue, parse_source,
+    internal_markers, load_catalogue, parse_source, url_is_primary,
 )
 from indicators.catalogue_xlsx import (
     INDICATOR_COLUMNS, TARGET_COLUMNS, export_catalogue_xlsx, import_catalogue_xlsx,
@@ -141,9 +142,10 @@ def test_wtp_is_a_category(cat):
     assert {o.text for o in wtp.series} == {"WTP"} and all(o.value is None for o in wtp.series)
     assert wtp.targets == ()  # the opinion target is really a share of K/L reports: NAT_WTP_KL_SHARE
     share = cat.by_code["NAT_WTP_KL_SHARE"]
-    assert [(o.year, o.value) for o in share.series] == [(2022, 98.78), (2023, 95.24)]
-    assert "4 WDP" in share.notes and share.target_for(2024).low == 92
-    assert share.target_for(2024).confidence == "low"
+    # 2023 (80 of 84) and the 92% target came from an undated editorial: kept out, said in editor_notes
+    assert [(o.year, o.value) for o in share.series] == [(2022, 98.78)]
+    assert share.target_for(2024) is None and "80 dari 84" not in share.notes
+    assert "80 dari 84" in share.editor_notes and "92%" in share.editor_notes
 
 
 def test_agency_indicators_carry_no_national_targets(cat):
@@ -421,19 +423,32 @@ def test_xlsx_round_trip_through_libreoffice(cat, tmp_path):
 
 
 # ------------------------------------------------------------------ sources, editors' notes, corrections (issue 8)
-def test_every_figure_cites_publisher_link_and_date_or_says_secondary(cat):
-    """Each national figure, target and baseline cites publisher + link/title; a primary source has its date;
-    a news article is a secondary source and never carries high confidence."""
+def national_figures(cat):
+    """Every cited national figure of the catalogue: (code, what, source text, confidence)."""
     for i in cat.indicators:
-        cited = [(f"series {o.year}", o.source, o.confidence) for o in i.series]
-        cited += [(f"target {t.year}", t.source, t.confidence) for t in i.targets]
-        if i.baseline_year is not None:
-            cited.append(("baseline", i.baseline_source, i.baseline_confidence))
-        for what, text, conf in cited:
-            src = parse_source(text)
-            assert src is not None and src.publisher and (src.url or src.title), (i.code, what, text)
-            assert src.kind == "secondary" or src.date, (i.code, what)
-            assert not (src.secondary and conf == "high"), (i.code, what)
+        if i.level != "national":
+            continue
+        if i.baseline_year is not None or i.baseline_value is not None or i.baseline_source:
+            yield i.code, f"baseline {i.baseline_year}", i.baseline_source, i.baseline_confidence
+        for t in i.targets:
+            yield i.code, f"target {t.year} v{t.version}", t.source, t.confidence
+        for o in i.series:
+            yield i.code, f"series {o.year}{'' if o.month is None else f'-{o.month:02d}'}", o.source, o.confidence
+
+
+def test_every_national_figure_cites_publisher_date_link_and_kind(cat):
+    """The shipped catalogue: every national baseline, target and series value cites publisher, publication
+    date, link and kind (no figure is shown undated), and no secondary source carries high confidence."""
+    figures = list(national_figures(cat))
+    assert len(figures) > 100
+    for code, what, text, conf in figures:
+        src = parse_source(text)
+        assert src is not None, (code, what, text)
+        assert src.publisher and src.url.startswith(("http://", "https://")), (code, what, text)
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", src.date), (code, what, src.date)
+        assert src.kind in ("primary", "secondary") and src.kind == ("primary" if url_is_primary(src.url) else
+                                                                     "secondary"), (code, what, src.url)
+        assert not (src.secondary and conf == "high"), (code, what)
 
 
 def source_of(cat_dict: dict, code: str) -> dict:
@@ -447,6 +462,10 @@ def source_of(cat_dict: dict, code: str) -> dict:
      "medium", "a link outside an official publisher's site is a secondary source"),
     ({"publisher": "Badan Pusat Statistik", "url": "https://www.bps.go.id/x"}, "high",
      "publication date required"),
+    ({"publisher": "Kompas.com", "title": "Berita", "url": "https://nasional.kompas.com/x"}, "medium",
+     "tanggal terbit wajib YYYY, YYYY-MM atau YYYY-MM-DD / publication date required"),
+    ({"publisher": "Kompas.com", "date": "14 Desember 2023", "url": "https://nasional.kompas.com/x"}, "medium",
+     "publication date required as YYYY, YYYY-MM or YYYY-MM-DD, bukan/not '14 Desember 2023'"),
     ({"title": "Rilis", "date": "2024", "url": "https://www.bps.go.id/x"}, "medium", "publisher required"),
     ("https://www.bps.go.id/x", "medium", "a source must be {publisher, title, date, url, kind}"),
 ])
@@ -492,7 +511,9 @@ def test_unverified_definitions_say_so_neutrally(cat):
 def test_corrections_spbe_eodb_inpres_irh_spip(cat):
     spbe = cat.by_code["NAT_SPBE"]
     assert spbe.targets == () and "2025" in spbe.notes  # 2,6 is the 2025 target
-    assert [o.year for o in spbe.series] == [2021, 2023]  # 2019/2022 values unverified: kept out
+    # 2019/2022 values unverified, 2021 (2,24) cited only by undated pages: kept out, said in editor_notes
+    assert [(o.year, o.value) for o in spbe.series] == [(2023, 2.79)]
+    assert "2,24" in spbe.editor_notes and "tanggal terbit" in spbe.editor_notes
     eodb = cat.by_code["NAT_EODB_RANK"]
     assert "2021" in eodb.name and "September 2021" in eodb.notes
     assert {t.effective_from for t in cat.by_code["TEM_PDN_UMKK"].targets} == {date(2022, 3, 30)}
@@ -522,3 +543,140 @@ def test_ipak_2023_2024_cite_the_bps_release_with_high_confidence(cat):
         src = parse_source(o.source)
         assert (o.value, o.confidence) == (value, "high")
         assert (src.publisher, src.kind, src.date) == ("Badan Pusat Statistik", "primary", "2024-07-15")
+
+
+# Every figure dated, re-sourced or added for issue 8 (sources like a statistics office), pinned with its value and
+# its source: (code, kind, year, month or target version, value or (low, high) or category, publisher, date, host).
+PINNED_FIGURES = [
+    ('NAT_IPK', 'baseline', 2019, None, 40.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPK', 'target', 2024, 1, (45.0, 45.0), 'Alinea.id', '2020-03-05', 'www.alinea.id'),
+    ('NAT_IPK', 'series', 2019, None, 40.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPK', 'series', 2020, None, 37.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPK', 'series', 2021, None, 38.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPK', 'series', 2022, None, 34.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPK', 'series', 2023, None, 34.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPK', 'series', 2024, None, 37.0, 'Media Indonesia', '2025-02-11', 'mediaindonesia.com'),
+    ('NAT_IPAK', 'baseline', 2019, None, 3.7, 'VIVA', '2020-06-15', 'viva.co.id'),
+    ('NAT_IPAK', 'target', 2020, 1, (4.0, 4.0), 'VIVA', '2020-06-15', 'viva.co.id'),
+    ('NAT_IPAK', 'target', 2021, 1, (4.03, 4.03), 'Beritasatu', '2021-06-15', 'www.beritasatu.com'),
+    ('NAT_IPAK', 'target', 2022, 1, (4.06, 4.06), 'RMOL Sumsel', '2022-08-01', 'rmolsumsel.id'),
+    ('NAT_IPAK', 'target', 2023, 1, (4.09, 4.09), 'Bisnis.com', '2023-11-06', 'ekonomi.bisnis.com'),
+    ('NAT_IPAK', 'target', 2024, 1, (4.14, 4.14), 'Bloomberg Technoz', '2024-07-15', 'bloombergtechnoz.com'),
+    ('NAT_IPAK', 'series', 2019, None, 3.7, 'VIVA', '2020-06-15', 'viva.co.id'),
+    ('NAT_IPAK', 'series', 2020, None, 3.84, 'Beritasatu', '2021-06-15', 'www.beritasatu.com'),
+    ('NAT_IPAK', 'series', 2021, None, 3.88, 'Beritasatu', '2021-06-15', 'www.beritasatu.com'),
+    ('NAT_IPAK', 'series', 2022, None, 3.93, 'Suara.com', '2022-08-02', 'www.suara.com'),
+    ('NAT_SPI', 'target', 2021, 1, (70.0, 70.0), 'detikNews', '2024-01-26', 'news.detik.com'),
+    ('NAT_SPI', 'target', 2022, 1, (72.0, 72.0), 'detikNews', '2024-01-26', 'news.detik.com'),
+    ('NAT_SPI', 'target', 2023, 1, (74.0, 74.0), 'detikNews', '2024-01-26', 'news.detik.com'),
+    ('NAT_SPI', 'target', 2024, 1, (76.0, 76.0), 'detikNews', '2024-01-26', 'news.detik.com'),
+    ('NAT_SPI', 'series', 2021, None, 72.43, 'ANTARA', '2021-12-23', 'antaranews.com'),
+    ('NAT_SPI', 'series', 2022, None, 71.94, 'Suara.com', '2024-01-26', 'amp.suara.com'),
+    ('NAT_SPI', 'series', 2023, None, 70.97, 'Suara.com', '2024-01-26', 'amp.suara.com'),
+    ('NAT_GE_SCORE', 'series', 2020, None, 0.35, 'ANTARA', '2022-09-29', 'antaranews.com'),
+    ('NAT_GE_SCORE', 'series', 2021, None, 0.38, 'ANTARA', '2022-09-29', 'antaranews.com'),
+    ('NAT_WTP_LKPP', 'series', 2019, None, 'WTP', 'Katadata', '2024-07-08', 'katadata.co.id'),
+    ('NAT_WTP_LKPP', 'series', 2020, None, 'WTP', 'Katadata', '2024-07-08', 'katadata.co.id'),
+    ('NAT_WTP_LKPP', 'series', 2021, None, 'WTP', 'Katadata', '2024-07-08', 'katadata.co.id'),
+    ('NAT_WTP_LKPP', 'series', 2022, None, 'WTP', 'Katadata', '2024-07-08', 'katadata.co.id'),
+    ('NAT_WTP_LKPP', 'series', 2023, None, 'WTP', 'Katadata', '2024-07-08', 'katadata.co.id'),
+    ('NAT_OMB_HIJAU', 'series', 2022, None, 46.42, 'TribunnewsSultra.com', '2023-01-27', 'sultra.tribunnews.com'),
+    ('NAT_OMB_HIJAU_KEMENTERIAN', 'series', 2021, None, 70.83, 'Kordanews', '2021-12-29', 'www.kordanews.com'),
+    ('NAT_OMB_HIJAU_KEMENTERIAN', 'series', 2022, None, 84.0, 'TribunnewsSultra.com', '2023-01-27', 'sultra.tribunnews.com'),
+    ('NAT_OMB_HIJAU_LEMBAGA', 'series', 2021, None, 80.0, 'Kordanews', '2021-12-29', 'www.kordanews.com'),
+    ('NAT_OMB_HIJAU_LEMBAGA', 'series', 2022, None, 64.29, 'Sonora.id', '2022-12-22', 'sonora.id'),
+    ('NAT_OMB_HIJAU_PROV', 'series', 2021, None, 38.24, 'Kordanews', '2021-12-29', 'www.kordanews.com'),
+    ('NAT_OMB_HIJAU_PROV', 'series', 2022, None, 55.88, 'Sonora.id', '2022-12-22', 'sonora.id'),
+    ('NAT_OMB_HIJAU_KOTA', 'series', 2021, None, 34.69, 'Kordanews', '2021-12-29', 'www.kordanews.com'),
+    ('NAT_OMB_HIJAU_KOTA', 'series', 2022, None, 54.08, 'TribunnewsSultra.com', '2023-01-27', 'sultra.tribunnews.com'),
+    ('NAT_OMB_HIJAU_KAB', 'series', 2022, None, 40.96, 'Sonora.id', '2022-12-22', 'sonora.id'),
+    ('NAT_SAKIP_AVG_PROV', 'series', 2022, None, 71.7, 'Badan Kepegawaian Negara', '2023-12-06', 'bkn.go.id'),
+    ('NAT_SAKIP_AVG_PROV', 'series', 2023, None, 72.17, 'Badan Kepegawaian Negara', '2023-12-06', 'bkn.go.id'),
+    ('NAT_SAKIP_AVG_KABKOTA', 'series', 2022, None, 62.34, 'Badan Kepegawaian Negara', '2023-12-06', 'bkn.go.id'),
+    ('NAT_SAKIP_AVG_KABKOTA', 'series', 2023, None, 63.36, 'Badan Kepegawaian Negara', '2023-12-06', 'bkn.go.id'),
+    ('NAT_IPP', 'series', 2020, None, 3.84, 'Koran Jakarta', '2021-03-11', 'koran-jakarta.com'),
+    ('NAT_IPP', 'series', 2021, None, 3.79, 'Bisnis.com', '2022-03-08', 'kabar24.bisnis.com'),
+    ('NAT_POV_MAR', 'target', 2020, 1, (8.5, 9.0), 'CNBC Indonesia', '2019-08-16', 'www.cnbcindonesia.com'),
+    ('NAT_POV_MAR', 'target', 2024, 1, (6.0, 7.0), 'Katadata', '2020-02-12', 'katadata.co.id'),
+    ('NAT_POV_MAR', 'series', 2019, 3, 9.41, 'Pedoman Rakyat', '2023-01-17', 'pedomanrakyat.com'),
+    ('NAT_POV_SEP', 'target', 2020, 1, (8.5, 9.0), 'CNBC Indonesia', '2019-08-16', 'www.cnbcindonesia.com'),
+    ('NAT_POV_SEP', 'target', 2024, 1, (6.0, 7.0), 'Katadata', '2020-02-12', 'katadata.co.id'),
+    ('NAT_POV_SEP', 'series', 2022, 9, 9.57, 'Pedoman Rakyat', '2023-01-17', 'pedomanrakyat.com'),
+    ('NAT_POV_EXT', 'baseline', 2021, None, 2.14, 'kumparan', '2023-01-30', 'kumparan.com'),
+    ('NAT_POV_EXT', 'target', 2024, 1, (0.0, 0.0), 'kumparan', '2023-01-30', 'kumparan.com'),
+    ('NAT_POV_EXT', 'series', 2021, 3, 2.14, 'kumparan', '2023-01-30', 'kumparan.com'),
+    ('NAT_POV_EXT', 'series', 2022, 3, 2.04, 'kumparan', '2023-01-30', 'kumparan.com'),
+    ('NAT_POV_EXT', 'series', 2023, 3, 1.12, 'Bisnis.com', '2023-11-10', 'ekonomi.bisnis.com'),
+    ('NAT_POV_EXT', 'series', 2024, 3, 0.83, "MINA (Mi'raj News Agency)", '2024-07-04', 'minanews.net'),
+    ('NAT_INV_REAL', 'baseline', 2019, None, 809.6, 'ANTARA Jawa Barat', '2021-01-25', 'jabar.antaranews.com'),
+    ('NAT_INV_REAL', 'target', 2021, 1, (900.0, 900.0), 'Alinea.id', '2022-01-27', 'alinea.id'),
+    ('NAT_INV_REAL', 'target', 2024, 1, (1650.0, 1650.0), 'Bisnis.com', '2024-09-12', 'ekonomi.bisnis.com'),
+    ('NAT_INV_REAL', 'series', 2019, None, 809.6, 'ANTARA Jawa Barat', '2021-01-25', 'jabar.antaranews.com'),
+    ('NAT_INV_REAL', 'series', 2020, None, 826.3, 'ANTARA Jawa Barat', '2021-01-25', 'jabar.antaranews.com'),
+    ('NAT_INV_REAL', 'series', 2021, None, 901.02, 'Alinea.id', '2022-01-27', 'alinea.id'),
+    ('NAT_INV_REAL', 'series', 2024, None, 1714.2, 'Fortune Indonesia', '2025-01-31', 'www.fortuneidn.com'),
+    ('NAT_STUNTING', 'baseline', 2021, None, 24.4, 'Okezone', '2023-07-18', 'women.okezone.com'),
+    ('NAT_STUNTING', 'target', 2024, 1, (14.0, 14.0), 'Okezone', '2023-07-18', 'women.okezone.com'),
+    ('NAT_STUNTING', 'series', 2021, None, 24.4, 'Okezone', '2023-07-18', 'women.okezone.com'),
+    ('NAT_STUNTING', 'series', 2022, None, 21.6, 'Okezone', '2023-07-18', 'women.okezone.com'),
+    ('NAT_PDN_SPEND', 'series', 2022, None, 440.3, 'Industry.co.id', '2024-10-08', 'industry.co.id'),
+    ('NAT_PDN_SPEND', 'series', 2023, None, 582.5, 'Industry.co.id', '2024-10-08', 'industry.co.id'),
+    ('NAT_PDN_SPEND', 'series', 2024, 9, 483.0, 'Industry.co.id', '2024-10-08', 'industry.co.id'),
+    ('NAT_PDN_SHARE_SIRUP', 'series', 2024, 9, 41.7, 'Industry.co.id', '2024-10-08', 'industry.co.id'),
+    ('NAT_INFL', 'target', 2020, 1, (2.0, 4.0), 'DDTC News', '2017-09-28', 'news.ddtc.co.id'),
+    ('NAT_INFL', 'target', 2021, 1, (2.0, 4.0), 'DDTC News', '2017-09-28', 'news.ddtc.co.id'),
+    ('NAT_INFL', 'target', 2022, 1, (2.0, 4.0), 'Republika', '2021-08-04', 'fbeta.republika.co.id'),
+    ('NAT_INFL', 'target', 2023, 1, (2.0, 4.0), 'Republika', '2021-08-04', 'fbeta.republika.co.id'),
+    ('NAT_INFL', 'target', 2024, 1, (1.5, 3.5), 'Republika', '2021-08-04', 'fbeta.republika.co.id'),
+    ('NAT_INFL', 'series', 2021, 12, 1.87, 'Okezone', '2022-01-03', 'economy.okezone.com'),
+    ('NAT_INFL', 'series', 2022, 12, 5.51, 'kumparan', '2023-01-02', 'kumparan.com'),
+    ('NAT_INFL', 'series', 2023, 12, 2.61, 'Bloomberg Technoz', '2024-01-02', 'bloombergtechnoz.com'),
+    ('NAT_INFL', 'series', 2024, 12, 1.57, 'Holopis', '2025-01-02', 'holopis.com'),
+]
+
+
+def figure(cat, code, kind, year, sub):
+    i = cat.by_code[code]
+    if kind == "baseline":
+        assert i.baseline_year == year
+        return i.baseline_value, i.baseline_source
+    if kind == "target":
+        t = next(t for t in i.targets if t.year == year and t.version == sub)
+        return (t.low, t.high), t.source
+    o = i.observation(year, sub)
+    return (o.value if o.text is None else o.text), o.source
+
+
+@pytest.mark.parametrize("code, kind, year, sub, value, publisher, when, host", PINNED_FIGURES,
+                         ids=[f"{r[0]}-{r[1]}-{r[2]}" + ("" if r[3] is None else f"-{r[3]}") for r in PINNED_FIGURES])
+def test_dated_figures_keep_their_value_and_source(cat, code, kind, year, sub, value, publisher, when, host):
+    got, text = figure(cat, code, kind, year, sub)
+    assert got == value
+    src = parse_source(text)
+    assert (src.publisher, src.date, src.url.split("/")[2]) == (publisher, when, host)
+
+
+def test_figures_that_could_not_be_dated_are_left_out_and_say_why(cat):
+    assert cat.by_code["NAT_GE_PCTL"].observation(2022) is None and "66,04" in cat.by_code["NAT_GE_PCTL"].editor_notes
+    for code in ("NAT_MERIT_PROV_BAIK", "NAT_MERIT_KABKOTA_BAIK"):
+        i = cat.by_code[code]
+        assert i.target_for(2022) is None and "Scribd" in i.editor_notes, code
+        assert i.target_for(2024).low in (85, 30)  # the dated KASN target stays
+    assert cat.by_code["NAT_WTP_KL_SHARE"].observation(2023) is None
+    assert cat.by_code["NAT_SPBE"].observation(2021) is None
+
+
+def test_rb_general_national_series_filled_where_published(cat):
+    """SAKIP averages and the Public Service Index now carry dated series; shares graded B or better, the merit
+    shares and the IPP target are still unknown: empty, and the editors' notes say so."""
+    prov, kabkota = cat.by_code["NAT_SAKIP_AVG_PROV"], cat.by_code["NAT_SAKIP_AVG_KABKOTA"]
+    assert [(o.year, o.value) for o in prov.series] == [(2022, 71.70), (2023, 72.17)]
+    assert [(o.year, o.value) for o in kabkota.series] == [(2022, 62.34), (2023, 63.36)]
+    assert prov.theme == kabkota.theme == "general" and prov.level == "national"
+    src = parse_source(prov.observation(2023).source)
+    assert (src.kind, src.date) == ("primary", "2023-12-06") and "hitungan kami" in prov.observation(2022).editor_note
+    ipp = cat.by_code["NAT_IPP"]
+    assert [(o.year, o.value, o.confidence) for o in ipp.series] == [(2020, 3.84, "medium"), (2021, 3.79, "low")]
+    for code in ("NAT_SAKIP_B_KL", "NAT_SAKIP_B_PROV", "NAT_SAKIP_B_KABKOTA"):
+        assert cat.by_code[code].series == () and "NAT_SAKIP_AVG_PROV" in cat.by_code[code].editor_notes
+    assert cat.by_code["NAT_MERIT_KL_BAIK"].series == () and "314 dari 587" in cat.by_code["NAT_MERIT_KL_BAIK"].editor_notes

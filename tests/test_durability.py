@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders import api, store
+from loaders import api, assessments, store
 from loaders.auth import Scope
 from loaders.archive import Archive
 from loaders.backup import backup, restore
@@ -43,6 +43,13 @@ elif point == "after-commit":
     archive.Archive.mark_committed = die
 elif point == "before-receipt":
     api._write_receipt = die
+elif point == "in-second-transaction":
+    first = api._record_commit
+    seen = []
+    def second_dies(*a, **k):
+        seen.append(1)
+        return die() if len(seen) == 2 else first(*a, **k)
+    api._record_commit = second_dies
 from loaders.cli import cli
 cli(prog_name="loaders")
 """
@@ -319,23 +326,25 @@ def test_busy_database_is_a_message_and_exit_code_3(work, tmp_path):
         holder.wait()
 
 
-def test_a_batch_that_meets_a_busy_database_reports_what_it_finished(work, tmp_path, monkeypatch):
-    from click.testing import CliRunner
-    from loaders.cli import cli
+def test_a_batch_cut_short_owes_its_verdicts_until_the_next_writer(work, tmp_path):
+    """A batch stores verdicts once at its end; killed after its first commit, the committed upload's agency
+    stays in the backlog, and the next writer recomputes it before anything else."""
     db = fresh(work, tmp_path / "live")
-    real = api.ingest_file
-    calls = []
-
-    def busy_on_second(*a, **kw):
-        calls.append(1)
-        if len(calls) == 2:
-            raise store.DatabaseBusy("Database is locked by another process; retry when it has finished.")
-        return real(*a, **kw)
-    monkeypatch.setattr(api, "ingest_file", busy_on_second)
-    result = CliRunner().invoke(cli, [*ingest_args(db, work["files"][:3]), "--lang", "en"])
-    assert result.exit_code == store.EXIT_BUSY
-    assert '"accepted"' in result.output and "1 file(s) finished, 2 not processed" in result.output
-    assert len(snapshot(db)["v_submissions"]) == 1
+    crashed = run(*ingest_args(db, work["files"][:3]), crash="in-second-transaction")
+    assert crashed.returncode == 9
+    with store.session(db, read_only=True) as con:
+        assert len(con.execute("SELECT * FROM submissions").fetchall()) == 1
+        assert set(assessments.backlog(con)) == {"32"}
+        assert con.execute("SELECT count(*) FROM assessments WHERE agency_code = '32'").fetchone()[0] == 0
+    assert run(*ingest_args(db, work["files"][3:4])).returncode == 0     # the next writer settles first
+    with store.session(db, read_only=True) as con:
+        assert assessments.backlog(con) == {}
+        stored = con.execute("SELECT * FROM assessments ORDER BY ALL").fetchall()
+        assert any(r[0] == "32" for r in stored)
+    with store.session(db) as con:                                          # equal to a full recompute
+        with store.transaction(con):
+            assessments.refresh(con)
+        assert con.execute("SELECT * FROM assessments ORDER BY ALL").fetchall() == stored
 
 
 # ------------------------------------------------------------------ backup and restore
