@@ -6,7 +6,7 @@ import streamlit as st
 from indicators import charts, queries
 from ui.auth import current_scope
 from ui.data import q, require_data, smtp_secrets, write
-from ui.format import agency_type_text, fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
+from ui.format import agency_type_text, fmt, per_value, present, quarter_label, show_chart, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
 
 MATRIX_ROWS = 80  # more rows than this make the chart unreadable; the table always has them all
@@ -36,9 +36,11 @@ df = q(queries.compliance_matrix, year, None if kind == "ALL" else (kind,),
 if df.empty:
     st.info(t("cp_none"))
     st.stop()
-df = df.assign(agency_label=[t("ops_agency_option", name=n, code=c) for n, c in zip(df["name"], df["agency_code"])],
-               period=[quarter_label(y, qq) for y, qq in zip(df["year"], df["quarter"])],
-               compliance_text=df["status"].map(lambda s: t(f"cp_status_{s}")))
+labels = {(y, qq): quarter_label(y, qq) for y, qq in set(zip(df["year"], df["quarter"]))}   # few quarters
+option = t("ops_agency_option")   # '{name} ({code})', filled per row without looking the string up again
+df = df.assign(agency_label=[option.format(name=n, code=c) for n, c in zip(df["name"], df["agency_code"])],
+               period=[labels[k] for k in zip(df["year"], df["quarter"])],
+               compliance_text=per_value(df["status"], lambda s: t(f"cp_status_{s}")))
 
 # --- counts per status
 counts = df["status"].value_counts()

@@ -146,6 +146,19 @@ def indicator_meta(con, code: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ agency assessments (stored)
+_AGENCY_ASSESSMENTS_FROM = """
+FROM assessments a
+JOIN indicators i USING (indicator_code)
+JOIN agencies g USING (agency_code)
+LEFT JOIN submissions s ON s.submission_id = a.submission_id
+WHERE a.year = $year AND a.quarter = $quarter
+  AND ($theme IS NULL OR i.theme_code = $theme
+       OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
+  AND ($indicator IS NULL OR a.indicator_code = $indicator)
+  AND ($agency IS NULL OR a.agency_code = $agency)
+ORDER BY a.agency_code, a.indicator_code
+"""
+
 AGENCY_ASSESSMENTS = """
 SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
        coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic,
@@ -158,17 +171,19 @@ SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
        a.target_low AS year_target_low, a.target_high AS year_target_high, a.kind, a.status, a.score, a.ratio,
        a.capaian, a.capaian_capped, a.in_rollup, a.pacing_status, a.explanation AS explanation_id,
        a.explanation_en, a.needed_t, a.needed_v, a.gap
-FROM assessments a
-JOIN indicators i USING (indicator_code)
-JOIN agencies g USING (agency_code)
-LEFT JOIN submissions s ON s.submission_id = a.submission_id
-WHERE a.year = $year AND a.quarter = $quarter
-  AND ($theme IS NULL OR i.theme_code = $theme
-       OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
-  AND ($indicator IS NULL OR a.indicator_code = $indicator)
-  AND ($agency IS NULL OR a.agency_code = $agency)
-ORDER BY a.agency_code, a.indicator_code
-"""
+""" + _AGENCY_ASSESSMENTS_FROM
+
+# The few columns roll-ups and counts need (a fifth of the full row's cost on the national page).
+AGENCY_VERDICT_CORE = """
+SELECT a.agency_code, g.agency_type, i.theme_code AS theme, a.indicator_code, a.status, a.score, a.in_rollup,
+       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic
+""" + _AGENCY_ASSESSMENTS_FROM
+
+
+def _agency_verdicts(con, year: int, quarter: int, theme=None) -> list[dict]:
+    """The stored verdicts of (year, quarter), only what roll-ups and counts read (AGENCY_VERDICT_CORE)."""
+    return _dicts(con, AGENCY_VERDICT_CORE, {"year": int(year), "quarter": int(quarter), "theme": theme,
+                                             "indicator": None, "agency": None})
 
 
 def _agency_assessment_rows(con, year: int, quarter: int, theme=None, indicator=None, agency=None) -> list[dict]:
@@ -274,7 +289,7 @@ THEME_NAMES = "SELECT theme_code AS theme, name AS theme_name, name_en AS theme_
 def theme_status_matrix(con, year: int, quarter: int) -> pd.DataFrame:
     """Theme x status counts, separately for agency-level assessments (scope 'agency': one per agency and
     indicator) and national indicators (scope 'national'), with the theme roll-up status of each scope."""
-    ag = _agency_assessment_rows(con, year, quarter)
+    ag = _agency_verdicts(con, year, quarter)
     nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter)]
     names = con.execute(THEME_NAMES).df()
     out = []
@@ -386,8 +401,9 @@ def changes_since_previous(con, year: int, quarter: int) -> pd.DataFrame:
 # ------------------------------------------------------------------ theme page
 def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Status counts of the theme's agency assessments per agency type (agency_type, status, n)."""
-    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
-    df = pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+    df = pd.DataFrame(_agency_verdicts(con, year, quarter, theme),
+                      columns=["agency_code", "agency_type", "theme", "indicator_code", "status", "score", "in_rollup",
+                               "synthetic"])
     if df.empty:
         return pd.DataFrame(columns=["agency_type", "status", "n", "synthetic"])
     return (df.groupby(["agency_type", "status"], as_index=False)

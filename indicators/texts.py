@@ -11,10 +11,11 @@ the briefing:
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timezone
 
-from babel.dates import format_date as _babel_date, format_datetime as _babel_datetime
+from babel.dates import format_date as _babel_date, get_timezone
 
 from indicators.catalogue import parse_source
 
@@ -77,8 +78,17 @@ def format_datetime_wib(dt: datetime | None, lang: str = "id") -> str:
         return "–"
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    pattern = "MMMM d, y, HH:mm" if _en(lang) else "d MMMM y 'pukul' HH.mm"
-    return _babel_datetime(dt, pattern, tzinfo=WIB, locale="en" if _en(lang) else "id") + " WIB"
+    local = dt.astimezone(_WIB_ZONE)
+    day = _day_text(local.date(), _en(lang))      # babel's CLDR date, computed once per day (tables list many)
+    return f"{day}, {local:%H:%M} WIB" if _en(lang) else f"{day} pukul {local:%H.%M} WIB"
+
+
+_WIB_ZONE = get_timezone(WIB)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(d: date, en: bool) -> str:
+    return _babel_date(d, "MMMM d, y" if en else "d MMMM y", locale="en" if en else "id")
 
 
 def cite(source: str | None, lang: str = "id") -> str:

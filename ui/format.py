@@ -532,20 +532,21 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Pick `columns`, turn codes into words (status labels, agency types, periods, the synthetic flag)
     and give every column its header from the strings (key 'col_<name>')."""
     out = df[list(columns)].copy()
+    language = lang()
     for c in columns:
         english = f"{c}_en"
-        if c in ("unit", "name") and lang() == "en" and english in df.columns:
+        if c in ("unit", "name") and language == "en" and english in df.columns:
             # catalogue texts have an English twin: show it in English mode, else the Indonesian text
             out[c] = df[english].where(df[english].fillna("").astype(str).str.strip() != "", df[c])
         elif c in STATUS_COLUMNS:
-            out[c] = per_value(out[c], lambda s: status_text(s) if isinstance(s, str) else "")
+            out[c] = per_value(out[c], lambda s: status_text(s, language) if isinstance(s, str) else "")
         elif c == "agency_type":
             out[c] = per_value(out[c], agency_type_text)
         elif c == "latest_time":  # agency values are quarterly: TW IV 2024, not "2024"
-            out[c] = per_value(out[c], lambda v: progress.format_time(v, lang(), freq="quarter")
+            out[c] = per_value(out[c], lambda v: progress.format_time(v, language, freq="quarter")
                                if progress._num(v) is not None else "")
         elif c in TIME_COLUMNS:
-            out[c] = per_value(out[c], lambda v: period_text(v) if progress._num(v) is not None else "")
+            out[c] = per_value(out[c], lambda v: period_text(v, language) if progress._num(v) is not None else "")
         elif c == "synthetic":
             out[c] = synthetic_column(out, c)
         elif c == "confidence":
@@ -556,8 +557,8 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = per_value(out[c], lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             midnight = bool((out[c].dropna().dt.normalize() == out[c].dropna()).all())
-            out[c] = out[c].map(lambda v: "" if pd.isna(v) else
-                                texts.format_date(v, lang()) if midnight else texts.format_datetime_wib(v, lang()))
+            out[c] = per_value(out[c], lambda v: "" if v is None or pd.isna(v) else texts.format_date(v, language)
+                               if midnight else texts.format_datetime_wib(v, language))
     out.columns = [t(f"col_{c}") for c in columns]
     return out
 

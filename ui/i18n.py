@@ -7,12 +7,16 @@ every key used has both languages).
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 LANGS = ("id", "en")
 
 
+@functools.cache
 def _catalogue() -> dict:
+    """Every string table merged once per process (the tables are constants)."""
     from ui.strings import STRINGS
     from ui.strings_auth import STRINGS_AUTH
     from ui.strings_ops import STRINGS_OPS
