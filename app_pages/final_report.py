@@ -20,7 +20,7 @@ code, end = period["period_code"], int(period["end_year"])
 name = period_name(period)
 st.markdown(t("final_as_of", period=md(name), end=end))
 ind = q(queries.final_indicator_results, code)
-themes = q(queries.final_theme_results, code)
+themes = queries.final_theme_rollup(ind)   # from the cached indicator results, not a second read
 if ind.empty:
     st.info(t("final_none"))
     st.stop()

@@ -141,7 +141,7 @@ def copy_db(src: Path, dst: Path) -> Path:
     shutil.copyfile(src, dst)
     if (src.parent / "archive").exists() and src.parent != dst.parent:
         shutil.rmtree(dst.parent / "archive", ignore_errors=True)
-        shutil.copytree(src.parent / "archive", dst.parent / "archive")
+        shutil.copytree(src.parent / "archive", dst.parent / "archive", dirs_exist_ok=True)
     return dst
 
 

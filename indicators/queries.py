@@ -173,10 +173,17 @@ SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
        a.explanation_en, a.needed_t, a.needed_v, a.gap
 """ + _AGENCY_ASSESSMENTS_FROM
 
-# The few columns roll-ups and counts need (a fifth of the full row's cost on the national page).
+# The columns roll-ups, counts and the final report read: no explanations, no "what is needed" lists
+# (a third of the full row's cost at national scale).
 AGENCY_VERDICT_CORE = """
 SELECT a.agency_code, g.agency_type, i.theme_code AS theme, a.indicator_code, a.status, a.score, a.in_rollup,
-       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic
+       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic, i.name AS indicator_name,
+       i.name_en AS indicator_name_en, i.unit, i.unit_en, i.decimals, a.kind, a.latest_value, a.capaian,
+       a.capaian_capped,
+       a.target_low, a.target_high,
+       CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
+           AS target_source, g.name AS agency_name, a.latest_year - 1 + a.latest_quarter / 4 AS latest_time,
+       a.submission_id
 """ + _AGENCY_ASSESSMENTS_FROM
 
 
@@ -401,9 +408,7 @@ def changes_since_previous(con, year: int, quarter: int) -> pd.DataFrame:
 # ------------------------------------------------------------------ theme page
 def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Status counts of the theme's agency assessments per agency type (agency_type, status, n)."""
-    df = pd.DataFrame(_agency_verdicts(con, year, quarter, theme),
-                      columns=["agency_code", "agency_type", "theme", "indicator_code", "status", "score", "in_rollup",
-                               "synthetic"])
+    df = pd.DataFrame(_agency_verdicts(con, year, quarter, theme))
     if df.empty:
         return pd.DataFrame(columns=["agency_type", "status", "n", "synthetic"])
     return (df.groupby(["agency_type", "status"], as_index=False)
@@ -414,7 +419,7 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Per agency: the roll-up of its assessments in the theme (mean score) and its weakest indicator (code and
     name in both languages), furthest from target first (lowest mean score first; agencies that cannot be
     assessed last)."""
-    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    rows = _agency_verdicts(con, year, quarter, theme)
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["agency_code"], []).append(r)
@@ -441,7 +446,7 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
 def theme_indicator_summary(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Per indicator of the theme: agency-level roll-up (n agencies, how many off track, mean score,
     status) and national indicators with their own status; most off-track first."""
-    rows = _agency_assessment_rows(con, year, quarter, theme=theme)
+    rows = _agency_verdicts(con, year, quarter, theme)
     out = []
     for (code,), res in assessment.rollup_by(rows, ("indicator_code",)).items():
         rs = [r for r in rows if r["indicator_code"] == code]
@@ -699,7 +704,7 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
                         n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False,
                         kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"]))
-    rows = _agency_assessment_rows(con, end, 4)
+    rows = _agency_verdicts(con, end, 4)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["indicator_code"], "all"), []).append(r)
@@ -735,7 +740,11 @@ def final_theme_results(con, period_code: str) -> pd.DataFrame:
     """Final roll-up per theme and scope (national indicators; all agencies; each agency type): each
     indicator that counts weighs the same (assessment.rollup of the indicator roll-ups); indicators
     without a target are counted apart (`n_trend`)."""
-    ind = final_indicator_results(con, period_code)
+    return final_theme_rollup(final_indicator_results(con, period_code))
+
+
+def final_theme_rollup(ind: pd.DataFrame) -> pd.DataFrame:
+    """`final_theme_results` from the frame `final_indicator_results` returned (pages pass their cached one)."""
     out = []
     for (theme, scope), g in ind.groupby(["theme", "scope"], sort=False):
         counted = g[g["in_rollup"].astype(bool)]

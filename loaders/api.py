@@ -83,8 +83,8 @@ def init_database(db_path=None, *, on_wait=None, publish: bool = True) -> dict:
 
 
 def _ensure_ready(con, cat: Catalogue) -> None:
-    """Reference data loaded, and verdicts a batch cut short still owes recomputed, before any new write."""
-    store.migrate(con)
+    """Reference data loaded, and verdicts a batch cut short still owes recomputed, before any new write
+    (on a migrated database: callers run `store.migrate` first, the catalogue version in force needs it)."""
     if con.execute("SELECT count(*) FROM indicators").fetchone()[0] == 0:
         with store.transaction(con):
             _load_reference(con, cat)
@@ -426,7 +426,8 @@ def ingest_batch(files, *, scope: Scope, db_path=None, reason: str | None = None
         history = History(con, _agencies(con))
         try:
             with assessments.deferred(con, full=False):
-                for chunk in _chunks(zip(items, _parsed_in_workers(items, cat, _workers(workers))), 64):
+                parsed_all = _parsed_in_workers(items, cat, default_workers() if workers is None else workers)
+                for chunk in _chunks(zip(items, parsed_all), 64):
                     history.load(parsed.agency_code for _, parsed in chunk)   # one read for the next files
                     for (data, name), parsed in chunk:
                         _authorize_workbook(path, scope, data, name, None, con, parsed)
@@ -453,10 +454,6 @@ def _chunks(iterable, size: int):
             chunk = []
     if chunk:
         yield chunk
-
-
-def _workers(workers: int | None) -> int:
-    return default_workers() if workers is None else workers
 
 
 def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, received_at: datetime,

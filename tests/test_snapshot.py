@@ -116,3 +116,20 @@ def test_rebuild_is_announced_only_when_the_rebuilt_file_is_in_place(db, files):
     assert snapshot.version(db) == before + 1
     with duckdb.connect(str(snapshot.current(db).path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 2
+
+
+def test_warming_fills_the_cache_the_landing_page_reads(db, files, monkeypatch):
+    """After a commit the watcher warms the landing page's queries; the next analyst's `q()` calls (default
+    reader: every accepted report) then find them in the cache and run nothing."""
+    from ui import data
+    for f in files[:4]:
+        ingest(db, f)
+    monkeypatch.setenv(store.ENV_DB, str(db))
+    data.cached.clear()
+    state = data.current_state()
+    assert state.snapshot and data.warm(state) == len(data.landing_queries(state)) > 3
+    ran = []
+    monkeypatch.setattr(data, "_run", lambda *a: ran.append(a))
+    for name, *args in data.landing_queries(state):
+        data.cached(name, state, False, *args)
+    assert ran == []
