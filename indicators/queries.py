@@ -215,8 +215,10 @@ def agency_assessments(con, year: int, quarter: int, theme: str | None = None, i
                        agency: str | None = None) -> pd.DataFrame:
     """One row per (agency, agency-level indicator) with data up to the quarter: the stored verdict (kind,
     status, score, capaian raw and capped), the latest value and its submission_id, the target used."""
-    rows = _agency_assessment_rows(con, year, quarter, theme or None, indicator or None, agency or None)
-    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+    rows = con.execute(f"SELECT {', '.join(ASSESSMENT_COLUMNS)} FROM ({AGENCY_ASSESSMENTS})",   # no explanations
+                       {"year": int(year), "quarter": int(quarter), "theme": theme or None,
+                        "indicator": indicator or None, "agency": agency or None}).fetchall()
+    return pd.DataFrame.from_records(rows, columns=ASSESSMENT_COLUMNS)
 
 
 # ------------------------------------------------------------------ national indicators
