@@ -88,6 +88,7 @@ rows = rows.assign(indicator_name=rows["indicator_name_en" if en else "indicator
                                 for v, tx, d in zip(rows["value"], rows["value_text"], rows["decimals"])],
                    final_target=[fmt_target(lo, hi, tx, _dec(d)) for lo, hi, tx, d in
                                  zip(rows["target_low"], rows["target_high"], rows["target_text"], rows["decimals"])],
+                   source=[briefing.source_text(r, lang()) for r in rows.to_dict("records")],
                    link="./indikator?indicator=" + rows["indicator_code"])
 show_table(present(rows, ["theme_name", "indicator_code", "indicator_name", "scope", "status", "final_value",
                           "final_target", "unit", "capaian", "mean_score", "n_agencies", "n_achieved", "source",

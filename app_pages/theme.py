@@ -30,7 +30,7 @@ inds = inds.assign(name=inds["name_en"] if en else inds["name"],
                    level=inds["level"].map(lambda v: t(f"level_{v}")),
                    direction=inds["direction"].map(lambda v: t(f"direction_{v}")),
                    link="./indikator?indicator=" + inds["indicator_code"])
-show_table(present(inds, ["indicator_code", "name", "level", "unit", "direction", "applies_to", "data_source", "link"]),
+show_table(present(inds, ["name", "indicator_code", "level", "unit", "direction", "applies_to", "data_source", "link"]),
            f"indikator_{theme}", "theme_inds", column_config={col("link"): link(display_text=t("open"))})
 
 # --- status distribution across agencies, by agency type
@@ -47,23 +47,25 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("theme_offtrack_agencies"))
     agencies = q(queries.theme_agencies, year, quarter, theme)
-    agencies = agencies.assign(link="./instansi?agency=" + agencies["agency_code"])
-    show_table(present(agencies.head(15), ["agency_name", "agency_type", "status", "mean_score", "n_off_track", "n",
-                                           "worst_indicator", "latest_submission_id", "synthetic", "link"]),
-               f"instansi_tertinggal_{theme}_{year}_TW{quarter}", "theme_agencies",
+    # names first (ministry readers know agencies and indicators by name); codes stay in the export
+    agencies = agencies.assign(link="./instansi?agency=" + agencies["agency_code"],
+                               worst_indicator_name=agencies["worst_indicator_name_en" if en else "worst_indicator_name"])
+    show_table(present(agencies.head(15), ["agency_name", "agency_type", "status", "worst_indicator_name", "mean_score",
+                                           "n_off_track", "n", "latest_submission_id", "synthetic", "link"]),
+               f"instansi_terjauh_dari_target_{theme}_{year}_TW{quarter}", "theme_agencies",
                column_config={col("link"): link(display_text=t("open"))},
-               export=present(agencies, ["agency_code", "agency_name", "agency_type", "status", "mean_score",
-                                         "n_off_track", "n", "n_assessed", "worst_indicator", "worst_status",
-                                         "latest_submission_id", "synthetic"]))
+               export=present(agencies, ["agency_name", "agency_code", "agency_type", "status", "mean_score",
+                                         "n_off_track", "n", "n_assessed", "worst_indicator_name", "worst_indicator",
+                                         "worst_status", "latest_submission_id", "synthetic"]))
 with right:
     st.subheader(t("theme_offtrack_indicators"))
     summary = q(queries.theme_indicator_summary, year, quarter, theme)
     summary = summary.assign(indicator_name=summary["indicator_name_en" if en else "indicator_name"],
                              level=summary["level"].map(lambda v: t(f"level_{v}")),
                              share_off_track=summary["share_off_track"] * 100)
-    show_table(present(summary, ["indicator_code", "status", "share_off_track", "n_off_track", "n_agencies",
-                                 "median_capaian", "indicator_name", "level", "source"]),
-               f"indikator_tertinggal_{theme}_{year}_TW{quarter}", "theme_ind_summary",
+    show_table(present(summary, ["indicator_name", "indicator_code", "status", "share_off_track", "n_off_track",
+                                 "n_agencies", "median_capaian", "level", "source"]),
+               f"indikator_terjauh_dari_target_{theme}_{year}_TW{quarter}", "theme_ind_summary",
                decimals={col("share_off_track"): 0, col("median_capaian"): 1})
 
 # --- rencana aksi pacing

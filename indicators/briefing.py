@@ -28,7 +28,8 @@ TEXT = {
         "capaian": "Capaian (%)", "n_indicators": "Indikator", "n_assessed": "Dinilai", "n_achieved": "Target tercapai",
         "indicator_code": "Kode", "indicator": "Indikator", "value": "Nilai akhir", "target": "Target",
         "unit": "Satuan", "n_agencies": "Instansi", "source": "Sumber", "confidence": "Keyakinan",
-        "synthetic_col": "Data sintetis", "count": "Jumlah",
+        "synthetic_col": "Data sintetis", "count": "Jumlah", "agency_reports": "{n} laporan instansi",
+        "confidence_high": "tinggi", "confidence_medium": "sedang", "confidence_low": "rendah",
         "scope_national": "Nasional", "scope_all": "Semua instansi", "scope_KL": "K/L", "scope_PROV": "Provinsi",
         "scope_KAB": "Kabupaten", "scope_KOTA": "Kota",
         "method": [
@@ -52,7 +53,8 @@ TEXT = {
         "capaian": "Achievement (%)", "n_indicators": "Indicators", "n_assessed": "Assessed",
         "n_achieved": "Target achieved", "indicator_code": "Code", "indicator": "Indicator", "value": "Final value",
         "target": "Target", "unit": "Unit", "n_agencies": "Agencies", "source": "Source", "confidence": "Confidence",
-        "synthetic_col": "Synthetic data", "count": "Count",
+        "synthetic_col": "Synthetic data", "count": "Count", "agency_reports": "{n} agency reports",
+        "confidence_high": "high", "confidence_medium": "medium", "confidence_low": "low",
         "scope_national": "National", "scope_all": "All agencies", "scope_KL": "Ministries/agencies",
         "scope_PROV": "Provinces", "scope_KAB": "Regencies", "scope_KOTA": "Cities",
         "method": [
@@ -112,6 +114,16 @@ def _target_number(r: dict, lang: str):
     return lo if lo is not None else hi
 
 
+def source_text(r: dict, lang: str = "id") -> str | None:
+    """Where a final figure comes from, in the reader's language: the citation of a national figure, or
+    'n laporan instansi' / 'n agency reports' for a roll-up of agency reports."""
+    lang = _lang(lang)
+    if isinstance(r.get("source"), str) and r["source"].strip():
+        return texts.cite(r["source"], lang)
+    n = progress._num(r.get("n_agencies"))
+    return TEXT[lang]["agency_reports"].format(n=int(n)) if r.get("level") == "agency" and n is not None else None
+
+
 def briefing_tables(indicators: pd.DataFrame, themes: pd.DataFrame, lang: str = "id") -> dict[str, pd.DataFrame]:
     """The three tables of the briefing with translated headers and labels: summary, themes, indicators."""
     lang = _lang(lang)
@@ -144,8 +156,8 @@ def briefing_tables(indicators: pd.DataFrame, themes: pd.DataFrame, lang: str = 
         tx["capaian"]: indicators["capaian"].round(1),
         tx["mean_score"]: indicators["mean_score"].round(2),
         tx["n_agencies"]: indicators["n_agencies"],
-        tx["source"]: [texts.cite(s, lang) if isinstance(s, str) else s for s in indicators["source"]],
-        tx["confidence"]: indicators["confidence"],
+        tx["source"]: [source_text(r, lang) for r in recs],
+        tx["confidence"]: [tx.get(f"confidence_{c}", c) for c in indicators["confidence"]],
         tx["synthetic_col"]: indicators["synthetic"].map(lambda v: "✓" if v else ""),
     })
     return {"summary": summary, "themes": th, "indicators": ind}

@@ -1,7 +1,7 @@
 """The printable briefing: an A4 PDF for leaders, in Bahasa Indonesia or English.
 
 Cover with the headline sentence and a status chart; one page per theme (status counts, the national
-indicators that moved since the previous quarter, the agencies furthest behind); an annex table of every
+indicators that moved since the previous quarter, the agencies furthest from target); an annex table of every
 national indicator; sources and method. Charts are Altair specs rendered by vl-convert and carry title,
 period, unit, source and the synthetic-data label. Layout by ReportLab (platypus).
 
@@ -35,7 +35,7 @@ TEXT = {
            "counts": "Jumlah indikator bertarget per status", "status": "Status", "n": "Jumlah",
            "moved": "Indikator yang bergerak sejak {prev}", "moved_none": "Tidak ada indikator nasional yang "
            "berubah nilai atau status sejak {prev}.", "before": "Sebelumnya", "after": "Sekarang",
-           "behind": "Instansi paling tertinggal", "behind_none": "Belum ada penilaian instansi untuk tema ini.",
+           "behind": "Instansi paling jauh dari target", "behind_none": "Belum ada penilaian instansi untuk tema ini.",
            "agency": "Instansi", "type": "Jenis", "mean_score": "Skor rata-rata", "off_track": "Indikator di "
            "bawah jalur", "worst": "Indikator terlemah", "annex": "Lampiran: seluruh indikator nasional",
            "code": "Kode", "indicator": "Indikator", "value": "Nilai terakhir", "target": "Target {year}",
@@ -60,7 +60,7 @@ TEXT = {
            "counts": "Indicators with a target, by status", "status": "Status", "n": "Count",
            "moved": "Indicators that moved since {prev}", "moved_none": "No national indicator changed value or "
            "status since {prev}.", "before": "Before", "after": "Now",
-           "behind": "Agencies furthest behind", "behind_none": "No agency assessment for this theme yet.",
+           "behind": "Agencies furthest from target", "behind_none": "No agency assessment for this theme yet.",
            "agency": "Agency", "type": "Type", "mean_score": "Mean score", "off_track": "Indicators off track",
            "worst": "Weakest indicator", "annex": "Annex: every national indicator",
            "code": "Code", "indicator": "Indicator", "value": "Latest value", "target": "Target {year}",

@@ -387,7 +387,11 @@ _TEXT = {
            "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio laju aktual terhadap laju yang dibutuhkan {R}",
            "flat": "nilai dasar sudah sama dengan target {T}, tetapi nilai terakhir menjauh",
            "met": "target {T} pada {tT} sudah tercapai", "inside": "nilai berada dalam rentang {lo}–{hi}",
-           "band": "{side} rentang {lo}–{hi}", "above": "di atas", "below": "di bawah",
+           "range": "Nilai {l} pada {tl} {edge_side} {T} (rentang target {lo_n}–{hi}); perlu {move} {gap} untuk "
+                    "mencapai rentang target pada {tT}; sejak {tb} ({b}) {moved}",
+           "range_below": "di bawah batas bawah target", "range_above": "di atas batas atas target",
+           "rise": "naik", "fall": "turun", "unchanged": "nilainya tidak berubah", "points": "poin",
+           "rose": "naik", "fell": "turun",
            "notarget": "tanpa target; ambang sesuai jalur {h}%/tahun",
            "factor": " (faktor batas alami {C} untuk batas {lim})",
            "atlimit": "nilai dasar sudah di batas alami {lim} dan tidak memburuk",
@@ -403,7 +407,11 @@ _TEXT = {
            "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio of actual to needed growth {R}",
            "flat": "the base already equalled the target {T}, but the latest value moved away",
            "met": "the target of {T} for {tT} has been reached", "inside": "the value is within the range {lo}–{hi}",
-           "band": "{side} the range {lo}–{hi}", "above": "above", "below": "below",
+           "range": "Value {l} in {tl} is {edge_side} {T} (target range {lo_n}–{hi}); it must {move} {gap} to "
+                    "reach the target range by {tT}; since {tb} ({b}) {moved}",
+           "range_below": "below the target's lower bound", "range_above": "above the target's upper bound",
+           "rise": "rise", "fall": "fall", "unchanged": "it has not changed", "points": "percentage points",
+           "rose": "it rose", "fell": "it fell",
            "notarget": "no target; on-track threshold {h}%/year",
            "factor": " (natural-limit factor {C} for limit {lim})",
            "atlimit": "the base is already at the natural limit {lim} and has not worsened",
@@ -439,13 +447,12 @@ def explain(assessment, lang="id", unit="", decimals=2, label=None) -> str:
              R=fmt_number(a.ratio, 2, lang), C=fmt_number(a.limit_factor, 2, lang))
     if a.status == "unable_to_assess":
         return f"{label}: " + txt.get(a.reason, a.reason or "").format(**f) + "."
+    if _outside_range(a):
+        return _explain_range(a, txt, f, label, val, unit.strip().startswith("%"), decimals, lang)
     head, tail = [txt["from"]], []
     if a.status == "target_achieved":
         head.append(txt["inside"] if a.target_value is None else txt["met"])
     elif a.has_target:
-        if a.direction == "band":
-            f["side"] = txt["above" if a.effective_direction == "lower_better" else "below"]
-            head.append(txt["band"])
         head.append(txt["rate"])
         if a.cagr_required == 0:
             head.append(txt["flat"])
@@ -462,3 +469,28 @@ def explain(assessment, lang="id", unit="", decimals=2, label=None) -> str:
             head.append(txt["notarget"] + (txt["factor"] if a.limit is not None else ""))
     text = " → ".join(["; ".join(head)] + tail + [label])
     return text.format(**f) + "."
+
+
+def _outside_range(a) -> bool:
+    """A band or range target (low < high) that the latest value misses: the explanation says where the
+    value sits against the nearer bound (*Batas bawah/atas target*) instead of growth rates."""
+    return (a.status != "target_achieved" and a.target_value is not None and a.latest_value is not None
+            and a.target_low is not None and a.target_high is not None and a.target_low < a.target_high
+            and a.base_value is not None)
+
+
+def _explain_range(a, txt, f, label, val, points: bool, decimals, lang) -> str:
+    """'Nilai 1,68 % pada 2020 di bawah batas bawah target 2,00 % (rentang target 2,00–4,00 %); perlu naik
+    0,32 poin untuk mencapai rentang target pada 2020; sejak 2019 (2,72 %) turun 1,04 poin → Memburuk.'"""
+    below = a.effective_direction == "higher_better"
+
+    def amount(x):  # a change of a percentage is in points, of anything else in its unit
+        return f"{fmt_number(abs(x), decimals, lang)} {txt['points']}" if points else val(abs(x))
+
+    change = a.latest_value - a.base_value
+    moved = txt["unchanged"] if round(change, decimals) == 0 else \
+        f"{txt['rose' if change > 0 else 'fell']} {amount(change)}"
+    words = dict(f, edge_side=txt["range_below" if below else "range_above"],
+                 lo_n=fmt_number(a.target_low, decimals, lang), move=txt["rise" if below else "fall"],
+                 gap=amount(a.target_value - a.latest_value), moved=moved)
+    return f"{txt['range'].format(**words)} → {label}."

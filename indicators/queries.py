@@ -163,7 +163,7 @@ AGENCY_ASSESSMENTS = """
 SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
        coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic,
        a.indicator_code, i.name AS indicator_name, i.name_en AS indicator_name_en, i.theme_code AS theme, i.unit,
-       i.decimals, i.direction, i.measurement, i.value_type, a.latest_year, a.latest_quarter,
+       i.unit_en, i.decimals, i.direction, i.measurement, i.value_type, a.latest_year, a.latest_quarter,
        a.latest_year - 1 + a.latest_quarter / 4 AS latest_time, a.latest_value, a.latest_text, a.submission_id,
        a.n_points, a.target_low, a.target_high, a.target_year, a.target_origin, a.target_text,
        CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
@@ -178,7 +178,8 @@ SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
 AGENCY_VERDICT_CORE = """
 SELECT a.agency_code, g.agency_type, i.theme_code AS theme, a.indicator_code, a.status, a.score, a.in_rollup,
        coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic, i.name AS indicator_name,
-       i.name_en AS indicator_name_en, i.unit, i.decimals, a.kind, a.latest_value, a.capaian, a.capaian_capped,
+       i.name_en AS indicator_name_en, i.unit, i.unit_en, i.decimals, a.kind, a.latest_value, a.capaian,
+       a.capaian_capped,
        a.target_low, a.target_high,
        CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
            AS target_source, g.name AS agency_name, a.latest_year - 1 + a.latest_quarter / 4 AS latest_time,
@@ -417,8 +418,9 @@ def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFra
 
 
 def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
-    """Per agency: the roll-up of its assessments in the theme (mean score), worst indicator first in
-    the ranking (lowest mean score first; agencies that cannot be assessed last)."""
+    """Per agency: the roll-up of its assessments in the theme (mean score) and its weakest indicator (code and
+    name in both languages), furthest from target first (lowest mean score first; agencies that cannot be
+    assessed last)."""
     rows = _agency_verdicts(con, year, quarter, theme)
     groups: dict[str, list[dict]] = {}
     for r in rows:
@@ -434,10 +436,12 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
                         n_off_track=sum(r["status"] in OFF_TRACK for r in rs),
                         worst_indicator=worst["indicator_code"] if worst else None,
                         worst_status=worst["status"] if worst else None,
-                        latest_submission_id=max(rs, key=lambda r: r["latest_time"])["submission_id"]))
+                        latest_submission_id=max(rs, key=lambda r: r["latest_time"])["submission_id"],
+                        worst_indicator_name=worst["indicator_name"] if worst else None,
+                        worst_indicator_name_en=worst["indicator_name_en"] if worst else None))
     df = pd.DataFrame(out, columns=["agency_code", "agency_name", "agency_type", "synthetic", "status", "mean_score",
                                     "n", "n_assessed", "n_off_track", "worst_indicator", "worst_status",
-                                    "latest_submission_id"])
+                                    "latest_submission_id", "worst_indicator_name", "worst_indicator_name_en"])
     return df.sort_values(["mean_score", "agency_code"], na_position="last").reset_index(drop=True)
 
 
@@ -672,7 +676,7 @@ def agency_options(con, code: str) -> pd.DataFrame:
 FINAL_COLUMNS = ["theme", "theme_name", "theme_name_en", "sort_order", "indicator_code", "indicator_name",
                  "indicator_name_en", "level", "scope", "status", "mean_score", "capaian", "value", "value_text",
                  "target_low", "target_high", "target_text", "unit", "decimals", "n_agencies", "n_assessed",
-                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw"]
+                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw", "unit_en"]
 
 
 def final_indicator_results(con, period_code: str) -> pd.DataFrame:
@@ -680,7 +684,8 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
     indicators once (scope 'national'); agency indicators rolled up over all agencies (scope 'all')
     and per agency type (scope KL/PROV/KAB/KOTA), with mean capaian (capped, as credited; `capaian_raw` is
     the mean of the uncapped numbers) and counts. `in_rollup` False marks verdicts that do not count
-    (no target: trend words; a series that does not represent its concept; discontinued)."""
+    (no target: trend words; a series that does not represent its concept; discontinued). `unit_en` is the
+    English unit (exports in English use it)."""
     per = con.execute("SELECT start_year, end_year FROM roadmap_periods WHERE period_code = $p", {"p": period_code}).df()
     if per.empty:
         return pd.DataFrame(columns=FINAL_COLUMNS)
@@ -700,7 +705,7 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         target_low=r["target_low"], target_high=r["target_high"], target_text=r["target_text"],
                         unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
                         n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False,
-                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"]))
+                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"]))
     rows = _agency_verdicts(con, end, 4)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
@@ -722,9 +727,10 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         target_high=r0["target_high"] if r0["target_source"] == "catalogue" else None,
                         target_text=None, unit=r0["unit"], decimals=r0["decimals"], n_agencies=len(rs),
                         n_assessed=res.n_assessed, n_achieved=sum(r["status"] == "target_achieved" for r in counted),
-                        source=f"{len(rs)} laporan instansi / agency reports", confidence=None,
+                        source=None, confidence=None,  # briefing.source_text words it: n agency reports
                         synthetic=any(r["synthetic"] for r in rs), kind=r0["kind"] if not counted else "target",
-                        in_rollup=bool(counted), capaian_raw=sum(raw) / len(raw) if raw else None))
+                        in_rollup=bool(counted), capaian_raw=sum(raw) / len(raw) if raw else None,
+                        unit_en=r0["unit_en"]))
     df = pd.DataFrame(out, columns=FINAL_COLUMNS)
     order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
     df["_o"] = df["scope"].map(order)

@@ -52,9 +52,14 @@ class CheckContext:
     expected_period: tuple[int, int] | None = None
 
 
-def period_label(year, quarter) -> str:
+def period_label(year, quarter, lang: str = "id") -> str:
     from indicators.texts import quarter_label
-    return quarter_label(year, quarter, "id")
+    return quarter_label(year, quarter, lang)
+
+
+def period_params(year, quarter) -> dict[str, str]:
+    """The `period` of a message in both languages: 'TW II 2024' / 'Q2 2024'."""
+    return {"period": period_label(year, quarter), "period_en": period_label(year, quarter, "en")}
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -127,7 +132,7 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
                 valid = f"{agency.valid_from or '…'} – {agency.valid_to or '…'}"
                 out.append(_issue(wb, "agency-inactive", cell=cell_agency, column="Kode Instansi",
-                                  value=wb.agency_code, period=period_label(wb.year, wb.quarter), valid=valid))
+                                  value=wb.agency_code, **period_params(wb.year, wb.quarter), valid=valid))
         if ctx.expected_agency and wb.agency_code != ctx.expected_agency:
             out.append(_issue(wb, "wrong-agency", cell=cell_agency, column="Kode Instansi",
                               value=wb.agency_code, expected=ctx.expected_agency))
@@ -135,10 +140,11 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
         if ctx.catalogue.current_period(wb.year) is None:
             periods = ", ".join(p.code for p in ctx.catalogue.periods)
             out.append(_issue(wb, "period-outside-roadmap", cell=wb.header_cells.get("year"), column="Tahun",
-                              value=wb.year, period=period_label(wb.year, wb.quarter), periods=periods))
+                              value=wb.year, **period_params(wb.year, wb.quarter), periods=periods))
         if ctx.expected_period and (wb.year, wb.quarter) != tuple(ctx.expected_period):
             out.append(_issue(wb, "period-mismatch", cell=wb.header_cells.get("quarter"), column="Triwulan",
-                              value=period_label(wb.year, wb.quarter), expected=period_label(*ctx.expected_period)))
+                              value=period_label(wb.year, wb.quarter), expected=period_label(*ctx.expected_period),
+                              expected_en=period_label(*ctx.expected_period, "en")))
     fp = wb.fingerprint
     if fp is None and wb.agency_code and not any(i.code == "template-fingerprint-missing" for i in wb.issues):
         # Without the hidden sheet no fingerprint check can run: an error, never a silent skip.
@@ -338,7 +344,8 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             seen[key] = r.row
         numbers = [("realisation", "Realisasi TW Ini", r.realisation), ("budget", "Anggaran (Rp)", r.budget),
                    ("budget_realisation", "Realisasi Anggaran s.d. TW Ini (Rp)", r.budget_realisation)]
-        numbers += [(f"target_tw{i + 1}", f"Target TW{i + 1}", t) for i, t in enumerate(r.targets)]
+        numbers += [(c.field, c.title, t) for c, t in
+                    zip((sheets.quarter_target_column(q) for q in range(1, 5)), r.targets)]
         for fld, title, v in numbers:
             if v is not None and v < 0:
                 out.append(_issue(wb, "negative-value", sheet=s, cell=r.cells.get(fld), column=title,
@@ -379,18 +386,18 @@ def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     if ctx.received_at is not None and wb.year and wb.quarter and ctx.deadline is not None:
         end = quarter_bounds(wb.year, wb.quarter)[1]
         if ctx.received_at.date() < end:
-            return [_issue(wb, "early-submission", sheet=None, period=period_label(wb.year, wb.quarter),
+            return [_issue(wb, "early-submission", sheet=None, **period_params(wb.year, wb.quarter),
                            end=date_text(end), end_en=date_text(end, "en"))]
     late = days_late(ctx.received_at, ctx.deadline)
     if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
         return []
-    return [_issue(wb, "late-submission", sheet=None, period=period_label(wb.year, wb.quarter),
+    return [_issue(wb, "late-submission", sheet=None, **period_params(wb.year, wb.quarter),
                    deadline=date_text(ctx.deadline), deadline_en=date_text(ctx.deadline, "en"), days=late)]
 
 
 def check_resubmission(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     if ctx.existing_versions and ctx.deadline and ctx.received_at \
             and ctx.received_at.date() > ctx.deadline and not (ctx.reason or "").strip():
-        return [_issue(wb, "reason-required", sheet=None, period=period_label(wb.year, wb.quarter),
+        return [_issue(wb, "reason-required", sheet=None, **period_params(wb.year, wb.quarter),
                        deadline=ctx.deadline.isoformat())]
     return []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Mapping
 
+from indicators.texts import quarter_label
 from loaders import audit
 from loaders.audit import utc_now
 from loaders.auth import Scope, authorize
@@ -46,10 +47,11 @@ def compose(settings: SmtpSettings, *, to: str, agency_code: str, agency_name: s
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = to
-    msg["Subject"] = f"[PantauRB] Pengingat laporan RB TW{quarter} {year} / Reminder: RB report Q{quarter} {year}"
+    msg["Subject"] = (f"[PantauRB] Pengingat laporan RB {quarter_label(year, quarter)} / "
+                      f"Reminder: RB report {quarter_label(year, quarter, 'en')}")
     msg.set_content(
         f"Yth. {agency_name} ({agency_code}),\n\n"
-        f"PantauRB belum menerima laporan Reformasi Birokrasi triwulan {quarter} tahun {year} "
+        f"PantauRB belum menerima laporan Reformasi Birokrasi {quarter_label(year, quarter, short=False)} "
         f"(batas waktu {deadline}). Mohon unduh templat dari halaman Unggah, isi, lalu kirimkan.\n\n"
         f"Dear {agency_name} ({agency_code}),\n\n"
         f"PantauRB has not received your bureaucratic-reform report for quarter {quarter} of {year} "

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indicators.texts import quarter_name
+
 TEMPLATE_VERSION = "2024.1"
 
 INSTRUCTIONS_SHEET = "Petunjuk"
@@ -52,15 +54,19 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
                                                            "Justification"), width=30),
 )
 
+def quarter_target_column(quarter: int) -> Column:
+    """'Target TW II' (the ministry's TW I–IV, `indicators.texts`); templates made before 2024.1 was reworded
+    say 'Target TW2', and those workbooks are still read."""
+    return Column(f"target_tw{quarter}", f"Target {quarter_name(quarter)}",
+                  (f"Target TW{quarter}", f"Target {quarter_name(quarter, 'en')}"), kind="number", width=10)
+
+
 RENAKSI_COLUMNS: tuple[Column, ...] = (
     Column("theme", "Tema", ("Theme",), required=True, width=22),
     Column("action_plan", "Rencana Aksi", ("Action Plan", "Renaksi"), required=True, width=40),
     Column("output_indicator", "Indikator Output", ("Output Indicator", "Output"), required=True, width=36),
     Column("unit", "Satuan", ("Unit", "Satuan Output"), width=12),
-    Column("target_tw1", "Target TW1", ("Target Q1",), kind="number", width=10),
-    Column("target_tw2", "Target TW2", ("Target Q2",), kind="number", width=10),
-    Column("target_tw3", "Target TW3", ("Target Q3",), kind="number", width=10),
-    Column("target_tw4", "Target TW4", ("Target Q4",), kind="number", width=10),
+    *(quarter_target_column(q) for q in range(1, 5)),
     Column("realisation", "Realisasi TW Ini", ("Realisasi", "Realisation This Quarter", "Realisation"),
            kind="number", width=12),
     Column("budget", "Anggaran (Rp)", ("Anggaran", "Budget", "Budget (Rp)"), kind="number", width=16),

@@ -91,8 +91,8 @@ class TemplatePrefill:
     evidence: dict[str, str] = field(default_factory=dict)
     renaksi: list[RenaksiRow] = field(default_factory=list)
     values: dict[str, float | str | None] = field(default_factory=dict)   # realisations (demo, tests)
-    previous_period: dict[str, str] = field(default_factory=dict)   # code -> 'TW2-2024' of `previous`
-    evidence_hint: dict[str, tuple[str, str]] = field(default_factory=dict)   # code -> (last link, period)
+    previous_period: dict[str, object] = field(default_factory=dict)   # code -> (2024, 2) of `previous`
+    evidence_hint: dict[str, tuple[str, object]] = field(default_factory=dict)   # code -> (last link, period)
     renaksi_done: dict[str, float] = field(default_factory=dict)    # plan id -> realisation so far this year
     justification: dict[str, str] = field(default_factory=dict)     # typed confirmations (demo, tests)
 
@@ -115,6 +115,18 @@ def category_options(indicator) -> tuple[str, ...]:
 def tematik_theme_names(catalogue) -> list[str]:
     """The Rencana Aksi theme dropdown: `Catalogue.action_plan_themes`, the list the check accepts."""
     return [t.name for t in catalogue.action_plan_themes()]
+
+
+def period_texts(period) -> tuple[str, str]:
+    """A carried value's quarter as the ministry writes it: (2024, 2) -> ('TW II 2024', 'Q2 2024'). The
+    older 'TW2-2024' form is read the same way; anything else is shown as it is."""
+    if isinstance(period, str):
+        m = re.fullmatch(r"\s*TW\s*([1-4])\s*-\s*(\d{4})\s*", period)
+        if not m:
+            return period, period
+        period = (int(m.group(2)), int(m.group(1)))
+    year, quarter = period
+    return texts.quarter_label(year, quarter, "id"), texts.quarter_label(year, quarter, "en")
 
 
 def column_titles(year: int) -> tuple[list[str], list[str]]:
@@ -242,14 +254,15 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
             put(ws.cell(r, c), row_values[fld]).style = _style_name(fld in editable, kind)
         ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
         if ind.code in prefill.previous_period and prefill.previous.get(ind.code) is not None:
+            when_id, when_en = period_texts(prefill.previous_period[ind.code])
             ws.cell(r, position["previous"]).comment = _note(
-                f"Nilai terakhir yang diterima: {prefill.previous_period[ind.code]}.\n"
-                f"Latest accepted value: {prefill.previous_period[ind.code]}.")
+                f"Nilai terakhir yang diterima: {when_id}.\nLatest accepted value: {when_en}.")
         if ind.code in prefill.evidence_hint and not prefill.evidence.get(ind.code):
             url, period = prefill.evidence_hint[ind.code]
+            when_id, when_en = period_texts(period)
             ws.cell(r, position["evidence_url"]).comment = _note(
-                f"Tautan sebelumnya ({period}): {url}\nIsi tautan bukti untuk triwulan ini; salin tautan lama hanya "
-                f"bila dokumennya masih membuktikan nilai sekarang.\nPrevious link ({period}); enter this "
+                f"Tautan sebelumnya ({when_id}): {url}\nIsi tautan bukti untuk triwulan ini; salin tautan lama "
+                f"hanya bila dokumennya masih membuktikan nilai sekarang.\nPrevious link ({when_en}); enter this "
                 f"quarter's evidence.")
         cells = [f"{get_column_letter(position[fld])}{r}" for fld in ("target", "value")]
         if categorical:
@@ -418,7 +431,7 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
         ("text", "Satu baris per rencana aksi dan indikator output. Pilih 'Tema' dan 'Fokus Intervensi' dari daftar. "
                  "'Realisasi TW Ini' adalah capaian output pada triwulan ini saja (bukan kumulatif), sedangkan "
                  "'Realisasi Anggaran s.d. TW Ini (Rp)' adalah kumulatif sejak awal tahun sampai triwulan ini. "
-                 "Jika tertinggal dari target, isi 'Kendala' dan 'Rencana Tindak Lanjut'. "
+                 "Jika realisasi belum sesuai target, isi 'Kendala' dan 'Rencana Tindak Lanjut'. "
                  "Baris baru boleh disisipkan; kosongkan kolom 'ID Rencana Aksi' untuk rencana aksi baru."),
         ("head", "4. Yang dibawa dari laporan sebelumnya"),
         ("text", "Templat ini diisi dari laporan Anda yang sudah diterima: (a) 'Realisasi TW Sebelumnya' = nilai "
@@ -427,7 +440,8 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "(c) 'Bukti Dukung (URL)' dikosongkan, tautan sebelumnya ada di komentar sel sebagai petunjuk; "
                  "(d) setiap rencana aksi yang belum selesai (realisasi belum mencapai target tahunan) dibawa dengan "
                  "'ID Rencana Aksi' yang tetap. Jangan mengubah ID itu: realisasi dijumlahkan per ID antartriwulan. "
-                 "Target TW dan anggaran hanya dibawa dalam tahun yang sama."),
+                 f"Target triwulan ('Target {texts.quarter_range(1, 4)}') dan anggaran hanya dibawa dalam tahun "
+                 "yang sama."),
         ("head", "5. Menyimpan dan mengunggah"),
         ("text", "Simpan sebagai Excel Workbook (.xlsx), bukan .xls/.xlsm/.csv/.ods (berkas dengan makro ditolak), "
                  "dan tanpa kata sandi. Jangan menghapus lembar tersembunyi '_pantaurb'. Unggah melalui "
@@ -476,8 +490,8 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "(b) targets = the agency's target in force this year, else the catalogue's; (c) 'Bukti Dukung "
                  "(URL)' is left empty, with the previous link in the cell's comment as a hint; (d) every action plan "
                  "not yet finished (realisation below its annual target) is carried with a fixed 'ID Rencana Aksi'. "
-                 "Do not change the id: realisation is summed per id across quarters. Quarter targets and budget "
-                 "carry over within the same year only."),
+                 "Do not change the id: realisation is summed per id across quarters. Quarter targets ('Target "
+                 f"{texts.quarter_range(1, 4)}') and budget carry over within the same year only."),
         ("head", "5. Saving and uploading"),
         ("text", "Save as Excel Workbook (.xlsx), not .xls/.xlsm/.csv/.ods (files with macros are refused), and "
                  "without a password. Do not delete the hidden '_pantaurb' sheet. Upload it on the "
@@ -491,4 +505,4 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
 
 
 __all__ = ["TemplatePrefill", "write_template", "template_indicators", "category_options",
-           "tematik_theme_names", "column_titles", "structure_checksum", "SHEET_NAMES"]
+           "tematik_theme_names", "column_titles", "period_texts", "structure_checksum", "SHEET_NAMES"]

@@ -23,7 +23,9 @@ import pandas as pd
 from loaders import audit
 from loaders.auth import Scope, authorize
 from loaders.audit import utc_now
+from loaders.checks import period_params
 from loaders.issues import ERROR, Issue
+from loaders.timefmt import date_text
 
 DEFAULT_OPEN_DAYS_BEFORE_END = 14   # a quarter opens two weeks before it ends
 
@@ -186,16 +188,17 @@ def submission_gate(con, file_name: str, agency_code: str, year: int, quarter: i
     """Calendar window and quarter lock: problems that refuse a submission whatever its content."""
     issues = []
     w = window(con, year, quarter)
-    period = f"{year} TW{quarter}"
+    period = period_params(year, quarter)
     if w is not None:
         phase = w.phase(received_at.date())
         if phase == "not_open":
-            issues.append(Issue("period-not-open", file=file_name, params=dict(period=period, opens=w.opens_on.isoformat())))
+            issues.append(Issue("period-not-open", file=file_name, params=dict(
+                period, opens=date_text(w.opens_on), opens_en=date_text(w.opens_on, "en"))))
         elif phase == "closed":
-            issues.append(Issue("period-closed", file=file_name,
-                                params=dict(period=period, late_until=w.late_until.isoformat())))
+            issues.append(Issue("period-closed", file=file_name, params=dict(
+                period, late_until=date_text(w.late_until), late_until_en=date_text(w.late_until, "en"))))
     if is_locked(con, agency_code, year, quarter):
-        issues.append(Issue("quarter-locked", file=file_name, params=dict(period=period, agency=agency_code)))
+        issues.append(Issue("quarter-locked", file=file_name, params=dict(period, agency=agency_code)))
     return issues
 
 

@@ -20,7 +20,7 @@ from loaders.checks import magnitude_gap, plan_id
 from loaders.issues import ERROR, Report
 from loaders.numbers import parse_number, unit_problem
 from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET
-from xlsx_helpers import edit_zip, fill_workbook, header_columns, save
+from xlsx_helpers import as_old_template, edit_zip, fill_workbook, header_columns, save
 
 OPERATOR = Scope.system("cli:test")
 CITY = "32.73"
@@ -251,7 +251,7 @@ def test_prefill_after_a_missed_quarter_carries_values_and_open_plans(db):
     template = api.template_bytes(CITY, 2024, 4, scope=OPERATOR, db_path=db)
     wb = load_workbook(io.BytesIO(template))
     previous = cell_of(wb, "TEM_INV_REAL", "previous")
-    assert previous.value == 260 and "TW2-2024" in previous.comment.text
+    assert previous.value == 260 and "TW II 2024" in previous.comment.text and "Q2 2024" in previous.comment.text
     evidence = cell_of(wb, "TEM_INV_REAL", "evidence_url")
     assert evidence.value is None and "https://bukti.contoh.invalid/TEM_INV_REAL" in evidence.comment.text
     carried = _renaksi_rows(template)
@@ -259,7 +259,7 @@ def test_prefill_after_a_missed_quarter_carries_values_and_open_plans(db):
     ids = [r["ID Rencana Aksi"] for r in carried]
     assert all(i and i.startswith("RA-") for i in ids) and len(set(ids)) == 5
     assert ids[0] == plan_id(CITY, "kemiskinan", "Rencana aksi 1", "Output 1")
-    assert all(r["Realisasi TW Ini"] is None and r["Target TW4"] == 25 for r in carried)
+    assert all(r["Realisasi TW Ini"] is None and r["Target TW IV"] == 25 for r in carried)
     # The officer re-types plan 1 (new wording, same id) and reports TW IV: realisation is cumulated per id
     # (25 + 25 + 50 = 100 % of the annual 100), so no false "tertinggal" warning.
     def report(wb):
@@ -347,6 +347,28 @@ def test_a_deleted_or_altered_hidden_sheet_is_an_error_with_a_fix(db):
             if row[0].value == "checksum":
                 row[1].value = None
     assert only(check(db, workbook(db, edit=blank)), "template-fingerprint-missing")
+
+
+@pytest.mark.parametrize("made", ["old template", "new template"])
+def test_templates_with_old_and_new_quarter_target_titles_are_accepted(db, made):
+    """'Target TW1'..'Target TW4' (templates already handed out) and 'Target TW I'..'Target TW IV' (new ones)
+    are both read, pass the hidden-sheet check and store the quarter targets."""
+    template = api.template_bytes(CITY, 2024, 1, scope=OPERATOR, db_path=db)
+    if made == "old template":
+        template = as_old_template(template)
+    values, targets, urls = kota_values()
+    data = fill_workbook(template, values, targets, plans(1, target_tw1=10, target_tw2=20, target_tw3=30,
+                                                          target_tw4=40), urls)
+    report = check(db, data)
+    assert not {"template-modified", "template-fingerprint-missing", "outdated-template"} & {
+        i.code for i in report.issues}
+    assert ingest(db, data).outcome == "accepted"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute("SELECT target_tw1, target_tw2, target_tw3, target_tw4 FROM v_renaksi").fetchall()
+    finally:
+        con.close()
+    assert stored == [(10, 20, 30, 40)]
 
 
 def test_macro_enabled_workbooks_are_refused_with_save_as_xlsx(db):

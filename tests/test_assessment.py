@@ -76,6 +76,33 @@ def test_national_inflation_2020_is_judged_against_the_2020_band():
     assert end.status == "target_achieved" and (end.target.low, end.target.high) == (1.5, 3.5)
 
 
+def test_national_inflation_2020_explanation_says_where_the_value_sits_against_the_band():
+    """Below its 2-4 % band the reader is told the bound, the distance in points and the way it moved, in
+    the ministry's words (*batas bawah target*), not a required growth rate ("dibutuhkan -26 %/tahun")."""
+    v = national_verdict("NAT_INFL", 2020)
+    i = CAT.by_code["NAT_INFL"]
+    unit_id, unit_en = i.unit.strip(), (i.unit_en or i.unit).strip()
+    assert unit_id.startswith("%") and unit_en.startswith("%")
+    sep_id, sep_en = ("" if unit_id == "%" else " "), ("" if unit_en == "%" else " ")
+    assert v.explanation_id == (
+        f"Nilai 1,68{sep_id}{unit_id} pada 2020 di bawah batas bawah target 2,00{sep_id}{unit_id} (rentang target "
+        f"2,00–4,00{sep_id}{unit_id}); perlu naik 0,32 poin untuk mencapai rentang target pada 2020; sejak 2019 "
+        f"(2,72{sep_id}{unit_id}) turun 1,04 poin → Memburuk.")
+    assert v.explanation_en == (
+        f"Value 1.68{sep_en}{unit_en} in 2020 is below the target's lower bound 2.00{sep_en}{unit_en} (target range "
+        f"2.00–4.00{sep_en}{unit_en}); it must rise 0.32 percentage points to reach the target range by 2020; since "
+        f"2019 (2.72{sep_en}{unit_en}) it fell 1.04 percentage points → Deterioration.")
+    for text in (v.explanation_id, v.explanation_en):
+        assert "/tahun" not in text and "/year" not in text and "-26" not in text
+
+
+def test_poverty_above_its_range_names_the_upper_bound():
+    v = national_verdict("NAT_POV_SEP", END)
+    assert v.status != "target_achieved" and (v.target.low, v.target.high) == (6.0, 7.0)
+    assert "di atas batas atas target 7,00" in v.explanation_id and "perlu turun " in v.explanation_id
+    assert "above the target's upper bound 7.00" in v.explanation_en and "it must fall " in v.explanation_en
+
+
 # --- capaian rules (Permenpan RB 8/2021) ----------------------------------------------------------
 def test_range_target_uses_the_bound_on_the_side_of_the_value():
     lo, hi = national_targets("NAT_POV_SEP")[END]["target_low"], national_targets("NAT_POV_SEP")[END]["target_high"]

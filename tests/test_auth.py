@@ -276,7 +276,8 @@ def test_calendar_window_refuses_too_early_and_too_late_and_keeps_history(db):
     assert [i.code for i in early.report.errors] == ["period-not-open"]
     late = api.ingest_file(data, "a.xlsx", scope=OPERATOR, db_path=db, received_at=datetime(2025, 3, 1))
     assert [i.code for i in late.report.errors] == ["period-closed"]
-    assert "2025-02-15" in late.report.errors[0].message("en")
+    assert "February 15, 2025" in late.report.errors[0].message("en") and "Q4 2024" in late.report.errors[0].message("en")
+    assert "15 Februari 2025" in late.report.errors[0].message("id") and "TW IV 2024" in late.report.errors[0].message("id")
     in_window = api.ingest_file(data, "a.xlsx", scope=OPERATOR, db_path=db, received_at=datetime(2025, 2, 1))
     assert in_window.outcome == "accepted"
     api.init_database(db)   # init regenerates the calendar and keeps the admin's deadline
@@ -555,7 +556,8 @@ def test_reminders_go_to_agencies_that_have_not_reported_and_are_logged(db, smtp
     assert pending == ["32.99", "35.78", "KL-BKPM"] and counts == {"sent": 3, "failed": 0, "skipped": 0}
     assert sorted(m["To"] for m in received) == ["rb@32.99.go.id", "rb@35.78.go.id", "rb@kl-bkpm.go.id"]
     body = received[0].get_payload(decode=True).decode()
-    assert "triwulan 4 tahun 2024" in body and "quarter 4 of 2024" in body
+    assert "Triwulan IV 2024" in body and "quarter 4 of 2024" in body
+    assert " ".join(received[0]["Subject"].split()) == "[PantauRB] Pengingat laporan RB TW IV 2024 / Reminder: RB report Q4 2024"
     log = _q(db, "SELECT sender, agency_code, outcome FROM reminders ORDER BY agency_code")
     assert log == [("analis", "32.99", "sent"), ("analis", "35.78", "sent"), ("analis", "KL-BKPM", "sent")]
     assert len(_audit(db, "reminder")) == 3

@@ -47,6 +47,15 @@ def _english(at: AppTest) -> AppTest:
     return at
 
 
+def _db_rows(db_path, sql: str) -> list[tuple]:
+    import duckdb
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 # ------------------------------------------------------------------ pages
 def test_national_page_numbers_filter_and_language(app_env):
     at = _open("national")
@@ -98,9 +107,24 @@ def test_theme_page_filter_changes_the_theme(app_env):
     assert len(renaksi) == 12 and set(renaksi["Rencana aksi"]) == {"Pemutakhiran data DTKS"}
     offtrack = next(f for f in frames if "Indikator terlemah" in f.columns)
     assert offtrack.iloc[0]["Status"] in ("Memburuk", "Kemajuan terbatas")
+    # agencies and their weakest indicator by name, never by code
+    names = dict(_db_rows(app_env, "SELECT agency_code, name FROM agencies"))
+    indicator_names = dict(_db_rows(app_env, "SELECT indicator_code, name FROM indicators"))
+    assert len(offtrack) and set(offtrack["Instansi"]) <= set(names.values())
+    assert not set(offtrack["Instansi"]) & set(names), "agency codes shown instead of names"
+    weakest = set(offtrack["Indikator terlemah"].dropna())
+    assert weakest and weakest <= set(indicator_names.values()) and not weakest & set(indicator_names)
+    ranked = next(f for f in frames if "Belum sesuai jalur (%)" in f.columns)
+    assert list(ranked.columns[:2]) == ["Indikator", "Kode indikator"]
+    assert "tertinggal" not in _texts(at)
     assert "Data sintetis (demo)" in _texts(at)  # st.badge renders as :orange-badge[...] markdown
     _english(at)
     assert at.header[0].value == "Poverty alleviation" and at.title[0].value == "Themes"
+    frames = [d.value for d in at.dataframe]
+    offtrack = next(f for f in frames if "Weakest indicator" in f.columns)
+    english_names = dict(_db_rows(app_env, "SELECT indicator_code, name_en FROM indicators"))
+    assert set(offtrack["Weakest indicator"].dropna()) <= set(english_names.values())
+    assert "Agencies furthest from target" in [s.value for s in at.subheader]
 
 
 def test_indicator_page_series_explanation_and_agency(app_env):

@@ -54,12 +54,12 @@ def test_indonesian_csv_opens_in_libreoffice_with_correct_numbers(tmp_path):
 
 
 def test_xlsx_has_header_block_and_numeric_cells_with_formats():
-    header = [("Judul", "PantauRB — Capaian"), ("Periode", "TW3-2024"), ("Sumber", "PantauRB"),
+    header = [("Judul", "PantauRB — Capaian"), ("Periode", "TW III 2024"), ("Sumber", "PantauRB"),
               ("Dibuat", "1 Desember 2026"), ("Filter", "year=2024, quarter=3"), ("", "Data sintetis (demo)")]
     wb = openpyxl.load_workbook(io.BytesIO(F.to_xlsx_bytes(FRAME, header=header, base_url="https://h")))
     ws = wb.active
     assert [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(1, 6)] == [
-        ("Judul", "PantauRB — Capaian"), ("Periode", "TW3-2024"), ("Sumber", "PantauRB"), ("Dibuat", "1 Desember 2026"),
+        ("Judul", "PantauRB — Capaian"), ("Periode", "TW III 2024"), ("Sumber", "PantauRB"), ("Dibuat", "1 Desember 2026"),
         ("Filter", "year=2024, quarter=3")]
     assert [c.value for c in ws[8]] == ["nama", "capaian", "jumlah", "link"]
     assert ws.freeze_panes == "A9"
@@ -85,14 +85,14 @@ def test_briefing_xlsx_values_and_targets_are_numbers(seeded_con):
 def test_chart_png_title_block():
     chart = charts.status_count_chart(pd.DataFrame({"theme_label": ["A", "A"], "status": ["on_track", "deterioration"],
                                                     "n": [2, 1]}), "id")
-    titled = charts.with_caption(chart, "Indikator per status", ["Periode: TW3-2024", "Satuan: indikator",
+    titled = charts.with_caption(chart, "Indikator per status", ["Periode: TW III 2024", "Satuan: indikator",
                                                                   "Sumber: PantauRB", "Data sintetis (demo)"])
     spec = titled.to_dict()
     assert spec["title"]["text"] == "Indikator per status"
-    assert spec["title"]["subtitle"] == ["Periode: TW3-2024", "Satuan: indikator", "Sumber: PantauRB",
+    assert spec["title"]["subtitle"] == ["Periode: TW III 2024", "Satuan: indikator", "Sumber: PantauRB",
                                          "Data sintetis (demo)"]
     plain, with_title = F.chart_png(chart, 1.0), F.chart_png(chart, 1.0, "Indikator per status",
-                                                             ["Periode: TW3-2024", "Sumber: PantauRB"])
+                                                             ["Periode: TW III 2024", "Sumber: PantauRB"])
     from PIL import Image
     h0, h1 = Image.open(io.BytesIO(plain)).size[1], Image.open(io.BytesIO(with_title)).size[1]
     assert h1 > h0 + 30  # the title block takes room above the chart, it does not overlap it
@@ -104,3 +104,63 @@ def test_labels_on_a_nullable_integer_column_with_gaps():
     from ui.format import per_value
     months = pd.Series([3, None, 9], dtype="Int32")
     assert per_value(months, lambda v: "" if v is None else f"M{v}").tolist() == ["M3", "", "M9"]
+
+
+# ------------------------------------------------------------------ the final report in English
+def _indicator_sheet(data: bytes, sheet: str, *columns: str) -> list[tuple]:
+    ws = openpyxl.load_workbook(io.BytesIO(data))[sheet]
+    header = [c.value for c in ws[1]]
+    at = [header.index(c) for c in columns]
+    return [tuple(row[i] for i in at) for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def _final_frames(db_path):
+    import duckdb
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return Q.final_indicator_results(con, "2020-2024"), Q.final_theme_results(con, "2020-2024")
+    finally:
+        con.close()
+
+
+def test_english_final_report_xlsx_gives_every_unit_in_english(tmp_path):
+    """National figures of the real catalogue (e.g. '% penduduk' -> '% of population', 'Rp triliun' ->
+    'IDR trillion'): the English workbook carries `unit_en`, the Indonesian one `unit`."""
+    from indicators.catalogue import load_catalogue
+    from loaders import api
+    cat = load_catalogue()
+    db = tmp_path / "p.duckdb"
+    api.init_database(db)
+    ind, themes = _final_frames(db)
+    english = _indicator_sheet(briefing.briefing_xlsx(ind, themes, period_name="RB 2020–2024", lang="en"),
+                               "Indicators", "Code", "Unit")
+    assert english
+    differ = {c for c, _ in english if (cat.by_code[c].unit_en or cat.by_code[c].unit) != cat.by_code[c].unit}
+    assert {"NAT_POV_MAR", "NAT_INV_REAL"} <= differ  # the check can tell the languages apart
+    assert [u for _, u in english] == [cat.by_code[c].unit_en or cat.by_code[c].unit for c, _ in english]
+    indonesian = _indicator_sheet(briefing.briefing_xlsx(ind, themes, period_name="RB 2020–2024", lang="id"),
+                                  "Indikator", "Kode", "Satuan")
+    assert [u for _, u in indonesian] == [cat.by_code[c].unit for c, _ in indonesian]
+
+
+def test_english_final_report_xlsx_agency_rows_use_english_units_and_words(tmp_path):
+    from conftest import seeded_db
+    db = seeded_db(tmp_path / "p.duckdb")
+    import duckdb
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE indicators SET unit_en = 'EN ' || unit")
+        english_units = dict(con.execute("SELECT indicator_code, unit_en FROM indicators").fetchall())
+    finally:
+        con.close()
+    ind, themes = _final_frames(db)
+    rows = _indicator_sheet(briefing.briefing_xlsx(ind, themes, period_name="P", lang="en"), "Indicators",
+                            "Code", "Scope", "Unit", "Source", "Confidence")
+    agency = [r for r in rows if r[1] != "National"]
+    assert agency and all(unit == english_units[code] for code, _, unit, _, _ in rows)
+    assert all(src.endswith(" agency reports") for _, _, _, src, _ in agency)
+    assert not any("laporan" in str(src) for _, _, _, src, _ in rows)
+    indonesian = _indicator_sheet(briefing.briefing_xlsx(ind, themes, period_name="P", lang="id"), "Indikator",
+                                  "Kode", "Cakupan", "Sumber", "Keyakinan")
+    assert all(src.endswith(" laporan instansi") for _, scope, src, _ in indonesian if scope != "Nasional")
+    assert {c for *_, c in indonesian} - {None} <= {"tinggi", "sedang", "rendah"}

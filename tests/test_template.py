@@ -2,6 +2,7 @@
 (download -> fill in -> save in a spreadsheet program -> upload)."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -16,7 +17,9 @@ from loaders.template import (
 )
 from loaders.workbook import read_workbook, structure_checksum
 from xlsx_helpers import (
+    OLD_QUARTER_TITLES,
     SAMPLE_CODES,
+    as_old_template,
     fill_template,
     lo_source,
     make_agency,
@@ -196,6 +199,52 @@ def test_a_changed_structure_gives_a_template_modified_warning(template, change)
     assert next(r for r in pw.indicators if r.indicator_code == "AG_SAKIP").value == 72.5
 
 
+def _all_text(data: bytes) -> str:
+    """Every text an agency can see in a workbook: cells, comments, dropdown titles and messages."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    out = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                out += [str(c.value) if c.value is not None else "", c.comment.text if c.comment else ""]
+        for dv in ws.data_validations.dataValidation:
+            out += [dv.errorTitle or "", dv.error or "", dv.promptTitle or "", dv.prompt or ""]
+    return "\n".join(out)
+
+
+def test_quarter_targets_are_titled_tw_i_to_iv_and_no_text_writes_tw2_style_quarters():
+    carried = TemplatePrefill(**{**PREFILL.__dict__, "previous_period": {"AG_SAKIP": (2024, 1), "AG_LAPOR": "TW4-2023"},
+                                 "evidence_hint": {"AG_LAPOR": ("https://bandung.go.id/lapor.pdf", (2023, 4))},
+                                 "evidence": {}})
+    data = template_bytes(prefill=carried)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert [c.value for c in wb[RENAKSI_SHEET][1]][4:8] == ["Target TW I", "Target TW II", "Target TW III",
+                                                             "Target TW IV"]
+    text = _all_text(data)
+    assert not re.search(r"\bTW ?[1-4]\b|\bTW\d-\d{4}\b|\bQ[1-4]-\d{4}\b", text), re.findall(r".{30}TW ?\d.{30}", text)
+    assert "Nilai terakhir yang diterima: TW I 2024.\nLatest accepted value: Q1 2024." in text
+    assert "Nilai terakhir yang diterima: TW IV 2023.\nLatest accepted value: Q4 2023." in text
+    assert "Tautan sebelumnya (TW IV 2023)" in text and "Previous link (Q4 2023)" in text
+    assert "Target triwulan ('Target TW I–IV')" in text and "tertinggal" not in text
+
+
+@pytest.mark.parametrize("made", ["old template", "new template"])
+def test_quarter_target_titles_old_and_new_are_read_and_the_fingerprint_holds(template, made):
+    """Templates already in agencies' hands say 'Target TW1'..'Target TW4': they are read as before, their
+    fingerprint still matches (same template version, checksum over the titles they carry)."""
+    data = as_old_template(template) if made == "old template" else template
+    titles = (list(OLD_QUARTER_TITLES.values()) if made == "old template" else list(OLD_QUARTER_TITLES))
+    assert [c.value for c in openpyxl.load_workbook(io.BytesIO(data))[RENAKSI_SHEET][1]][4:8] == titles
+    filled = fill_template(data, {"AG_SAKIP": 72.5}, renaksi=[{
+        "Tema": "Pengentasan Kemiskinan", "Rencana Aksi": "Posyandu", "Indikator Output": "Posyandu aktif",
+        "Satuan": "unit", **dict(zip(titles, (1, 2, 3, 4))), "Realisasi TW Ini": 2}])
+    pw = read_workbook(filled, "t.xlsx", CAT)
+    assert pw.issues == []
+    assert pw.fingerprint.checksum_ok and pw.fingerprint.template_version == TEMPLATE_VERSION
+    assert [r.targets for r in pw.renaksi] == [(10, 10, 10, 10), (1, 2, 3, 4)]
+    assert pw.renaksi[1].cells["target_tw3"] == "G3"
+
+
 def test_write_template_to_a_path(tmp_path):
     path = tmp_path / "templat.xlsx"
     write_template(path, agency=AGENCY, year=2024, quarter=1, catalogue=CAT)
@@ -229,7 +278,7 @@ def _filled_template() -> bytes:
         wb[RENAKSI_SHEET]["I2"] = 9
     return fill_template(template_bytes(), TYPED, edit=more, renaksi=[{
         "Tema": "Digitalisasi Administrasi Pemerintahan", "Rencana Aksi": "Integrasi layanan",
-        "Indikator Output": "Layanan terintegrasi", "Satuan": "layanan", "Target TW2": 2, "Realisasi TW Ini": 1,
+        "Indikator Output": "Layanan terintegrasi", "Satuan": "layanan", "Target TW II": 2, "Realisasi TW Ini": 1,
         "Anggaran (Rp)": 50_000_000, "Realisasi Anggaran s.d. TW Ini (Rp)": 12_500_000,
         "Fokus Intervensi": "Teknologi dan Informasi"}])
 

@@ -327,3 +327,28 @@ def fill_workbook(template: bytes, values: dict[str, object], targets: dict[str,
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# --- a template as agencies still hold it: made before the quarter targets read "Target TW I".."Target TW IV"
+OLD_QUARTER_TITLES = {f"Target TW {r}": f"Target TW{q}" for q, r in enumerate(("I", "II", "III", "IV"), start=1)}
+
+
+def as_old_template(data: bytes) -> bytes:
+    """The same template as the writer made it before the rewording: 'Target TW1'..'Target TW4' on the
+    Rencana Aksi sheet and the hidden sheet's checksum computed over those titles (same template version)."""
+    from loaders.sheets import HEADER_FIELDS, META_SHEET
+    from loaders.template import SHEET_NAMES, column_titles
+    from loaders.workbook import structure_checksum
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ren = wb[RENAKSI_SHEET]
+    for cell in ren[1]:
+        cell.value = OLD_QUARTER_TITLES.get(cell.value, cell.value)
+    meta = {row[0].value: row[1] for row in wb[META_SHEET].iter_rows(min_row=2, max_col=2) if row[0].value}
+    ind_titles, ren_titles = column_titles(int(meta["year"].value))
+    ws = wb[INDICATOR_SHEET]
+    codes = [ws.cell(r, 1).value for r in range(9, ws.max_row + 1) if ws.cell(r, 1).value]
+    meta["checksum"].value = structure_checksum(
+        meta["template_version"].value, SHEET_NAMES, [labels[0] for labels in HEADER_FIELDS.values()],
+        ind_titles + [OLD_QUARTER_TITLES.get(t, t) for t in ren_titles], codes)
+    return save(wb)

@@ -262,7 +262,7 @@ def number_columns(df: pd.DataFrame, decimals: dict[str, int] | int | None) -> d
 _FILE_WORDS_EN = {
     "kepatuhan": "compliance", "matriks": "matrix", "tema": "theme", "status": "status", "perubahan": "changes",
     "katalog": "catalogue", "indikator": "indicator", "seri": "series", "nasional": "national", "target": "target",
-    "sebaran": "distribution", "instansi": "agency", "tertinggal": "off_track", "renaksi": "action_plans",
+    "sebaran": "distribution", "instansi": "agency", "renaksi": "action_plans",
     "capaian": "achievement", "akhir": "final", "tanda": "receipt", "terima": "", "bertanda": "marked",
     "masalah": "problems", "catatan": "notes", "penyunting": "editors", "riwayat": "history", "rapor": "report_card", "wilayah": "regions", "provinsi": "provinces",
     "kabkota": "regencies_cities", "laporan": "report", "tindak": "follow", "lanjut": "up", "daftar": "list",
@@ -273,8 +273,8 @@ _FILE_WORDS_EN = {
 _FILE_PHRASES_EN = {
     "capaian_akhir": "final_results", "tanda_terima": "receipt", "seri_nasional": "national_series",
     "katalog_indikator": "indicator_catalogue", "catatan_penyunting": "editors_notes", "matriks_tema": "theme_matrix",
-    "status_tema": "theme_status", "instansi_tertinggal": "off_track_agencies",
-    "indikator_tertinggal": "off_track_indicators",
+    "status_tema": "theme_status", "instansi_terjauh_dari_target": "agencies_furthest_from_target",
+    "indikator_terjauh_dari_target": "indicators_furthest_from_target",
 }
 
 
@@ -542,7 +542,7 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = per_value(out[c], lambda s: status_text(s, language) if isinstance(s, str) else "")
         elif c == "agency_type":
             out[c] = per_value(out[c], agency_type_text)
-        elif c == "latest_time":  # agency values are quarterly: TW4-2024, not "2024"
+        elif c == "latest_time":  # agency values are quarterly: TW IV 2024, not "2024"
             out[c] = per_value(out[c], lambda v: progress.format_time(v, language, freq="quarter")
                                if progress._num(v) is not None else "")
         elif c in TIME_COLUMNS:
