@@ -118,9 +118,9 @@ def build_context(con, cat: Catalogue, wb: ParsedWorkbook, *, received_at=None, 
 
 
 def latest_values(con, agency_code: str, year: int, quarter: int) -> list[tuple]:
-    """(indicator_code, value or text, evidence_url, 'TW2-2024') of each indicator's latest accepted value
+    """(indicator_code, value or text, evidence_url, (year, quarter)) of each indicator's latest accepted value
     before the given quarter, whatever quarter it came from."""
-    return [(code, text if text is not None else value, url, f"TW{q}-{y}") for code, value, text, url, y, q in
+    return [(code, text if text is not None else value, url, (y, q)) for code, value, text, url, y, q in
             con.execute(
                 "SELECT indicator_code, value, value_text, evidence_url, year, quarter FROM v_values "
                 "WHERE agency_code = ? AND year * 4 + quarter < ? * 4 + ? AND (value IS NOT NULL OR value_text IS NOT NULL) "
