@@ -143,9 +143,9 @@ def test_english_final_report_xlsx_gives_every_unit_in_english(tmp_path):
     assert [u for _, u in indonesian] == [cat.by_code[c].unit for c, _ in indonesian]
 
 
-def test_english_final_report_xlsx_agency_rows_use_english_units_and_words(tmp_path):
-    from conftest import seeded_db
-    db = seeded_db(tmp_path / "p.duckdb")
+def test_english_final_report_xlsx_agency_rows_use_english_units_and_words(tmp_path, seeded_db_path):
+    db = tmp_path / "p.duckdb"
+    shutil.copyfile(seeded_db_path, db)   # a copy: the units are edited below
     import duckdb
     con = duckdb.connect(str(db))
     try:
