@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.streamlit_session import PAGES, open_page  # noqa: E402
+from loaders import snapshot, store  # noqa: E402
 
 
 def _free_port() -> int:
@@ -122,31 +123,61 @@ def load(args) -> dict:
 
 
 def memory(args) -> dict:
-    """One reader; 5 concurrent sessions open every page in turn; RSS after each page and the peak."""
+    """One reader; `--sessions` signed-in analysts (headless Chromium, one browser context each) open every page
+    in turn through the navigation, all sessions staying open; the reader's RSS after each page and its peak."""
+    import secrets
+    from playwright.sync_api import expect, sync_playwright
+    from loaders import auth
     work = Path(args.work)
     env = prepare(Path(args.db), work)
+    password = secrets.token_urlsafe(18)
+    with store.writer(work / "pantaurb.duckdb") as con:
+        auth.add_user(con, auth.Scope.system("benchmark"), username="bench-analis", role="analis", password=password)
+        snapshot.committed(work / "pantaurb.duckdb", con)   # readers check sessions on the newest snapshot
     proc, url = start_reader(env, work / "memory_reader.log")
     out = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "sessions": args.sessions,
            "after_page": {}, "errors": []}
     try:
         out["idle"] = rss_mb(proc.pid)
-        for name, path in PAGES.items():
-            def one():
-                try:
-                    open_page(url, path, timeout=300)
-                except Exception as exc:   # recorded, the measurement goes on
-                    out["errors"].append(f"{name}: {exc}")
-            threads = [threading.Thread(target=one) for _ in range(args.sessions)]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            out["after_page"][name] = rss_mb(proc.pid)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            tabs = [browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+                    for _ in range(args.sessions)]
+
+            def settled(tab):
+                tab.wait_for_timeout(300)   # the rerun a click starts
+                expect(tab.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
+                                                                       timeout=300_000)
+            for tab in tabs:   # a signed-in analyst each, as in production (pages need a sign-in)
+                tab.goto(url, timeout=120_000)
+                tab.get_by_label(t_text("auth_username"), exact=True).fill("bench-analis")
+                tab.get_by_label(t_text("auth_password"), exact=True).fill(password)
+                tab.get_by_role("button", name=t_text("auth_submit"), exact=True).click()
+                settled(tab)
+            for name, path in PAGES.items():
+                if not tabs[0].locator(f'[data-testid="stSidebarNavLink"][href$="/{path}"]').count():
+                    out["after_page"][name] = "not offered to an analyst"   # e.g. the upload page
+                    continue
+                for tab in tabs:
+                    try:
+                        tab.locator(f'[data-testid="stSidebarNavLink"][href$="/{path}"]').first.click()
+                        settled(tab)
+                    except Exception as exc:   # recorded, the measurement goes on
+                        out["errors"].append(f"{name}: {exc}")
+                out["after_page"][name] = rss_mb(proc.pid)
+                print(f"  {name}: {out['after_page'][name]}", file=sys.stderr, flush=True)
+            browser.close()
         out["peak_mb"] = rss_mb(proc.pid)["VmHWM"]
     finally:
         stop([proc])
     return out
 
+
+def t_text(key: str) -> str:
+    """A UI string in Indonesian (the reader's default language)."""
+    from ui.strings_auth import STRINGS_AUTH
+    return STRINGS_AUTH[key]["id"]
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
