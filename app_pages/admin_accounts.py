@@ -5,15 +5,14 @@ import streamlit as st
 from loaders import auth
 from ui.auth import require_permission
 from ui.data import q, require_data, write
-from ui.format import show_table
+from ui.format import flash_and_rerun, show_flash, show_table
 from ui.i18n import lang, t
 
 st.title(t("adm_accounts_title"))
 st.caption(t("adm_accounts_intro"))
 require_data()
 require_permission("accounts")
-if "adm_flash" in st.session_state:
-    st.success(st.session_state.pop("adm_flash"))
+show_flash()
 
 users = q(auth.list_users)
 show_table(users, "akun", "adm_users")
@@ -37,8 +36,7 @@ if add:
     if problem:
         st.error(problem)
     else:
-        st.session_state["adm_flash"] = t("adm_added", user=username)
-        st.rerun()
+        flash_and_rerun(t("adm_added", user=username))
 
 st.subheader(t("adm_toggle_heading"))
 if len(users):
@@ -50,5 +48,4 @@ if len(users):
             if problem:
                 st.error(problem)
             else:
-                st.session_state["adm_flash"] = t("adm_changed", user=who, state=t(label))
-                st.rerun()
+                flash_and_rerun(t("adm_changed", user=who, state=t(label)))

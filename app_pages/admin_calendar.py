@@ -8,15 +8,14 @@ from indicators import texts
 from loaders import verification
 from ui.auth import require_permission
 from ui.data import q, require_data, write
-from ui.format import present, quarter_label, show_table, url_select
+from ui.format import flash_and_rerun, present, quarter_label, show_flash, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("adm_calendar_title"))
 st.caption(t("adm_calendar_intro"))
 require_data()
 require_permission("calendar")
-if "cal_flash" in st.session_state:
-    st.success(st.session_state.pop("cal_flash"))
+show_flash()
 
 years = [int(y) for y in q("compliance_years")["year"]]
 year = url_select(t("ops_year"), years, "year")
@@ -40,8 +39,7 @@ if save:
     if problem:
         st.error(problem)
     else:
-        st.session_state["cal_flash"] = t("adm_saved", period=quarter_label(year, quarter))
-        st.rerun()
+        flash_and_rerun(t("adm_saved", period=quarter_label(year, quarter)))
 
 st.subheader(t("adm_history"))
 show_table(q(verification.calendar_history), "riwayat_kalender", "cal_history")

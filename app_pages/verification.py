@@ -7,15 +7,14 @@ from indicators import texts
 from loaders import verification
 from ui.auth import require_permission
 from ui.data import q, require_data, write
-from ui.format import present, quarter_label, show_table, url_select
+from ui.format import flash_and_rerun, present, quarter_label, show_flash, show_table, url_select
 from ui.i18n import lang, t
 
 st.title(t("vf_title"))
 st.caption(t("vf_intro"))
 require_data()
 scope = require_permission("verify")
-if "vf_flash" in st.session_state:
-    st.success(st.session_state.pop("vf_flash"))
+show_flash()
 
 years = [int(y) for y in q("compliance_years")["year"]]
 c1, c2 = st.columns(2)
@@ -45,8 +44,7 @@ for box, status, label, kind in ((b1, "diverifikasi", "vf_verify", "primary"), (
         if problem:
             st.error(problem)
         else:
-            st.session_state["vf_flash"] = t("vf_done", submission=pick, status=t(f"vf_status_{done}"))
-            st.rerun()
+            flash_and_rerun(t("vf_done", submission=pick, status=t(f"vf_status_{done}")))
 
 if scope.can("reopen"):
     st.subheader(t("vf_reopen_heading"))
@@ -60,8 +58,6 @@ if scope.can("reopen"):
             if problem:
                 st.error(problem)
             else:
-                st.session_state["vf_flash"] = t("vf_reopened", agency=row["agency_code"],
-                                                 period=quarter_label(year, quarter))
-                st.rerun()
+                flash_and_rerun(t("vf_reopened", agency=row["agency_code"], period=quarter_label(year, quarter)))
     else:
         st.caption(t("vf_none"))

@@ -259,28 +259,28 @@ def add_user(con, actor: Scope, *, username: str, role: str, agency_code: str | 
 
 
 def set_active(con, actor: Scope, username: str, active: bool) -> dict:
-    authorize(con, actor, "accounts", detail=f"{'enable' if active else 'disable'} {username}")
-    before = _public(_user(con, username))
-    if before is None:
-        raise AccountError(f"Akun {username} tidak ada.", f"No account {username}.")
-    con.execute("UPDATE users SET active = ?, failed_logins = 0, locked_until = NULL, updated_at = ? "
-                "WHERE username = ?", [active, utc_now(), username])
-    after = _public(_user(con, username))
-    audit.record(con, actor=actor.username, role=actor.role, action="account_enable" if active else "account_disable",
-                 target=username, before=before, after=after)
-    return after
+    action = "enable" if active else "disable"
+    return _change_account(con, actor, username, action, f"{action} {username}", "active = ?", [active])
 
 
 def reset_password(con, actor: Scope, username: str, password: str) -> dict:
-    authorize(con, actor, "accounts", detail=f"reset {username}")
+    return _change_account(con, actor, username, "reset", f"reset {username}", "password_hash = ?",
+                           [hash_password(password)], note="password reset")
+
+
+def _change_account(con, actor: Scope, username: str, action: str, detail: str, assignment: str, values: list,
+                    note: str | None = None) -> dict:
+    """One admin change of an existing account (it also clears a sign-in lock), audited before and after."""
+    authorize(con, actor, "accounts", detail=detail)
     before = _public(_user(con, username))
     if before is None:
         raise AccountError(f"Akun {username} tidak ada.", f"No account {username}.")
-    con.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? "
-                "WHERE username = ?", [hash_password(password), utc_now(), username])
-    audit.record(con, actor=actor.username, role=actor.role, action="account_reset", target=username,
-                 before=before, after=_public(_user(con, username)), detail="password reset")
-    return _public(_user(con, username))
+    con.execute(f"UPDATE users SET {assignment}, failed_logins = 0, locked_until = NULL, updated_at = ? "
+                "WHERE username = ?", [*values, utc_now(), username])
+    after = _public(_user(con, username))
+    audit.record(con, actor=actor.username, role=actor.role, action=f"account_{action}", target=username,
+                 before=before, after=after, detail=note)
+    return after
 
 
 def scope_of(user: dict) -> Scope:

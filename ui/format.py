@@ -596,3 +596,19 @@ def wrapped_table_html(df: pd.DataFrame, css_class: str = "pr-wrapped") -> str:
              f"border:none;padding:.2rem .5rem}}.{css_class} td:empty{{display:none}}"
              f".{css_class} td::before{{content:attr(data-label) ': ';font-weight:600}}}}</style>")
     return f'{style}<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# ------------------------------------------------------------------ a message that survives the rerun after a write
+FLASH_KEY = "flash"
+
+
+def flash_and_rerun(message: str) -> None:
+    """After a successful write: rerun the page (so it shows the new state) and say what was done."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The message `flash_and_rerun` left, once."""
+    if FLASH_KEY in st.session_state:
+        st.success(st.session_state.pop(FLASH_KEY))
