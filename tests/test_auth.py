@@ -638,3 +638,21 @@ def test_restricting_an_empty_result_keeps_its_columns():
     assert list(out.columns) == ["agency_code", "relation", "name"] and out.empty
     rows = pd.DataFrame({"agency_code": ["KL-PANRB", "32.73"], "relation": ["self", "other"]})
     assert auth.restrict_frame(rows, scope, {"32.73": "32"})["agency_code"].tolist() == ["KL-PANRB"]
+
+
+def test_an_admin_adds_an_account_on_the_page_and_is_told_once(app_env, tmp_path, monkeypatch):
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(app_env, path)
+    monkeypatch.setenv("PANTAURB_DB", str(path))
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "admin")
+    at.run()
+    at.switch_page("app_pages/admin_accounts.py").run()
+    at.text_input(key="adm_new_username").set_value("analis-baru")
+    at.selectbox(key="adm_new_role").set_value("analis")
+    at.text_input(key="adm_new_password").set_value("kata-sandi-panjang-123")
+    at.button[[b.label for b in at.button].index("Tambah")].click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Akun analis-baru dibuat."]
+    with store.session(path, read_only=True) as con:
+        assert auth.current_user(con, "analis-baru")["role"] == "analis"
+    at.run()   # the message is shown once
+    assert not at.success
