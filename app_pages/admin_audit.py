@@ -10,8 +10,8 @@ from ui.format import show_table
 from ui.i18n import t
 
 ACTIONS = ("login", "login_failed", "logout", "session_end", "denied", "upload", "verify", "return", "reopen",
-           "calendar_change", "registry_import", "catalogue_change", "account_add", "account_disable",
-           "account_enable", "account_reset", "reminder")
+           "calendar_change", "registry_import", "agency_change", "catalogue_change", "account_add",
+           "account_disable", "account_enable", "account_reset", "reminder")
 
 st.title(t("adm_audit_title"))
 st.caption(t("adm_audit_intro"))

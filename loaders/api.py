@@ -24,7 +24,7 @@ from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, 
 from loaders.history import History
 from loaders.issues import ERROR, Issue, Report
 from loaders.receipt import receipt_html
-from loaders.registry import load_registry, read_registry_file
+from loaders.registry import RegistryDiff, agency_record, diff_registry, load_registry, read_registry_file
 from loaders.sheets import INDICATOR_SHEET, ParsedWorkbook, RenaksiRow
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def utc_now() -> datetime:
 def _load_reference(con, cat: Catalogue) -> dict:
     counts = reference.load_catalogue_tables(con, cat)
     counts["agencies"] = reference.upsert_agencies(con, list(load_registry()))
+    counts["agency_types"] = reference.agency_type_counts(con)
     counts["calendar"] = reference.load_calendar(con, cat)
     verification.reapply_calendar_changes(con)
     counts.update(assessments.refresh(con))  # the catalogue may have changed: every verdict again
@@ -578,13 +579,32 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
 
 
 # ------------------------------------------------------------------ registry import
+def preview_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None) -> tuple[RegistryDiff | None, list]:
+    """What importing this agency list would change, per agency (`RegistryDiff`), without writing anything.
+
+    `None` (and the problems) when any row has an error: such a file is never applied. Admins only."""
+    path = store.resolve_db_path(db_path)
+    authorize(path, scope, "registry", detail=f"preview {Path(file_name).name}")
+    agencies, problems = read_registry_file(data, file_name)
+    if any(p.severity == ERROR for p in problems):
+        return None, problems
+    current = []
+    if path.exists():
+        with store.session(path, read_only=True) as con:
+            current = reference.current_agencies(con) if store.has_schema(con) else []
+    return diff_registry(current, agencies), problems
+
+
 def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, journal: bool = True,
                     received_at: datetime | None = None, con=None, entry_id: str | None = None,
                     commit_seq: int | None = None, on_wait=None) -> tuple[dict, list]:
     """Upsert agencies from a ministry-supplied csv/xlsx. Nothing changes when any row has an error.
 
-    Admins (or operator tools) only; the change is audited with its counts. Journaled like an upload: it
-    counts for `rebuild` only once its transaction committed.
+    Admins (or operator tools) only. The audit trail gets one `registry_import` entry with the counts and,
+    per agency that changes, one `agency_change` entry with its before → after (`diff_registry`, the same
+    diff `preview_registry` shows). The returned counts add the diff's counts (renamed, ended, successor,
+    changed) to the upsert's. Journaled like an upload: it counts for `rebuild` only once its transaction
+    committed.
     """
     path = store.resolve_db_path(db_path)
     authorize(con if con is not None else path, scope, "registry", detail=f"import {Path(file_name).name}")
@@ -601,10 +621,16 @@ def import_registry(data: bytes, file_name: str, *, scope: Scope, db_path=None, 
 
     def work():
         with store.transaction(con):
+            diff = diff_registry(reference.current_agencies(con), agencies)
             counts = reference.upsert_agencies(con, agencies)
+            counts.update({k: v for k, v in diff.counts.items() if k not in counts})
             if journal:
                 audit.record(con, actor=uploader, role=scope.role, action="registry_import",
                              target=Path(file_name).name, after=counts, detail=f"sha256 {digest}", at=received_at)
+                for change in diff.changes:
+                    audit.record(con, actor=uploader, role=scope.role, action="agency_change", target=change.code,
+                                 before=agency_record(change.before), after=agency_record(change.after),
+                                 detail=f"{', '.join(change.kinds)}; {Path(file_name).name}", at=received_at)
             seq = _record_commit(con, "registry", entry, commit_seq)
         return counts, seq
 
@@ -858,7 +884,7 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
 
 
 __all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
-           "template_bytes", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]
+           "template_bytes", "annotate_bytes", "import_registry", "preview_registry", "Issue", "DEMO_UPLOADER", "sha256"]
 
 
 # ------------------------------------------------------------------ the printable briefing (CLI and pages)

@@ -279,14 +279,28 @@ def registry():
 
 @registry.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Only show the per-agency diff; change nothing.")
 @DB_OPTION
 @LANG_OPTION
-def registry_import(file, db, lang):
-    """Import a ministry-supplied agency list (csv or xlsx); nothing changes if any row is wrong."""
-    counts, problems = api.import_registry(_read(file), Path(file).name, scope=operator(), db_path=db,
-                                           on_wait=_waiting)
+def registry_import(file, dry_run, db, lang):
+    """Import a ministry-supplied agency list (csv or xlsx): first the per-agency diff (added, renamed, ended,
+    successor, changed), then the import. Nothing changes if any row is wrong, or with --dry-run."""
+    data, name = _read(file), Path(file).name
+    diff, problems = api.preview_registry(data, name, scope=operator(), db_path=db)
     for p in problems:
         click.echo(f"  {p.severity:<8} row {p.row} {p.column or ''}: {p.message_en if lang == 'en' else p.message}")
+    if diff is None:
+        click.echo(json.dumps({"added": 0, "updated": 0, "unchanged": 0, "rejected": True}))
+        sys.exit(1)
+    en = lang == "en"
+    click.echo(("Changes per agency" if en else "Perubahan per instansi") + f" ({len(diff.changes)}):")
+    for line in diff.lines(lang):
+        click.echo(f"  {line}")
+    if dry_run:
+        click.echo(json.dumps({**diff.counts, "dry_run": True}))
+        click.echo("Dry run: nothing was changed." if en else "Uji coba: tidak ada yang diubah.")
+        return
+    counts, problems = api.import_registry(data, name, scope=operator(), db_path=db, on_wait=_waiting)
     click.echo(json.dumps(counts))
     sys.exit(1 if counts.get("rejected") else 0)
 

@@ -114,6 +114,23 @@ def upsert_agencies(con, agencies: list[Agency], *, synthetic: bool = False) -> 
     return {"added": added, "updated": updated, "unchanged": len(rows) - added - updated}
 
 
+def agency_type_counts(con) -> dict:
+    """Agencies in the database per type (KL, PROV, KAB, KOTA; administrative units included), plus
+    "not_autonomous": how many of them never report (DKI Jakarta's kota/kabupaten administrasi)."""
+    rows = dict(con.execute("SELECT agency_type, count(*) FROM agencies GROUP BY agency_type").fetchall())
+    out = {t: int(rows.get(t, 0)) for t in ("KL", "PROV", "KAB", "KOTA")}
+    out["not_autonomous"] = int(con.execute("SELECT count(*) FROM agencies WHERE NOT autonomous").fetchone()[0])
+    return out
+
+
+def current_agencies(con) -> list[Agency]:
+    """The agencies in the database as registry rows (what an import is compared with), by code."""
+    rows = con.execute(f"SELECT {', '.join(AGENCY_COLUMNS[:-1])} FROM agencies ORDER BY agency_code").fetchall()
+    return [Agency(code=r[0], name=r[1], agency_type=r[2], province_code=r[3], parent_code=r[4], valid_from=r[5],
+                   valid_to=r[6], autonomous=bool(r[7]), contact_email=r[8] or "", source=r[9] or "")
+            for r in rows]
+
+
 def load_calendar(con, cat: Catalogue, config: store.CalendarConfig | None = None) -> int:
     config = config or store.load_calendar_config()
     rows = [(y, q, store.deadline(y, q, config))

@@ -208,6 +208,109 @@ def import_registry_file(path_or_bytes: str | Path | bytes, file_name: str | Non
     return {**counts, "rejected": False}, problems
 
 
+# ------------------------------------------------------------------ reviewable changes
+CHANGE_KINDS = ("added", "renamed", "ended", "successor", "changed")
+_KIND_TEXT = {"added": ("baru", "added"), "renamed": ("ganti nama", "renamed"), "ended": ("berakhir", "ended"),
+              "successor": ("penerus", "successor"), "changed": ("diubah", "changed")}
+_FIELDS = ("name", "agency_type", "province_code", "parent_code", "valid_from", "valid_to", "autonomous",
+           "contact_email", "source")
+
+
+@dataclass(frozen=True)
+class AgencyChange:
+    """What an import does to one agency: `kinds` ⊆ CHANGE_KINDS, `fields` the columns that differ."""
+    code: str
+    kinds: tuple[str, ...]
+    before: Agency | None
+    after: Agency
+    fields: tuple[str, ...]
+
+    def text(self, lang: str = "id") -> str:
+        """One line, e.g. `KL-KOMDIGI Kementerian Komunikasi dan Digital: baru; penerus dari KL-KOMINFO`."""
+        en = lang == "en"
+        parts = []
+        for kind in self.kinds:
+            label = _KIND_TEXT[kind][1 if en else 0]
+            if kind == "renamed":
+                label += f" ({self.before.name} → {self.after.name})"
+            elif kind == "ended":
+                label += f" ({'on' if en else 'pada'} {self.after.valid_to.isoformat()})"
+            elif kind == "successor":
+                since = f", {'from' if en else 'sejak'} {self.after.valid_from.isoformat()}" if self.after.valid_from else ""
+                label += f" ({'of' if en else 'dari'} {self.after.parent_code}{since})"
+            elif kind == "changed":
+                covered = {"renamed": "name", "ended": "valid_to", "successor": "parent_code"}
+                shown = [f for f in self.fields if f not in {covered[k] for k in self.kinds if k in covered}]
+                label += f" ({', '.join(shown)})"
+            parts.append(label)
+        return f"{self.code} {self.after.name}: {'; '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class RegistryDiff:
+    """The per-agency difference between the registry in force and an incoming list."""
+    changes: tuple[AgencyChange, ...]
+    unchanged: int
+
+    @property
+    def counts(self) -> dict:
+        """{"added", "renamed", "ended", "successor", "changed"}: agencies with that kind of change, plus
+        "updated" (every existing agency that changes) and "unchanged"."""
+        out = {k: sum(k in c.kinds for c in self.changes) for k in CHANGE_KINDS}
+        out["updated"] = sum(c.before is not None for c in self.changes)
+        out["unchanged"] = self.unchanged
+        return out
+
+    def lines(self, lang: str = "id") -> list[str]:
+        return [c.text(lang) for c in self.changes]
+
+    def rows(self, lang: str = "id") -> list[dict]:
+        """One dict per change, for a table: code, name, change (translated kinds), detail."""
+        en = lang == "en"
+        return [{"code": c.code, "name": c.after.name,
+                 "change": ", ".join(_KIND_TEXT[k][1 if en else 0] for k in c.kinds),
+                 "detail": c.text(lang).split(": ", 1)[1]} for c in self.changes]
+
+
+def agency_record(agency: Agency | None) -> dict | None:
+    """An agency as a JSON-ready dict (ISO dates), e.g. for the audit trail's before/after."""
+    if agency is None:
+        return None
+    return {"code": agency.code, **{f: (v.isoformat() if isinstance(v, date) else v)
+                                    for f in _FIELDS for v in [getattr(agency, f)]}}
+
+
+def diff_registry(existing: Iterable[Agency], incoming: Iterable[Agency]) -> RegistryDiff:
+    """Per agency of `incoming`, what upserting it into `existing` changes: added, renamed, ended (valid_to
+    set or moved), successor (a parent newly given: the agency continues or splits from another), changed
+    (any other column). The one rule behind the CLI preview, the admin page preview and the audit trail."""
+    current = {a.code: a for a in existing}
+    changes: list[AgencyChange] = []
+    unchanged = 0
+    for a in incoming:
+        old = current.get(a.code)
+        if old == a:
+            unchanged += 1
+            continue
+        fields = tuple(f for f in _FIELDS if old is None or getattr(old, f) != getattr(a, f))
+        kinds = []
+        if old is None:
+            kinds.append("added")
+        elif old.name != a.name:
+            kinds.append("renamed")
+        if a.valid_to is not None and (old is None or old.valid_to != a.valid_to):
+            kinds.append("ended")
+        if a.parent_code is not None and (old is None or old.parent_code != a.parent_code):
+            kinds.append("successor")
+        if old is not None and set(fields) - {"name", "valid_to", "parent_code"}:
+            kinds.append("changed")
+        if not kinds:              # valid_to or parent_code cleared
+            kinds.append("changed")
+        changes.append(AgencyChange(a.code, tuple(kinds), old, a, fields))
+        current[a.code] = a
+    return RegistryDiff(tuple(changes), unchanged)
+
+
 # ------------------------------------------------------------------ reading
 def _read_csv(data: bytes, problems: list[RegistryProblem]) -> tuple[list[str], list[tuple[int, list]]]:
     try:
@@ -488,6 +591,7 @@ def _validate(rows: list[tuple[int, list]], columns: dict[str, int], existing: t
     return agencies
 
 
-__all__ = ["AGENCY_TYPES", "Agency", "COLUMNS", "DEFAULT_REGISTRY_PATH", "RegistryError", "RegistryProblem",
+__all__ = ["AGENCY_TYPES", "Agency", "AgencyChange", "CHANGE_KINDS", "COLUMNS", "RegistryDiff", "agency_record",
+           "diff_registry", "DEFAULT_REGISTRY_PATH", "RegistryError", "RegistryProblem",
            "agency_active", "import_registry_file", "load_registry", "merge_registry", "read_registry_file",
            "write_registry"]
