@@ -26,14 +26,11 @@ RENAKSI_ROWS = 30
 
 
 def national_agencies(n: int | None = None) -> list[Agency]:
-    """Every agency of the shipped registry that reports, interleaved by type so that the first n (a smoke
-    run) still mixes types: provinces, K/L, and kab/kota in two halves."""
+    """Every agency of the shipped registry that reports, interleaved by type (province, K/L, kabupaten, kota)
+    so that the first n (a smoke run) still mixes types."""
     real = [a for a in load_registry() if a.autonomous]
-    prov = [a for a in real if a.agency_type == "PROV"]
-    kl = [a for a in real if a.agency_type == "KL"]
-    kk = [a for a in real if a.agency_type in ("KAB", "KOTA")]
     order: list[Agency] = []
-    pools = [prov, kl, kk[: len(kk) // 2], kk[len(kk) // 2:]]
+    pools = [[a for a in real if a.agency_type == t] for t in ("PROV", "KL", "KAB", "KOTA")]
     while any(pools):
         for pool in pools:
             if pool:

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 
 from benchmarks import dataset, national
+from loaders.registry import load_registry
 
 
-def test_national_agencies_reach_national_size_and_label_the_synthetic_ones():
+def test_national_agencies_are_every_reporting_agency_of_the_registry():
     agencies = dataset.national_agencies()
+    reporting = [a for a in load_registry() if a.autonomous]
+    assert sorted(a.code for a in agencies) == sorted(a.code for a in reporting)
     types = [a.agency_type for a in agencies]
-    assert types.count("KL") == 80 and types.count("PROV") == 38
-    assert types.count("KAB") + types.count("KOTA") == 510
-    assert len({a.code for a in agencies}) == len(agencies)
-    synthetic = dataset.synthetic_agencies(agencies)
-    assert synthetic and all("(sintetis)" in a.name for a in synthetic)
+    assert types.count("KL") == 104 and types.count("PROV") == 38
+    assert (types.count("KAB"), types.count("KOTA")) == (415, 93)      # without DKI's administrative units
+    assert [a.agency_type for a in dataset.national_agencies(4)] == ["PROV", "KL", "KAB", "KOTA"]   # smoke runs mix
 
 
 def test_smoke_run_measures_every_item_at_two_scales(tmp_path):

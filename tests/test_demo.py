@@ -3,7 +3,8 @@
 import pytest
 
 from loaders import api, store
-from loaders.demo import build_demo
+from loaders.demo import DEMO_SAMPLE, build_demo, demo_agencies
+from loaders.registry import load_registry
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +49,13 @@ def test_demo_database_can_be_rebuilt_from_its_archive(demo_db):
         for table in ("submissions", "submission_values", "renaksi_outputs", "targets", "uploads", "upload_issues"):
             q = f"SELECT * FROM {table} ORDER BY ALL"
             assert live.execute(q).fetchall() == rebuilt.execute(q).fetchall(), table
+
+
+def test_the_demo_sample_is_real_agencies_of_the_shipped_registry():
+    shipped = {a.code: a for a in load_registry()}
+    sample = demo_agencies()
+    assert [a.code for a in sample if a.code not in shipped] == []
+    assert len(sample) == len(DEMO_SAMPLE) and len(sample) < len(shipped)
+    assert {a.agency_type for a in sample} == {"KL", "PROV", "KAB", "KOTA"}
+    assert all(a.autonomous for a in sample)
+    assert not any("sintetis" in a.name.lower() for a in shipped.values())
