@@ -58,6 +58,7 @@ ADMIN = [
     _page("app_pages/verification.py", "nav_verification", ":material/verified:", "verifikasi"),
     _page("app_pages/admin_accounts.py", "nav_admin_accounts", ":material/group:", "akun"),
     _page("app_pages/admin_calendar.py", "nav_admin_calendar", ":material/calendar_month:", "kalender"),
+    _page("app_pages/admin_registry.py", "nav_admin_registry", ":material/domain:", "registri"),
     _page("app_pages/admin_audit.py", "nav_admin_audit", ":material/history:", "audit"),
 ]
 SECTIONS = {t("nav_section_analysis"): ANALYSIS, t("nav_section_operations"): OPERATIONS, t("nav_section_admin"): ADMIN}

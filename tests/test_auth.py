@@ -354,7 +354,7 @@ def test_rebuild_keeps_accounts_reviews_and_the_audit_trail(tmp_path, monkeypatc
 
 # ------------------------------------------------------------------ pages × roles (AppTest)
 PAGES = ["national", "theme", "indicator", "final_report", "catalogue", "agency", "region", "compliance", "upload",
-         "verification", "admin_accounts", "admin_calendar", "admin_audit"]
+         "verification", "admin_accounts", "admin_calendar", "admin_audit", "admin_registry"]
 
 
 def _frames(at) -> list[pd.DataFrame]:
@@ -520,6 +520,38 @@ def test_admin_pages_calendar_and_audit(app_env, tmp_path, monkeypatch):
     assert "Rantai hash utuh" in at.success[0].value
     trail = at.dataframe[0].value
     assert trail.iloc[0]["action"] == "calendar_change" and trail.iloc[0]["detail"] == "Surat Edaran 2024"
+
+
+def test_admin_registry_page_shows_the_diff_before_applying_it(app_env, tmp_path, monkeypatch):
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(app_env, path)
+    monkeypatch.setenv("PANTAURB_DB", str(path))
+    data = ("kode,nama,jenis,kode_provinsi,induk,berlaku_mulai,berlaku_sampai\n"
+            "32.73,Kota Bandung Raya,KOTA,32,,,\n"
+            "KL-BKPM,Kementerian Investasi/BKPM,KL,,,,2024-10-20\n"
+            "KL-KEMENINVESTASI-HILIRISASI,Kementerian Investasi dan Hilirisasi/BKPM,KL,,KL-BKPM,2024-10-21,\n"
+            ).encode()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "admin")
+    at.run()
+    at.switch_page("app_pages/admin_registry.py").run()
+    assert not at.exception
+    at.file_uploader(key="reg_file").set_value(("perubahan.csv", data, "text/csv"))
+    at.button(key="reg_preview").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    diff = at.dataframe[0].value
+    assert list(diff["Kode instansi"]) == ["32.73", "KL-BKPM", "KL-KEMENINVESTASI-HILIRISASI"]
+    kinds = list(diff["Perubahan"])        # the seeded rows also differ in columns the file leaves empty
+    assert kinds[0].startswith("ganti nama") and kinds[1].startswith("berakhir") and kinds[2] == "baru, penerus"
+    assert "penerus (dari KL-BKPM, sejak 2024-10-21)" in diff.iloc[2]["Rincian"]
+    assert "1 baru, 1 ganti nama, 1 berakhir, 1 penerus" in " ".join(c.value for c in at.caption)
+    assert _q(path, "SELECT name FROM agencies WHERE agency_code = '32.73'") == [("Kota Bandung",)]   # not yet
+    assert _audit(path, "agency_change").empty
+    at.button(key="reg_apply").click().run()
+    assert not at.exception and "3 instansi berubah" in at.success[0].value
+    assert _q(path, "SELECT name FROM agencies WHERE agency_code = '32.73'") == [("Kota Bandung Raya",)]
+    changes = _audit(path, "agency_change")
+    assert sorted(changes["target"]) == ["32.73", "KL-BKPM", "KL-KEMENINVESTASI-HILIRISASI"]
+    assert all(changes["actor"] == "admin")
 
 
 # ------------------------------------------------------------------ reminders over SMTP (aiosmtpd)

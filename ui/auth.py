@@ -26,6 +26,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "catalogue": ALL, "agency": ALL, "region": MINISTRY | {"koordinator"}, "compliance": ALL,
     "upload": frozenset({"admin", "pengunggah"}), "verification": MINISTRY,
     "admin_accounts": frozenset({"admin"}), "admin_calendar": frozenset({"admin"}), "admin_audit": frozenset({"admin"}),
+    "admin_registry": frozenset({"admin"}),
 }
 
 

@@ -111,6 +111,32 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "adm_audit_chain_broken": {"id": "Rantai hash rusak mulai catatan {seq}: jejak diubah di luar aplikasi.",
                                "en": "Hash chain broken from entry {seq}: the trail was changed outside the app."},
     "adm_audit_export": {"id": "Ekspor CSV", "en": "Export CSV"},
+    # ---------------------------------------------------------------- admin: agency registry
+    "nav_admin_registry": {"id": "Registri instansi", "en": "Agency registry"},
+    "adm_reg_title": {"id": "Registri instansi", "en": "Agency registry"},
+    "adm_reg_intro": {"id": "Impor daftar instansi (csv atau xlsx). Perubahan per instansi ditampilkan lebih dulu; baru "
+                            "diterapkan setelah Anda menyetujuinya, dan setiap instansi yang berubah dicatat di jejak "
+                            "audit (sebelum → sesudah).",
+                      "en": "Import an agency list (csv or xlsx). The change per agency is shown first; it is applied only "
+                            "once you approve it, and every agency that changes is logged in the audit trail "
+                            "(before → after)."},
+    "adm_reg_file": {"id": "Daftar instansi (csv atau xlsx)", "en": "Agency list (csv or xlsx)"},
+    "adm_reg_preview": {"id": "Tampilkan perubahan", "en": "Show the changes"},
+    "adm_reg_apply": {"id": "Terapkan {n} perubahan", "en": "Apply {n} changes"},
+    "adm_reg_need_file": {"id": "Pilih berkas terlebih dahulu.", "en": "Choose a file first."},
+    "adm_reg_problems": {"id": "Masalah di berkas", "en": "Problems in the file"},
+    "adm_reg_rejected": {"id": "Berkas memuat {n} kesalahan: tidak ada yang diimpor. Perbaiki baris yang disebut lalu "
+                               "unggah lagi.",
+                         "en": "The file has {n} errors: nothing is imported. Fix the rows named and upload it again."},
+    "adm_reg_diff_heading": {"id": "Perubahan per instansi", "en": "Changes per agency"},
+    "adm_reg_counts": {"id": "{added} baru, {renamed} ganti nama, {ended} berakhir, {successor} penerus, {changed} "
+                             "diubah, {unchanged} tetap.",
+                       "en": "{added} added, {renamed} renamed, {ended} ended, {successor} successors, {changed} "
+                             "changed, {unchanged} unchanged."},
+    "adm_reg_nothing": {"id": "Berkas ini tidak mengubah registri.", "en": "This file does not change the registry."},
+    "adm_reg_applied": {"id": "Registri diperbarui: {n} instansi berubah.", "en": "Registry updated: {n} agencies changed."},
+    "col_reg_detail": {"id": "Rincian", "en": "Detail"},
+    "col_row": {"id": "Baris", "en": "Row"},
     # ---------------------------------------------------------------- reminders
     "rm_heading": {"id": "Kirim pengingat", "en": "Send reminders"},
     "rm_intro": {"id": "E-mail pengingat ke instansi yang belum melapor untuk {period}. Setiap pengingat dicatat.",
