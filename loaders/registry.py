@@ -214,6 +214,9 @@ _KIND_TEXT = {"added": ("baru", "added"), "renamed": ("ganti nama", "renamed"), 
               "successor": ("penerus", "successor"), "changed": ("diubah", "changed")}
 _FIELDS = ("name", "agency_type", "province_code", "parent_code", "valid_from", "valid_to", "autonomous",
            "contact_email", "source")
+_FIELD_ID = {"name": "nama", "agency_type": "jenis", "province_code": "kode_provinsi", "parent_code": "induk",
+             "valid_from": "berlaku_mulai", "valid_to": "berlaku_sampai", "autonomous": "otonom",
+             "contact_email": "email", "source": "sumber"}   # the Indonesian column names the import accepts
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ class AgencyChange:
             elif kind == "changed":
                 covered = {"renamed": "name", "ended": "valid_to", "successor": "parent_code"}
                 shown = [f for f in self.fields if f not in {covered[k] for k in self.kinds if k in covered}]
-                label += f" ({', '.join(shown)})"
+                label += f" ({', '.join(shown if en else [_FIELD_ID.get(f, f) for f in shown])})"
             parts.append(label)
         return f"{self.code} {self.after.name}: {'; '.join(parts)}"
 

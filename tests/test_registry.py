@@ -343,6 +343,7 @@ def test_diff_registry_names_each_kind_of_change(registry):
         "KL-BPS-BARU Badan Pusat Statistik Baru: added; successor (of KL-BPS, from 2025-07-01)",
         "32.04 Kabupaten Bandung: changed (contact_email)"]
     assert diff.lines("id")[2] == "KL-BPS-BARU Badan Pusat Statistik Baru: baru; penerus (dari KL-BPS, sejak 2025-07-01)"
+    assert diff.lines("id")[3] == "32.04 Kabupaten Bandung: diubah (email)"
     assert diff_registry(registry, registry).changes == ()
 
 
