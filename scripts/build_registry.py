@@ -21,6 +21,7 @@ import argparse
 import csv
 import importlib.metadata
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -128,10 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     agencies = build()
     if args.check:
-        tmp = args.out.with_name(args.out.name + ".check")
-        write_registry(agencies, tmp)
-        same = tmp.read_bytes() == args.out.read_bytes()
-        tmp.unlink()
+        with tempfile.TemporaryDirectory() as folder:
+            same = write_registry(agencies, Path(folder) / "agencies.csv").read_bytes() == args.out.read_bytes()
         print("up to date" if same else f"{args.out} differs from the generator's output")
         return 0 if same else 1
     write_registry(agencies, args.out)
