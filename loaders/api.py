@@ -136,7 +136,8 @@ def _parse(data: bytes, file_name: str, cat: Catalogue) -> ParsedWorkbook:
 def _run_checks(con, cat, data, file_name, parsed: ParsedWorkbook | None = None, **kw) -> CheckResult:
     wb = parsed if parsed is not None else _parse(data, file_name, cat)
     report = Report(file_name, list(wb.issues))
-    fatal = any(i.code in ("file-unsafe", "file-unreadable", "file-macro", "missing-sheet") for i in wb.issues)
+    fatal = any(i.code in ("file-unsafe", "file-too-complex", "file-unreadable", "file-macro", "missing-sheet")
+                for i in wb.issues)
     if not fatal:
         ctx = build_context(con, cat, wb, **kw)
         report.extend(check_workbook(wb, ctx))
@@ -853,8 +854,16 @@ def read_catalogue_upload(data: bytes, file_name: str):
 
 
 def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
-    from loaders.annotate import annotate_workbook
-    return annotate_workbook(data, report.issues, lang=lang)
+    """The uploaded workbook with its problems marked (`loaders.annotate`), built in a child process with a
+    memory and time limit (`loaders.isolated`): this process never parses the upload with openpyxl. When
+    the child fails (out of memory or time), the problem list alone, with a note that says so."""
+    from loaders import isolated
+    from loaders.annotate import problem_list_workbook
+    try:
+        return isolated.run("loaders.annotate:annotate_workbook", bytes(data), list(report.issues), lang)
+    except Exception as exc:          # LimitExceeded, or the child could not start or failed
+        log.warning("annotated workbook: %s; giving the problem list only", exc)
+        return problem_list_workbook(report.issues, lang)
 
 
 __all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",

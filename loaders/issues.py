@@ -32,6 +32,11 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     _t("file-unsafe", ERROR,
        "Berkas ditolak sebelum dibaca: {reason}. Simpan ulang sebagai .xlsx biasa dari templat PantauRB lalu unggah lagi.",
        "File refused before reading: {reason}. Save it again as a plain .xlsx from the PantauRB template and upload it again."),
+    _t("file-too-complex", ERROR,
+       "Berkas ditolak sebelum dibaca: berisi terlalu banyak {what} (paling banyak {limit}). Berkas seperti ini "
+       "menghabiskan memori server. Hapus isi tambahan itu, atau salin isian Anda ke templat PantauRB yang baru, lalu unggah lagi.",
+       "File refused before reading: it holds too many {what} (at most {limit}). A file like this exhausts the "
+       "server's memory. Remove the extra content, or copy your entries into a fresh PantauRB template, and upload it again."),
     _t("file-macro", ERROR,
        "Berkas berisi makro (VBA) dan tidak diterima. Buka berkas, pilih File > Simpan Sebagai, pilih jenis 'Excel Workbook (.xlsx)' (bukan .xlsm), lalu unggah berkas .xlsx itu.",
        "The file contains macros (VBA) and is not accepted. Open it, choose File > Save As, pick the type 'Excel Workbook (.xlsx)' (not .xlsm), and upload that .xlsx file."),
