@@ -368,6 +368,10 @@ _WORKER_CATALOGUE: Catalogue | None = None
 
 
 def _worker_init(cat: Catalogue) -> None:
+    """In each worker process: die with the parent (its forkserver, which exits with the batch's process),
+    so a killed batch leaves no worker behind; then keep the catalogue."""
+    from loaders.isolated import die_with_parent
+    die_with_parent()
     global _WORKER_CATALOGUE
     _WORKER_CATALOGUE = cat
 

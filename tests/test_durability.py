@@ -347,6 +347,73 @@ def test_a_batch_cut_short_owes_its_verdicts_until_the_next_writer(work, tmp_pat
         assert con.execute("SELECT * FROM assessments ORDER BY ALL").fetchall() == stored
 
 
+# ------------------------------------------------------------------ worker processes die with their batch
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, from /proc (zombies left out: they hold no memory and run nothing)."""
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return tree
+
+
+def _descendants(pid: int) -> set[int]:
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("command", ["ingest", "demo"])
+def test_a_killed_batch_leaves_no_worker_process(work, tmp_path, command):
+    """Issue 21.5: SIGKILL the parent of a batch while its worker processes read (ingest) or generate (demo)
+    workbooks; every process it started (forkserver, workers) is gone soon after, none left orphaned."""
+    db = fresh(work, tmp_path / "live")
+    if command == "ingest":
+        files = [str(f) for f in work["files"]] * 6          # 42 files: read in worker processes (16 or more)
+        args, expected = [*ingest_args(db, files), "--workers", "2"], 3     # forkserver + 2 workers
+    else:
+        args, expected = ["demo", "--db", str(tmp_path / "demo.duckdb"), "--agencies", "12", "--years",
+                          "2023-2024"], 2                                 # 2 workers
+    # no pipes: an orphan holding the write end would block the test instead of failing it
+    proc = subprocess.Popen([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + 240
+        while len(started) < expected and proc.poll() is None and time.monotonic() < deadline:
+            started |= _descendants(proc.pid)            # waits for state: the pool's processes exist
+        assert len(started) >= expected, "the batch finished before its worker processes could be seen"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 60
+        while any(map(_running, started)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        orphans = [pid for pid in started if _running(pid)]
+        assert orphans == [], f"{len(orphans)} orphaned worker process(es) still running"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in started:                               # the test's own processes, by id
+            if _running(pid):
+                os.kill(pid, 9)
+
+
 # ------------------------------------------------------------------ backup and restore
 def test_backup_during_an_ingest_restores_and_rebuilds_equal(work, tmp_path):
     db = fresh(work, tmp_path / "live")
