@@ -476,6 +476,62 @@ def _hyperlinks(parts: dict[str, bytes], sheet_path: str, xml: bytes) -> dict[tu
     return links
 
 
+# ------------------------------------------------------------------------ formulas that reach outside
+
+# Functions that fetch from the network or call code outside the workbook when Excel recalculates.
+_OUTSIDE_FN = re.compile(r"(?<![\w.])(?:_xlfn\.)?(WEBSERVICE|RTD|CALL|REGISTER(?:\.ID)?|IMAGE)\s*\(", re.I)
+# A reference to another workbook ("[1]Sheet!A1" as stored, or "'C:\x\[book.xlsx]Sheet'!A1") or a DDE link
+# ("cmd|' /C calc'!A0").
+_OUTSIDE_REF = re.compile(r"\[\d+\][^!]*!|\[[^\]]+\.(?:xl\w*|csv|ods)\]|[\w.]+\|'?[^!]*'?!", re.I)
+_SUSPECT = re.compile(rb"WEBSERVICE|RTD|CALL|REGISTER|IMAGE|\[|\|", re.I)
+_FORMULA = re.compile(rb"<" + _PFX + rb"f\b[^>]*>(.*?)</" + _PFX + rb"f\s*>", re.S)
+
+
+def reaches_outside(formula: str) -> bool:
+    """Whether a formula's text fetches data from outside the workbook (web, another file, DDE, add-ins)."""
+    return bool(_OUTSIDE_FN.search(formula) or _OUTSIDE_REF.search(formula))
+
+
+def _outside_formulas(xml: bytes) -> list[tuple[str, str]]:
+    """(cell, formula) of each formula in a sheet's XML that reaches outside the workbook."""
+    found: list[tuple[str, str]] = []
+    if b"<f" not in xml and b":f" not in xml or not _SUSPECT.search(xml):
+        return found
+    row0, col0 = -1, -1
+    for m in _TOKEN.finditer(xml):
+        kind, raw, closed = m.group(1), m.group(2), m.group(3)
+        a = _attrs(raw)
+        if kind == b"row":
+            row0 = int(a["r"]) - 1 if a.get("r", "").isdigit() else row0 + 1
+            col0 = -1
+            continue
+        ref_m = _REF_PART.fullmatch(a["r"].encode()) if a.get("r") else None
+        if ref_m:
+            col0, row0 = _col_number(ref_m.group(1)) - 1, int(ref_m.group(2)) - 1
+        else:
+            col0 += 1
+        if closed:
+            continue
+        end = _CELL_END.search(xml, m.end())
+        f = _FORMULA.search(xml, m.end(), end.start() if end else len(xml))
+        if f:
+            text = unescape(f.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+            if reaches_outside(text):
+                found.append((cell_ref(row0, col0), text))
+    return found
+
+
+def _external_links(parts: dict[str, bytes]) -> list[str]:
+    """Targets of the package's links to other workbooks (xl/externalLinks), or the part names."""
+    links = []
+    for name in sorted(parts):
+        if name.startswith("xl/externalLinks/") and name.endswith(".xml") and "/_rels/" not in name:
+            rels = parts.get(posixpath.join("xl/externalLinks/_rels", posixpath.basename(name) + ".rels"), b"")
+            targets = [_attrs(m.group(1)).get("Target", "") for m in _REL_TAG.finditer(rels)]
+            links.append(", ".join(unescape(t) for t in targets if t) or name)
+    return links
+
+
 # ------------------------------------------------------------------------------------------- checksum
 
 def structure_checksum(template_version: str, sheet_names: Sequence[str], header_labels: Sequence[str],
@@ -676,6 +732,16 @@ class _Reader:
         if meta is not None:
             titles = (ind_header.found_titles if ind_header else []) + (ren_header.found_titles if ren_header else [])
             self.read_fingerprint(meta, names, labels, titles)
+        self.check_outside_references(package)
+
+    def check_outside_references(self, package: _Package) -> None:
+        """Links to other workbooks and formulas that fetch from outside (web, files, DDE): refused. Their
+        cached values cannot be checked against anything, and opening the file would reach out."""
+        for target in _external_links(package.parts):
+            self.issue("external-link", value=target[:200])
+        for name, path in package.sheet_paths.items():
+            for ref, formula in _outside_formulas(package.parts.get(path, b"")):
+                self.issue("external-formula", sheet=name, cell=ref, value="=" + formula[:200])
 
 
     # -- column header row
@@ -987,6 +1053,6 @@ def read_workbook(data: bytes, file_name: str, catalogue=None) -> ParsedWorkbook
     return pw
 
 
-__all__ = ["UnsafeWorkbook", "NotAnXlsx", "TooComplexWorkbook", "check_xlsx", "read_workbook", "structure_checksum", "cell_ref",
+__all__ = ["UnsafeWorkbook", "NotAnXlsx", "TooComplexWorkbook", "check_xlsx", "reaches_outside", "read_workbook", "structure_checksum", "cell_ref",
            "parse_quarter", "parse_year", "code_text", "as_text", "ANNOTATION_SHEETS", "META_KEYS",
            "TEMPLATE_HEADER_CELLS", "INSTRUCTIONS_SHEET"]

@@ -523,3 +523,35 @@ def test_annotating_an_unreadable_file_gives_just_the_problem_list(name):
     data = HOSTILE[name][0](book())
     wb = openpyxl.load_workbook(io.BytesIO(annotate_workbook(data, read(data).issues)))
     assert wb.sheetnames == ["Masalah"] and wb["Masalah"]["C4"].value in {"file-unsafe", "file-unreadable"}
+
+
+# ------------------------------------------------------------------ formulas that reach outside (issue 21.7)
+@pytest.mark.parametrize("formula", ['=WEBSERVICE("http://198.51.100.7/nilai")', "=[1]Data!B2",
+                                     "='C:\\Laporan\\[rekap.xlsx]Data'!B2", "=cmd|' /C calc'!A0"])
+def test_a_formula_that_reaches_outside_the_file_is_refused_where_it_is(template, formula):
+    data = fill_template(template, {"AG_SAKIP": 80, "AG_LAPOR": formula})
+    found = [i for i in read(data).issues if i.code == "external-formula"]
+    assert len(found) == 1
+    issue = found[0]
+    assert issue.severity == "error" and issue.sheet == "Indikator" and issue.cell and issue.file == "laporan.xlsx"
+    assert issue.value == formula
+    assert f"Sel {issue.cell} di lembar 'Indikator'" in issue.message("id") and "Tempel Spesial > Nilai" in issue.message("id")
+    assert f"Cell {issue.cell} in sheet 'Indikator'" in issue.message("en") and "Paste Special > Values" in issue.message("en")
+
+
+def test_ordinary_formulas_are_not_refused(template):
+    data = fill_template(template, {"AG_SAKIP": "=40*2", "AG_LAPOR": "=SUM(Indikator!F9:F9)"})
+    assert not [i for i in read(data).issues if i.code.startswith("external")]
+
+
+def test_a_link_to_another_workbook_is_refused(template):
+    link = (b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook '
+            b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></externalLink>')
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+            b'Target="https://198.51.100.7/rekap.xlsx" TargetMode="External"/></Relationships>')
+    data = edit_zip(fill_template(template, {"AG_SAKIP": 80}), "", add={
+        "xl/externalLinks/externalLink1.xml": link, "xl/externalLinks/_rels/externalLink1.xml.rels": rels})
+    [issue] = [i for i in read(data).issues if i.code == "external-link"]
+    assert issue.severity == "error" and issue.value == "https://198.51.100.7/rekap.xlsx"
+    assert "Putuskan Tautan" in issue.message("id") and "Break Link" in issue.message("en")
