@@ -9,7 +9,7 @@ import io
 import logging
 import os
 import secrets
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -428,7 +428,8 @@ def ingest_batch(files, *, scope: Scope, db_path=None, reason: str | None = None
     What the batch saves: one connection and migration check, the catalogue read once, workbooks parsed in
     `workers` processes (default `default_workers()`) while the writer stores, and the verdicts recomputed
     once at the end for the agencies the batch touched (recorded in `assessment_backlog` by each file's
-    transaction, so a batch cut short is settled by the next writer). The new data version is announced once,
+    transaction, so a batch cut short is settled by the next writer, and pages say meanwhile which agencies'
+    verdicts wait). A batch of one file stores its verdicts in its own transaction. The new data version is announced once,
     while the writer slot is still held. Raises `store.DatabaseBusy` before anything is stored when the
     writer slot stays taken.
     """
@@ -443,7 +444,8 @@ def ingest_batch(files, *, scope: Scope, db_path=None, reason: str | None = None
         stored = False
         history = History(con, _agencies(con))
         try:
-            with assessments.deferred(con, full=False):
+            # One file: its verdicts in its own transaction. More: once at the end (a backlog meanwhile).
+            with assessments.deferred(con, full=False) if len(items) > 1 else nullcontext():
                 parsed_all = _parsed_in_workers(items, cat, default_workers() if workers is None else workers)
                 for chunk in _chunks(zip(items, parsed_all), 64):
                     history.load(parsed.agency_code for _, parsed in chunk)   # one read for the next files
