@@ -51,6 +51,7 @@ synthetic_note(df)
 # --- agencies x quarters
 st.subheader(t("cp_matrix_heading", year=year))
 st.caption(t("cp_legend"))
+df = df.assign(problem_rank=queries.problem_ranks(df))   # ranked within the caller's scope (q restricts rows)
 n_agencies = int(df["problem_rank"].max())
 shown = df[df["problem_rank"] <= MATRIX_ROWS]
 if n_agencies > MATRIX_ROWS:

@@ -20,6 +20,7 @@ from pathlib import Path
 from loaders import api, assessments, store
 from loaders.auth import Scope
 from loaders.demo import _agency_files
+from loaders.isolated import die_with_parent
 from loaders.registry import Agency, load_registry
 
 RENAKSI_ROWS = 30
@@ -59,7 +60,7 @@ def generate(root: Path, agencies: list[Agency], years: tuple[int, ...], workers
         if saved["key"] == key:
             return saved["files"]
     files: list[dict] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         for n, part in enumerate(pool.map(_job, [(a, years, root) for a in agencies]), start=1):
             files += part
             if n % 50 == 0 or n == len(agencies):

@@ -76,6 +76,23 @@ def data_status(con) -> pd.DataFrame:
     return con.execute(DATA_STATUS).df()
 
 
+PENDING_VERDICTS = """
+SELECT b.agency_code, coalesce(a.name, b.agency_code) AS name, b.since_at
+FROM assessment_backlog b LEFT JOIN agencies a USING (agency_code)
+ORDER BY b.since_at NULLS FIRST, b.agency_code
+"""
+
+
+def pending_verdicts(con) -> pd.DataFrame:
+    """Agencies whose stored verdicts wait for a recompute (a batch was cut short after storing their values),
+    with the time they began to wait (UTC; NULL on a database from before schema version 10)."""
+    has = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'assessment_backlog' "
+                      "AND column_name = 'since_at'").fetchone()[0]
+    if not has:
+        return pd.DataFrame(columns=["agency_code", "name", "since_at"])
+    return con.execute(PENDING_VERDICTS).df()
+
+
 PERIODS = """
 SELECT period_code, name, name_en, start_year, end_year, baseline_year, legal_basis
 FROM roadmap_periods ORDER BY start_year
@@ -1145,6 +1162,18 @@ JOIN problems n USING (agency_code)
 LEFT JOIN agencies p ON p.agency_code = c.province_code AND p.agency_type = 'PROV'
 ORDER BY list_position(['KL', 'PROV', 'KAB', 'KOTA'], c.agency_type), c.agency_code, c.quarter
 """
+
+
+def problem_ranks(matrix: pd.DataFrame) -> pd.Series:
+    """`problem_rank` again within the rows given (1 = most late/not-received quarters, ties by agency code):
+    after a caller's scope kept only some agencies, an uploader's agency is ranked among those, never
+    against every agency ("80 of 164" with an empty matrix)."""
+    if matrix.empty:
+        return pd.Series([], index=matrix.index, dtype="int64")
+    problems = matrix["status"].isin(["late", "not_received"]).groupby(matrix["agency_code"]).sum()
+    order = sorted(problems.index, key=lambda a: (-int(problems[a]), a))
+    rank = {agency: n for n, agency in enumerate(order, start=1)}
+    return matrix["agency_code"].map(rank).astype("int64")
 
 
 def compliance_matrix(con, year: int, agency_types: list[str] | None = None,

@@ -44,12 +44,20 @@ INTRO = {
 }
 
 
+NOT_COPIED = ("Berkas Anda tidak dapat disalin dengan aman (ditolak pemeriksaan awal, tidak terbaca, atau terlalu "
+              "besar/rumit untuk diberi tanda); berkas ini hanya memuat daftar masalahnya. / Your file could not be "
+              "copied safely (refused by the pre-flight check, unreadable, or too large/complex to mark); this file "
+              "holds only the list of problems.")
+
+
 def annotate_workbook(data: bytes, issues: Iterable[Issue], lang: str = "id") -> bytes:
     """Return a copy of the workbook `data` with `issues` marked and listed on a first sheet.
 
     Issues without a cell, or pointing at a sheet that does not exist, are only listed. A file that cannot
     be opened safely (refused by the pre-flight guard, or unreadable) gives a new workbook holding only the
-    list, so the agency still gets the explanation.
+    list (`problem_list_workbook`), so the agency still gets the explanation.
+    Opening the file parses all of it with openpyxl: in a server, call this through `loaders.isolated` (as
+    `loaders.api.annotate_bytes` does), never in the process every user shares.
     """
     lang = "en" if lang == "en" else "id"
     issues = list(issues)
@@ -57,8 +65,19 @@ def annotate_workbook(data: bytes, issues: Iterable[Issue], lang: str = "id") ->
         check_xlsx(data)
         wb = openpyxl.load_workbook(io.BytesIO(data))
     except Exception:                           # UnsafeWorkbook, BadZipFile, KeyError, ValueError ...
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
+        return problem_list_workbook(issues, lang)
+    return _annotated(wb, issues, lang)
+
+
+def problem_list_workbook(issues: Iterable[Issue], lang: str = "id") -> bytes:
+    """A new workbook holding only the list of `issues` and a note (both languages) that the agency's own
+    file could not be copied. Parses nothing of the upload: safe in any process."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    return _annotated(wb, list(issues), "en" if lang == "en" else "id", note=NOT_COPIED)
+
+
+def _annotated(wb, issues: list[Issue], lang: str, note: str | None = None) -> bytes:
     for title in ANNOTATION_SHEETS:             # annotating an annotated file replaces the old list
         if title in wb.sheetnames:
             wb.remove(wb[title])
@@ -77,7 +96,7 @@ def annotate_workbook(data: bytes, issues: Iterable[Issue], lang: str = "id") ->
         _mark(_writable(ws, ref), cell_issues, lang)
         ws.protection.sheet = was_protected
 
-    _problem_sheet(wb, issues, lang, {id(i): t for t, group in by_cell.items() for i in group})
+    _problem_sheet(wb, issues, lang, {id(i): t for t, group in by_cell.items() for i in group}, note)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -144,7 +163,8 @@ def _clear_previous_marks(wb) -> None:
                 cell.border = Border(*(Side(style="thin", color="A6A6A6"),) * 4)
 
 
-def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[str, str]]) -> None:
+def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[str, str]],
+                   note: str | None = None) -> None:
     ws = wb.create_sheet(SHEET_TITLE[lang], 0)
     errors = sum(1 for i in issues if i.severity == ERROR)
     file_name = next((i.file for i in issues if i.file), "")
@@ -153,6 +173,11 @@ def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
     ws.cell(1, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[1].height = 45
+    if note:
+        put(ws.cell(2, 1), note).font = Font(bold=True, color="C00000")
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=8)
+        ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[2].height = 45
     for c, title in enumerate(HEADERS[lang], start=1):
         cell = ws.cell(3, c, title)
         cell.font = Font(bold=True)
@@ -186,4 +211,4 @@ def _problem_sheet(wb, issues: list[Issue], lang: str, targets: dict[int, tuple[
     wb.active = 0
 
 
-__all__ = ["annotate_workbook", "ERROR_FILL", "WARNING_FILL"]
+__all__ = ["annotate_workbook", "problem_list_workbook", "NOT_COPIED", "ERROR_FILL", "WARNING_FILL"]

@@ -9,7 +9,7 @@ import io
 import logging
 import os
 import secrets
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -137,7 +137,8 @@ def _parse(data: bytes, file_name: str, cat: Catalogue) -> ParsedWorkbook:
 def _run_checks(con, cat, data, file_name, parsed: ParsedWorkbook | None = None, **kw) -> CheckResult:
     wb = parsed if parsed is not None else _parse(data, file_name, cat)
     report = Report(file_name, list(wb.issues))
-    fatal = any(i.code in ("file-unsafe", "file-unreadable", "file-macro", "missing-sheet") for i in wb.issues)
+    fatal = any(i.code in ("file-unsafe", "file-too-complex", "file-unreadable", "file-macro", "missing-sheet")
+                for i in wb.issues)
     if not fatal:
         ctx = build_context(con, cat, wb, **kw)
         report.extend(check_workbook(wb, ctx))
@@ -368,6 +369,10 @@ _WORKER_CATALOGUE: Catalogue | None = None
 
 
 def _worker_init(cat: Catalogue) -> None:
+    """In each worker process: die with the parent (its forkserver, which exits with the batch's process),
+    so a killed batch leaves no worker behind; then keep the catalogue."""
+    from loaders.isolated import die_with_parent
+    die_with_parent()
     global _WORKER_CATALOGUE
     _WORKER_CATALOGUE = cat
 
@@ -424,7 +429,8 @@ def ingest_batch(files, *, scope: Scope, db_path=None, reason: str | None = None
     What the batch saves: one connection and migration check, the catalogue read once, workbooks parsed in
     `workers` processes (default `default_workers()`) while the writer stores, and the verdicts recomputed
     once at the end for the agencies the batch touched (recorded in `assessment_backlog` by each file's
-    transaction, so a batch cut short is settled by the next writer). The new data version is announced once,
+    transaction, so a batch cut short is settled by the next writer, and pages say meanwhile which agencies'
+    verdicts wait). A batch of one file stores its verdicts in its own transaction. The new data version is announced once,
     while the writer slot is still held. Raises `store.DatabaseBusy` before anything is stored when the
     writer slot stays taken.
     """
@@ -439,7 +445,8 @@ def ingest_batch(files, *, scope: Scope, db_path=None, reason: str | None = None
         stored = False
         history = History(con, _agencies(con))
         try:
-            with assessments.deferred(con, full=False):
+            # One file: its verdicts in its own transaction. More: once at the end (a backlog meanwhile).
+            with assessments.deferred(con, full=False) if len(items) > 1 else nullcontext():
                 parsed_all = _parsed_in_workers(items, cat, default_workers() if workers is None else workers)
                 for chunk in _chunks(zip(items, parsed_all), 64):
                     history.load(parsed.agency_code for _, parsed in chunk)   # one read for the next files
@@ -879,8 +886,16 @@ def read_catalogue_upload(data: bytes, file_name: str):
 
 
 def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
-    from loaders.annotate import annotate_workbook
-    return annotate_workbook(data, report.issues, lang=lang)
+    """The uploaded workbook with its problems marked (`loaders.annotate`), built in a child process with a
+    memory and time limit (`loaders.isolated`): this process never parses the upload with openpyxl. When
+    the child fails (out of memory or time), the problem list alone, with a note that says so."""
+    from loaders import isolated
+    from loaders.annotate import problem_list_workbook
+    try:
+        return isolated.run("loaders.annotate:annotate_workbook", bytes(data), list(report.issues), lang)
+    except Exception as exc:          # LimitExceeded, or the child could not start or failed
+        log.warning("annotated workbook: %s; giving the problem list only", exc)
+        return problem_list_workbook(report.issues, lang)
 
 
 __all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",

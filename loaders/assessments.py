@@ -7,9 +7,12 @@ tables `assessments` and `national_assessments` (views `v_assessments`, `v_natio
   submission declared targets), plus the aggregate rows of agency-level indicators from that quarter on
   (`refresh(con, agency, since)`);
 - a batch of uploads (`deferred(con, full=False)`, the CLI's `ingest`): each upload's transaction records
-  its agency and quarter in `assessment_backlog`; one transaction at the end of the batch recomputes those
-  agencies (`settle`) and empties the backlog. A batch cut short leaves its backlog; the next writer settles
-  it before anything else (`loaders.api`), so a committed upload never stays without its verdicts.
+  its agency and quarter in `assessment_backlog` (with the time it began to wait); one transaction at the end
+  of the batch recomputes those agencies (`settle`) and empties the backlog. A batch cut short leaves its
+  backlog; the next writer settles it before anything else (`loaders.api`), so a committed upload never stays
+  without its verdicts, and until then every page says which agencies' verdicts wait and since when
+  (`indicators.queries.pending_verdicts`). A batch of one file (`python -m loaders ingest FILE`) stores its
+  verdicts in the upload's own transaction, like an upload from the page.
 Pages never recompute a verdict; they read these tables (indicators/queries.py).
 """
 from __future__ import annotations
@@ -122,8 +125,9 @@ def _insert(con, table: str, rows: list[dict], columns: list[str]) -> None:
 _DEFERRED: set[int] = set()  # connections in a bulk load: per-upload refreshes go to the backlog
 
 BACKLOG_UPSERT = """
-INSERT INTO assessment_backlog VALUES ($agency, $since_key)
-ON CONFLICT (agency_code) DO UPDATE SET since_key = least(since_key, excluded.since_key)
+INSERT INTO assessment_backlog (agency_code, since_key, since_at) VALUES ($agency, $since_key, $at)
+ON CONFLICT (agency_code) DO UPDATE SET since_key = least(assessment_backlog.since_key, excluded.since_key),
+    since_at = coalesce(assessment_backlog.since_at, excluded.since_at)
 """
 
 
@@ -188,7 +192,9 @@ def refresh(con, agency: str | None = None, since: tuple[int, int] | None = None
         con.execute("DELETE FROM assessment_backlog")   # everything was recomputed
         return counts
     if in_bulk(con):
-        con.execute(BACKLOG_UPSERT, {"agency": agency, "since_key": _key(since)})
+        from datetime import datetime, timezone
+        con.execute(BACKLOG_UPSERT, {"agency": agency, "since_key": _key(since),
+                                     "at": datetime.now(timezone.utc).replace(tzinfo=None)})
         return {}
     return _refresh(con, {agency: _key(since)})
 

@@ -7,6 +7,7 @@ Exit codes: 0 every file valid/accepted (warnings allowed), 1 any file rejected,
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -193,6 +194,22 @@ def rebuild(db, out):
 
     With --out, only that file (and the receipts/ folder beside it, when it is not the live one) is written."""
     click.echo(json.dumps(api.rebuild(db, out, on_wait=_waiting), ensure_ascii=False, indent=1, default=str))
+
+
+@cli.command()
+@click.argument("mode", type=click.Choice(["on", "off", "status"]), default="status")
+@DB_OPTION
+def snapshots(mode, db):
+    """Store whether this installation publishes read-only snapshots for the dashboard readers (on/off), or
+    show the mode. Stored beside the database: every later command and reader follows it (the variable
+    PANTAURB_SNAPSHOTS=1/0 overrides it for one process)."""
+    from loaders import snapshot
+    if mode != "status":
+        snapshot.set_enabled(db, mode == "on", on_wait=_waiting)
+    cur = snapshot.current(db)
+    click.echo(json.dumps({"stored": snapshot.stored_setting(db), "enabled": snapshot.enabled(db),
+                           "override": os.environ.get(snapshot.ENV_ENABLED) or None, "version": cur.version,
+                           "reading": str(cur.path)}, ensure_ascii=False, indent=1))
 
 
 @cli.command()

@@ -23,6 +23,7 @@ from indicators.catalogue import Indicator, load_catalogue
 from indicators.periods import previous_quarter
 from loaders import api, assessments, snapshot, store
 from loaders.auth import Scope, create_demo_accounts
+from loaders.isolated import die_with_parent
 from loaders.registry import Agency, load_registry
 
 SEED = 20240101
@@ -150,7 +151,8 @@ def build_demo(db_path: Path, *, years=range(2020, 2025), n_agencies: int | None
     stats = {"files": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "revisions": 0}
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = [(a, tuple(years)) for a in agencies]
-    with ProcessPoolExecutor(max_workers=workers) as pool, store.writer(db_path) as con, \
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool, \
+            store.writer(db_path) as con, \
             assessments.deferred(con):  # one full recompute of the verdicts at the end
         for n, (agency, files) in enumerate(zip(agencies, pool.map(_agency_files, jobs)), start=1):
             for f in files:

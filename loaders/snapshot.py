@@ -4,7 +4,10 @@ Every commit that changes what the dashboard shows ends with `committed(db)`. It
 counter kept in `<db folder>/snapshots/CURRENT` (JSON: version, snapshot file, time). Pages cache their
 queries per data version, so an accepted upload invalidates exactly once, whatever the file times do.
 
-With snapshots on (env `PANTAURB_SNAPSHOTS=1`, on the writer and every reader), `committed` also publishes
+Snapshot mode is a stored setting of the installation: `python -m loaders snapshots on` (`set_enabled`)
+writes `<db folder>/snapshots/SETTINGS`, which every writer and reader of that database reads, so no command
+can forget it. The environment variable `PANTAURB_SNAPSHOTS` (1/0) still overrides it for one process.
+With snapshots on, `committed` also publishes
 an immutable copy of the database, `snapshots/<version>.duckdb`, taken inside one read transaction
 (`COPY FROM DATABASE`, so never a half-written state), and only then replaces `CURRENT` atomically
 (`os.replace`). Readers open the newest snapshot read-only; DuckDB lets any number of processes read a
@@ -27,15 +30,55 @@ from loaders import store
 ENV_ENABLED = "PANTAURB_SNAPSHOTS"
 ENV_KEEP = "PANTAURB_SNAPSHOTS_KEEP"
 POINTER = "CURRENT"
+SETTINGS = "SETTINGS"              # JSON {"snapshots": true|false}: the installation's stored mode
 _publish_lock = threading.Lock()   # one publisher per process (uploads run in Streamlit threads)
 
 
-def enabled() -> bool:
-    return os.environ.get(ENV_ENABLED, "").strip().lower() in ("1", "true", "yes", "on")
+def enabled(db_path=None) -> bool:
+    """Whether commits publish snapshots and readers read them: `PANTAURB_SNAPSHOTS` when set (an override
+    for one process), else the installation's stored setting (`set_enabled`), else off."""
+    raw = os.environ.get(ENV_ENABLED, "").strip().lower()
+    if raw:
+        return raw in ("1", "true", "yes", "on")
+    return bool(stored_setting(db_path))
+
+
+def stored_setting(db_path=None) -> bool | None:
+    """The stored snapshot mode of the installation (None: never set)."""
+    try:
+        value = json.loads((folder(db_path) / SETTINGS).read_text(encoding="utf-8")).get("snapshots")
+    except (FileNotFoundError, ValueError, AttributeError):
+        return None
+    return None if value is None else bool(value)
+
+
+def set_enabled(db_path=None, on: bool = True, *, on_wait=None) -> "Current":
+    """Store the snapshot mode for every later writer and reader of this database. Holding the writer slot,
+    it writes the setting and announces a new data version, so turning it on publishes the first snapshot
+    at once (readers switch to it) and turning it off sends readers back to the database."""
+    db = store.resolve_db_path(db_path)
+    dir_ = folder(db)
+    dir_.mkdir(parents=True, exist_ok=True)
+    with store.writer(db, on_wait=on_wait) as con:
+        tmp = dir_ / f".{SETTINGS}.{os.getpid()}"
+        tmp.write_text(json.dumps({"snapshots": bool(on)}), encoding="utf-8")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dir_ / SETTINGS)
+        return committed(db, con)
 
 
 def folder(db_path) -> Path:
     return store.resolve_db_path(db_path).resolve().parent / "snapshots"
+
+
+def newest_file(db_path=None) -> Path | None:
+    """The newest published snapshot file, whatever the mode (None when there is none)."""
+    pointer = _read_pointer(db_path)
+    if pointer and pointer.get("snapshot") and (folder(db_path) / pointer["snapshot"]).exists():
+        return folder(db_path) / pointer["snapshot"]
+    snaps = sorted(p for p in folder(db_path).glob("*.duckdb") if p.stem.isdigit())
+    return snaps[-1] if snaps else None
 
 
 @dataclass(frozen=True)
@@ -65,7 +108,7 @@ def current(db_path=None) -> Current:
     pointer = _read_pointer(db)
     if not pointer:
         return Current(0, db, False)
-    if enabled() and pointer.get("snapshot"):
+    if enabled(db) and pointer.get("snapshot"):
         snap = folder(db) / pointer["snapshot"]
         if snap.exists():
             return Current(int(pointer["version"]), snap, True)
@@ -91,7 +134,7 @@ def committed(db_path=None, con=None) -> Current:
     with _publish_lock:
         new = version(db) + 1
         name = None
-        if enabled():
+        if enabled(db):
             name = f"{new:08d}.duckdb"
             _copy(db, dir_ / name, con)
         _write_pointer(dir_, {"version": new, "snapshot": name,
@@ -135,4 +178,5 @@ def _prune(dir_: Path, keep: int) -> None:
         Path(str(old) + ".wal").unlink(missing_ok=True)
 
 
-__all__ = ["Current", "committed", "current", "enabled", "folder", "version"]
+__all__ = ["Current", "committed", "current", "enabled", "folder", "newest_file", "set_enabled", "stored_setting",
+           "version"]

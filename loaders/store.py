@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS assessment_backlog (
     since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
 );
 """,
+    # When an agency's verdicts began to wait (UTC): the commit of the first upload a batch cut short left
+    # without its verdicts. Every page says which agencies wait and since when (ui/data.py require_data).
+    10: """
+ALTER TABLE assessment_backlog ADD COLUMN IF NOT EXISTS since_at TIMESTAMP;
+""",
 }
 AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -60,6 +60,13 @@ MAX_ROW = 100_000
 MAX_COL = 200
 MAX_CELLS = 2_000_000         # rows x columns: calamine and to_python() fill the whole rectangle (100k x 200
                               # took 3.6 s and 840 MB in one read)
+MAX_COMMENTS = 10_000         # cell comments (notes and threaded comments) in the whole package; openpyxl turned
+                              # 120,000 comments (590 KB on disk) into about 1 GB of objects
+MAX_SHAPES = 20_000           # shapes in all drawings (legacy VML and DrawingML anchors)
+MAX_ELEMENTS = 250_000        # XML elements in any one part that is not a sheet or the shared-string table
+                              # (styles, comments, drawings, charts, properties, ...): a parser builds objects
+                              # for each; the template's largest such part has about 300
+MAX_STRINGS = MAX_CELLS       # entries of the shared-string table
 
 # --- layout tolerances of the reader
 HEADER_SCAN_ROWS = 30         # the header block (Kode Instansi, ...) sits in these rows
@@ -84,6 +91,15 @@ class UnsafeWorkbook(ValueError):
 
 class NotAnXlsx(UnsafeWorkbook):
     """Not an .xlsx package at all (.xls, .csv, .ods, an encrypted file, a broken zip): unreadable, not hostile."""
+
+
+class TooComplexWorkbook(UnsafeWorkbook):
+    """Too many comments, shapes or XML elements: parsing it would take the server's memory. `what` and
+    `what_en` name the thing in both languages, `limit` the most allowed."""
+
+    def __init__(self, reason: str, what: str, what_en: str, limit: int):
+        super().__init__(reason)
+        self.what, self.what_en, self.limit = what, what_en, limit
 
 
 class MacroWorkbook(UnsafeWorkbook):
@@ -144,16 +160,19 @@ def check_xlsx(data: bytes) -> None:
 
     Refuses: anything that is not a zip, a corrupt zip, more than 50 MB of XML once decompressed, a part
     compressed more than 100:1, duplicate part names, a missing xl/workbook.xml, any DTD/ENTITY, a shared-string
-    table declaring far more strings than it holds, and a sheet whose used range (cells, rows, or the
-    <dimension> tag) goes beyond 100,000 rows, 200 columns or 2,000,000 cells.
+    table declaring far more strings than it holds (or more than 2,000,000), a sheet whose used range (cells,
+    rows, or the <dimension> tag) goes beyond 100,000 rows, 200 columns or 2,000,000 cells, more than 10,000
+    comments or 20,000 drawing shapes, and any other XML part (styles, comments, drawings, charts, ...) with
+    more than 250,000 elements. Every part any reader here parses (calamine, openpyxl) is decompressed and
+    counted; only images, the theme and printer settings are never opened.
     """
     _open_package(data)
 
 
-# Parts python-calamine never opens (their declared sizes still count towards MAX_TOTAL); skipping their
-# decompression saves about a third of the guard's time on a typical file.
-_NEVER_READ = ("xl/drawings/", "xl/comments", "xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/",
-               "customXml/", "xl/charts/")
+# Parts no reader here opens (neither python-calamine nor openpyxl parses them; their declared sizes still
+# count towards MAX_TOTAL). Comments, drawings, charts and properties are read and counted: openpyxl parses
+# them when it opens a whole workbook (the annotated copy, the catalogue).
+_NEVER_READ = ("xl/theme/", "xl/media/", "xl/printerSettings/")
 _NOT_PARSED = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".ico", ".bin")
 _SST = re.compile(rb"<" + _PFX + rb"sst\b([^>]*)>")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']([^\"']*)[\"']")
@@ -211,7 +230,7 @@ def _open_package(data: bytes) -> _Package:
         if not info.filename.lower().endswith(_NOT_PARSED):
             if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
                 raise UnsafeWorkbook("DTD not allowed")
-            if b"uniqueCount" in content:
+            if b"uniqueCount" in content or b"sst" in content[:4096]:
                 _check_shared_strings(info.filename, content)
         parts[info.filename] = content
 
@@ -226,6 +245,8 @@ def _open_package(data: bytes) -> _Package:
     for name, xml in parts.items():
         if name in sheet_paths.values() or (not name.lower().endswith(_NOT_PARSED) and b"sheetData" in xml):
             _check_used_range(name, xml)
+    _check_markup({n: x for n, x in parts.items() if not n.lower().endswith(_NOT_PARSED)},
+                  set(sheet_paths.values()) | _shared_strings_paths(parts))
     return _Package(parts, sheet_paths)
 
 
@@ -233,10 +254,52 @@ def _check_shared_strings(name: str, xml: bytes) -> None:
     """calamine reserves memory for uniqueCount strings up front: uniqueCount="4000000000" aborts the
     process (96 GB allocation) just like a far cell does. A real table declares about as many as it holds."""
     root = _SST.search(xml)
+    present = _count(_SI, xml)
+    if present > MAX_STRINGS:
+        raise UnsafeWorkbook(f"{name}: more than {MAX_STRINGS:,} shared strings")
     for declared in _UNIQUE_COUNT.findall(root.group(1) if root else b""):
         digits = re.sub(rb"[^0-9]", b"", declared).lstrip(b"0") or b"0"   # Rust also parses "+4000000000"
-        if len(digits) > 9 or int(digits) > len(_SI.findall(xml)) + 100_000:
+        if len(digits) > 9 or int(digits) > present + 100_000:
             raise UnsafeWorkbook(f"{name}: declared string count exceeds the strings present")
+
+
+_COMMENT = re.compile(rb"<" + _PFX + rb"(?:comment|threadedComment)\b")
+_SHAPE = re.compile(rb"<" + _PFX + rb"(?:shape|twoCellAnchor|oneCellAnchor|absoluteAnchor|relSizeAnchor|"
+                    rb"absSizeAnchor)\b")
+
+
+def _count(pattern: re.Pattern, xml: bytes) -> int:
+    return sum(1 for _ in pattern.finditer(xml))     # no list of matches: a bomb holds millions
+
+
+def _shared_strings_paths(parts: dict[str, bytes]) -> set[str]:
+    found = {"xl/sharedStrings.xml"}
+    for m in _REL_TAG.finditer(parts.get("xl/_rels/workbook.xml.rels", b"")):
+        a = _attrs(m.group(1))
+        if a.get("Type", "").endswith("/sharedStrings") and a.get("Target"):
+            target = unescape(a["Target"]).replace("\\", "/")
+            found.add(target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
+    return found
+
+
+def _check_markup(parts: dict[str, bytes], exempt: set[str]) -> None:
+    """Bound what a parser builds objects for: comments and shapes in the whole package, elements in any
+    part other than a sheet or the shared-string table (those are bounded by their used range and count)."""
+    comments = shapes = 0
+    for name, xml in parts.items():
+        if b"omment" in xml:
+            comments += _count(_COMMENT, xml)
+        if b"hape" in xml or b"Anchor" in xml:
+            shapes += _count(_SHAPE, xml)
+        if comments > MAX_COMMENTS:
+            raise TooComplexWorkbook(f"too many cell comments (more than {MAX_COMMENTS:,})", "komentar sel",
+                                     "cell comments", MAX_COMMENTS)
+        if shapes > MAX_SHAPES:
+            raise TooComplexWorkbook(f"too many drawing shapes (more than {MAX_SHAPES:,})",
+                                     "bentuk gambar (shape)", "drawing shapes", MAX_SHAPES)
+        if name not in exempt and xml.count(b"<") - xml.count(b"</") > MAX_ELEMENTS:
+            raise TooComplexWorkbook(f"{name}: too many XML elements (more than {MAX_ELEMENTS:,})",
+                                     f"elemen XML di bagian {name}", f"XML elements in part {name}", MAX_ELEMENTS)
 
 
 def _check_used_range(name: str, xml: bytes) -> None:
@@ -413,6 +476,62 @@ def _hyperlinks(parts: dict[str, bytes], sheet_path: str, xml: bytes) -> dict[tu
     return links
 
 
+# ------------------------------------------------------------------------ formulas that reach outside
+
+# Functions that fetch from the network or call code outside the workbook when Excel recalculates.
+_OUTSIDE_FN = re.compile(r"(?<![\w.])(?:_xlfn\.)?(WEBSERVICE|RTD|CALL|REGISTER(?:\.ID)?|IMAGE)\s*\(", re.I)
+# A reference to another workbook ("[1]Sheet!A1" as stored, or "'C:\x\[book.xlsx]Sheet'!A1") or a DDE link
+# ("cmd|' /C calc'!A0").
+_OUTSIDE_REF = re.compile(r"\[\d+\][^!]*!|\[[^\]]+\.(?:xl\w*|csv|ods)\]|[\w.]+\|'?[^!]*'?!", re.I)
+_SUSPECT = re.compile(rb"WEBSERVICE|RTD|CALL|REGISTER|IMAGE|\[|\|", re.I)
+_FORMULA = re.compile(rb"<" + _PFX + rb"f\b[^>]*>(.*?)</" + _PFX + rb"f\s*>", re.S)
+
+
+def reaches_outside(formula: str) -> bool:
+    """Whether a formula's text fetches data from outside the workbook (web, another file, DDE, add-ins)."""
+    return bool(_OUTSIDE_FN.search(formula) or _OUTSIDE_REF.search(formula))
+
+
+def _outside_formulas(xml: bytes) -> list[tuple[str, str]]:
+    """(cell, formula) of each formula in a sheet's XML that reaches outside the workbook."""
+    found: list[tuple[str, str]] = []
+    if b"<f" not in xml and b":f" not in xml or not _SUSPECT.search(xml):
+        return found
+    row0, col0 = -1, -1
+    for m in _TOKEN.finditer(xml):
+        kind, raw, closed = m.group(1), m.group(2), m.group(3)
+        a = _attrs(raw)
+        if kind == b"row":
+            row0 = int(a["r"]) - 1 if a.get("r", "").isdigit() else row0 + 1
+            col0 = -1
+            continue
+        ref_m = _REF_PART.fullmatch(a["r"].encode()) if a.get("r") else None
+        if ref_m:
+            col0, row0 = _col_number(ref_m.group(1)) - 1, int(ref_m.group(2)) - 1
+        else:
+            col0 += 1
+        if closed:
+            continue
+        end = _CELL_END.search(xml, m.end())
+        f = _FORMULA.search(xml, m.end(), end.start() if end else len(xml))
+        if f:
+            text = unescape(f.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+            if reaches_outside(text):
+                found.append((cell_ref(row0, col0), text))
+    return found
+
+
+def _external_links(parts: dict[str, bytes]) -> list[str]:
+    """Targets of the package's links to other workbooks (xl/externalLinks), or the part names."""
+    links = []
+    for name in sorted(parts):
+        if name.startswith("xl/externalLinks/") and name.endswith(".xml") and "/_rels/" not in name:
+            rels = parts.get(posixpath.join("xl/externalLinks/_rels", posixpath.basename(name) + ".rels"), b"")
+            targets = [_attrs(m.group(1)).get("Target", "") for m in _REL_TAG.finditer(rels)]
+            links.append(", ".join(unescape(t) for t in targets if t) or name)
+    return links
+
+
 # ------------------------------------------------------------------------------------------- checksum
 
 def structure_checksum(template_version: str, sheet_names: Sequence[str], header_labels: Sequence[str],
@@ -551,6 +670,10 @@ class _Reader:
         except NotAnXlsx as exc:
             self.issue("file-unreadable", reason=exc.reason)
             return
+        except TooComplexWorkbook as exc:
+            self.issue("file-too-complex", what=exc.what, what_en=exc.what_en, limit=f"{exc.limit:,}".replace(",", "."),
+                       limit_en=f"{exc.limit:,}")
+            return
         except UnsafeWorkbook as exc:
             self.issue("file-unsafe", reason=exc.reason)
             return
@@ -609,6 +732,16 @@ class _Reader:
         if meta is not None:
             titles = (ind_header.found_titles if ind_header else []) + (ren_header.found_titles if ren_header else [])
             self.read_fingerprint(meta, names, labels, titles)
+        self.check_outside_references(package)
+
+    def check_outside_references(self, package: _Package) -> None:
+        """Links to other workbooks and formulas that fetch from outside (web, files, DDE): refused. Their
+        cached values cannot be checked against anything, and opening the file would reach out."""
+        for target in _external_links(package.parts):
+            self.issue("external-link", value=target[:200])
+        for name, path in package.sheet_paths.items():
+            for ref, formula in _outside_formulas(package.parts.get(path, b"")):
+                self.issue("external-formula", sheet=name, cell=ref, value="=" + formula[:200])
 
 
     # -- column header row
@@ -920,6 +1053,6 @@ def read_workbook(data: bytes, file_name: str, catalogue=None) -> ParsedWorkbook
     return pw
 
 
-__all__ = ["UnsafeWorkbook", "NotAnXlsx", "check_xlsx", "read_workbook", "structure_checksum", "cell_ref",
+__all__ = ["UnsafeWorkbook", "NotAnXlsx", "TooComplexWorkbook", "check_xlsx", "reaches_outside", "read_workbook", "structure_checksum", "cell_ref",
            "parse_quarter", "parse_year", "code_text", "as_text", "ANNOTATION_SHEETS", "META_KEYS",
            "TEMPLATE_HEADER_CELLS", "INSTRUCTIONS_SHEET"]

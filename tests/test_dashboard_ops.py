@@ -182,6 +182,44 @@ def test_compliance_matrix_filters_and_ranks_problems(seeded_con):
     assert all_["contact_email"].notna().all()
 
 
+def test_compliance_ranks_an_uploaders_agency_within_its_scope(seeded_con):
+    """Issue 21.7: the page ranked an uploader's agency against every agency before its scope was applied
+    ("80 dari 164", an empty matrix); ranked within the rows the scope keeps, it is 1 of 1."""
+    from loaders import auth
+    everything = Q.compliance_matrix(seeded_con, 2024)
+    coordinator = auth.Scope("koord-32", "koordinator", province_code="32")
+    uploader = auth.Scope("unggah-32.73", "pengunggah", agency_code="32.73")
+    provinces = auth.agency_provinces(seeded_con)
+    assert everything[everything["agency_code"] == "32.73"]["problem_rank"].iloc[0] > 1    # among all agencies
+    mine = auth.restrict_frame(everything, uploader, provinces)
+    assert set(Q.problem_ranks(mine)) == {1}
+    region = auth.restrict_frame(everything, coordinator, provinces)
+    ranks = Q.problem_ranks(region)
+    assert sorted(set(ranks)) == list(range(1, region["agency_code"].nunique() + 1))
+    assert region[ranks == 1]["agency_code"].unique().tolist() == ["32.99"]      # the most problems in 32
+
+
+@pytest.mark.parametrize("page", ["national", "agency"])
+def test_every_page_says_whose_verdicts_wait_and_since_when(seeded_db_path, tmp_path, monkeypatch, page):
+    """Issue 21.4: a batch cut short leaves its agencies in the backlog; until the next writer recomputes
+    them, the pages name them and say since when (the values are stored, the verdicts may be stale)."""
+    import shutil
+    from datetime import datetime
+    from loaders import store
+    db = tmp_path / "pantaurb.duckdb"
+    shutil.copyfile(seeded_db_path, db)
+    with store.session(db) as con:
+        con.execute("INSERT INTO assessment_backlog (agency_code, since_key, since_at) VALUES "
+                    "('32.73', 8097, TIMESTAMP '2024-04-02 03:04:00')")
+    monkeypatch.setenv("PANTAURB_DB", str(db))
+    at = _open(page)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Penilaian 1 instansi belum diperbarui sejak 2 April 2024" in warnings and "32.73" in warnings
+    at = _open(page, lang="en")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "The verdicts of 1 agencies have not been updated since April 2, 2024" in warnings
+
+
 # ------------------------------------------------------------------ charts
 def test_ranked_bar_chart_sorts_best_first_and_labels_statuses(seeded_con):
     prov = Q.region_comparison(seeded_con, "AG_POV", 2024, 4, "PROV")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators import queries
 from loaders import api, assessments, store
 from loaders.auth import Scope
 from loaders.archive import Archive
@@ -30,6 +31,7 @@ from test_api import CITY, filled
 ROOT = Path(__file__).resolve().parent.parent
 COMPARED = ("v_values", "v_submissions", "uploads", "upload_issues", "commits", "v_renaksi", "v_agency_targets",
             "agencies")
+VERDICTS = ("assessments", "national_assessments")
 
 # A real process that dies (SIGKILL-like, no clean-up) at one exact point of the protocol.
 CRASHING_CLI = """
@@ -89,8 +91,38 @@ def live_files(db: Path) -> dict[str, tuple]:
             if p.is_file() and not p.name.endswith(".writer.lock")}
 
 
-def assert_rebuild_equals_live(db: Path, scratch: Path) -> dict:
-    """`rebuild --out` into `scratch` equals the live database and touches nothing beside the live one."""
+def verdicts(db: Path) -> dict:
+    with store.session(db, read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in VERDICTS}
+
+
+def assert_verdicts_equal_or_announced(db: Path, rebuilt: Path, scratch: Path, pending_allowed: bool) -> None:
+    """The live verdicts equal the rebuilt ones. Only a batch cut short may leave some waiting
+    (`pending_allowed`): then every page names exactly those agencies with the time they began to wait, and
+    the live database once settled (what the next writer does first) equals the rebuild."""
+    from indicators import queries
+    with store.session(db, read_only=True) as con:
+        backlog = assessments.backlog(con)
+        pending = queries.pending_verdicts(con)
+    if backlog:
+        assert pending_allowed, f"a single-file ingest left verdicts waiting for {sorted(backlog)}"
+        assert sorted(pending["agency_code"]) == sorted(backlog)
+        assert pending["since_at"].notna().all()
+        settled = scratch / "settled.duckdb"
+        with store.session(db) as con:           # a killed writer may leave a log: fold it in, then copy
+            con.execute("CHECKPOINT")
+        shutil.copyfile(db, settled)
+        with store.session(settled) as con, store.transaction(con):
+            assessments.settle(con)
+        assert verdicts(settled) == verdicts(rebuilt)
+    else:
+        assert pending.empty
+        assert verdicts(db) == verdicts(rebuilt)
+
+
+def assert_rebuild_equals_live(db: Path, scratch: Path, *, pending_allowed: bool = True) -> dict:
+    """`rebuild --out` into `scratch` equals the live database (verdicts included) and touches nothing beside
+    the live one."""
     before = live_files(db)
     out = scratch / "rebuilt.duckdb"
     counts = api.rebuild(db, out)
@@ -98,6 +130,7 @@ def assert_rebuild_equals_live(db: Path, scratch: Path) -> dict:
     live, rebuilt = snapshot(db), snapshot(out)
     for table in COMPARED:
         assert rebuilt[table] == live[table], table
+    assert_verdicts_equal_or_announced(db, out, scratch, pending_allowed)
     assert regenerated_receipts(db, scratch / "live-receipts") == {
         p.name: p.read_text(encoding="utf-8") for p in sorted((scratch / "receipts").glob("*.html"))}
     for receipt in (db.parent / "receipts").glob("*.html"):      # the copies agencies hold are the same
@@ -136,6 +169,30 @@ def ingest_args(db: Path, files) -> list[str]:
 
 
 # ------------------------------------------------------------------ kill -9 at random moments
+KILLS = 20
+
+
+def test_kill_at_random_points_of_a_single_file_ingest(work, tmp_path):
+    """Issue 21.4: a one-file ingest stores its verdicts in the upload's own transaction, so wherever it is
+    killed, the live verdicts equal the rebuilt ones and none are left waiting."""
+    rng = random.Random(20261208)
+    one = work["files"][4:5]
+    started = time.monotonic()
+    assert run(*ingest_args(fresh(work, tmp_path / "full"), one)).returncode == 0
+    full = time.monotonic() - started
+    kills = n = 0
+    while kills < KILLS and n < KILLS + 6:
+        db = fresh(work, tmp_path / f"kill{n}")
+        proc = loaders_cli(*ingest_args(db, one))
+        time.sleep(rng.uniform(0.5 * full, 0.98 * full))    # the late part: parse, commit, verdicts, receipt
+        proc.kill()
+        proc.communicate()
+        kills += proc.returncode == -9
+        assert_rebuild_equals_live(db, tmp_path / f"check{n}", pending_allowed=False)
+        n += 1
+    assert kills >= KILLS
+
+
 def test_kill_at_random_points_of_a_multi_file_ingest(work, tmp_path):
     rng = random.Random(20261201)
     reference = fresh(work, tmp_path / "full")
@@ -143,16 +200,16 @@ def test_kill_at_random_points_of_a_multi_file_ingest(work, tmp_path):
     assert run(*ingest_args(reference, work["files"])).returncode == 0
     full = time.monotonic() - started
     kills = n = 0
-    while kills < 10 and n < 16:            # ten kills that landed while the ingest ran
+    while kills < KILLS and n < KILLS + 6:   # twenty kills that landed while the ingest ran
         db = fresh(work, tmp_path / f"kill{n}")
         proc = loaders_cli(*ingest_args(db, work["files"]))
         time.sleep(rng.uniform(0.3, 0.9 * full))
         proc.kill()
         proc.communicate()
         kills += proc.returncode == -9
-        assert_rebuild_equals_live(db, tmp_path / f"check{n}")
+        assert_rebuild_equals_live(db, tmp_path / f"check{n}")   # verdicts equal, or waiting and announced
         n += 1
-    assert kills >= 10
+    assert kills >= KILLS
     rerun = run(*ingest_args(db, work["files"]))   # the last killed database converges on a re-run
     assert rerun.returncode == 0, rerun.stderr
     assert snapshot(db)["v_values"] == snapshot(reference)["v_values"]
@@ -201,8 +258,8 @@ def test_kill_between_commit_and_journal_marker(work, tmp_path):
     db = fresh(work, tmp_path / "live")
     assert run(*ingest_args(db, work["files"][:1]), crash="after-commit").returncode == 9
     assert Archive.beside(db).dangling() is not None
-    assert len(snapshot(db)["v_submissions"]) == 1                 # committed: it counts
-    assert_rebuild_equals_live(db, tmp_path / "check")             # settled from the database, read-only
+    assert len(snapshot(db)["v_submissions"]) == 1                 # committed: it counts, with its verdicts
+    assert_rebuild_equals_live(db, tmp_path / "check", pending_allowed=False)   # settled from the db, read-only
     assert Archive.beside(db).dangling() is not None               # ... without writing the journal
     assert run(*ingest_args(db, work["files"][1:2])).returncode == 0
     kinds = [r["kind"] for r in Archive.beside(db).records()]
@@ -336,6 +393,9 @@ def test_a_batch_cut_short_owes_its_verdicts_until_the_next_writer(work, tmp_pat
         assert len(con.execute("SELECT * FROM submissions").fetchall()) == 1
         assert set(assessments.backlog(con)) == {"32"}
         assert con.execute("SELECT count(*) FROM assessments WHERE agency_code = '32'").fetchone()[0] == 0
+        pending = queries.pending_verdicts(con)               # what every page says meanwhile
+        assert list(pending["agency_code"]) == ["32"] and pending["since_at"].notna().all()
+    assert_rebuild_equals_live(db, tmp_path / "check")
     assert run(*ingest_args(db, work["files"][3:4])).returncode == 0     # the next writer settles first
     with store.session(db, read_only=True) as con:
         assert assessments.backlog(con) == {}
@@ -345,6 +405,73 @@ def test_a_batch_cut_short_owes_its_verdicts_until_the_next_writer(work, tmp_pat
         with store.transaction(con):
             assessments.refresh(con)
         assert con.execute("SELECT * FROM assessments ORDER BY ALL").fetchall() == stored
+
+
+# ------------------------------------------------------------------ worker processes die with their batch
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, from /proc (zombies left out: they hold no memory and run nothing)."""
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return tree
+
+
+def _descendants(pid: int) -> set[int]:
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("command", ["ingest", "demo"])
+def test_a_killed_batch_leaves_no_worker_process(work, tmp_path, command):
+    """Issue 21.5: SIGKILL the parent of a batch while its worker processes read (ingest) or generate (demo)
+    workbooks; every process it started (forkserver, workers) is gone soon after, none left orphaned."""
+    db = fresh(work, tmp_path / "live")
+    if command == "ingest":
+        files = [str(f) for f in work["files"]] * 6          # 42 files: read in worker processes (16 or more)
+        args, expected = [*ingest_args(db, files), "--workers", "2"], 3     # forkserver + 2 workers
+    else:
+        args, expected = ["demo", "--db", str(tmp_path / "demo.duckdb"), "--agencies", "12", "--years",
+                          "2023-2024"], 2                                 # 2 workers
+    # no pipes: an orphan holding the write end would block the test instead of failing it
+    proc = subprocess.Popen([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + 240
+        while len(started) < expected and proc.poll() is None and time.monotonic() < deadline:
+            started |= _descendants(proc.pid)            # waits for state: the pool's processes exist
+        assert len(started) >= expected, "the batch finished before its worker processes could be seen"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 60
+        while any(map(_running, started)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        orphans = [pid for pid in started if _running(pid)]
+        assert orphans == [], f"{len(orphans)} orphaned worker process(es) still running"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in started:                               # the test's own processes, by id
+            if _running(pid):
+                os.kill(pid, 9)
 
 
 # ------------------------------------------------------------------ backup and restore

@@ -134,3 +134,55 @@ def test_warming_fills_the_cache_the_landing_page_reads(db, files, monkeypatch):
     for name, *args in data.landing_queries(state):
         data.cached(name, state, False, *args)
     assert ran == []
+
+
+# ------------------------------------------------------------------ issue 21.7: a stored mode, busy reads
+def _cli(*args, **env_changes):
+    env = {k: v for k, v in os.environ.items() if k != snapshot.ENV_ENABLED}
+    env.update(PYTHONPATH=str(REPO), **env_changes)
+    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_snapshot_mode_is_a_stored_setting_no_command_can_forget(tmp_path, files, monkeypatch):
+    """Turned on once for the installation, a writer run without PANTAURB_SNAPSHOTS still publishes a
+    snapshot and readers (also without the variable) stay on snapshots; the variable still overrides."""
+    monkeypatch.delenv(snapshot.ENV_ENABLED, raising=False)
+    db = tmp_path / "pantaurb.duckdb"
+    api.init_database(db)
+    assert not snapshot.current(db).snapshot
+    done = _cli("snapshots", "on", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stored"] is True and snapshot.current(db).snapshot
+    book = tmp_path / files[0].name
+    book.write_bytes(files[0].data)
+    before = snapshot.current(db).version
+    ingested = _cli("ingest", str(book), "--db", str(db), "--reason", "uji", "--format", "json")
+    assert ingested.returncode in (0, 1), ingested.stderr                  # a writer without the variable
+    cur = snapshot.current(db)
+    assert cur.snapshot and cur.version == before + 1 and cur.path.exists()
+    with duckdb.connect(str(cur.path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 1
+    monkeypatch.setenv(snapshot.ENV_ENABLED, "0")                            # the override, for one process
+    assert not snapshot.current(db).snapshot
+    monkeypatch.delenv(snapshot.ENV_ENABLED)
+    assert _cli("snapshots", "off", "--db", str(db)).returncode == 0
+    assert not snapshot.current(db).snapshot and snapshot.stored_setting(db) is False
+
+
+def test_a_read_that_finds_the_database_busy_reads_the_newest_snapshot(db, files, monkeypatch):
+    from ui import data
+    ingest(db, files[0])
+    monkeypatch.setenv(snapshot.ENV_ENABLED, "0")      # this reader reads the database itself
+    monkeypatch.setattr(store, "READ_WAIT_SECONDS", 0.5)
+    state = data.DataState(("v", 0), str(db), False)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); sys.stdin.read()", str(db)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"                   # waits for state: the lock is taken
+        status = data._run("data_status", state, False, ())
+        assert int(status.iloc[0]["n_indicators"]) > 0                   # from the snapshot, not an error
+    finally:
+        holder.stdin.close()
+        holder.wait()

@@ -2,6 +2,7 @@
 
 import io
 import os
+from pathlib import Path
 import random
 
 import openpyxl
@@ -14,6 +15,7 @@ from loaders.template import write_template
 from loaders.workbook import UnsafeWorkbook, check_xlsx, parse_quarter, read_workbook
 from xlsx_helpers import (
     Fmt,
+    comment_bomb,
     edit_zip,
     fill_template,
     lo_source,
@@ -429,8 +431,127 @@ def test_annotate_with_no_issues_still_gives_a_valid_workbook(template):
     assert wb.sheetnames[0] == "Masalah"
 
 
+# ------------------------------------------------------------------ parts only openpyxl parses (issue 21.2)
+def test_a_comment_bomb_is_refused_before_reading_with_a_message_in_both_languages(template):
+    data = comment_bomb(template)                       # ~590 KB, 120,000 comments
+    assert len(data) < 700_000
+    [issue] = read(data).issues
+    assert issue.code == "file-too-complex"
+    assert "terlalu banyak komentar sel (paling banyak 10.000)" in issue.message("id")
+    assert "too many cell comments (at most 10,000)" in issue.message("en")
+    assert "templat PantauRB yang baru" in issue.message("id") and "fresh PantauRB template" in issue.message("en")
+
+
+@pytest.mark.parametrize("part, change, what", [
+    ("xl/styles.xml", lambda x: x.replace(b"</fonts>", b"".join(b"<font><sz val='%d'/></font>" % i
+                                                                for i in range(130_000)) + b"</fonts>"),
+     "too many XML elements"),
+    ("xl/drawings/commentsDrawing1.vml", lambda x: x.replace(b"</xml>", b"<v:shape/>" * 30_000 + b"</xml>"),
+     "drawing shapes"),
+])
+def test_styles_and_drawings_are_bounded_by_the_guard(template, part, change, what):
+    data = edit_zip(template, part, change)
+    with pytest.raises(UnsafeWorkbook, match=what.replace(".", r"\.")):
+        check_xlsx(data)
+    assert read(data).issues[0].code == "file-too-complex"
+
+
+MEMORY_PROBE = """
+import json, sys
+from loaders import api
+from loaders.issues import Report
+from loaders.workbook import read_workbook
+from indicators.catalogue import load_catalogue
+
+def status(key):
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith(key)) * 1024
+
+data = open(sys.argv[1], "rb").read()
+cat = load_catalogue()
+api.annotate_bytes(b"", Report("warm.xlsx"), "id")       # imports loaded before the baseline
+before = status("VmRSS")
+report = Report("bom.xlsx", read_workbook(data, "bom.xlsx", cat).issues)
+out = api.annotate_bytes(data, report, "en")
+open(sys.argv[2], "wb").write(out)
+print(json.dumps({"growth": status("VmHWM") - before, "codes": [i.code for i in report.issues]}))
+"""
+
+
+def test_the_annotated_copy_of_a_hostile_file_never_grows_the_server_process(template, tmp_path):
+    """Issue 21.2: the annotated download of a ~590 KB comment bomb took a server process from 395 MB to
+    1 165 MB. The process that serves the page (here: a fresh interpreter doing what the upload page does)
+    stays within +100 MB, and the user gets the problem list with the refusal in both languages."""
+    import json
+    import subprocess
+    import sys
+    bomb, out = tmp_path / "bom.xlsx", tmp_path / "annotated.xlsx"
+    bomb.write_bytes(comment_bomb(template))
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(bomb), str(out)], cwd=root, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["growth"] < 100 * 2**20, probe
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Problems"]
+    assert wb["Problems"]["C4"].value == "file-too-complex"
+    assert "Your file could not be copied safely" in wb["Problems"]["A2"].value
+    assert "Berkas Anda tidak dapat disalin" in wb["Problems"]["A2"].value
+
+
+def test_a_child_out_of_memory_gives_the_problem_list_not_a_failure(template, monkeypatch):
+    """Defence in depth: a file the guard lets through but that still exhausts the child's memory limit."""
+    from loaders import api, isolated
+    from loaders.issues import Report
+    with pytest.raises(isolated.LimitExceeded):
+        isolated.run("loaders.annotate:annotate_workbook", template, [], "id", memory=48 << 20)
+    monkeypatch.setattr(isolated, "MEMORY_LIMIT", 48 << 20)
+    issue = Issue("missing-evidence", file="laporan.xlsx", sheet="Indikator", cell="I9", value="AG_LAPOR")
+    wb = openpyxl.load_workbook(io.BytesIO(api.annotate_bytes(template, Report("laporan.xlsx", [issue]), "id")))
+    assert wb.sheetnames == ["Masalah"] and wb["Masalah"]["C4"].value == "missing-evidence"
+    assert "tidak dapat disalin dengan aman" in wb["Masalah"]["A2"].value
+
+
+def test_a_child_that_runs_too_long_is_stopped():
+    from loaders import isolated
+    with pytest.raises(isolated.LimitExceeded, match="within"):
+        isolated.run("time:sleep", 30, seconds=2)
+
+
 @pytest.mark.parametrize("name", ["random bytes", "far cell XFD1048576", "half-cut sheet xml"])
 def test_annotating_an_unreadable_file_gives_just_the_problem_list(name):
     data = HOSTILE[name][0](book())
     wb = openpyxl.load_workbook(io.BytesIO(annotate_workbook(data, read(data).issues)))
     assert wb.sheetnames == ["Masalah"] and wb["Masalah"]["C4"].value in {"file-unsafe", "file-unreadable"}
+
+
+# ------------------------------------------------------------------ formulas that reach outside (issue 21.7)
+@pytest.mark.parametrize("formula", ['=WEBSERVICE("http://198.51.100.7/nilai")', "=[1]Data!B2",
+                                     "='C:\\Laporan\\[rekap.xlsx]Data'!B2", "=cmd|' /C calc'!A0"])
+def test_a_formula_that_reaches_outside_the_file_is_refused_where_it_is(template, formula):
+    data = fill_template(template, {"AG_SAKIP": 80, "AG_LAPOR": formula})
+    found = [i for i in read(data).issues if i.code == "external-formula"]
+    assert len(found) == 1
+    issue = found[0]
+    assert issue.severity == "error" and issue.sheet == "Indikator" and issue.cell and issue.file == "laporan.xlsx"
+    assert issue.value == formula
+    assert f"Sel {issue.cell} di lembar 'Indikator'" in issue.message("id") and "Tempel Spesial > Nilai" in issue.message("id")
+    assert f"Cell {issue.cell} in sheet 'Indikator'" in issue.message("en") and "Paste Special > Values" in issue.message("en")
+
+
+def test_ordinary_formulas_are_not_refused(template):
+    data = fill_template(template, {"AG_SAKIP": "=40*2", "AG_LAPOR": "=SUM(Indikator!F9:F9)"})
+    assert not [i for i in read(data).issues if i.code.startswith("external")]
+
+
+def test_a_link_to_another_workbook_is_refused(template):
+    link = (b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook '
+            b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></externalLink>')
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+            b'Target="https://198.51.100.7/rekap.xlsx" TargetMode="External"/></Relationships>')
+    data = edit_zip(fill_template(template, {"AG_SAKIP": 80}), "", add={
+        "xl/externalLinks/externalLink1.xml": link, "xl/externalLinks/_rels/externalLink1.xml.rels": rels})
+    [issue] = [i for i in read(data).issues if i.code == "external-link"]
+    assert issue.severity == "error" and issue.value == "https://198.51.100.7/rekap.xlsx"
+    assert "Putuskan Tautan" in issue.message("id") and "Break Link" in issue.message("en")

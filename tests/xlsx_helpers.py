@@ -352,3 +352,22 @@ def as_old_template(data: bytes) -> bytes:
         meta["template_version"].value, SHEET_NAMES, [labels[0] for labels in HEADER_FIELDS.values()],
         ind_titles + [OLD_QUARTER_TITLES.get(t, t) for t in ren_titles], codes)
     return save(wb)
+
+
+def comment_bomb(data: bytes, comments: int = 120_000, shapes: int = 20_000) -> bytes:
+    """A workbook whose comment part holds `comments` notes (and its legacy drawing as many shapes): a few
+    hundred KB on disk that openpyxl turns into about a gigabyte of objects (issue 21's 435 KB file)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        part = next(n for n in z.namelist() if n.startswith("xl/comments"))
+        vml = next(n for n in z.namelist() if n.endswith(".vml"))
+    cells = [f"{col}{row}" for row in range(1, comments // 3 + 2) for col in "ABC"][:comments]
+    xml = ('<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>x</author>'
+           '</authors><commentList>' + "".join(f'<comment ref="{c}" authorId="0"><text><t>{c}</t></text></comment>'
+                                              for c in cells) + "</commentList></comments>").encode()
+    shape = ('<v:shape type="#_x0000_t202" style="position:absolute;visibility:hidden" fillcolor="#ffffe1">'
+             '<x:ClientData ObjectType="Note"><x:Row>{r}</x:Row><x:Column>0</x:Column></x:ClientData></v:shape>')
+    drawing = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+               'xmlns:x="urn:schemas-microsoft-com:office:excel">' + "".join(shape.format(r=r) for r in
+                                                                            range(shapes)) + "</xml>").encode()
+    out = edit_zip(data, part, lambda _: xml)
+    return edit_zip(out, vml, lambda _: drawing)

@@ -6,10 +6,12 @@ has announced yet falls back to the file's modification time.
 
 Each script run reads one state: `pin_data_state()` (called by `dashboard.py` at the top of every rerun)
 fixes the version and the file for the whole run, so a page never mixes two versions, and a new version
-is picked up between reruns. With snapshots on (`PANTAURB_SNAPSHOTS=1`) the pages read the newest
+is picked up between reruns. With snapshots on (`python -m loaders snapshots on`, stored beside the database;
+`PANTAURB_SNAPSHOTS=1/0` overrides it for one process) the pages read the newest
 read-only snapshot through one shared read-only connection per snapshot (a cursor per query), so any number
 of dashboard processes read while one writer ingests. Otherwise each query opens the database, runs and
-closes it again, so the CLI (another process) can still write between page views.
+closes it again, so the CLI (another process) can still write between page views; a read that finds the
+database busy past `PANTAURB_READ_WAIT` reads the newest published snapshot, if there is one, instead of failing.
 
 A watcher thread per process notices a new version within `PANTAURB_POLL_SECONDS` (default 1) and drops
 the previous version's cached results; on snapshots it also warms the landing page's queries, so the next
@@ -141,11 +143,31 @@ def _run(query_name: str, state: DataState, verified_only: bool, args: tuple) ->
             return fn(con, *args)
         finally:
             con.close()
-    with store.session(state.path, read_only=False) as con:
+    try:
+        with store.session(state.path, read_only=False) as con:
+            if verified_only:
+                from loaders import verification
+                verification.verified_only_views(con)
+            return fn(con, *args)
+    except store.DatabaseBusy:
+        return _from_newest_snapshot(state, lambda con: fn(con, *args), verified_only)
+
+
+def _from_newest_snapshot(state: DataState, fn: Callable, verified_only: bool = False):
+    """A read that found the database busy waits on no writer: it reads the newest published snapshot (a
+    committed state, perhaps one version old). Without any snapshot the busy error stands."""
+    snap = snapshot.newest_file(state.path)
+    if snap is None:
+        raise store.DatabaseBusy(t("db_busy"))
+    log.info("database busy: reading snapshot %s", snap.name)
+    con = duckdb.connect(str(snap), read_only=True)
+    try:
         if verified_only:
             from loaders import verification
             verification.verified_only_views(con)
-        return fn(con, *args)
+        return fn(con)
+    finally:
+        con.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -171,8 +193,11 @@ def read_now(fn: Callable):
             return fn(cur)
         finally:
             cur.close()
-    with store.session(state.path, read_only=False) as con:
-        return fn(con)
+    try:
+        with store.session(state.path, read_only=False) as con:
+            return fn(con)
+    except store.DatabaseBusy:
+        return _from_newest_snapshot(state, fn)
 
 
 def verified_only() -> bool:
@@ -291,7 +316,26 @@ def require_data() -> pd.Series:
         st.stop()
     from ui.format import set_export_context
     set_export_context(synthetic=bool(status["any_synthetic"]))
+    _say_pending_verdicts()
     return status
+
+
+def _say_pending_verdicts() -> None:
+    """Verdicts a batch cut short still owes (the backlog): named, with since when, on every page."""
+    try:
+        pending = q(queries.pending_verdicts)
+    except duckdb.Error:
+        return
+    if pending.empty:
+        return
+    from loaders.timefmt import datetime_text
+    from ui.format import md
+    times = [x for x in pending["since_at"] if x is not None and not pd.isna(x)]
+    since = datetime_text(min(times).to_pydatetime(), lang()) if times else t("verdicts_pending_unknown_time")
+    names = ", ".join(md(f"{n} ({c})") for c, n in zip(pending["agency_code"][:10], pending["name"][:10]))
+    if len(pending) > 10:
+        names += ", …"
+    st.warning(t("verdicts_pending", n=len(pending), since=since, names=names), icon=":material/pending:")
 
 
 def period_name(row) -> str:

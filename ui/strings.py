@@ -33,6 +33,16 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "Build the demo database (synthetic data) with this command, then reload this page:"},
     "db_needs_init": {"id": "Basis data {path} dibuat oleh versi sebelumnya dan belum memuat penilaian tersimpan. Perbarui dengan perintah berikut, lalu muat ulang halaman ini:",
                       "en": "The database {path} was made by an earlier version and holds no stored assessments yet. Update it with this command, then reload this page:"},
+    "verdicts_pending": {
+        "id": "Penilaian {n} instansi belum diperbarui sejak {since}: {names}. Nilai laporannya sudah tersimpan, "
+              "tetapi pengunggahan sekaligus terhenti sebelum penilaiannya dihitung, jadi status dan capaian "
+              "instansi tersebut bisa usang. Penilaian dihitung ulang pada penyimpanan berikutnya (unggahan apa pun "
+              "atau `python -m loaders init`).",
+        "en": "The verdicts of {n} agencies have not been updated since {since}: {names}. Their reported values "
+              "are stored, but a batch upload stopped before their verdicts were computed, so these agencies' "
+              "status and achievement may be out of date. They are recomputed by the next write (any upload or "
+              "`python -m loaders init`)."},
+    "verdicts_pending_unknown_time": {"id": "waktu tidak tercatat", "en": "an unrecorded time"},
     "db_busy": {"id": "Basis data sedang dipakai proses lain (misalnya impor). Tunggu sebentar lalu muat ulang halaman.",
                 "en": "The database is being used by another process (e.g. an import). Wait a moment and reload the page."},
 
