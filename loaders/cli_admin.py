@@ -141,10 +141,12 @@ def register(cli: click.Group, db_option) -> None:
     @audit_group.command("verify")
     @db_option
     def audit_verify(db):
-        """Check the hash chain: exit 1 when a row was edited or removed outside the app."""
-        ok, bad = _run(db, lambda con, op: audit.verify_chain(con))
-        click.echo("OK" if ok else f"Rantai rusak pada baris {bad} / chain broken at row {bad}")
-        sys.exit(0 if ok else 1)
+        """Check the hash chain and its anchored heads (`<db>.audit-chain`): exit 1 when a row was edited,
+        removed, renumbered or appended outside the app."""
+        path = _db(db)
+        verdict = _run(db, lambda con, op: audit.verify(con, path))
+        click.echo(("OK: " if verdict.ok else "RUSAK / BROKEN: ") + verdict.text("id") + " / " + verdict.text("en"))
+        sys.exit(0 if verdict.ok else 1)
 
 
 __all__ = ["register"]

@@ -63,6 +63,12 @@ CREATE TABLE IF NOT EXISTS assessment_backlog (
     since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
 );
 """,
+    # OIDC accounts are bound to the provider's subject (issuer + subject) at their first sign-in with a
+    # verified e-mail; afterwards the subject, never the e-mail, finds the account (loaders/auth.py).
+    9: """
+ALTER TABLE users ADD COLUMN oidc_issuer VARCHAR;
+ALTER TABLE users ADD COLUMN oidc_subject VARCHAR;
+""",
 }
 AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -224,16 +230,37 @@ def writer(path=None, *, wait: float | None = None,
             yield con
 
 
+_open_transactions: dict[int, dict[str, Callable[[], None]]] = {}   # id(con) -> work to do after COMMIT
+
+
+def in_transaction(con) -> bool:
+    """Whether `con` is inside `transaction()` (what it writes is stored only at COMMIT)."""
+    return id(con) in _open_transactions
+
+
+def after_commit(con, key: str, fn: Callable[[], None]) -> None:
+    """Run `fn()` once after the open `transaction()` of `con` commits (never after a rollback); one per key."""
+    _open_transactions[id(con)][key] = fn
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """BEGIN ... COMMIT, or ROLLBACK of everything (DDL included) on any exception."""
     con.begin()
+    hooks = _open_transactions[id(con)] = {}
     try:
         yield con
     except BaseException:
+        _open_transactions.pop(id(con), None)
         con.rollback()
         raise
+    _open_transactions.pop(id(con), None)
     con.commit()
+    for fn in hooks.values():
+        try:
+            fn()
+        except OSError:    # stored all the same; e.g. the audit anchor is re-written at the next entry
+            pass
 
 
 def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
