@@ -118,3 +118,18 @@ def test_rolled_back_entry_leaves_no_anchor_and_a_committed_one_is_anchored(trai
             assert audit.read_anchors(db)[-1][0] == top        # not before the commit
         assert audit.read_anchors(db)[-1] == audit.head(con) == (top + 1, audit.head(con)[1])
         assert audit.verify(con, db).ok
+
+
+def test_each_receipt_prints_the_anchored_chain_head_of_its_upload(tmp_path):
+    from loaders.auth import Scope
+    from test_api import CITY, ON_TIME, filled
+    db = tmp_path / "db" / "pantaurb.duckdb"
+    api.init_database(db)
+    res = api.ingest_file(filled(db), "laporan.xlsx", scope=Scope("unggah", "pengunggah", agency_code=CITY),
+                          db_path=db, received_at=ON_TIME)
+    assert res.outcome == "accepted"
+    with store.session(db) as con:
+        seq, digest = audit.head(con)
+        assert audit.verify(con, db).ok
+    assert (seq, digest) in audit.read_anchors(db)
+    assert f"#{seq} {digest}" in res.receipt_html and "Audit chain head" in res.receipt_html
