@@ -11,7 +11,7 @@ from ui.i18n import t
 
 ACTIONS = ("login", "login_failed", "logout", "session_end", "denied", "upload", "verify", "return", "reopen",
            "calendar_change", "registry_import", "catalogue_change", "account_add", "account_disable",
-           "account_enable", "account_reset", "reminder")
+           "account_enable", "account_reset", "oidc_bind", "account_oidc_unbind", "reminder")
 
 st.title(t("adm_audit_title"))
 st.caption(t("adm_audit_intro"))

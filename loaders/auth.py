@@ -7,8 +7,9 @@
   query (through `ui.data.q`) takes one; `authorize()` is the single place a refusal is decided, worded
   (Bahasa Indonesia / English) and written to the audit trail.
 * **Local accounts** hold an argon2id hash (argon2-cffi). After `MAX_FAILED` consecutive failed sign-ins an
-  account is locked for `LOCK_MINUTES`; every attempt is audited. OIDC accounts have no password and are
-  matched by e-mail.
+  account is locked for `LOCK_MINUTES`; every attempt is audited. OIDC accounts have no password; they are
+  bound to the provider's subject (issuer + subject) at the first sign-in with a verified e-mail
+  (`authenticate_oidc`).
 """
 
 from __future__ import annotations
@@ -196,7 +197,7 @@ def _verify(stored: str | None, password: str) -> bool:
 
 # ------------------------------------------------------------------ accounts
 USER_COLUMNS = ["username", "role", "agency_code", "province_code", "email", "active", "demo", "failed_logins",
-                "locked_until", "created_at", "updated_at"]
+                "locked_until", "created_at", "updated_at", "oidc_issuer", "oidc_subject"]
 
 
 def _user(con, username: str) -> dict | None:
@@ -250,7 +251,8 @@ def add_user(con, actor: Scope, *, username: str, role: str, agency_code: str | 
         raise AccountError(f"Akun {username} sudah ada.", f"Account {username} already exists.")
     digest = hash_password(password) if password is not None else None
     now = utc_now()
-    con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 0, NULL, ?, ?)",
+    con.execute("INSERT INTO users (username, role, agency_code, province_code, email, password_hash, active, demo, "
+                "failed_logins, locked_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 0, NULL, ?, ?)",
                 [username, role, agency_code, province_code, (email or "").strip().lower() or None, digest, demo,
                  now, now])
     after = _public(_user(con, username))
@@ -336,21 +338,82 @@ def authenticate(con, username: str, password: str, *, now: datetime | None = No
     return LoginResult(scope_of(user))
 
 
-def authenticate_oidc(con, email: str | None, subject: str | None = None, *, now: datetime | None = None) -> LoginResult:
-    """Map an OIDC identity (verified by the provider) to an account by e-mail. Audited."""
+def _claim_true(value) -> bool:
+    """`email_verified` as providers send it: a JSON boolean, sometimes the string "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+_OIDC_REFUSED = ("Masuk lewat SSO ditolak untuk identitas ini. Minta admin PantauRB memeriksa akun Anda.",
+                 "SSO sign-in was refused for this identity. Ask a PantauRB admin to check your account.")
+
+
+def authenticate_oidc(con, email: str | None, subject: str | None = None, *, issuer: str | None = None,
+                      email_verified=None, now: datetime | None = None) -> LoginResult:
+    """Map an OIDC identity to an account. Audited, refusals included.
+
+    * An account is bound to the provider's subject (`issuer` + `subject`) at its first SSO sign-in; from then
+      on only that subject signs in to it, whatever e-mail a token carries.
+    * The first sign-in finds the account by e-mail, and only by an e-mail the provider marks
+      `email_verified` (an admin adds the account with that e-mail: the admin's choice plus the provider's
+      proof of the address are what link the two). An unverified address is refused.
+    * A different subject carrying the e-mail of an account already bound is refused (and audited): the same
+      address at a second identity never reaches the account.
+    """
     email = (email or "").strip().lower()
-    row = con.execute("SELECT username FROM users WHERE email = ? ORDER BY username LIMIT 1", [email]).fetchone() \
-        if email else None
-    user = _user(con, row[0]) if row else None
-    if user is None or not user["active"]:
-        audit.record(con, actor=email or subject or "(oidc)", action="login_failed", target=email or None,
-                     detail="oidc: " + ("no account for this e-mail" if user is None else "disabled"), at=now)
-        return LoginResult(None, f"Tidak ada akun aktif untuk {email or 'identitas ini'}. Minta admin PantauRB "
-                                 "menambahkan e-mail Anda.",
-                           f"No active account for {email or 'this identity'}. Ask a PantauRB admin to add your e-mail.")
+    issuer, subject = (issuer or "").strip(), (subject or "").strip()
+    who = email or subject or "(oidc)"
+
+    def refuse(detail: str, message: tuple[str, str] = _OIDC_REFUSED, target: str | None = None) -> LoginResult:
+        audit.record(con, actor=who, action="login_failed", target=target or email or None,
+                     detail=f"oidc: {detail}; iss={issuer or '-'} sub={subject or '-'}", at=now)
+        return LoginResult(None, *message)
+
+    if not issuer or not subject:
+        return refuse("token without issuer or subject")
+    row = con.execute("SELECT username FROM users WHERE oidc_issuer = ? AND oidc_subject = ?",
+                      [issuer, subject]).fetchone()
+    if row:
+        user = _user(con, row[0])
+        if not user["active"]:
+            return refuse("disabled", ("Akun ini dinonaktifkan. Hubungi admin PantauRB.",
+                                       "This account is disabled. Contact a PantauRB admin."), target=row[0])
+        audit.record(con, actor=user["username"], role=user["role"], action="login", target=user["username"],
+                     detail=f"oidc iss={issuer} sub={subject}", at=now)
+        return LoginResult(scope_of(user))
+    if not email:
+        return refuse("no e-mail and no account bound to this subject")
+    if not _claim_true(email_verified):
+        return refuse("e-mail not verified by the provider",
+                      (f"Penyedia SSO belum memverifikasi e-mail {email}. Verifikasi e-mail di penyedia, lalu masuk lagi.",
+                       f"The SSO provider has not verified the e-mail {email}. Verify it there, then sign in again."))
+    rows = con.execute("SELECT username FROM users WHERE email = ? ORDER BY username", [email]).fetchall()
+    if not rows:
+        return refuse("no account for this e-mail",
+                      (f"Tidak ada akun aktif untuk {email}. Minta admin PantauRB menambahkan e-mail Anda.",
+                       f"No active account for {email}. Ask a PantauRB admin to add your e-mail."))
+    if len(rows) > 1:
+        return refuse(f"e-mail shared by {len(rows)} accounts")
+    user = _user(con, rows[0][0])
+    if user["oidc_subject"] is not None:
+        return refuse(f"e-mail of {user['username']}, bound to another subject", target=user["username"])
+    if not user["active"]:
+        return refuse("disabled", ("Akun ini dinonaktifkan. Hubungi admin PantauRB.",
+                                   "This account is disabled. Contact a PantauRB admin."), target=user["username"])
+    before = {"oidc_issuer": None, "oidc_subject": None}
+    con.execute("UPDATE users SET oidc_issuer = ?, oidc_subject = ?, updated_at = ? WHERE username = ?",
+                [issuer, subject, now or utc_now(), user["username"]])
+    audit.record(con, actor=user["username"], role=user["role"], action="oidc_bind", target=user["username"],
+                 before=before, after={"oidc_issuer": issuer, "oidc_subject": subject},
+                 detail="first SSO sign-in, verified e-mail", at=now)
     audit.record(con, actor=user["username"], role=user["role"], action="login", target=user["username"],
-                 detail=f"oidc {subject or ''}".strip(), at=now)
+                 detail=f"oidc iss={issuer} sub={subject}", at=now)
     return LoginResult(scope_of(user))
+
+
+def unbind_oidc(con, actor: Scope, username: str) -> dict:
+    """An admin releases an account's SSO binding (a new subject may then bind at its next verified sign-in)."""
+    return _change_account(con, actor, username, "oidc_unbind", f"unbind {username}",
+                           "oidc_issuer = NULL, oidc_subject = NULL", [], note="SSO binding released")
 
 
 def current_user(con, username: str) -> dict | None:

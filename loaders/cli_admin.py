@@ -101,6 +101,15 @@ def register(cli: click.Group, db_option) -> None:
         _run(db, lambda con, op: auth.reset_password(con, op, username, password))
         click.echo(f"{username}: kata sandi diganti / password reset")
 
+    @users.command("unbind-sso")
+    @click.argument("username")
+    @db_option
+    def users_unbind_sso(username, db):
+        """Release the account's SSO binding (issuer + subject): the next SSO sign-in with a verified e-mail of
+        this account binds again (e.g. after the person's identity at the provider was re-created)."""
+        _run(db, lambda con, op: auth.unbind_oidc(con, op, username))
+        click.echo(f"{username}: ikatan SSO dilepas / SSO binding released")
+
     @cli.group("calendar")
     def calendar_group():
         """The reporting calendar: open date, deadline and late window per quarter."""

@@ -115,10 +115,12 @@ def test_sessions_expire_after_the_limit_or_when_idle():
                                 idle_minutes=30)                                                     # too long
 
 
-def test_oidc_identity_maps_to_an_account_by_email(db):
+def test_oidc_identity_maps_to_an_account_by_verified_email(db):
+    iss = "https://sso.contoh.go.id"
     with store.session(db) as con:
-        assert auth.authenticate_oidc(con, "Koord-32@Contoh.go.id", "sub-1").scope == KOORD
-        nobody = auth.authenticate_oidc(con, "orang@lain.id", "sub-2")
+        assert auth.authenticate_oidc(con, "Koord-32@Contoh.go.id", "sub-1", issuer=iss,
+                                      email_verified=True).scope == KOORD
+        nobody = auth.authenticate_oidc(con, "orang@lain.id", "sub-2", issuer=iss, email_verified=True)
         assert nobody.scope is None and "orang@lain.id" in nobody.text("en")
 
 

@@ -185,8 +185,9 @@ def signed_in() -> auth.Scope | None:
     if sess:
         return current_scope() if _validate(sess) else None
     if _oidc_configured() and st.user.get("is_logged_in", False) and not st.session_state.get("oidc_refused"):
-        email, sub = st.user.get("email"), st.user.get("sub")
-        result = _with_db(lambda con: auth.authenticate_oidc(con, email, sub))
+        claims = {k: st.user.get(k) for k in ("email", "sub", "iss", "email_verified")}
+        result = _with_db(lambda con: auth.authenticate_oidc(con, claims["email"], claims["sub"], issuer=claims["iss"],
+                                                             email_verified=claims["email_verified"]))
         if result.scope:
             _start(result, "oidc")
             return current_scope()
