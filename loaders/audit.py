@@ -29,6 +29,7 @@ import pandas as pd
 from loaders import store
 
 GENESIS = "0" * 64
+MERGE_SCHEMA_VERSION = 9   # audit_side_merged (loaders/store.py)
 COLUMNS = ["seq", "logged_at", "actor", "role", "action", "target", "before_json", "after_json", "detail"]
 
 
@@ -52,10 +53,12 @@ def _row_hash(prev_hash: str, seq: int, logged_at: datetime, actor, role, action
 def record(con, *, actor: str, action: str, role: str | None = None, target: str | None = None,
            before=None, after=None, detail: str | None = None, at: datetime | None = None) -> int:
     """Append one entry on the caller's connection (inside its transaction when it has one)."""
-    at = at or utc_now()
+    return _append(con, at or utc_now(), actor, role, action, target, _dump(before), _dump(after), detail)
+
+
+def _append(con, at: datetime, actor, role, action, target, b, a, detail) -> int:
     last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    b, a = _dump(before), _dump(after)
     digest = _row_hash(prev, seq, at, actor, role, action, target, b, a, detail)
     con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [seq, at, actor, role, action, target, b, a, detail, prev, digest])
@@ -67,10 +70,46 @@ def record(con, *, actor: str, action: str, role: str | None = None, target: str
 
 
 def record_to(db_path, **entry) -> int:
-    """Append one entry through a short-lived connection of its own (for refusals: nothing else is written)."""
+    """Append one entry through a short-lived connection of its own (operators and tests; a read path uses
+    `record_side`, which never waits for a writer)."""
     with store.session(store.resolve_db_path(db_path)) as con:
         store.migrate(con)
         return record(con, **entry)
+
+
+def record_side(db_path, *, actor: str, action: str, role: str | None = None, target: str | None = None,
+                before=None, after=None, detail: str | None = None, at: datetime | None = None) -> int:
+    """Record an entry of a read path (sign-in, sign-out, refusals) in the side file (`loaders.sidestore`),
+    which a writer holding the database cannot block; the next writer merges it into the chain."""
+    from loaders import sidestore
+    return sidestore.append_audit(store.resolve_db_path(db_path), logged_at=at or utc_now(), actor=actor,
+                                  action=action, role=role, target=target, before=before, after=after, detail=detail)
+
+
+def merge_pending(con, db_path) -> int:
+    """Move the side file's pending entries into `audit_log` (a writer's connection, outside a transaction):
+    in the order they happened, each with its sequence number and hash, so the chain is kept. Idempotent: the
+    side file's watermark is stored in the same transaction, and only then are the entries removed there."""
+    from loaders import sidestore
+    db = store.resolve_db_path(db_path)
+    sid, rows = sidestore.pending_audit(db)
+    if not rows or store.schema_version(con) < MERGE_SCHEMA_VERSION:
+        return 0
+    top = rows[-1]["id"]
+    with store.transaction(con):
+        done = con.execute("SELECT upto FROM audit_side_merged WHERE side_id = ?", [sid]).fetchone()
+        new = [r for r in rows if r["id"] > (done[0] if done else 0)]
+        for r in new:
+            _append(con, datetime.fromisoformat(r["logged_at"]), r["actor"], r["role"], r["action"], r["target"],
+                    r["before_json"], r["after_json"], r["detail"])
+        con.execute("INSERT OR REPLACE INTO audit_side_merged VALUES (?, ?, ?)", [sid, top, utc_now()])
+    sidestore.drop_audit_upto(db, top)
+    return len(new)
+
+
+def pending_count(db_path) -> int:
+    from loaders import sidestore
+    return len(sidestore.pending_audit(store.resolve_db_path(db_path))[1])
 
 
 def entries(con, *, action: str | None = None, actor: str | None = None, since: datetime | None = None,

@@ -35,6 +35,7 @@ def _run(db, fn):
     try:
         with store.writer(_db(db)) as con:   # the writer slot the page and the other commands queue on
             store.migrate(con)
+            audit.merge_pending(con, _db(db))   # readers' entries first: export and verify see the whole trail
             with store.transaction(con):
                 result = fn(con, operator())
             snapshot.committed(_db(db), con)   # dashboard processes see the change (accounts, calendar)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -68,6 +69,13 @@ CREATE TABLE IF NOT EXISTS assessment_backlog (
     9: """
 ALTER TABLE users ADD COLUMN oidc_issuer VARCHAR;
 ALTER TABLE users ADD COLUMN oidc_subject VARCHAR;
+-- Audit entries of read paths wait in a side file a writer cannot block (loaders/sidestore.py); a writer
+-- merges them into audit_log. The newest side entry merged, per side file, makes the merge idempotent.
+CREATE TABLE IF NOT EXISTS audit_side_merged (
+    side_id    VARCHAR PRIMARY KEY,
+    upto       BIGINT NOT NULL,
+    merged_at  TIMESTAMP NOT NULL
+);
 """,
 }
 AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
@@ -224,10 +232,17 @@ def writer_lock(path=None, *, wait: float | None = None,
 @contextmanager
 def writer(path=None, *, wait: float | None = None,
            on_wait: Callable[[float, str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The writer slot plus a read-write connection (closed before the slot is released)."""
+    """The writer slot plus a read-write connection (closed before the slot is released). On the way out
+    the audit entries readers left in the side file while the slot was held are merged into the trail."""
     with writer_lock(path, wait=wait, on_wait=on_wait) as db:
         with session(db, wait=LOCK_WAIT_SECONDS if wait is None else wait) as con:
             yield con
+            if not in_transaction(con):
+                from loaders import audit   # audit imports this module
+                try:
+                    audit.merge_pending(con, db)
+                except (duckdb.Error, OSError, sqlite3.Error):
+                    pass    # the entries stay in the side file for the next writer
 
 
 _open_transactions: dict[int, dict[str, Callable[[], None]]] = {}   # id(con) -> work to do after COMMIT

@@ -149,8 +149,11 @@ def test_oidc_three_identities_one_address(page: Page, auth_server, screenshot_d
         page.get_by_role("button", name=text("auth_logout")).click()
         _end_at_provider(page)
 
-    def refusals():
-        with store.session(db, read_only=True) as con:
+    from loaders import audit
+
+    def refusals():   # sign-in entries wait in the side file until a writer merges them (as `audit verify` does)
+        with store.writer(db, wait=60) as con:
+            audit.merge_pending(con, db)
             return [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE action = 'login_failed' "
                                               "AND detail LIKE 'oidc:%' ORDER BY seq").fetchall()]
     import time
