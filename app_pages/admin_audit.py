@@ -9,9 +9,10 @@ from ui.data import db_path, q, require_data
 from ui.format import show_table
 from ui.i18n import t
 
-ACTIONS = ("login", "login_failed", "logout", "session_end", "denied", "upload", "verify", "return", "reopen",
+ACTIONS = ("login", "login_failed", "login_locked", "logout", "session_end", "denied", "upload", "verify", "return", "reopen",
            "calendar_change", "registry_import", "catalogue_change", "account_add", "account_disable",
-           "account_enable", "account_reset", "oidc_bind", "account_oidc_unbind", "reminder")
+           "account_enable", "account_reset", "account_unlock", "oidc_bind", "account_oidc_unbind",
+           "reminder")
 
 st.title(t("adm_audit_title"))
 st.caption(t("adm_audit_intro"))

@@ -102,6 +102,14 @@ def register(cli: click.Group, db_option) -> None:
         _run(db, lambda con, op: auth.reset_password(con, op, username, password))
         click.echo(f"{username}: kata sandi diganti / password reset")
 
+    @users.command("unlock")
+    @click.argument("username")
+    @db_option
+    def users_unlock(username, db):
+        """Lift every sign-in lock of the account, from any client (audited)."""
+        _run(db, lambda con, op: auth.unlock(con, op, username))
+        click.echo(f"{username}: kunci masuk dibuka / sign-in locks lifted")
+
     @users.command("unbind-sso")
     @click.argument("username")
     @db_option

@@ -79,3 +79,101 @@ def test_an_admin_releases_a_binding_and_a_disabled_bound_account_cannot_sign_in
         assert _oidc(con, "ada").scope is None                            # the old one no longer signs in
         auth.set_active(con, Scope.system("cli:test"), "koord-32", False)
         assert _oidc(con, "ada-baru").scope is None
+
+
+# ------------------------------------------------------------------ throttling (issue 21.7)
+from datetime import datetime, timedelta  # noqa: E402
+
+from accounts import PASSWORD  # noqa: E402
+
+T0 = datetime(2025, 3, 1, 8, 0)
+
+
+def _hashes(monkeypatch) -> list[int]:
+    """Count the password hashes computed (each costs 64 MiB of memory with argon2id)."""
+    calls = []
+    real = auth._verify
+
+    def counting(stored, password):
+        calls.append(1)
+        return real(stored, password)
+    monkeypatch.setattr(auth, "_verify", counting)
+    return calls
+
+
+def _pending(db) -> int:
+    return audit.pending_count(db)
+
+
+def test_unknown_names_from_one_client_are_throttled_without_hash_or_audit_entry(db, monkeypatch):
+    hashes = _hashes(monkeypatch)
+    with store.session(db) as con:
+        for n in range(auth.CLIENT_MAX_FAILED):
+            assert auth.authenticate(con, f"tebak-{n}", "x" * 12, client="10.0.0.9", now=T0).scope is None
+        assert len(hashes) == auth.CLIENT_MAX_FAILED
+        entries = _pending(db)
+        for n in range(200):         # the locked client: no hash, no audit entry, whatever the name
+            refused = auth.authenticate(con, f"lain-{n}", "x" * 12, client="10.0.0.9", now=T0 + timedelta(seconds=n))
+            assert refused.scope is None and "Terlalu banyak" in refused.text("id")
+        assert len(hashes) == auth.CLIENT_MAX_FAILED and _pending(db) == entries
+        # another client is not affected
+        assert auth.authenticate(con, "analis", PASSWORD, client="10.0.0.7", now=T0).scope is not None
+    locks = [d for d in _audit_details(db, "login_locked")]
+    assert len(locks) == 1 and "locked client" in locks[0]
+
+
+def _audit_details(db, action):
+    with store.session(db) as con:
+        audit.merge_pending(con, db)
+        return list(audit.entries(con, action=action)["detail"])
+
+
+def test_refusals_do_not_tell_which_usernames_exist(db):
+    with store.session(db) as con:
+        texts = {}
+        for name in ("analis", "tidak-ada-orangnya"):
+            wrong = auth.authenticate(con, name, "salah-sekali-xx", client="c1", now=T0)
+            for n in range(auth.MAX_FAILED):
+                auth.authenticate(con, name, "salah-sekali-xx", client="c1", now=T0)
+            locked = auth.authenticate(con, name, "salah-sekali-xx", client="c1", now=T0 + timedelta(seconds=1))
+            texts[name] = (wrong.text("id"), wrong.text("en"), locked.text("id"), locked.text("en"))
+    assert texts["analis"] == texts["tidak-ada-orangnya"]
+    assert "dikunci" not in " ".join(texts["analis"]).lower() and "akun" not in texts["analis"][2].lower()
+
+
+def test_an_attacker_cannot_lock_the_real_user_out(db):
+    with store.session(db) as con:
+        assert auth.authenticate(con, "analis", PASSWORD, client="kantor", now=T0).scope is not None  # own device
+        for n in range(60):           # many clients guessing the name
+            auth.authenticate(con, "analis", f"tebakan-{n}-xxxx", client=f"penyerang-{n % 12}",
+                              now=T0 + timedelta(seconds=n))
+        # the real user's own device still signs in; a new device of the user is held only for a bounded time
+        assert auth.authenticate(con, "analis", PASSWORD, client="kantor", now=T0 + timedelta(minutes=1)).scope
+        held = auth.authenticate(con, "analis", PASSWORD, client="rumah", now=T0 + timedelta(minutes=1))
+        assert held.scope is None and "Terlalu banyak" in held.text("id")
+        assert auth.authenticate(con, "analis", PASSWORD, client="rumah",
+                                 now=T0 + timedelta(minutes=auth.USER_LOCK_MAX_MINUTES + 2)).scope
+
+
+def test_locks_back_off_and_an_admin_unlocks(db):
+    from loaders.cli import cli
+    with store.session(db) as con:
+        now = T0
+        lengths = []
+        for lock in range(3):
+            for n in range(auth.MAX_FAILED):
+                auth.authenticate(con, "analis", f"salah-{n}-xxxxxxx", client="c9", now=now)
+            refused = auth.authenticate(con, "analis", PASSWORD, client="c9", now=now + timedelta(seconds=1))
+            assert refused.scope is None
+            minutes = int(refused.text("en").split("Try again in ")[1].split()[0])
+            lengths.append(minutes)
+            now += timedelta(minutes=minutes + 1)
+        assert lengths == [auth.LOCK_MINUTES, 2 * auth.LOCK_MINUTES, 4 * auth.LOCK_MINUTES]   # backoff
+        for n in range(auth.MAX_FAILED):
+            auth.authenticate(con, "analis", f"salah-{n}-xxxxxxx", client="c9", now=now)
+        assert auth.authenticate(con, "analis", PASSWORD, client="c9", now=now).scope is None
+    out = CliRunner().invoke(cli, ["users", "unlock", "analis", "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    with store.session(db) as con:
+        assert auth.authenticate(con, "analis", PASSWORD, client="c9", now=now).scope is not None
+    assert _audit_details(db, "account_unlock") == ["sign-in locks lifted"]
