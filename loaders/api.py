@@ -695,6 +695,7 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
         store.set_aside_stale_wal(target)
         os.replace(tmp, target)
         store.lock_path(tmp).unlink(missing_ok=True)
+        audit.anchor_path(tmp).unlink(missing_ok=True)   # the replay's own heads; the trail carried over keeps its anchors
         if in_place:   # --out never touches the live database's data version or snapshots
             snapshot.committed(target)
     counts["db"] = str(target)

@@ -177,3 +177,64 @@ def test_locks_back_off_and_an_admin_unlocks(db):
     with store.session(db) as con:
         assert auth.authenticate(con, "analis", PASSWORD, client="c9", now=now).scope is not None
     assert _audit_details(db, "account_unlock") == ["sign-in locks lifted"]
+
+
+# ------------------------------------------------------------------ reading never waits for writing (issue 20.1)
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+HOLD = ("import sys; from loaders import store\n"
+        "with store.writer(sys.argv[1]) as con:\n"
+        "    con.execute('CREATE TABLE IF NOT EXISTS held (x INTEGER)')\n"
+        "    print('held', flush=True); sys.stdin.read()\n")
+
+
+@pytest.fixture
+def writer_holds(app_env, tmp_path, monkeypatch):
+    """A copy of the dashboard's database, published as a snapshot, then held by a writer in another process
+    (as a batch ingest holds it) until the test ends."""
+    from loaders import snapshot
+    path = tmp_path / "held" / "pantaurb.duckdb"
+    path.parent.mkdir()
+    shutil.copy(app_env, path)
+    monkeypatch.setenv("PANTAURB_DB", str(path))
+    with store.session(path) as con:
+        store.migrate(con)
+    monkeypatch.setattr(store, "READ_WAIT_SECONDS", 2.0)   # a blocked read fails fast instead of after 20 s
+    monkeypatch.setenv("PANTAURB_SNAPSHOTS", "1")
+    snapshot.committed(path)
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    yield path
+    proc.stdin.close()
+    proc.wait(30)
+
+
+def test_sign_in_page_view_and_sign_out_while_a_writer_holds_the_database(writer_holds):
+    path = writer_holds
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception and at.title[0].value == "Masuk ke PantauRB"
+    at.text_input(key="login_username").input("analis")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["auth"]["username"] == "analis"
+    assert at.title and at.title[0].value != "Masuk ke PantauRB"        # the start page ran, from the snapshot
+    at.run()                                                            # a session check and a page view
+    assert not at.exception and at.session_state["auth"]["username"] == "analis"
+    at.button(key="logout").click().run()
+    assert not at.exception and at.title[0].value == "Masuk ke PantauRB"
+    assert audit.pending_count(path) == 2          # login and logout wait in the side file for the writer
+
+
+def test_without_snapshots_a_busy_database_is_a_message_not_an_exception(writer_holds, monkeypatch):
+    monkeypatch.delenv("PANTAURB_SNAPSHOTS")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("sedang dipakai proses lain" in w.value for w in at.warning), [w.value for w in at.warning]
