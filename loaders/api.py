@@ -246,9 +246,9 @@ def receipt_from_db(con, submission_id: str) -> str | None:
             "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
     fields = dict(zip(keys, row))
     late = days_late(fields["received_at"], fields["deadline"]) if fields["deadline"] and fields["version"] == 1 else 0
-    head = con.execute("SELECT seq, hash FROM audit_log WHERE action = 'upload' AND "
+    head = con.execute("SELECT seq, hash FROM audit_log WHERE action = 'upload' AND target = ? AND "
                        "json_extract_string(after_json, '$.submission_id') = ? ORDER BY seq DESC LIMIT 1",
-                       [submission_id]).fetchone()
+                       [f"{fields['agency_code']} {fields['year']}Q{fields['quarter']}", submission_id]).fetchone()
     return receipt_html(**fields, days_late=late,           # a later version is a revision, never "late"
                         audit_head=(int(head[0]), head[1]) if head else None)
 
