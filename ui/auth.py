@@ -89,9 +89,13 @@ def _oidc_configured() -> bool:
 
 
 def _client() -> str:
-    """The visitor's address as the server sees it (behind a reverse proxy: the proxy's, see README)."""
+    """The visitor's address: the connection's peer, or, when the peer is this machine (the reverse proxy of
+    README's deployment, which sets `X-Real-IP` to its own peer), that header. Keys sign-in throttling."""
     try:
-        return st.context.ip_address or "-"
+        ip = st.context.ip_address
+        if ip is None:
+            ip = st.context.headers.get("X-Real-IP")
+        return (ip or "-").strip()[:64] or "-"
     except Exception:   # no request context (AppTest)
         return "-"
 
