@@ -238,3 +238,13 @@ def test_without_snapshots_a_busy_database_is_a_message_not_an_exception(writer_
     at.run()
     assert not at.exception, at.exception
     assert any("sedang dipakai proses lain" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("page", ["catalogue", "national", "admin_audit"])
+def test_pages_read_the_snapshot_while_a_writer_holds_the_database(writer_holds, page):
+    from accounts import sign_in
+    at = sign_in(AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90), "admin")
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert not any("sedang dipakai proses lain" in w.value for w in at.warning)
