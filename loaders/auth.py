@@ -348,10 +348,11 @@ def authenticate(con, username: str, password: str, *, db_path=None, client: str
     client = (client or "-").strip() or "-"
     path = db_path if db_path is not None else _file_of(con)
     keys = _keys(username, client)
+    shared = client != "-"   # an unknown address is everyone's: never lock it (a lock would shut out all)
     if path is not None:
         with sidestore.connect(path) as side:
             known = side.execute("SELECT 1 FROM throttle WHERE key = ?", [keys["known"]]).fetchone() is not None
-            until = [sidestore.locked_until(side, keys[k], now) for k in ("pair", "client")]
+            until = [sidestore.locked_until(side, keys[k], now) for k in ("pair", "client") if k == "pair" or shared]
             if not known:
                 until.append(sidestore.locked_until(side, keys["user"], now))
         until = [u for u in until if u]
@@ -369,7 +370,7 @@ def authenticate(con, username: str, password: str, *, db_path=None, client: str
                                             base_s=LOCK_MINUTES * 60, max_s=MAX_LOCK_HOURS * 3600)),
                     ("client", sidestore.fail(side, keys["client"], now, limit=CLIENT_MAX_FAILED,
                                               window_s=LOCK_MINUTES * 60, base_s=LOCK_MINUTES * 60,
-                                              max_s=MAX_LOCK_HOURS * 3600)),
+                                              max_s=MAX_LOCK_HOURS * 3600) if shared else None),
                     ("user", None if known else sidestore.fail(
                         side, keys["user"], now, limit=USER_MAX_FAILED, window_s=LOCK_MINUTES * 60,
                         base_s=LOCK_MINUTES * 60, max_s=USER_LOCK_MAX_MINUTES * 60))) if length]
