@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -56,10 +55,15 @@ def connect(db_path) -> Iterator[sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
     try:
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-        con.executescript(_SCHEMA)
-        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.executescript(_SCHEMA)
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:   # still locked after BUSY_MS: the same "busy" as the database
+            from loaders.store import DatabaseBusy
+            raise DatabaseBusy(f"Berkas {path} sedang dipakai; coba lagi sebentar lagi. / "
+                               f"File {path} is busy; retry in a moment.") from exc
         try:
             yield con
         except BaseException:
@@ -153,10 +157,6 @@ def clear(con: sqlite3.Connection, *keys: str) -> None:
 
 def clear_prefix(con: sqlite3.Connection, prefix: str) -> int:
     return con.execute("DELETE FROM throttle WHERE substr(key, 1, ?) = ?", [len(prefix), prefix]).rowcount
-
-
-def wall_clock() -> float:
-    return time.time()
 
 
 __all__ = ["side_path", "connect", "append_audit", "pending_audit", "drop_audit_upto", "locked_until", "fail",

@@ -76,9 +76,12 @@ def _end(reason: str | None = None) -> None:
     if sess:
         from loaders import audit
         from ui.data import db_path
-        audit.record_side(db_path(), actor=sess["username"], role=sess["role"],   # never waits for a writer
-                          action="logout" if reason is None else "session_end", target=sess["username"],
-                          detail=reason or sess.get("via"))
+        try:
+            audit.record_side(db_path(), actor=sess["username"], role=sess["role"],   # never waits for a writer
+                              action="logout" if reason is None else "session_end", target=sess["username"],
+                              detail=reason or sess.get("via"))
+        except store.DatabaseBusy:   # the side file stayed locked for seconds: the session ends all the same
+            pass
 
 
 def _oidc_configured() -> bool:
@@ -130,7 +133,6 @@ def _with_writer(fn):
 
 def _ensure_schema() -> None:
     """A database older than this code is migrated once (through the writer) before anyone signs in."""
-    from ui.data import db_path
     from ui.data import STATE_KEY
     if _read(lambda con: store.schema_version(con) if store.has_schema(con) else store.SCHEMA_VERSION) \
             < store.SCHEMA_VERSION:
