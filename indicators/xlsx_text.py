@@ -9,7 +9,8 @@ starting with "=" as a live formula.
   that would read as a formula also gets Excel's quote prefix, so it stays text even when someone edits
   the cell. The text itself is kept exactly (minus control characters XML cannot hold).
 - `neutralise_value(value)` for tables written through pandas (CSV and xlsx exports): such a text gets a
-  leading apostrophe, the widely used convention for spreadsheet exports.
+  leading apostrophe, the widely used convention for spreadsheet exports; `neutralise_frame(df)` applies it
+  to every text cell and column name of a table (every CSV/xlsx download, the audit export included).
 """
 
 from __future__ import annotations
@@ -41,3 +42,17 @@ def put(cell, value: Any):
 def neutralise_value(value: Any) -> Any:
     """'=SUM(A1)' -> "'=SUM(A1)"; numbers and other types are returned unchanged."""
     return "'" + value if is_formula_like(value) else value
+
+
+def neutralise_frame(df):
+    """A copy of `df` where every text cell (and column name) that a spreadsheet would run as a formula
+    starts with a single quote. Numeric columns are untouched (a negative number stays a number)."""
+    import pandas as pd
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        out[col] = s.map(neutralise_value)
+    out.columns = [neutralise_value(str(c)) for c in out.columns]
+    return out

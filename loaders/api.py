@@ -248,7 +248,11 @@ def receipt_from_db(con, submission_id: str) -> str | None:
             "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
     fields = dict(zip(keys, row))
     late = days_late(fields["received_at"], fields["deadline"]) if fields["deadline"] and fields["version"] == 1 else 0
-    return receipt_html(**fields, days_late=late)           # a later version is a revision, never "late"
+    head = con.execute("SELECT seq, hash FROM audit_log WHERE action = 'upload' AND target = ? AND "
+                       "json_extract_string(after_json, '$.submission_id') = ? ORDER BY seq DESC LIMIT 1",
+                       [f"{fields['agency_code']} {fields['year']}Q{fields['quarter']}", submission_id]).fetchone()
+    return receipt_html(**fields, days_late=late,           # a later version is a revision, never "late"
+                        audit_head=(int(head[0]), head[1]) if head else None)
 
 
 def _write_receipt(folder: Path, submission_id: str, html: str) -> Path:
@@ -724,6 +728,7 @@ def rebuild(db_path=None, out_path=None, *, on_wait=None) -> dict:
         store.set_aside_stale_wal(target)
         os.replace(tmp, target)
         store.lock_path(tmp).unlink(missing_ok=True)
+        audit.anchor_path(tmp).unlink(missing_ok=True)   # the replay's own heads; the trail carried over keeps its anchors
         if in_place:   # --out never touches the live database's data version or snapshots
             snapshot.committed(target)
     counts["db"] = str(target)

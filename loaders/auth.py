@@ -7,8 +7,9 @@
   query (through `ui.data.q`) takes one; `authorize()` is the single place a refusal is decided, worded
   (Bahasa Indonesia / English) and written to the audit trail.
 * **Local accounts** hold an argon2id hash (argon2-cffi). After `MAX_FAILED` consecutive failed sign-ins an
-  account is locked for `LOCK_MINUTES`; every attempt is audited. OIDC accounts have no password and are
-  matched by e-mail.
+  account is locked for `LOCK_MINUTES`; every attempt is audited. OIDC accounts have no password; they are
+  bound to the provider's subject (issuer + subject) at the first sign-in with a verified e-mail
+  (`authenticate_oidc`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ ROLES = ("admin", "analis", "koordinator", "pengunggah")
 ROLE_NAMES = {"admin": ("Admin", "Admin"), "analis": ("Analis", "Analyst"),
               "koordinator": ("Koordinator provinsi", "Province coordinator"),
               "pengunggah": ("Pengunggah instansi", "Agency uploader"), "system": ("Sistem", "System")}
-MAX_FAILED = int(os.environ.get("PANTAURB_MAX_FAILED_LOGINS", "5"))
-LOCK_MINUTES = int(os.environ.get("PANTAURB_LOGIN_LOCK_MINUTES", "15"))
+MAX_FAILED = int(os.environ.get("PANTAURB_MAX_FAILED_LOGINS", "5"))        # per (username, client)
+LOCK_MINUTES = int(os.environ.get("PANTAURB_LOGIN_LOCK_MINUTES", "15"))    # the first lock; each next one doubles
+CLIENT_MAX_FAILED = int(os.environ.get("PANTAURB_CLIENT_MAX_FAILED", "20"))  # per client, whatever the names
+USER_MAX_FAILED = int(os.environ.get("PANTAURB_USER_MAX_FAILED", "20"))      # per username, from unknown clients
+MAX_LOCK_HOURS = 24            # a pair or client lock never grows beyond this
+USER_LOCK_MAX_MINUTES = 60     # a username's lock (for clients it never signed in from) never beyond this
 SESSION_HOURS = float(os.environ.get("PANTAURB_SESSION_HOURS", "8"))
 IDLE_MINUTES = float(os.environ.get("PANTAURB_IDLE_MINUTES", "30"))
 MIN_PASSWORD = 12
@@ -145,8 +150,8 @@ def deny(con_or_path, scope: Scope, action: str, target: str | None, detail: str
     path = _file_of(con_or_path) if hasattr(con_or_path, "execute") else con_or_path
     if path is None:          # an in-memory database: the caller's connection is all there is
         audit.record(con_or_path, **entry)
-    else:                     # own connection: the refusal stays recorded when the caller rolls back
-        audit.record_to(path, **entry)
+    else:                     # the side file: kept when the caller rolls back, never waits for a writer
+        audit.record_side(path, **entry)
     return ScopeDenied(msg, msg_en)
 
 
@@ -196,7 +201,7 @@ def _verify(stored: str | None, password: str) -> bool:
 
 # ------------------------------------------------------------------ accounts
 USER_COLUMNS = ["username", "role", "agency_code", "province_code", "email", "active", "demo", "failed_logins",
-                "locked_until", "created_at", "updated_at"]
+                "locked_until", "created_at", "updated_at", "oidc_issuer", "oidc_subject"]
 
 
 def _user(con, username: str) -> dict | None:
@@ -250,7 +255,8 @@ def add_user(con, actor: Scope, *, username: str, role: str, agency_code: str | 
         raise AccountError(f"Akun {username} sudah ada.", f"Account {username} already exists.")
     digest = hash_password(password) if password is not None else None
     now = utc_now()
-    con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 0, NULL, ?, ?)",
+    con.execute("INSERT INTO users (username, role, agency_code, province_code, email, password_hash, active, demo, "
+                "failed_logins, locked_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, 0, NULL, ?, ?)",
                 [username, role, agency_code, province_code, (email or "").strip().lower() or None, digest, demo,
                  now, now])
     after = _public(_user(con, username))
@@ -277,6 +283,7 @@ def _change_account(con, actor: Scope, username: str, action: str, detail: str, 
         raise AccountError(f"Akun {username} tidak ada.", f"No account {username}.")
     con.execute(f"UPDATE users SET {assignment}, failed_logins = 0, locked_until = NULL, updated_at = ? "
                 "WHERE username = ?", [*values, utc_now(), username])
+    _clear_locks(con, username)
     after = _public(_user(con, username))
     audit.record(con, actor=actor.username, role=actor.role, action=f"account_{action}", target=username,
                  before=before, after=after, detail=note)
@@ -293,64 +300,199 @@ class LoginResult:
     scope: Scope | None
     message: str = ""
     message_en: str = ""
+    needs_binding: bool = False     # an SSO identity's first sign-in: it must be bound through the writer
 
     def text(self, lang: str = "id") -> str:
         return self.message_en if lang == "en" else self.message
 
 
 _BAD_LOGIN = ("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
+_THROTTLED = ("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {m} menit, atau minta admin PantauRB "
+              "membuka kunci.",
+              "Too many failed sign-in attempts. Try again in {m} minute(s), or ask a PantauRB admin to unlock.")
 
 
-def authenticate(con, username: str, password: str, *, now: datetime | None = None) -> LoginResult:
-    """Check a local sign-in; counts failures per account and locks it after MAX_FAILED. Always audited."""
+def _log(con, db_path, **entry) -> None:
+    """A sign-in's audit entry: to the side file (never waits for a writer), or on `con` for an in-memory
+    database."""
+    if db_path is None:
+        audit.record(con, **entry)
+    else:
+        audit.record_side(db_path, **entry)
+
+
+def _keys(username: str, client: str) -> dict[str, str]:
+    return {"pair": f"pair:{username}\x1f{client}", "client": f"client:{client}", "user": f"user:{username}",
+            "known": f"known:{username}\x1f{client}"}
+
+
+def authenticate(con, username: str, password: str, *, db_path=None, client: str | None = None,
+                 now: datetime | None = None) -> LoginResult:
+    """Check a local sign-in. `con` is only read (a published snapshot will do); failures, locks and the audit
+    entries go to the side file of `db_path` (loaders/sidestore.py), so a sign-in never waits for a writer.
+
+    Throttling, the same for names that exist and names that do not (so neither the words nor the timing
+    tell which usernames exist):
+    * per (username, client): `MAX_FAILED` failures lock that pair for `LOCK_MINUTES`, doubling with each
+      further lock (at most `MAX_LOCK_HOURS`): an attacker elsewhere does not lock the real user out;
+    * per client: `CLIENT_MAX_FAILED` failures, whatever the usernames, lock the client (same backoff): guessing
+      names costs no hash and no audit entry while locked;
+    * per username: `USER_MAX_FAILED` failures from clients it never signed in from lock the name for such
+      clients only (at most `USER_LOCK_MAX_MINUTES`): a distributed guess slows down, the user's own devices
+      keep working.
+    Each lock is audited once (`login_locked`); an admin unlocks with `users unlock` (or enable/reset).
+    """
+    from loaders import sidestore
     now = now or utc_now()
     username = (username or "").strip()
+    client = (client or "-").strip() or "-"
+    path = db_path if db_path is not None else _file_of(con)
+    keys = _keys(username, client)
+    shared = client != "-"   # an unknown address is everyone's: never lock it (a lock would shut out all)
+    if path is not None:
+        with sidestore.connect(path) as side:
+            known = side.execute("SELECT 1 FROM throttle WHERE key = ?", [keys["known"]]).fetchone() is not None
+            until = [sidestore.locked_until(side, keys[k], now) for k in ("pair", "client") if k == "pair" or shared]
+            if not known:
+                until.append(sidestore.locked_until(side, keys["user"], now))
+        until = [u for u in until if u]
+        if until:    # no hash, no audit entry: a locked attempt costs nothing
+            minutes = max(1, int((max(until) - sidestore._epoch(now)) // 60) + 1)
+            return LoginResult(None, _THROTTLED[0].format(m=minutes), _THROTTLED[1].format(m=minutes))
     user = _user(con, username) if username else None
-    if user is not None and user["locked_until"] is not None and user["locked_until"] > now:
-        _verify(None, password)  # same work as a real check, so timing says nothing
-        minutes = max(1, int((user["locked_until"] - now).total_seconds() // 60) + 1)
-        audit.record(con, actor=username, role=user["role"], action="login_failed", target=username,
-                     detail="account locked", at=now)
-        return LoginResult(None, f"Terlalu banyak percobaan gagal. Akun dikunci sementara; coba lagi dalam {minutes} menit "
-                                 "atau minta admin mereset kata sandi.",
-                           f"Too many failed attempts. The account is locked; try again in {minutes} minute(s) "
-                           "or ask an admin to reset the password.")
     ok = _verify(user["password_hash"] if user else None, password or "")
     if user is None or not ok or not user["active"]:
         detail = "unknown account" if user is None else ("disabled" if ok else "wrong password")
-        if user is not None and not ok:
-            failed = user["failed_logins"] + 1
-            locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED else None
-            con.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
-                        [failed, locked, username])
-            if locked:
-                detail += f"; locked until {locked.isoformat(timespec='seconds')}"
-        audit.record(con, actor=username or "(kosong)", role=user["role"] if user else None, action="login_failed",
-                     target=username or None, detail=detail, at=now)
+        if path is not None and not ok:
+            with sidestore.connect(path) as side:
+                started = [f"{k} {int(length // 60)} min" for k, length in (
+                    ("pair", sidestore.fail(side, keys["pair"], now, limit=MAX_FAILED, window_s=LOCK_MINUTES * 60,
+                                            base_s=LOCK_MINUTES * 60, max_s=MAX_LOCK_HOURS * 3600)),
+                    ("client", sidestore.fail(side, keys["client"], now, limit=CLIENT_MAX_FAILED,
+                                              window_s=LOCK_MINUTES * 60, base_s=LOCK_MINUTES * 60,
+                                              max_s=MAX_LOCK_HOURS * 3600) if shared else None),
+                    ("user", None if known else sidestore.fail(
+                        side, keys["user"], now, limit=USER_MAX_FAILED, window_s=LOCK_MINUTES * 60,
+                        base_s=LOCK_MINUTES * 60, max_s=USER_LOCK_MAX_MINUTES * 60))) if length]
+            if started:
+                detail += "; locked " + ", ".join(started)
+        _log(con, path, actor=username or "(kosong)", role=user["role"] if user else None,
+             action="login_locked" if path is not None and not ok and "; locked" in detail else "login_failed",
+             target=username or None, detail=f"{detail}; client {client}", at=now)
         if user is not None and ok and not user["active"]:
             return LoginResult(None, "Akun ini dinonaktifkan. Hubungi admin PantauRB.",
                                "This account is disabled. Contact a PantauRB admin.")
         return LoginResult(None, *_BAD_LOGIN)
-    con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?", [username])
-    audit.record(con, actor=username, role=user["role"], action="login", target=username, detail="local", at=now)
+    if path is not None:
+        with sidestore.connect(path) as side:
+            sidestore.clear(side, keys["pair"])
+            side.execute("INSERT OR REPLACE INTO throttle (key, failures, first_at) VALUES (?, 0, ?)",
+                         [keys["known"], sidestore._epoch(now)])
+    _log(con, path, actor=username, role=user["role"], action="login", target=username,
+         detail=f"local; client {client}", at=now)
     return LoginResult(scope_of(user))
 
 
-def authenticate_oidc(con, email: str | None, subject: str | None = None, *, now: datetime | None = None) -> LoginResult:
-    """Map an OIDC identity (verified by the provider) to an account by e-mail. Audited."""
+def unlock(con, actor: Scope, username: str) -> dict:
+    """An admin lifts every sign-in lock of `username` (from any client). Audited."""
+    return _change_account(con, actor, username, "unlock", f"unlock {username}", "active = active", [],
+                           note="sign-in locks lifted")
+
+
+def _clear_locks(con, username: str) -> None:
+    from loaders import sidestore
+    path = _file_of(con)
+    if path is None:
+        return
+    with sidestore.connect(path) as side:
+        sidestore.clear(side, f"user:{username}")
+        sidestore.clear_prefix(side, f"pair:{username}\x1f")
+
+
+def _claim_true(value) -> bool:
+    """`email_verified` as providers send it: a JSON boolean, sometimes the string "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+_OIDC_REFUSED = ("Masuk lewat SSO ditolak untuk identitas ini. Minta admin PantauRB memeriksa akun Anda.",
+                 "SSO sign-in was refused for this identity. Ask a PantauRB admin to check your account.")
+
+
+def authenticate_oidc(con, email: str | None, subject: str | None = None, *, issuer: str | None = None,
+                      email_verified=None, now: datetime | None = None, db_path=None,
+                      bind: bool = True) -> LoginResult:
+    """Map an OIDC identity to an account. Audited, refusals included.
+
+    * An account is bound to the provider's subject (`issuer` + `subject`) at its first SSO sign-in; from then
+      on only that subject signs in to it, whatever e-mail a token carries.
+    * The first sign-in finds the account by e-mail, and only by an e-mail the provider marks
+      `email_verified` (an admin adds the account with that e-mail: the admin's choice plus the provider's
+      proof of the address are what link the two). An unverified address is refused.
+    * A different subject carrying the e-mail of an account already bound is refused (and audited): the same
+      address at a second identity never reaches the account.
+
+    Sign-ins and refusals are audited through the side file of `db_path` (never waiting for a writer); the
+    binding itself is a write on `con`: with `bind=False` (a read-only `con`) a first sign-in returns
+    `needs_binding` instead, and the caller repeats it on a writer's connection.
+    """
+    path = db_path if db_path is not None else _file_of(con)
     email = (email or "").strip().lower()
-    row = con.execute("SELECT username FROM users WHERE email = ? ORDER BY username LIMIT 1", [email]).fetchone() \
-        if email else None
-    user = _user(con, row[0]) if row else None
-    if user is None or not user["active"]:
-        audit.record(con, actor=email or subject or "(oidc)", action="login_failed", target=email or None,
-                     detail="oidc: " + ("no account for this e-mail" if user is None else "disabled"), at=now)
-        return LoginResult(None, f"Tidak ada akun aktif untuk {email or 'identitas ini'}. Minta admin PantauRB "
-                                 "menambahkan e-mail Anda.",
-                           f"No active account for {email or 'this identity'}. Ask a PantauRB admin to add your e-mail.")
+    issuer, subject = (issuer or "").strip(), (subject or "").strip()
+    who = email or subject or "(oidc)"
+
+    def refuse(detail: str, message: tuple[str, str] = _OIDC_REFUSED, target: str | None = None) -> LoginResult:
+        _log(con, path, actor=who, action="login_failed", target=target or email or None,
+             detail=f"oidc: {detail}; iss={issuer or '-'} sub={subject or '-'}", at=now)
+        return LoginResult(None, *message)
+
+    if not issuer or not subject:
+        return refuse("token without issuer or subject")
+    row = con.execute("SELECT username FROM users WHERE oidc_issuer = ? AND oidc_subject = ?",
+                      [issuer, subject]).fetchone()
+    if row:
+        user = _user(con, row[0])
+        if not user["active"]:
+            return refuse("disabled", ("Akun ini dinonaktifkan. Hubungi admin PantauRB.",
+                                       "This account is disabled. Contact a PantauRB admin."), target=row[0])
+        _log(con, path, actor=user["username"], role=user["role"], action="login", target=user["username"],
+             detail=f"oidc iss={issuer} sub={subject}", at=now)
+        return LoginResult(scope_of(user))
+    if not email:
+        return refuse("no e-mail and no account bound to this subject")
+    if not _claim_true(email_verified):
+        return refuse("e-mail not verified by the provider",
+                      (f"Penyedia SSO belum memverifikasi e-mail {email}. Verifikasi e-mail di penyedia, lalu masuk lagi.",
+                       f"The SSO provider has not verified the e-mail {email}. Verify it there, then sign in again."))
+    rows = con.execute("SELECT username FROM users WHERE email = ? ORDER BY username", [email]).fetchall()
+    if not rows:
+        return refuse("no account for this e-mail",
+                      (f"Tidak ada akun aktif untuk {email}. Minta admin PantauRB menambahkan e-mail Anda.",
+                       f"No active account for {email}. Ask a PantauRB admin to add your e-mail."))
+    if len(rows) > 1:
+        return refuse(f"e-mail shared by {len(rows)} accounts")
+    user = _user(con, rows[0][0])
+    if user["oidc_subject"] is not None:
+        return refuse(f"e-mail of {user['username']}, bound to another subject", target=user["username"])
+    if not user["active"]:
+        return refuse("disabled", ("Akun ini dinonaktifkan. Hubungi admin PantauRB.",
+                                   "This account is disabled. Contact a PantauRB admin."), target=user["username"])
+    if not bind:
+        return LoginResult(None, needs_binding=True)
+    before = {"oidc_issuer": None, "oidc_subject": None}
+    con.execute("UPDATE users SET oidc_issuer = ?, oidc_subject = ?, updated_at = ? WHERE username = ?",
+                [issuer, subject, now or utc_now(), user["username"]])
+    audit.record(con, actor=user["username"], role=user["role"], action="oidc_bind", target=user["username"],
+                 before=before, after={"oidc_issuer": issuer, "oidc_subject": subject},
+                 detail="first SSO sign-in, verified e-mail", at=now)
     audit.record(con, actor=user["username"], role=user["role"], action="login", target=user["username"],
-                 detail=f"oidc {subject or ''}".strip(), at=now)
+                 detail=f"oidc iss={issuer} sub={subject}", at=now)
     return LoginResult(scope_of(user))
+
+
+def unbind_oidc(con, actor: Scope, username: str) -> dict:
+    """An admin releases an account's SSO binding (a new subject may then bind at its next verified sign-in)."""
+    return _change_account(con, actor, username, "oidc_unbind", f"unbind {username}",
+                           "oidc_issuer = NULL, oidc_subject = NULL", [], note="SSO binding released")
 
 
 def current_user(con, username: str) -> dict | None:
@@ -373,13 +515,15 @@ def session_expired(started_at: datetime, last_seen: datetime, now: datetime, *,
     return now - started_at > timedelta(hours=hours) or now - last_seen > timedelta(minutes=idle_minutes)
 
 
-def login_demo(con, username: str) -> LoginResult:
-    """One-click sign-in offered only by the embedded demo: works only for accounts `loaders demo` created."""
+def login_demo(con, username: str, *, db_path=None) -> LoginResult:
+    """One-click sign-in offered only by the embedded demo: works only for accounts `loaders demo` created.
+    `con` is only read; the audit entry goes to the side file of `db_path`."""
+    path = db_path if db_path is not None else _file_of(con)
     user = _user(con, username)
     if user is None or not user["demo"] or not user["active"]:
-        audit.record(con, actor=username, action="login_failed", target=username, detail="not a demo account")
+        _log(con, path, actor=username, action="login_failed", target=username, detail="not a demo account")
         return LoginResult(None, *_BAD_LOGIN)
-    audit.record(con, actor=username, role=user["role"], action="login", target=username, detail="demo")
+    _log(con, path, actor=username, role=user["role"], action="login", target=username, detail="demo")
     return LoginResult(scope_of(user))
 
 

@@ -35,6 +35,7 @@ def _run(db, fn):
     try:
         with store.writer(_db(db)) as con:   # the writer slot the page and the other commands queue on
             store.migrate(con)
+            audit.merge_pending(con, _db(db))   # readers' entries first: export and verify see the whole trail
             with store.transaction(con):
                 result = fn(con, operator())
             snapshot.committed(_db(db), con)   # dashboard processes see the change (accounts, calendar)
@@ -101,6 +102,23 @@ def register(cli: click.Group, db_option) -> None:
         _run(db, lambda con, op: auth.reset_password(con, op, username, password))
         click.echo(f"{username}: kata sandi diganti / password reset")
 
+    @users.command("unlock")
+    @click.argument("username")
+    @db_option
+    def users_unlock(username, db):
+        """Lift every sign-in lock of the account, from any client (audited)."""
+        _run(db, lambda con, op: auth.unlock(con, op, username))
+        click.echo(f"{username}: kunci masuk dibuka / sign-in locks lifted")
+
+    @users.command("unbind-sso")
+    @click.argument("username")
+    @db_option
+    def users_unbind_sso(username, db):
+        """Release the account's SSO binding (issuer + subject): the next SSO sign-in with a verified e-mail of
+        this account binds again (e.g. after the person's identity at the provider was re-created)."""
+        _run(db, lambda con, op: auth.unbind_oidc(con, op, username))
+        click.echo(f"{username}: ikatan SSO dilepas / SSO binding released")
+
     @cli.group("calendar")
     def calendar_group():
         """The reporting calendar: open date, deadline and late window per quarter."""
@@ -141,10 +159,12 @@ def register(cli: click.Group, db_option) -> None:
     @audit_group.command("verify")
     @db_option
     def audit_verify(db):
-        """Check the hash chain: exit 1 when a row was edited or removed outside the app."""
-        ok, bad = _run(db, lambda con, op: audit.verify_chain(con))
-        click.echo("OK" if ok else f"Rantai rusak pada baris {bad} / chain broken at row {bad}")
-        sys.exit(0 if ok else 1)
+        """Check the hash chain and its anchored heads (`<db>.audit-chain`): exit 1 when a row was edited,
+        removed, renumbered or appended outside the app."""
+        path = _db(db)
+        verdict = _run(db, lambda con, op: audit.verify(con, path))
+        click.echo(("OK: " if verdict.ok else "RUSAK / BROKEN: ") + verdict.text("id") + " / " + verdict.text("en"))
+        sys.exit(0 if verdict.ok else 1)
 
 
 __all__ = ["register"]

@@ -12,7 +12,7 @@ from loaders.timefmt import date_text, datetime_text
 def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year: int, quarter: int,
                  version: int, received_at: datetime, uploader: str, file_name: str, file_sha256: str,
                  n_values: int, n_renaksi: int, n_warnings: int, reason: str | None, synthetic: bool = False, deadline: date | None = None,
-                 days_late: int = 0) -> str:
+                 days_late: int = 0, audit_head: tuple[int, str] | None = None) -> str:
     e = lambda v: html.escape(str(v if v is not None else "—"))
     rows = [
         ("Nomor tanda terima", "Receipt number", submission_id),
@@ -34,6 +34,8 @@ def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year
         ("Peringatan", "Warnings", n_warnings),
         ("Alasan perbaikan", "Reason for revision", reason or "—"),
     ]
+    if audit_head:   # the audit chain head of this upload, anchored outside the database (loaders/audit.py)
+        rows.append(("Kepala rantai audit", "Audit chain head", f"#{audit_head[0]} {audit_head[1]}"))
     body = "\n".join(f"<tr><th>{e(a)}<br><small>{e(b)}</small></th><td><code>{e(v)}</code></td></tr>"
                      for a, b, v in rows)
     late = (f"<p class='late'>Laporan ini diterima {days_late} hari setelah batas waktu {e(date_text(deadline))}. / "

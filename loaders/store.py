@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -61,6 +62,19 @@ SELECT row_number() OVER (ORDER BY received_at, upload_id), 'upload', upload_id,
 CREATE TABLE IF NOT EXISTS assessment_backlog (
     agency_code  VARCHAR PRIMARY KEY,
     since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
+);
+""",
+    # OIDC accounts are bound to the provider's subject (issuer + subject) at their first sign-in with a
+    # verified e-mail; afterwards the subject, never the e-mail, finds the account (loaders/auth.py).
+    9: """
+ALTER TABLE users ADD COLUMN oidc_issuer VARCHAR;
+ALTER TABLE users ADD COLUMN oidc_subject VARCHAR;
+-- Audit entries of read paths wait in a side file a writer cannot block (loaders/sidestore.py); a writer
+-- merges them into audit_log. The newest side entry merged, per side file, makes the merge idempotent.
+CREATE TABLE IF NOT EXISTS audit_side_merged (
+    side_id    VARCHAR PRIMARY KEY,
+    upto       BIGINT NOT NULL,
+    merged_at  TIMESTAMP NOT NULL
 );
 """,
     # When an agency's verdicts began to wait (UTC): the commit of the first upload a batch cut short left
@@ -223,22 +237,50 @@ def writer_lock(path=None, *, wait: float | None = None,
 @contextmanager
 def writer(path=None, *, wait: float | None = None,
            on_wait: Callable[[float, str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The writer slot plus a read-write connection (closed before the slot is released)."""
+    """The writer slot plus a read-write connection (closed before the slot is released). On the way out
+    the audit entries readers left in the side file while the slot was held are merged into the trail."""
     with writer_lock(path, wait=wait, on_wait=on_wait) as db:
         with session(db, wait=LOCK_WAIT_SECONDS if wait is None else wait) as con:
             yield con
+            if not in_transaction(con):
+                from loaders import audit   # audit imports this module
+                try:
+                    audit.merge_pending(con, db)
+                except (duckdb.Error, OSError, sqlite3.Error):
+                    pass    # the entries stay in the side file for the next writer
+
+
+_open_transactions: dict[int, dict[str, Callable[[], None]]] = {}   # id(con) -> work to do after COMMIT
+
+
+def in_transaction(con) -> bool:
+    """Whether `con` is inside `transaction()` (what it writes is stored only at COMMIT)."""
+    return id(con) in _open_transactions
+
+
+def after_commit(con, key: str, fn: Callable[[], None]) -> None:
+    """Run `fn()` once after the open `transaction()` of `con` commits (never after a rollback); one per key."""
+    _open_transactions[id(con)][key] = fn
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """BEGIN ... COMMIT, or ROLLBACK of everything (DDL included) on any exception."""
     con.begin()
+    hooks = _open_transactions[id(con)] = {}
     try:
         yield con
     except BaseException:
+        _open_transactions.pop(id(con), None)
         con.rollback()
         raise
+    _open_transactions.pop(id(con), None)
     con.commit()
+    for fn in hooks.values():
+        try:
+            fn()
+        except OSError:    # stored all the same; e.g. the audit anchor is re-written at the next entry
+            pass
 
 
 def has_schema(con: duckdb.DuckDBPyConnection) -> bool:

@@ -75,13 +75,13 @@ def _end(reason: str | None = None) -> None:
     if reason:
         st.session_state["auth_notice"] = reason
     if sess:
+        from loaders import audit
+        from ui.data import db_path
         try:
-            from loaders import audit
-            from ui.data import db_path
-            audit.record_to(db_path(), actor=sess["username"], role=sess["role"],
-                            action="logout" if reason is None else "session_end", target=sess["username"],
-                            detail=reason or sess.get("via"))
-        except store.DatabaseBusy:
+            audit.record_side(db_path(), actor=sess["username"], role=sess["role"],   # never waits for a writer
+                              action="logout" if reason is None else "session_end", target=sess["username"],
+                              detail=reason or sess.get("via"))
+        except store.DatabaseBusy:   # the side file stayed locked for seconds: the session ends all the same
             pass
 
 
@@ -92,12 +92,54 @@ def _oidc_configured() -> bool:
         return False
 
 
-def _with_db(fn):
+def _client() -> str:
+    """The visitor's address: the connection's peer, or, when the peer is this machine (the reverse proxy of
+    README's deployment, which sets `X-Real-IP` to its own peer), that header. Keys sign-in throttling."""
+    try:
+        ip = st.context.ip_address
+        if ip is None:
+            ip = st.context.headers.get("X-Real-IP")
+        return (ip or "-").strip()[:64] or "-"
+    except Exception:   # no request context (AppTest)
+        return "-"
+
+
+def _read(fn):
+    """`fn(con)` for a sign-in: on the newest published state, read only (loaders/auth.py writes failures,
+    locks and audit entries to the side file), so it never waits for a writer. A database that stays busy
+    (no snapshots and a long write) is a message in both languages, never an exception page."""
+    from ui.data import read_now
+    try:
+        return read_now(fn)
+    except store.DatabaseBusy:
+        st.warning(t("db_busy"), icon=":material/hourglass_top:")
+        st.stop()
+
+
+def _with_writer(fn):
+    """`fn(con)` in a writer transaction (an SSO identity's first sign-in binds it); busy -> message."""
+    from loaders import snapshot
     from ui.data import db_path
-    with store.session(db_path()) as con:
-        store.migrate(con)
-        with store.transaction(con):
-            return fn(con)
+    try:
+        with store.writer(db_path(), wait=store.READ_WAIT_SECONDS) as con:
+            store.migrate(con)
+            with store.transaction(con):
+                result = fn(con)
+            snapshot.committed(db_path(), con)
+            return result
+    except store.DatabaseBusy:
+        st.warning(t("db_busy"), icon=":material/hourglass_top:")
+        st.stop()
+
+
+def _ensure_schema() -> None:
+    """A database older than this code is migrated once (through the writer) before anyone signs in."""
+    from ui.data import STATE_KEY
+    if _read(lambda con: store.schema_version(con) if store.has_schema(con) else store.SCHEMA_VERSION) \
+            < store.SCHEMA_VERSION:
+        _with_writer(lambda con: None)
+        st.session_state.pop(STATE_KEY, None)   # read the migrated state from the next run on
+        st.rerun()
 
 
 def _validate(sess: dict) -> bool:
@@ -107,7 +149,11 @@ def _validate(sess: dict) -> bool:
         _end("expired")
         return False
     from ui.data import db_path, db_version
-    user = _account(str(db_path()), db_version(), sess["username"])
+    try:
+        user = _account(str(db_path()), db_version(), sess["username"])
+    except store.DatabaseBusy:   # cannot check now: say so, keep the session for the next try
+        st.warning(t("db_busy"), icon=":material/hourglass_top:")
+        st.stop()
     if user is None or not user["active"] or (user["role"], user["agency_code"], user["province_code"]) != \
             (sess["role"], sess.get("agency_code"), sess.get("province_code")):
         _end("account_changed")
@@ -144,7 +190,10 @@ def _login_screen() -> None:
     notice = st.session_state.pop("auth_notice", None)
     if notice:
         st.info(t(f"auth_notice_{notice}"))
-    demo = _demo_accounts(str(db_path()), db_version())
+    try:
+        demo = _demo_accounts(str(db_path()), db_version())
+    except store.DatabaseBusy:
+        demo = []
     if demo:
         st.warning(t("auth_demo_banner"), icon=":material/science:")
         cols = st.columns(2)
@@ -154,7 +203,7 @@ def _login_screen() -> None:
             label = t("auth_demo_button", user=account["username"],
                       role=auth.ROLE_NAMES[account["role"]][1 if lang() == "en" else 0]) + (f" · {where}" if where else "")
             if box.button(label, key=f"demo_login_{account['username']}", width="stretch", icon=":material/login:"):
-                result = _with_db(lambda con: auth.login_demo(con, account["username"]))
+                result = _read(lambda con: auth.login_demo(con, account["username"], db_path=db_path()))
                 if result.scope:
                     _start(result, "demo")
                     st.rerun()
@@ -164,7 +213,8 @@ def _login_screen() -> None:
         password = st.text_input(t("auth_password"), type="password", key="login_password")
         submitted = st.form_submit_button(t("auth_submit"), type="primary", icon=":material/login:")
     if submitted:
-        result = _with_db(lambda con: auth.authenticate(con, username, password))
+        client = _client()
+        result = _read(lambda con: auth.authenticate(con, username, password, db_path=db_path(), client=client))
         if result.scope:
             _start(result, "local")
             st.rerun()
@@ -185,9 +235,17 @@ def signed_in() -> auth.Scope | None:
     sess = st.session_state.get(SESSION_KEY)
     if sess:
         return current_scope() if _validate(sess) else None
+    _ensure_schema()
     if _oidc_configured() and st.user.get("is_logged_in", False) and not st.session_state.get("oidc_refused"):
-        email, sub = st.user.get("email"), st.user.get("sub")
-        result = _with_db(lambda con: auth.authenticate_oidc(con, email, sub))
+        from ui.data import db_path
+        claims = {k: st.user.get(k) for k in ("email", "sub", "iss", "email_verified")}
+
+        def oidc(con, bind: bool):
+            return auth.authenticate_oidc(con, claims["email"], claims["sub"], issuer=claims["iss"],
+                                          email_verified=claims["email_verified"], db_path=db_path(), bind=bind)
+        result = _read(lambda con: oidc(con, False))
+        if result.needs_binding:
+            result = _with_writer(lambda con: oidc(con, True))
         if result.scope:
             _start(result, "oidc")
             return current_scope()

@@ -393,13 +393,17 @@ def _current_catalogue(stamp: tuple):
     from loaders import catalogue_store
     if not db_ready():
         return catalogue_store.current(None)
-    with store.session(db_path()) as con:
-        return catalogue_store.current(con)
+    return read_now(catalogue_store.current)   # the published snapshot when snapshots are on: never waits
 
 
 def current_catalogue():
-    """The catalogue in force: the admins' newest version in the database, else the shipped YAML."""
-    return _current_catalogue(_catalogue_stamp())
+    """The catalogue in force: the admins' newest version in the database, else the shipped YAML. A database
+    that stays busy is the bilingual message, never an exception page."""
+    try:
+        return _current_catalogue(_catalogue_stamp())
+    except store.DatabaseBusy:
+        st.warning(t("db_busy"), icon=":material/hourglass_top:")
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -19,24 +19,14 @@ import streamlit as st
 
 from indicators import progress, texts
 from indicators.periods import qtime
-from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_value
+from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_frame, neutralise_value
 from ui.i18n import lang, t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ------------------------------------------------------------------ pure helpers
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `df` where every text cell (and column name) that a spreadsheet would run as a formula
-    starts with a single quote. Numeric columns are untouched (a negative number stays a number)."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
-            continue
-        out[col] = s.map(neutralise_value)
-    out.columns = [neutralise_value(str(c)) for c in out.columns]
-    return out
+neutralise = neutralise_frame   # one neutraliser for every download (indicators/xlsx_text.py)
 
 
 def _flatten_for_export(df: pd.DataFrame) -> pd.DataFrame:

@@ -110,6 +110,15 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "adm_audit_chain_ok": {"id": "Rantai hash utuh ({n} catatan).", "en": "Hash chain intact ({n} entries)."},
     "adm_audit_chain_broken": {"id": "Rantai hash rusak mulai catatan {seq}: jejak diubah di luar aplikasi.",
                                "en": "Hash chain broken from entry {seq}: the trail was changed outside the app."},
+    "adm_audit_anchor_mismatch": {"id": "Catatan {seq} tidak sama dengan kepala rantai yang tertambat di luar basis "
+                                        "data: jejak diubah lalu di-hash ulang, atau dihapus lalu dinomori ulang.",
+                                  "en": "Entry {seq} differs from the chain head anchored outside the database: the "
+                                        "trail was edited and re-hashed, or deleted and renumbered."},
+    "adm_audit_truncated": {"id": "Catatan {seq} yang sudah tertambat hilang: catatan terbaru dihapus.",
+                            "en": "Anchored entry {seq} is missing: the newest entries were deleted."},
+    "adm_audit_unanchored_rows": {"id": "Catatan {seq} dan sesudahnya tidak pernah tertambat: ditambahkan di luar "
+                                        "aplikasi.",
+                                  "en": "Entry {seq} and later were never anchored: appended outside the app."},
     "adm_audit_export": {"id": "Ekspor CSV", "en": "Export CSV"},
     # ---------------------------------------------------------------- admin: agency registry
     "nav_admin_registry": {"id": "Registri instansi", "en": "Agency registry"},

@@ -4,8 +4,9 @@
   `python -m loaders users add`, a local OIDC provider (`oidc-provider-mock`, user "ada") and
   `streamlit run` with a secrets file holding `[auth]` for that provider (`--secrets.files`).
 * Local sign-in with a password, the scope of an uploader in the browser (only its agency is offered,
-  ministry pages are not there), logout; OIDC sign-in through `st.login` mapped to an account by e-mail,
-  and logout through the provider.
+  ministry pages are not there), logout; OIDC sign-in through `st.login` mapped to an account by verified
+  e-mail and bound to the provider's subject, and logout through the provider; two other identities carrying
+  the same address (one verified, one not) are refused and audited.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from servers import REPO, free_port, stop, streamlit_server, wait_healthy
 from test_browser import T, screenshot, text, wait_idle
 
 PASSWORD = "kata-sandi-e2e-panjang"
-ADA = {"sub": "ada", "email": "ada@agency.example", "name": "Ada Lovelace"}
+ADA = {"sub": "ada", "email": "ada@agency.example", "name": "Ada Lovelace", "email_verified": True}
+# Two more identities at the same provider carrying Ada's address: one verified, one not (issue 21.1).
+EVE = {"sub": "eve", "email": "ada@agency.example", "name": "Eve", "email_verified": True}
+MALLORY = {"sub": "mallory", "email": "ada@agency.example", "name": "Mallory", "email_verified": False}
 
 
 def _cli(env, *args, stdin: str | None = None):
@@ -50,7 +54,8 @@ def auth_server(chromium_path, tmp_path_factory):
     idp_log = workdir / "oidc.log"
     with open(idp_log, "w", encoding="utf-8") as log:
         idp = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--port", str(idp_port),
-                                "--user-claims", json.dumps(ADA)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                                "--user-claims", json.dumps(ADA), "--user-claims", json.dumps(EVE),
+                                "--user-claims", json.dumps(MALLORY)], stdout=log, stderr=subprocess.STDOUT, env=env)
     metadata = f"http://127.0.0.1:{idp_port}/.well-known/openid-configuration"
     try:
         wait_healthy(metadata, idp, idp_log, "oidc-provider-mock")
@@ -111,3 +116,53 @@ def test_oidc_sign_in_through_st_login_and_logout(page: Page, auth_server, scree
     page.get_by_role("button", name="End session").click()
     page.goto(url, timeout=T)
     expect(page.get_by_role("heading", name=text("auth_title"), level=1)).to_be_visible(timeout=T)
+
+
+def _sso(page: Page, url: str, who: str) -> None:
+    page.goto(url, timeout=T)
+    page.get_by_role("button", name=text("auth_sso")).click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=T)
+    page.get_by_role("button", name=who, exact=True).click()
+
+
+def _end_at_provider(page: Page) -> None:
+    page.wait_for_url("**/end_session**", timeout=T)
+    page.get_by_role("button", name="End session").click()
+
+
+def test_oidc_three_identities_one_address(page: Page, auth_server, screenshot_dir):
+    """Ada binds the account (or already has); Eve (same verified address, other subject) and Mallory (same
+    address, not verified) are refused in words, never signed in, and each refusal is in the audit trail."""
+    from loaders import store
+    url, db = auth_server
+    _sso(page, url, "ada")
+    expect(page.get_by_test_id("stSidebar").get_by_text("ada-koordinator", exact=False).first).to_be_visible(timeout=T)
+    wait_idle(page)
+    page.get_by_test_id("stSidebar").get_by_role("button", name=text("auth_logout")).click()
+    _end_at_provider(page)
+    for who, words in (("eve", "Masuk lewat SSO ditolak"), ("mallory", "belum memverifikasi e-mail")):
+        _sso(page, url, who)
+        expect(page.get_by_text(words, exact=False).first).to_be_visible(timeout=T)
+        expect(page.get_by_role("heading", name=text("auth_title"), level=1)).to_be_visible(timeout=T)
+        expect(page.get_by_test_id("stSidebar").get_by_text("ada-koordinator", exact=False)).to_have_count(0)
+        screenshot(page, screenshot_dir, f"oidc_refused_{who}_id")
+        page.get_by_role("button", name=text("auth_logout")).click()
+        _end_at_provider(page)
+
+    from loaders import audit
+
+    def refusals():   # sign-in entries wait in the side file until a writer merges them (as `audit verify` does)
+        with store.writer(db, wait=60) as con:
+            audit.merge_pending(con, db)
+            return [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE action = 'login_failed' "
+                                              "AND detail LIKE 'oidc:%' ORDER BY seq").fetchall()]
+    import time
+    deadline = time.monotonic() + 30
+    while not (any("sub=eve" in d for d in refusals()) and any("sub=mallory" in d for d in refusals())):
+        assert time.monotonic() < deadline, refusals()
+        time.sleep(0.2)
+    found = refusals()
+    assert any("bound to another subject" in d and "sub=eve" in d for d in found), found
+    assert any("not verified" in d and "sub=mallory" in d for d in found), found
+    with store.session(db, read_only=True) as con:
+        assert con.execute("SELECT oidc_subject FROM users WHERE username = 'ada-koordinator'").fetchone() == ("ada",)
