@@ -233,7 +233,10 @@ def test_sign_in_page_view_and_sign_out_while_a_writer_holds_the_database(writer
 
 
 def test_without_snapshots_a_busy_database_is_a_message_not_an_exception(writer_holds, monkeypatch):
+    from loaders import snapshot
     monkeypatch.delenv("PANTAURB_SNAPSHOTS")
+    for published in snapshot.folder(writer_holds).glob("*.duckdb"):   # no snapshot to fall back on either
+        published.unlink()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception

@@ -321,7 +321,11 @@ def require_data() -> pd.Series:
 
 
 def _say_pending_verdicts() -> None:
-    """Verdicts a batch cut short still owes (the backlog): named, with since when, on every page."""
+    """Verdicts a batch cut short still owes (the backlog): named, with since when, on every page of a
+    signed-in reader (agency names are not shown before sign-in)."""
+    from ui.auth import current_scope
+    if current_scope() is None:
+        return
     try:
         pending = q(queries.pending_verdicts)
     except duckdb.Error:
