@@ -191,7 +191,10 @@ def drive_annotate(ctx):
     from test_api import filled
     data = filled(ctx["hostile_db"], quarter=2)
     report = api.check_file(data, HOSTILE[0] + ".xlsx", scope=ctx["operator"], db_path=ctx["hostile_db"]).report
-    return [("xlsx", api.annotate_bytes(data, report, lang)) for lang in ("id", "en")]
+    from loaders.annotate import problem_list_workbook
+    out = [("xlsx", api.annotate_bytes(data, report, lang)) for lang in ("id", "en")]
+    # the copy that holds only the problem list (a file the child could not open): the same texts
+    return out + [("xlsx", problem_list_workbook(report.issues, lang)) for lang in ("id", "en")]
 
 
 NO_CELLS = "not a spreadsheet: no cell can be evaluated (texts escaped, see tests/test_injection.py)"
@@ -202,7 +205,8 @@ WRITERS = {
     "indicators/briefing.py::briefing_xlsx": drive_briefing,
     "indicators/catalogue_xlsx.py::export_catalogue_xlsx": drive_catalogue,
     "loaders/template.py::write_template": drive_template,
-    "loaders/annotate.py::annotate_workbook": drive_annotate,
+    # annotate_workbook opens the upload and writes through _annotated, as problem_list_workbook does
+    "loaders/annotate.py::problem_list_workbook": drive_annotate,
     # the registry file the app reads back (an operator's data file, never a download): names kept exactly
     "loaders/registry.py::write_registry": None,
 }
@@ -217,7 +221,7 @@ DOWNLOADS = {    # download button -> the writer it goes through, or why it has 
     "app_pages/final_report.py::api.briefing_pdf": NO_CELLS,
     "app_pages/national.py::api.briefing_pdf": NO_CELLS,
     "app_pages/upload.py::api.template_bytes": "loaders/template.py::write_template",
-    "app_pages/upload.py::api.annotate_bytes": "loaders/annotate.py::annotate_workbook",
+    "app_pages/upload.py::api.annotate_bytes": "loaders/annotate.py::problem_list_workbook",
     "app_pages/upload.py::result['receipt_html'].encode": NO_CELLS,
 }
 
