@@ -1040,8 +1040,7 @@ FROM agencies a
 LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
 WHERE a.autonomous AND list_contains($types, a.agency_type)
   AND ($province IS NULL OR a.province_code = $province)
-  AND (a.valid_from IS NULL OR a.valid_from <= make_date($year, $quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY)
-  AND (a.valid_to IS NULL OR a.valid_to >= make_date($year, $quarter * 3 - 2, 1))
+  AND active_in_quarter(a.valid_from, a.valid_to, $year, $quarter)
 ORDER BY a.agency_code
 """
 

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import duckdb
 
+from indicators import periods
 from indicators.catalogue import Catalogue, load_catalogue
 from loaders import assessments, audit, catalogue_store, reference, snapshot, store, verification
 from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
-from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
+from loaders.checks import AgencyInfo, CheckContext, agency_inactive, check_workbook, plan_id
 from loaders.history import History
 from loaders.issues import ERROR, Issue, Report
 from loaders.receipt import receipt_html
@@ -245,7 +246,7 @@ def receipt_from_db(con, submission_id: str) -> str | None:
     keys = ("submission_id", "agency_code", "agency_name", "year", "quarter", "version", "received_at", "uploader",
             "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
     fields = dict(zip(keys, row))
-    late = days_late(fields["received_at"], fields["deadline"]) if fields["deadline"] and fields["version"] == 1 else 0
+    late = periods.days_late(fields["received_at"], fields["deadline"])
     return receipt_html(**fields, days_late=late)           # a later version is a revision, never "late"
 
 
@@ -565,7 +566,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     _insert_upload(con, entry, "accepted", report, wb, sid)
     assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
-    late = days_late(received_at, row[0]) if row and version == 1 else 0    # a later version is a revision
+    late = periods.days_late(received_at, row[0]) if row and version == 1 else 0    # a later version is a revision
     from loaders.timefmt import date_text
     late_id = f" Terlambat {late} hari (batas waktu {date_text(row[0])})." if late else ""
     late_en = f" Late by {late} day(s) (deadline {date_text(row[0], 'en')})." if late else ""
@@ -786,6 +787,17 @@ class UnknownAgency(KeyError):
     pass
 
 
+class AgencyInactive(ValueError):
+    """No template for a quarter the agency does not exist in: the check would reject the filled file."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(f"{issue.message('id')} / {issue.message('en')}")
+        self.issue = issue
+
+    def message(self, lang: str = "id") -> str:
+        return self.issue.message(lang)
+
+
 def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, db_path=None, con=None,
                    fill=None) -> bytes:
     """The quarterly workbook for one agency, prefilled from its accepted history (previous values, targets,
@@ -820,6 +832,9 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, d
             agency = next((a for a in load_registry() if a.code == agency_code), None)
         if agency is None:
             raise UnknownAgency(f"Kode instansi tidak terdaftar / unknown agency code: {agency_code}")
+        inactive = agency_inactive(agency_code, agency.valid_from, agency.valid_to, year, quarter)
+        if inactive is not None:        # the same rule and words as the check of the filled file
+            raise AgencyInactive(inactive)
         prefill = template_prefill(con, cat, agency_code, year, quarter)
         if fill is not None:
             prefill.targets.update(fill.targets)
@@ -858,7 +873,7 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
 
 
 __all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
-           "template_bytes", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]
+           "template_bytes", "AgencyInactive", "annotate_bytes", "import_registry", "Issue", "DEMO_UPLOADER", "sha256"]
 
 
 # ------------------------------------------------------------------ the printable briefing (CLI and pages)

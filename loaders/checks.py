@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from indicators import assessment, progress
+from indicators import assessment, periods, progress, texts
 from indicators.catalogue import Catalogue, Indicator
 from loaders import sheets
 from loaders.issues import Issue
@@ -63,8 +63,33 @@ def period_params(year, quarter) -> dict[str, str]:
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    from loaders.store import quarter_end
-    return date(year, quarter * 3 - 2, 1), quarter_end(year, quarter)
+    return periods.quarter_start(year, quarter), periods.quarter_end(year, quarter)
+
+
+def _as_date(d) -> date | None:
+    """A registry date as a date (None, NaT and NaN are open ends)."""
+    if d is None or d != d:                     # NaN / NaT compare unequal to themselves
+        return None
+    if isinstance(d, datetime):
+        return d.date()
+    if hasattr(d, "date") and callable(d.date):  # pandas Timestamp
+        return d.date()
+    return d
+
+
+def agency_inactive(agency_code: str, valid_from, valid_to, year: int, quarter: int, *, file: str = "",
+                    cell: str | None = None) -> Issue | None:
+    """The one rule for "may this agency report for this quarter?" (its registry validity against the
+    quarter): None when it may, else the `agency-inactive` problem. The content check, the template
+    command (`python -m loaders template`) and the upload page's template button all call this."""
+    start, end = _as_date(valid_from), _as_date(valid_to)
+    if periods.active_in_quarter(start, end, year, quarter):
+        return None
+    valid = {lang: f"{texts.format_date(start, lang) if start else '…'} – {texts.format_date(end, lang) if end else '…'}"
+             for lang in ("id", "en")}
+    return Issue("agency-inactive", file=file, sheet=INDICATOR_SHEET if cell else None, cell=cell,
+                 column="Kode Instansi" if cell else None, value=agency_code, params=dict(
+                     period_params(year, quarter), valid=valid["id"], valid_en=valid["en"]))
 
 
 def allowed_categories(ind: Indicator) -> tuple[str, ...]:
@@ -128,11 +153,10 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
         if agency is None:
             out.append(_issue(wb, "unknown-agency", cell=cell_agency, column="Kode Instansi", value=wb.agency_code))
         elif wb.year and wb.quarter:
-            start, end = quarter_bounds(wb.year, wb.quarter)
-            if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
-                valid = f"{agency.valid_from or '…'} – {agency.valid_to or '…'}"
-                out.append(_issue(wb, "agency-inactive", cell=cell_agency, column="Kode Instansi",
-                                  value=wb.agency_code, **period_params(wb.year, wb.quarter), valid=valid))
+            problem = agency_inactive(wb.agency_code, agency.valid_from, agency.valid_to, wb.year, wb.quarter,
+                                      file=wb.file_name, cell=cell_agency)
+            if problem is not None:
+                out.append(problem)
         if ctx.expected_agency and wb.agency_code != ctx.expected_agency:
             out.append(_issue(wb, "wrong-agency", cell=cell_agency, column="Kode Instansi",
                               value=wb.agency_code, expected=ctx.expected_agency))
@@ -373,22 +397,15 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     return out
 
 
-def days_late(received_at: datetime | None, deadline: date | None) -> int:
-    """Whole days after the deadline (0 when on time or unknown)."""
-    if received_at is None or deadline is None:
-        return 0
-    return max(0, (received_at.date() - deadline).days)
-
-
 def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     """A first report outside its window: before the quarter has ended, or after its deadline."""
     from loaders.timefmt import date_text
     if ctx.received_at is not None and wb.year and wb.quarter and ctx.deadline is not None:
         end = quarter_bounds(wb.year, wb.quarter)[1]
-        if ctx.received_at.date() < end:
+        if periods.wib_day(ctx.received_at) < end:
             return [_issue(wb, "early-submission", sheet=None, **period_params(wb.year, wb.quarter),
                            end=date_text(end), end_en=date_text(end, "en"))]
-    late = days_late(ctx.received_at, ctx.deadline)
+    late = periods.days_late(ctx.received_at, ctx.deadline)
     if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
         return []
     return [_issue(wb, "late-submission", sheet=None, **period_params(wb.year, wb.quarter),
@@ -396,8 +413,8 @@ def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
 
 
 def check_resubmission(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
-    if ctx.existing_versions and ctx.deadline and ctx.received_at \
-            and ctx.received_at.date() > ctx.deadline and not (ctx.reason or "").strip():
+    if ctx.existing_versions and periods.days_late(ctx.received_at, ctx.deadline) \
+            and not (ctx.reason or "").strip():
         return [_issue(wb, "reason-required", sheet=None, **period_params(wb.year, wb.quarter),
                        deadline=ctx.deadline.isoformat())]
     return []

@@ -37,8 +37,20 @@ ENV_DB = "PANTAURB_DB"
 
 # Schema versions: version -> SQL applied to move from version-1 to version.
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
+# The SQL twins of indicators/periods.py (WIB day, days late, quarter start/end/key); views use them.
+MACROS_SQL = SCHEMA_FILE.with_name("macros.sql").read_text(encoding="utf-8")
+
+
+def _view_statement(sql: str, view: str) -> str:
+    """The `CREATE OR REPLACE VIEW <view>` statement of a schema file (a migration re-creates it as is)."""
+    m = re.search(rf"CREATE OR REPLACE VIEW {view} AS\b.*?;\s*$", sql, re.S | re.M)
+    if m is None:
+        raise ValueError(f"{view} not found")
+    return m.group(0)
+
+
 MIGRATIONS: dict[int, str] = {
-    1: SCHEMA_FILE.read_text(encoding="utf-8"),
+    1: MACROS_SQL + SCHEMA_FILE.read_text(encoding="utf-8"),
     2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
     3: SCHEMA_FILE.with_name("migration_003.sql").read_text(encoding="utf-8"),
     # The commit log: one row per journal entry whose transaction committed (upload attempts and registry
@@ -63,6 +75,8 @@ CREATE TABLE IF NOT EXISTS assessment_backlog (
     since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
 );
 """,
+    # Lateness in WIB days (issue 18): the macros, and v_compliance re-created to use them (same columns).
+    8: MACROS_SQL + _view_statement(SCHEMA_FILE.read_text(encoding="utf-8"), "v_compliance"),
 }
 AUTH_SCHEMA_VERSION = 5   # the version that adds users, audit_log, reviews, calendar changes, reminders
 SCHEMA_VERSION = max(MIGRATIONS)
