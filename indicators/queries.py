@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from indicators import assessment, progress
+from indicators import assessment, periods, progress
 from indicators.progress import as_number as _num
 from indicators.periods import obs_time, previous_quarter, qtime
 
@@ -1127,7 +1127,7 @@ def indicator_quarters(con, indicator_code: str) -> pd.DataFrame:
 # Reporting compliance: v_compliance plus "not_due" for a quarter whose deadline has not passed yet.
 COMPLIANCE_MATRIX = """
 WITH c AS (
-    SELECT c.*, CASE WHEN c.compliance_status = 'not_received' AND c.deadline >= current_date THEN 'not_due'
+    SELECT c.*, CASE WHEN c.compliance_status = 'not_received' AND c.deadline >= $today THEN 'not_due'
                      ELSE c.compliance_status END AS status
     FROM v_compliance c
     WHERE c.year = $year
@@ -1147,12 +1147,15 @@ ORDER BY list_position(['KL', 'PROV', 'KAB', 'KOTA'], c.agency_type), c.agency_c
 
 
 def compliance_matrix(con, year: int, agency_types: list[str] | None = None,
-                      province_code: str | None = None) -> pd.DataFrame:
+                      province_code: str | None = None, today=None) -> pd.DataFrame:
     """One row per (agency expected to report, quarter of `year`) with its compliance status:
-    on_time | late | revised | not_received | not_due. Filters: agency types, province.
+    on_time | late | revised | not_received | not_due (deadline today or later; `today` is the WIB day,
+    now unless given). Filters: agency types, province.
     `problem_rank` ranks agencies by their number of late/not-received quarters (1 = most)."""
+    from datetime import datetime, timezone
+    today = today or periods.wib_day(datetime.now(timezone.utc))
     return con.execute(COMPLIANCE_MATRIX, {"year": int(year), "types": list(agency_types) if agency_types else None,
-                                           "province": province_code}).df()
+                                           "province": province_code, "today": today}).df()
 
 
 def compliance_years(con) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from loaders.archive import Archive, JournalEntry, sha256
 from loaders.checks import AgencyInfo, CheckContext, agency_inactive, check_workbook, plan_id
 from loaders.history import History
 from loaders.issues import ERROR, Issue, Report
-from loaders.receipt import receipt_html
+from loaders.receipt import receipt_html, timeliness_status
 from loaders.registry import load_registry, read_registry_file
 from loaders.sheets import INDICATOR_SHEET, ParsedWorkbook, RenaksiRow
 
@@ -247,7 +247,7 @@ def receipt_from_db(con, submission_id: str) -> str | None:
             "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
     fields = dict(zip(keys, row))
     late = periods.days_late(fields["received_at"], fields["deadline"])
-    return receipt_html(**fields, days_late=late)           # a later version is a revision, never "late"
+    return receipt_html(**fields, days_late=late)   # a later version after the deadline is "revised", never "late"
 
 
 def _write_receipt(folder: Path, submission_id: str, html: str) -> Path:
@@ -566,10 +566,17 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     _insert_upload(con, entry, "accepted", report, wb, sid)
     assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
-    late = periods.days_late(received_at, row[0]) if row and version == 1 else 0    # a later version is a revision
+    late = periods.days_late(received_at, row[0]) if row else 0
+    status = timeliness_status(version, late)      # a later version after the deadline is a revision
+    from indicators.texts import compliance_label
     from loaders.timefmt import date_text
-    late_id = f" Terlambat {late} hari (batas waktu {date_text(row[0])})." if late else ""
-    late_en = f" Late by {late} day(s) (deadline {date_text(row[0], 'en')})." if late else ""
+    late_id = (f" {compliance_label(status)} {late} hari (batas waktu {date_text(row[0])})." if status == "late" else
+               f" {compliance_label(status)} ({late} hari; batas waktu {date_text(row[0])})." if status == "revised"
+               else "")
+    late_en = (f" {compliance_label(status, 'en')} by {late} day(s) (deadline {date_text(row[0], 'en')})."
+               if status == "late" else
+               f" {compliance_label(status, 'en')} ({late} day(s); deadline {date_text(row[0], 'en')})."
+               if status == "revised" else "")
     return IngestResult("accepted", report, entry.upload_id, sid, version,
                         message=f"Diterima sebagai {sid} ({len(values)} nilai, {len(renaksi)} rencana aksi, "
                                 f"{len(report.warnings)} peringatan).{late_id}",
