@@ -16,9 +16,9 @@ import math
 
 import pandas as pd
 
-from indicators import assessment, periods, progress
+from indicators import assessment, progress
 from indicators.progress import as_number as _num
-from indicators.periods import obs_time, previous_quarter, qtime
+from indicators.periods import obs_time, previous_quarter, qtime, wib_day
 
 AGENCY_TYPES = ("KL", "PROV", "KAB", "KOTA")
 OFF_TRACK = ("deterioration", "limited_progress")
@@ -1153,7 +1153,7 @@ def compliance_matrix(con, year: int, agency_types: list[str] | None = None,
     now unless given). Filters: agency types, province.
     `problem_rank` ranks agencies by their number of late/not-received quarters (1 = most)."""
     from datetime import datetime, timezone
-    today = today or periods.wib_day(datetime.now(timezone.utc))
+    today = today or wib_day(datetime.now(timezone.utc))
     return con.execute(COMPLIANCE_MATRIX, {"year": int(year), "types": list(agency_types) if agency_types else None,
                                            "province": province_code, "today": today}).df()
 
