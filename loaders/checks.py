@@ -17,7 +17,7 @@ from datetime import date, datetime
 from indicators import assessment, periods, progress, texts
 from indicators.catalogue import Catalogue, Indicator
 from loaders import sheets
-from loaders.issues import Issue
+from loaders.issues import Issue, Number
 from loaders.numbers import format_plain_id
 from loaders.sheets import INDICATOR_SHEET, RENAKSI_SHEET, ParsedWorkbook
 
@@ -130,7 +130,12 @@ def check_workbook(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     return issues
 
 
-def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, indicator=None, **params) -> Issue:
+def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, indicator=None, number=None,
+           **params) -> Issue:
+    """`value` is the cell as typed (kept as is); `number` is what the message says the cell holds, written
+    in the reader's language when it is rendered (a `Number`, or a float shown with up to 2 decimals)."""
+    if number is not None:
+        params["value"] = number if isinstance(number, Number) else Number(number)
     return Issue(code, file=wb.file_name, sheet=sheet, cell=cell, column=column,
                  value=None if value is None else str(value), params=params, indicator=indicator)
 
@@ -185,19 +190,19 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     return out
 
 
-def _number_problem(wb, ind: Indicator, v: float, cell: str, column: str) -> Issue | None:
+def _number_problem(wb, ind: Indicator, v: float, cell: str, column: str, typed: str | None) -> Issue | None:
     unit = (ind.unit or "").strip()
     non_negative = ind.min_value is None or ind.min_value >= 0
     if v < 0 and non_negative:
-        return _issue(wb, "negative-value", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
+        return _issue(wb, "negative-value", cell=cell, column=column, value=typed, number=v)
     if unit.startswith("%") and 100 in (ind.limit, ind.max_value) and not (0 <= v <= 100):
-        return _issue(wb, "percent-out-of-range", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
+        return _issue(wb, "percent-out-of-range", cell=cell, column=column, value=typed, number=v)
     low = ind.min_value if ind.min_value is not None else float("-inf")
     high = ind.max_value if ind.max_value is not None else float("inf")
     if not (low <= v <= high):
-        fmt = lambda x: "…" if x in (float("inf"), float("-inf")) else progress.fmt_number(x, ind.decimals or 0, "id")
-        return _issue(wb, "out-of-limits", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"),
-                      low=fmt(low), high=fmt(high), unit=unit)
+        bound = lambda x: "…" if x in (float("inf"), float("-inf")) else Number(x, ind.decimals or 0)
+        return _issue(wb, "out-of-limits", cell=cell, column=column, value=typed, number=v,
+                      low=bound(low), high=bound(high), unit=unit)
     return None
 
 
@@ -232,9 +237,10 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
                 out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", indicator=ind.code))
             continue
         problems = []
-        for v, cell, column in ((row.value, value_cell, "Realisasi"), (row.target, target_cell, "Target")):
+        for v, cell, column, fld in ((row.value, value_cell, "Realisasi", "value"),
+                                     (row.target, target_cell, "Target", "target")):
             if v is not None:
-                problem = _number_problem(wb, ind, v, cell, column)
+                problem = _number_problem(wb, ind, v, cell, column, _typed(row, fld))
                 if problem:
                     problems.append(dataclasses.replace(problem, indicator=ind.code))
         out += problems
@@ -249,16 +255,14 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
                 and abs(previous_target - row.target) > 1e-9 and not row.target_reason.strip():
             out.append(_issue(wb, "target-changed-without-reason", cell=target_cell, column="Target",
                               value=_typed(row, "target"), indicator=ind.code,
-                              previous=progress.fmt_number(previous_target, 2, "id"),
-                              target=progress.fmt_number(row.target, 2, "id")))
+                              previous=Number(previous_target), target=Number(row.target)))
         prev = ctx.previous_values.get(row.indicator_code)
         if prev not in (None, 0) and row.value is not None and ind.measurement != "cumulative":
             change = (row.value - prev) / abs(prev) * 100
             if abs(change) > sheets.JUMP_WARNING_PCT:
                 out.append(_issue(wb, "large-jump", cell=value_cell, column="Realisasi", value=_typed(row, "value"),
                                   indicator=ind.code,
-                                  change=progress.fmt_number(change, 0, "id"),
-                                  previous=progress.fmt_number(prev, 2, "id")))
+                                  change=Number(change, 0), previous=Number(prev)))
         url_cell = row.cells.get("evidence_url")
         if row.value is not None and not row.evidence_url.strip():
             out.append(_issue(wb, "missing-evidence", cell=url_cell or value_cell, column="Bukti Dukung (URL)",
@@ -287,36 +291,39 @@ def check_plausibility(wb: ParsedWorkbook, ind: Indicator, row, ctx: CheckContex
     if v is None:
         return []
     unit = ind.unit or ""
-    fmt = lambda x: progress.fmt_number(x, max(ind.decimals or 0, 1), "id")
+    digits = max(ind.decimals or 0, 1)
+    typed = _typed(row, "value")
     found: list[tuple[Issue, str, str]] = []     # (issue, why in Indonesian, why in English)
     if not ind.rules.percent and ind.direction != "band":
         for ref_key, ref in (("latest", ctx.latest_values.get(code)), ("median", ctx.type_medians.get(code))):
             k = magnitude_gap(v, ref)
             if k is not None:
                 label, label_en = _REFERENCES[ref_key]
-                factor = progress.fmt_number(10.0 ** k, 0, "id") if k > 0 else "1/" + progress.fmt_number(
-                    10.0 ** -k, 0, "id")
-                found.append((_issue(wb, "implausible-magnitude", cell=cell, column="Realisasi", value=fmt(v),
-                                     indicator=code, unit=unit, factor=factor, reference=fmt(ref),
+                factor = {lang: Number(10.0 ** k, 0).text(lang) if k > 0 else "1/" + Number(10.0 ** -k, 0).text(lang)
+                          for lang in ("id", "en")}
+                found.append((_issue(wb, "implausible-magnitude", cell=cell, column="Realisasi", value=typed,
+                                     number=Number(v, digits), indicator=code, unit=unit, factor=factor["id"],
+                                     factor_en=factor["en"], reference=Number(ref, digits),
                                      reference_label=label, reference_label_en=label_en),
-                              f"sekitar {factor} kali {label}", f"about {factor} times {label_en}"))
+                              f"sekitar {factor['id']} kali {label}", f"about {factor['en']} times {label_en}"))
                 break
     target = row.target if row.target is not None else ctx.targets_in_force.get(code)
     if target is not None:
         cap = assessment.capaian(v, target, target, "higher_better" if ind.direction == "band" else ind.direction)
         if cap.raw is not None and cap.raw > ind.rules.capaian_max:
-            pct = progress.fmt_number(cap.raw, 0, "id")
-            limit = progress.fmt_number(ind.rules.capaian_max, 0, "id")
-            found.append((_issue(wb, "capaian-implausible", cell=cell, column="Realisasi", value=fmt(v),
-                                 indicator=code, unit=unit, capaian=pct, target=fmt(target), limit=limit),
-                          f"capaian {pct}% di atas {limit}%", f"achievement {pct}% above {limit}%"))
+            pct, limit = Number(cap.raw, 0), Number(ind.rules.capaian_max, 0)
+            found.append((_issue(wb, "capaian-implausible", cell=cell, column="Realisasi", value=typed,
+                                 number=Number(v, digits), indicator=code, unit=unit, capaian=pct,
+                                 target=Number(target, digits), limit=limit),
+                          f"capaian {pct.text('id')}% di atas {limit.text('id')}%",
+                          f"achievement {pct.text('en')}% above {limit.text('en')}%"))
     if not found:
         return []
     reason = row.justification.strip()
     if not reason:
         return [issue for issue, _, _ in found]
     return [_issue(wb, "value-confirmed", cell=row.cells.get("justification") or cell, column="Konfirmasi Nilai (Alasan)",
-                   value=fmt(v), indicator=code, justification=reason,
+                   value=typed, number=Number(v, digits), indicator=code, justification=reason,
                    why="; ".join(w for _, w, _ in found), why_en="; ".join(w for _, _, w in found))]
 
 
@@ -331,8 +338,8 @@ def check_relations(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             if o is not None and row.value > o.value + 1e-9:
                 other_ind = ctx.catalogue.by_code[other]
                 out.append(_issue(wb, "relation-violated", cell=row.cells.get("value"), column="Realisasi",
-                                  value=progress.fmt_number(row.value, 2, "id"), indicator=code,
-                                  other=other_ind.name, other_value=progress.fmt_number(o.value, 2, "id"),
+                                  value=_typed(row, "value"), number=row.value, indicator=code,
+                                  other=other_ind.name, other_value=Number(o.value),
                                   other_cell=o.cells.get("value")))
     return out
 
@@ -373,17 +380,17 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
         for fld, title, v in numbers:
             if v is not None and v < 0:
                 out.append(_issue(wb, "negative-value", sheet=s, cell=r.cells.get(fld), column=title,
-                                  value=progress.fmt_number(v, 2, "id")))
+                                  value=_typed(r, fld), number=v))
         target_q = r.targets[q - 1] if 0 < q <= 4 else None
         if r.realisation is not None and target_q and r.realisation > sheets.RENAKSI_MAX_FACTOR * target_q:
             out.append(_issue(wb, "renaksi-realisation-too-high", sheet=s, cell=r.cells.get("realisation"),
-                              column="Realisasi TW Ini", value=progress.fmt_number(r.realisation, 2, "id"),
-                              factor=sheets.RENAKSI_MAX_FACTOR, target=progress.fmt_number(target_q, 2, "id")))
+                              column="Realisasi TW Ini", value=_typed(r, "realisation"), number=r.realisation,
+                              factor=Number(sheets.RENAKSI_MAX_FACTOR), target=Number(target_q)))
         if r.budget is not None and r.budget_realisation is not None and r.budget_realisation > r.budget:
             out.append(_issue(wb, "budget-over", sheet=s, cell=r.cells.get("budget_realisation"),
                               column="Realisasi Anggaran s.d. TW Ini (Rp)",
-                              value=progress.fmt_number(r.budget_realisation, 0, "id"),
-                              budget=progress.fmt_number(r.budget, 0, "id")))
+                              value=_typed(r, "budget_realisation"), number=Number(r.budget_realisation, 0),
+                              budget=Number(r.budget, 0)))
         annual = sum(t for t in r.targets if t)
         if annual > 0 and r.realisation is not None:
             pid = r.plan_id or plan_id(wb.agency_code or "", r.theme, r.action_plan, r.output_indicator)
@@ -392,29 +399,27 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             if pace.status in ("concerned", "at_risk") and not r.obstacles.strip():
                 out.append(_issue(wb, "renaksi-behind-no-obstacle", sheet=s, cell=r.cells.get("obstacles"),
                                   column="Kendala", row=r.row,
-                                  achievement=progress.fmt_number(pace.achievement * 100, 0, "id"),
-                                  expected=progress.fmt_number(pace.expected * 100, 0, "id")))
+                                  achievement=Number(pace.achievement * 100, 0),
+                                  expected=Number(pace.expected * 100, 0)))
     return out
 
 
 def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     """A first report outside its window: before the quarter has ended, or after its deadline."""
-    from loaders.timefmt import date_text
     if ctx.received_at is not None and wb.year and wb.quarter and ctx.deadline is not None:
         end = quarter_bounds(wb.year, wb.quarter)[1]
         if periods.wib_day(ctx.received_at) < end:
-            return [_issue(wb, "early-submission", sheet=None, **period_params(wb.year, wb.quarter),
-                           end=date_text(end), end_en=date_text(end, "en"))]
+            return [_issue(wb, "early-submission", sheet=None, **period_params(wb.year, wb.quarter), end=end)]
     late = periods.days_late(ctx.received_at, ctx.deadline)
     if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
         return []
     return [_issue(wb, "late-submission", sheet=None, **period_params(wb.year, wb.quarter),
-                   deadline=date_text(ctx.deadline), deadline_en=date_text(ctx.deadline, "en"), days=late)]
+                   deadline=ctx.deadline, days=late)]
 
 
 def check_resubmission(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     if ctx.existing_versions and periods.days_late(ctx.received_at, ctx.deadline) \
             and not (ctx.reason or "").strip():
         return [_issue(wb, "reason-required", sheet=None, **period_params(wb.year, wb.quarter),
-                       deadline=ctx.deadline.isoformat())]
+                       deadline=ctx.deadline)]
     return []

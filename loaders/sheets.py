@@ -144,6 +144,7 @@ class RenaksiRow:
     follow_up: str = ""
     plan_id: str = ""                    # stable id carried across quarters ("" for a new plan)
     cells: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, object] = field(default_factory=dict)  # field -> value as found
 
 
 @dataclass(frozen=True)
