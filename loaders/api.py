@@ -505,6 +505,11 @@ def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, 
     return outcome, outcome.commit_seq
 
 
+def _changed(old: tuple, new: tuple) -> bool:
+    """Whether a target (low, high) differs from the one in force."""
+    return any(abs((o or 0) - (n or 0)) > 1e-9 for o, n in zip(old, new))
+
+
 def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: ParsedWorkbook | None,
                    submission_id: str | None) -> None:
     con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -544,18 +549,20 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
                 "implementer": r.implementer or None, "obstacles": r.obstacles or None,
                 "follow_up": r.follow_up or None,
                 "plan_id": r.plan_id or plan_id(a, r.theme, r.action_plan, r.output_indicator)} for r in wb.renaksi]
-    in_force = dict(con.execute("SELECT indicator_code, target_low FROM v_agency_targets WHERE agency_code = ? "
-                                "AND year = ?", [a, y]).fetchall())
+    in_force = {code: (lo, hi) for code, lo, hi in con.execute(
+        "SELECT indicator_code, target_low, target_high FROM v_agency_targets WHERE agency_code = ? AND year = ?",
+        [a, y]).fetchall()}
     versions = dict(con.execute("SELECT indicator_code, max(version) FROM targets WHERE agency_code = ? AND year = ? "
                                 "GROUP BY indicator_code", [a, y]).fetchall())
-    targets = [{"indicator_code": r.indicator_code, "agency_code": a, "year": y, "target_low": r.target,
-                "target_high": r.target, "target_text": r.target_text, "version": versions.get(r.indicator_code, 0) + 1,
+    targets = [{"indicator_code": r.indicator_code, "agency_code": a, "year": y, "target_low": r.target_bounds[0],
+                "target_high": r.target_bounds[1], "target_text": r.target_text,
+                "version": versions.get(r.indicator_code, 0) + 1,
                 "effective_from": received_at.date(), "basis": "dinyatakan instansi / declared by the agency",
                 "source": sid, "confidence": None, "submission_id": sid,
                 "reason": (r.target_reason or entry.reason or None)}
                for r in wb.indicators
-               if r.target is not None and (r.indicator_code not in in_force
-                                            or abs((in_force[r.indicator_code] or 0) - r.target) > 1e-9)]
+               if r.target_bounds[0] is not None and (r.indicator_code not in in_force or _changed(
+                   in_force[r.indicator_code], r.target_bounds))]
     con.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         sid, a, y, q, version, received_at, entry.uploader, entry.file_name, entry.sha256,
         wb.fingerprint.template_version if wb.fingerprint else None, entry.reason, synthetic,
@@ -744,18 +751,24 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
       in a new year, with its stable id; this quarter's realisation starts empty and realisation is
       cumulated per plan id; targets and budget carry over within the year only.
     """
-    from loaders.template import TemplatePrefill
+    from loaders.template import TemplatePrefill, is_band
     targets: dict = {}
+    bands: dict = {}
+    band_codes = {ind.code for ind in cat.indicators if is_band(ind)}
     for ind in cat.indicators:
-        tv = ind.target_for(year) if ind.level == "agency" else None
-        if tv is not None:
+        tv = ind.target_for(year) if ind.level == "agency" and ind.code not in band_codes else None
+        if tv is not None:   # a band indicator's national band is not an agency's own: its cells stay empty
             targets[ind.code] = tv.text if ind.value_type == "category" else tv.low
     if con is None:
         return TemplatePrefill(targets=targets)
-    for code, low, text in con.execute(
-            "SELECT indicator_code, v.target_low, t.target_text FROM v_agency_targets v "
+    for code, low, high, text in con.execute(
+            "SELECT indicator_code, v.target_low, v.target_high, t.target_text FROM v_agency_targets v "
             "JOIN targets t USING (agency_code, indicator_code, year, version) "
             "WHERE v.agency_code = ? AND v.year = ?", [agency_code, year]).fetchall():
+        if code in band_codes:
+            if low is not None and high is not None and low < high:     # the agency's own band carries over
+                bands[code] = (low, high)
+            continue
         targets[code] = text if text is not None else low
     previous, previous_period, hints = {}, {}, {}
     for code, value, url, period in latest_values(con, agency_code, year, quarter):
@@ -787,7 +800,7 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
         if same_year:
             done[r[0]] = r[14]
     return TemplatePrefill(targets=targets, previous=previous, previous_period=previous_period,
-                           evidence_hint=hints, renaksi=renaksi, renaksi_done=done)
+                           evidence_hint=hints, renaksi=renaksi, renaksi_done=done, bands=bands)
 
 
 class UnknownAgency(KeyError):
@@ -845,6 +858,7 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, d
         prefill = template_prefill(con, cat, agency_code, year, quarter)
         if fill is not None:
             prefill.targets.update(fill.targets)
+            prefill.bands.update(fill.bands)
             prefill.evidence.update(fill.evidence)
             prefill.justification.update(fill.justification)
             prefill.values.update(fill.values)

@@ -43,6 +43,7 @@ class CheckContext:
     type_medians: dict[str, float] = field(default_factory=dict)         # median of the agency type's latest
     known_plans: set[str] = field(default_factory=set)                   # action-plan ids in the agency's history
     targets_in_force: dict[str, float] = field(default_factory=dict)     # agency's own target for the year
+    bands_in_force: dict[str, tuple] = field(default_factory=dict)       # the same as (low, high)
     previous_renaksi: dict[tuple[str, str, str], float] = field(default_factory=dict)  # cumulative before q
     existing_versions: int = 0
     deadline: date | None = None
@@ -246,16 +247,24 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
         out += problems
         if row.value is None and row.cells.get("value") not in reported:
             out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", indicator=ind.code))
-        if row.target is None and row.cells.get("target") not in reported:
+        band = ind.direction == "band"
+        out += _band_problems(wb, ind, row, band)
+        if row.target is None and row.cells.get("target") not in reported and not band:
+            # (a band indicator without the agency's own band is judged against the national band)
             out.append(_issue(wb, "target-missing", cell=target_cell, column="Target", indicator=ind.code))
         if not problems:
             out += check_plausibility(wb, ind, row, ctx)
-        previous_target = ctx.targets_in_force.get(row.indicator_code)
-        if (wb.quarter or 1) > 1 and previous_target is not None and row.target is not None \
-                and abs(previous_target - row.target) > 1e-9 and not row.target_reason.strip():
-            out.append(_issue(wb, "target-changed-without-reason", cell=target_cell, column="Target",
-                              value=_typed(row, "target"), indicator=ind.code,
-                              previous=Number(previous_target), target=Number(row.target)))
+        in_force = ctx.bands_in_force.get(row.indicator_code)
+        if in_force is None and ctx.targets_in_force.get(row.indicator_code) is not None:
+            in_force = (ctx.targets_in_force[row.indicator_code],) * 2
+        new = row.target_bounds
+        if (wb.quarter or 1) > 1 and in_force is not None and in_force[0] is not None and new[0] is not None \
+                and any(abs((o or 0) - (n or 0)) > 1e-9 for o, n in zip(in_force, new)) \
+                and not row.target_reason.strip():
+            fld = "target_low" if new != (row.target, row.target) else "target"
+            out.append(_issue(wb, "target-changed-without-reason", cell=row.cells.get(fld), column="Target",
+                              value=_typed(row, fld), indicator=ind.code,
+                              previous=_target_words(in_force), target=_target_words(new)))
         prev = ctx.previous_values.get(row.indicator_code)
         if prev not in (None, 0) and row.value is not None and ind.measurement != "cumulative":
             change = (row.value - prev) / abs(prev) * 100
@@ -270,6 +279,46 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
         elif row.evidence_url.strip() and not URL_RE.match(row.evidence_url.strip()):
             out.append(_issue(wb, "invalid-url", cell=url_cell, column="Bukti Dukung (URL)", value=row.evidence_url,
                               indicator=ind.code))
+    return out
+
+
+def _target_words(bounds: tuple) -> object:
+    """A target for a message: one number, or a band 'low–high' in the reader's language."""
+    low, high = bounds
+    if high is None or abs(high - low) < 1e-12:
+        return Number(low)
+    return _Band(Number(low), Number(high))
+
+
+@dataclass(frozen=True)
+class _Band:
+    low: Number
+    high: Number
+
+    def text(self, lang: str = "id") -> str:
+        return f"{self.low.text(lang)}–{self.high.text(lang)}"
+
+
+def _band_problems(wb, ind: Indicator, row, band: bool) -> list[Issue]:
+    """The agency's own band: only on a band indicator, both bounds, lower not above upper, within limits."""
+    low, high = row.target_low, row.target_high
+    if low is None and high is None:
+        return []
+    cell = row.cells.get("target_low") if low is not None else row.cells.get("target_high")
+    if not band:
+        return [_issue(wb, "band-target-not-band", cell=cell, column="Target Batas Bawah/Atas",
+                       value=_typed(row, "target_low" if low is not None else "target_high"), indicator=ind.code)]
+    if low is None or high is None:
+        return [_issue(wb, "band-target-incomplete", cell=cell, column="Target Batas Bawah/Atas",
+                       value=_typed(row, "target_low" if low is not None else "target_high"), indicator=ind.code)]
+    out = []
+    for v, fld, column in ((low, "target_low", "Target Batas Bawah"), (high, "target_high", "Target Batas Atas")):
+        problem = _number_problem(wb, ind, v, row.cells.get(fld), column, _typed(row, fld))
+        if problem:
+            out.append(dataclasses.replace(problem, indicator=ind.code))
+    if low > high:
+        out.append(_issue(wb, "band-target-reversed", cell=row.cells.get("target_low"), column="Target Batas Bawah",
+                          value=_typed(row, "target_low"), indicator=ind.code, number=low, high=Number(high)))
     return out
 
 

@@ -132,6 +132,15 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     _t("target-changed-without-reason", ERROR,
        "Target '{indicator}' di sel {cell} berubah dari {previous} menjadi {target} setelah TW1 tanpa alasan. Isi kolom 'Alasan Perubahan Target' atau kembalikan targetnya.",
        "Target of '{indicator}' in cell {cell} changed from {previous} to {target} after Q1 without a reason. Fill in 'Alasan Perubahan Target' or restore the target."),
+    _t("band-target-incomplete", ERROR,
+       "Target rentang '{indicator}' hanya berisi satu batas (sel {cell}). Isi 'Target Batas Bawah' dan 'Target Batas Atas', atau kosongkan keduanya untuk memakai rentang nasional.",
+       "The band target of '{indicator}' has only one bound (cell {cell}). Fill in both 'Target Batas Bawah' (lower) and 'Target Batas Atas' (upper), or leave both empty to use the national band."),
+    _t("band-target-reversed", ERROR,
+       "Batas bawah target '{indicator}' ({value}, sel {cell}) lebih besar daripada batas atasnya ({high}). Tukar kedua angka.",
+       "The lower bound of the target of '{indicator}' ({value}, cell {cell}) is above its upper bound ({high}). Swap the two numbers."),
+    _t("band-target-not-band", ERROR,
+       "Indikator '{indicator}' tidak memakai target rentang, tetapi sel {cell} berisi batas rentang. Kosongkan 'Target Batas Bawah/Atas' dan isi kolom 'Target'.",
+       "Indicator '{indicator}' has no band target, but cell {cell} holds a band bound. Empty 'Target Batas Bawah/Atas' and fill in the 'Target' column."),
     _t("large-jump", WARNING,
        "Nilai '{indicator}' di sel {cell} berubah {change}% dibanding triwulan lalu ({previous}). Pastikan angkanya benar atau jelaskan di Keterangan.",
        "The value of '{indicator}' in cell {cell} changed by {change}% against last quarter ({previous}). Check it or explain in Keterangan."),
@@ -304,7 +313,7 @@ class _Default(dict):
 
 def _fmt(value, lang: str = "id") -> str:
     """A message parameter in the reader's language (numbers and dates; text as it is)."""
-    if isinstance(value, Number):
+    if isinstance(value, Number) or callable(getattr(value, "text", None)):
         return value.text(lang)
     if isinstance(value, (date, datetime)):
         from indicators.texts import format_date

@@ -805,6 +805,9 @@ class _Reader:
                         getattr(rules, "rupiah_factor", None))
                 row.value = self.number(sheet, r, cols["value"], titles["value"], pct, unit)
                 row.target = self.number(sheet, r, cols["target"], titles["target"], pct, unit)
+                row.target_low = self.number(sheet, r, cols.get("target_low"), titles.get("target_low", ""), pct, unit)
+                row.target_high = self.number(sheet, r, cols.get("target_high"), titles.get("target_high", ""), pct,
+                                              unit)
                 row.previous = self.number(sheet, r, cols.get("previous"), titles.get("previous", ""), pct, unit)
             self.text(sheet, r, cols.get("indicator_name"), titles.get("indicator_name", ""))
             self.text(sheet, r, cols.get("unit"), titles.get("unit", ""))
