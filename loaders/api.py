@@ -557,7 +557,7 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     targets = [{"indicator_code": r.indicator_code, "agency_code": a, "year": y, "target_low": r.target_bounds[0],
                 "target_high": r.target_bounds[1], "target_text": r.target_text,
                 "version": versions.get(r.indicator_code, 0) + 1,
-                "effective_from": received_at.date(), "basis": "dinyatakan instansi / declared by the agency",
+                "effective_from": periods.wib_day(received_at), "basis": "dinyatakan instansi / declared by the agency",
                 "source": sid, "confidence": None, "submission_id": sid,
                 "reason": (r.target_reason or entry.reason or None)}
                for r in wb.indicators
