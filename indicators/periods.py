@@ -104,6 +104,11 @@ def wib_day(when: datetime) -> date:
     return (when + WIB_OFFSET).date()
 
 
+def wib_today() -> date:
+    """Today in Jakarta: the day deadlines are compared with ("not yet due" until the deadline day ends)."""
+    return wib_day(datetime.now(timezone.utc))
+
+
 def days_late(received_at: datetime | None, deadline: date | None) -> int:
     """Whole WIB days after the deadline day (0 when on time or unknown). Mirrored by the `days_late` macro."""
     if received_at is None or deadline is None:

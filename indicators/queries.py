@@ -18,7 +18,7 @@ import pandas as pd
 
 from indicators import assessment, progress
 from indicators.progress import as_number as _num
-from indicators.periods import obs_time, previous_quarter, qtime, wib_day
+from indicators.periods import obs_time, previous_quarter, qtime, wib_today
 
 AGENCY_TYPES = ("KL", "PROV", "KAB", "KOTA")
 OFF_TRACK = ("deterioration", "limited_progress")
@@ -1015,14 +1015,16 @@ SELECT c.year, c.quarter, c.deadline, c.compliance_status, c.first_received_at, 
 FROM v_compliance c
 LEFT JOIN filled f USING (year, quarter)
 LEFT JOIN up u USING (year, quarter)
-WHERE c.agency_code = $agency AND c.deadline < current_date
+WHERE c.agency_code = $agency AND c.deadline < $today
 ORDER BY c.year, c.quarter
 """
 
 
-def agency_quality(con, agency_code: str) -> pd.DataFrame:
-    """Per due quarter: the three data-quality components (0..1) and the combined score (0..100)."""
-    df = con.execute(AGENCY_QUALITY, {"agency": agency_code}).df()
+def agency_quality(con, agency_code: str, today=None) -> pd.DataFrame:
+    """Per due quarter (deadline before `today`, the WIB day, now unless given): the three data-quality
+    components (0..1) and the combined score (0..100)."""
+    today = today or wib_today()
+    df = con.execute(AGENCY_QUALITY, {"agency": agency_code, "today": today}).df()
     df["timeliness"] = df["compliance_status"].map(TIMELINESS_POINTS).astype(float)
     df["completeness"] = (df["n_filled"] / df["n_applicable"].where(df["n_applicable"] > 0)).astype(float)
     df["validation"] = (df["n_accepted"] / df["n_attempts"].where(df["n_attempts"] > 0)).astype(float)
@@ -1152,8 +1154,7 @@ def compliance_matrix(con, year: int, agency_types: list[str] | None = None,
     on_time | late | revised | not_received | not_due (deadline today or later; `today` is the WIB day,
     now unless given). Filters: agency types, province.
     `problem_rank` ranks agencies by their number of late/not-received quarters (1 = most)."""
-    from datetime import datetime, timezone
-    today = today or wib_day(datetime.now(timezone.utc))
+    today = today or wib_today()
     return con.execute(COMPLIANCE_MATRIX, {"year": int(year), "types": list(agency_types) if agency_types else None,
                                            "province": province_code, "today": today}).df()
 

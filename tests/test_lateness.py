@@ -103,6 +103,11 @@ def test_compliance_view_and_receipt_either_side_of_midnight_wib(db):
         receipts = {a: api.receipt_from_db(con, sid) for a, sid in con.execute(
             "SELECT agency_code || '/' || version, submission_id FROM submissions").fetchall()}
     assert status == {"32.73": "on_time", "32.71": "late", "33.74": "revised"}
+    from indicators import queries
+    with store.session(db, read_only=True) as con:     # a quarter nobody reported is due once its WIB day ends
+        due = {today: queries.compliance_matrix(con, 2024, today=today).query("agency_code == '12.71' and quarter == 1")
+               ["status"].item() for today in (DEADLINE, DEADLINE + timedelta(days=1))}
+    assert due == {DEADLINE: "not_due", DEADLINE + timedelta(days=1): "not_received"}
     assert "tepat waktu / on time" in receipts["32.73/1"]
     assert "TERLAMBAT 1 hari / LATE by 1 day(s)" in receipts["32.71/1"]
     assert "tepat waktu / on time" in receipts["33.74/1"]
