@@ -516,7 +516,7 @@ SELECT v.year, v.quarter,
        count(*) AS n_agencies, coalesce(bool_or(v.synthetic), FALSE) AS synthetic
 FROM v_values v
 WHERE v.indicator_code = $indicator AND v.value IS NOT NULL
-  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+  AND v.year >= $start_year AND quarter_key(v.year, v.quarter) <= quarter_key($year, $quarter)
 GROUP BY v.year, v.quarter ORDER BY v.year, v.quarter
 """
 
@@ -524,7 +524,7 @@ ONE_AGENCY_SERIES = """
 SELECT v.year, v.quarter, v.value, v.value_text, v.submission_id, v.source_cell, v.evidence_url, v.synthetic
 FROM v_values v
 WHERE v.indicator_code = $indicator AND v.agency_code = $agency
-  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+  AND v.year >= $start_year AND quarter_key(v.year, v.quarter) <= quarter_key($year, $quarter)
 ORDER BY v.year, v.quarter
 """
 
@@ -844,7 +844,7 @@ ORDER BY th.sort_order NULLS LAST, i.theme_code, i.indicator_code
 AGENCY_VALUES_TO_DATE = """
 SELECT indicator_code, year, quarter, value, value_text, submission_id, source_cell, synthetic, justification
 FROM v_values
-WHERE agency_code = $agency AND year * 4 + quarter <= $year * 4 + $quarter
+WHERE agency_code = $agency AND quarter_key(year, quarter) <= quarter_key($year, $quarter)
   AND (value IS NOT NULL OR value_text IS NOT NULL)
 ORDER BY indicator_code, year, quarter
 """
@@ -1169,7 +1169,7 @@ DATA_CUTOFF = """
 SELECT max(received_at) AS last_received_at, count(*) AS n_submissions,
        coalesce(bool_or(synthetic), FALSE) AS synthetic
 FROM v_submissions
-WHERE status = 'in_force' AND year * 4 + quarter <= $year * 4 + $quarter
+WHERE status = 'in_force' AND quarter_key(year, quarter) <= quarter_key($year, $quarter)
 """
 
 

@@ -124,7 +124,7 @@ def latest_values(con, agency_code: str, year: int, quarter: int) -> list[tuple]
     return [(code, text if text is not None else value, url, (y, q)) for code, value, text, url, y, q in
             con.execute(
                 "SELECT indicator_code, value, value_text, evidence_url, year, quarter FROM v_values "
-                "WHERE agency_code = ? AND year * 4 + quarter < ? * 4 + ? AND (value IS NOT NULL OR value_text IS NOT NULL) "
+                "WHERE agency_code = ? AND quarter_key(year, quarter) < quarter_key(?, ?) AND (value IS NOT NULL OR value_text IS NOT NULL) "
                 "QUALIFY row_number() OVER (PARTITION BY indicator_code ORDER BY year DESC, quarter DESC) = 1",
                 [agency_code, year, quarter]).fetchall()]
 
@@ -779,7 +779,7 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
     renaksi, done = [], {}
     for r in con.execute(
             "WITH rows AS (SELECT * FROM v_renaksi WHERE agency_code = ? AND year >= ? - 1 "
-            "              AND year * 4 + quarter < ? * 4 + ?), "
+            "              AND quarter_key(year, quarter) < quarter_key(?, ?)), "
             "last_year AS (SELECT max(year) AS y FROM rows), "
             "plans AS (SELECT * FROM rows WHERE year = (SELECT y FROM last_year) "
             "          QUALIFY row_number() OVER (PARTITION BY plan_id ORDER BY quarter DESC) = 1), "

@@ -18,6 +18,7 @@ from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from indicators import periods
 from loaders.checks import AgencyInfo, CheckContext
 
 VALUES = """
@@ -38,14 +39,13 @@ WHERE list_contains($agencies, agency_code)
 """
 TYPE_LATEST = """
 SELECT v.agency_code, v.indicator_code, v.value FROM v_values v JOIN agencies g USING (agency_code)
-WHERE g.agency_type = $agency_type AND v.value IS NOT NULL AND v.year * 4 + v.quarter <= $key
+WHERE g.agency_type = $agency_type AND v.value IS NOT NULL AND quarter_key(v.year, v.quarter) <= $key
 QUALIFY row_number() OVER (PARTITION BY v.agency_code, v.indicator_code ORDER BY v.year DESC, v.quarter DESC) = 1
 """
 MEDIAN_MIN_AGENCIES = 3   # a type median needs this many other agencies with a value
 
 
-def _key(year: int, quarter: int) -> int:
-    return year * 4 + quarter
+_key = periods.quarter_key
 
 
 @dataclass

@@ -37,8 +37,12 @@ ENV_DB = "PANTAURB_DB"
 
 # Schema versions: version -> SQL applied to move from version-1 to version.
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
-# The SQL twins of indicators/periods.py (WIB day, days late, quarter start/end/key); views use them.
+# The SQL twins of indicators/periods.py (WIB day, days late, quarter start/end/key); views use them. They are
+# stored in the database (migrations 1 and 8, for views and other readers of the file) and created again as
+# TEMP macros on every connection `connect` opens, so queries also work on a file not migrated yet (`check`
+# and read-only connections never migrate).
 MACROS_SQL = SCHEMA_FILE.with_name("macros.sql").read_text(encoding="utf-8")
+TEMP_MACROS_SQL = MACROS_SQL.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO")
 
 
 def _view_statement(sql: str, view: str) -> str:
@@ -133,7 +137,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db), read_only=read_only)
+            con = duckdb.connect(str(db), read_only=read_only)
         except duckdb.IOException as exc:
             if _is_foreign_wal(exc) and not read_only:
                 set_aside_stale_wal(db)
@@ -149,6 +153,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+            continue
+        con.execute(TEMP_MACROS_SQL)
+        return con
 
 
 @contextmanager

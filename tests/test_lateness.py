@@ -63,6 +63,15 @@ def test_sql_macros_give_the_python_answer():
             assert sql == periods.active_in_quarter(valid_from, valid_to, y, q), (valid_from, valid_to, y, q)
 
 
+def test_every_connection_has_the_macros_even_on_a_file_not_migrated_yet(tmp_path):
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:          # a file made before the macros (checks never migrate)
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+    with store.session(old, read_only=True) as con:
+        assert con.execute("SELECT days_late(?::TIMESTAMP, ?::DATE), quarter_key(2024, 2)",
+                           [FIRST_MINUTE, DEADLINE]).fetchone() == (1, 8098)
+
+
 def test_check_calls_a_report_at_0001_wib_after_the_deadline_late(db):
     data = filled(db)
     on_time = _check(db, data, received_at=LAST_MINUTE)
