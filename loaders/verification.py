@@ -26,7 +26,6 @@ from loaders.auth import Scope, authorize
 from loaders.audit import utc_now
 from loaders.checks import period_params
 from loaders.issues import ERROR, Issue
-from loaders.timefmt import date_text
 
 DEFAULT_OPEN_DAYS_BEFORE_END = 14   # a quarter opens two weeks before it ends
 
@@ -189,11 +188,9 @@ def submission_gate(con, file_name: str, agency_code: str, year: int, quarter: i
     if w is not None:
         phase = w.phase(periods.wib_day(received_at))   # the window's days are WIB days
         if phase == "not_open":
-            issues.append(Issue("period-not-open", file=file_name, params=dict(
-                period, opens=date_text(w.opens_on), opens_en=date_text(w.opens_on, "en"))))
-        elif phase == "closed":
-            issues.append(Issue("period-closed", file=file_name, params=dict(
-                period, late_until=date_text(w.late_until), late_until_en=date_text(w.late_until, "en"))))
+            issues.append(Issue("period-not-open", file=file_name, params=dict(period, opens=w.opens_on)))
+        elif phase == "closed":        # (dates are written in the reader's language by the message)
+            issues.append(Issue("period-closed", file=file_name, params=dict(period, late_until=w.late_until)))
     if is_locked(con, agency_code, year, quarter):
         issues.append(Issue("quarter-locked", file=file_name, params=dict(period, agency=agency_code)))
     return issues

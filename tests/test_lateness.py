@@ -141,5 +141,7 @@ def test_reporting_window_opens_and_closes_at_midnight_wib(db):
         assert gate(datetime(2024, 3, 31, 17, 1)) == []                       # 00:01 WIB on 1 April: open
         assert gate(datetime(2024, 4, 20, 16, 59)) == []                      # 23:59 WIB, last day of the window
         assert gate(datetime(2024, 4, 20, 17, 1)) == ["period-closed"]        # 00:01 WIB on 21 April
+        closed = verification.submission_gate(con, "f.xlsx", "32.73", 2024, 1, datetime(2024, 4, 20, 17, 1))[0]
+        assert "20 April 2024" in closed.message("id") and "April 20, 2024" in closed.message("en")
         assert verification.window(con, 2024, 1).phase(periods.wib_day(FIRST_MINUTE)) == "late"
         assert verification.window(con, 2024, 1).phase(periods.wib_day(LAST_MINUTE)) == "open"
