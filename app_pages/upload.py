@@ -15,6 +15,7 @@ from indicators import queries, texts
 from indicators.catalogue import load_catalogue
 from loaders import api, store
 from loaders.auth import ScopeDenied
+from loaders.checks import agency_inactive
 from ui.auth import require_scope
 from ui.data import db_path, q, require_data
 from ui.format import XLSX_MIME, download_buttons, file_input, md, file_stem, synthetic_note, url_select, wrapped_table_html
@@ -45,12 +46,17 @@ with c2:
 with c3:
     quarter = url_select(t("ops_quarter"), [1, 2, 3, 4], "quarter", default=4,
                          format_func=lambda x: texts.quarter_name(x, lang()))
-synthetic_note(agencies[agencies["agency_code"] == agency])
-template_name = f"{file_stem(f'PantauRB_{agency}_{year}_TW{quarter}')}.xlsx"
-st.download_button(t("up_template_button", file=template_name),
-                   functools.partial(api.template_bytes, agency, year, quarter, scope=scope, db_path=db_path()),
-                   file_name=template_name, mime=XLSX_MIME, key="upload_template", on_click="ignore",
-                   icon=":material/download:")
+chosen = agencies[agencies["agency_code"] == agency]
+synthetic_note(chosen)
+inactive = agency_inactive(agency, chosen["valid_from"].iloc[0], chosen["valid_to"].iloc[0], year, quarter)
+if inactive is not None:       # the check would reject the filled file: same rule, same words, no template
+    st.error(inactive.message(lang()), icon=":material/event_busy:")
+else:
+    template_name = f"{file_stem(f'PantauRB_{agency}_{year}_TW{quarter}')}.xlsx"
+    st.download_button(t("up_template_button", file=template_name),
+                       functools.partial(api.template_bytes, agency, year, quarter, scope=scope, db_path=db_path()),
+                       file_name=template_name, mime=XLSX_MIME, key="upload_template", on_click="ignore",
+                       icon=":material/download:")
 
 # --- 2. upload, then check only or submit
 st.subheader(t("up_step_upload"))

@@ -45,11 +45,7 @@ COMPLIANCE_ORDER = ("on_time", "revised", "late", "not_received")
 COMPLIANCE_COLORS = {"on_time": "#01665E", "revised": "#80CDC1", "late": "#DFC27D",
                      "not_received": "#8C510A"}
 NEUTRAL_COLOR = "#8C8C8C"  # capaian and other plain numbers: no status colour
-COMPLIANCE_LABELS = {
-    "id": {"on_time": "Tepat waktu", "revised": "Direvisi setelah batas", "late": "Terlambat",
-           "not_received": "Belum diterima"},
-    "en": {"on_time": "On time", "revised": "Revised after deadline", "late": "Late", "not_received": "Not received"},
-}
+COMPLIANCE_LABELS = {lang: {s: texts.COMPLIANCE_LABELS[lang][s] for s in COMPLIANCE_ORDER} for lang in ("id", "en")}
 AGENCY_TYPE_ORDER = ("KL", "PROV", "KAB", "KOTA")
 SERIES_COLORS = (OKABE_ITO["blue"], OKABE_ITO["reddish_purple"], OKABE_ITO["black"], "#777777")
 
@@ -413,10 +409,7 @@ OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR}
 OPS_PACING_ORDER = PACING_ORDER
 OPS_COMPLIANCE_ORDER = (*COMPLIANCE_ORDER, "not_due")
 OPS_COMPLIANCE_COLORS = {**COMPLIANCE_COLORS, "not_due": "#EEEEEE"}
-OPS_COMPLIANCE_LABELS = {
-    "id": {**COMPLIANCE_LABELS["id"], "not_due": "Belum jatuh tempo"},
-    "en": {**COMPLIANCE_LABELS["en"], "not_due": "Not yet due"},
-}
+OPS_COMPLIANCE_LABELS = texts.COMPLIANCE_LABELS      # with not_due
 COMPLIANCE_SYMBOLS = {"on_time": "✓", "revised": "✓*", "late": "!", "not_received": "✗", "not_due": "·"}
 _WHITE_TEXT = ("target_achieved", "deterioration", "trend_worsening", "above_target", "on_target", "on_time",
                "not_received")

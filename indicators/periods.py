@@ -3,11 +3,15 @@
 Time convention (docs/architecture.md): quarter q of year Y sits at the fractional time t = Y - 1 + q/4
 (its end: TW IV 2021 -> 2021.0), month m at Y - 1 + m/12, an annual figure at t = Y (year end).
 Charts use the real date of the quarter's end (`quarter_end`), labelled "TW I 2021" / "Q1 2021".
+
+Deadlines are WIB calendar days (Waktu Indonesia Barat, UTC+7, no daylight saving); times are stored in UTC.
+A report is late when the WIB day it arrived on is after the deadline: `wib_day` and `days_late` here, and
+the DuckDB macros `wib_day` / `days_late` (loaders/macros.sql) that `v_compliance` uses, are the one rule.
 """
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 
 def qtime(year: int, quarter: int) -> float:
@@ -41,11 +45,28 @@ def quarter_of_time(t: float) -> tuple[int, int]:
     return (y + 1, q) if q else (y, 4)
 
 
+def quarter_key(year: int, quarter: int) -> int:
+    """One integer per quarter, in time order (the `quarter_key` macro in SQL)."""
+    return int(year) * 4 + int(quarter)
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """Calendar date of the first day of the quarter."""
+    return date(int(year), int(quarter) * 3 - 2, 1)
+
+
 def quarter_end(year: int, quarter: int) -> date:
     """Calendar date of the last day of the quarter."""
     if quarter == 4:
         return date(int(year), 12, 31)
     return date(int(year), int(quarter) * 3 + 1, 1) - timedelta(days=1)
+
+
+def active_in_quarter(valid_from: date | None, valid_to: date | None, year: int, quarter: int) -> bool:
+    """Whether something valid from `valid_from` to `valid_to` (either open) exists during any day of the
+    quarter: the rule for an agency's reporting duty (the `active_in_quarter` macro in SQL)."""
+    return ((valid_from is None or valid_from <= quarter_end(year, quarter))
+            and (valid_to is None or valid_to >= quarter_start(year, quarter)))
 
 
 def time_to_date(t: float) -> date:
@@ -69,3 +90,27 @@ def period_for_year(periods, year: int):
         return p[k] if isinstance(p, dict) else getattr(p, k)
     inside = [p for p in periods if get(p, "start_year") <= year <= get(p, "end_year")]
     return max(inside, key=lambda p: get(p, "start_year")) if inside else None
+
+
+WIB_OFFSET_HOURS = 7                       # the DuckDB macro `wib_day` (loaders/macros.sql) adds the same
+WIB_OFFSET = timedelta(hours=WIB_OFFSET_HOURS)
+
+
+def wib_day(when: datetime) -> date:
+    """The WIB calendar day of a moment; a naive datetime is UTC (how the database stores it).
+    2024-04-30 16:59 UTC -> 30 April (23:59 WIB); 17:01 UTC -> 1 May (00:01 WIB)."""
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return (when + WIB_OFFSET).date()
+
+
+def wib_today() -> date:
+    """Today in Jakarta: the day deadlines are compared with ("not yet due" until the deadline day ends)."""
+    return wib_day(datetime.now(timezone.utc))
+
+
+def days_late(received_at: datetime | None, deadline: date | None) -> int:
+    """Whole WIB days after the deadline day (0 when on time or unknown). Mirrored by the `days_late` macro."""
+    if received_at is None or deadline is None:
+        return 0
+    return max(0, (wib_day(received_at) - deadline).days)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from indicators import assessment, progress
 from indicators.progress import as_number as _num
-from indicators.periods import obs_time, previous_quarter, qtime
+from indicators.periods import obs_time, previous_quarter, qtime, wib_today
 
 AGENCY_TYPES = ("KL", "PROV", "KAB", "KOTA")
 OFF_TRACK = ("deterioration", "limited_progress")
@@ -533,7 +533,7 @@ SELECT v.year, v.quarter,
        count(*) AS n_agencies, coalesce(bool_or(v.synthetic), FALSE) AS synthetic
 FROM v_values v
 WHERE v.indicator_code = $indicator AND v.value IS NOT NULL
-  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+  AND v.year >= $start_year AND quarter_key(v.year, v.quarter) <= quarter_key($year, $quarter)
 GROUP BY v.year, v.quarter ORDER BY v.year, v.quarter
 """
 
@@ -541,7 +541,7 @@ ONE_AGENCY_SERIES = """
 SELECT v.year, v.quarter, v.value, v.value_text, v.submission_id, v.source_cell, v.evidence_url, v.synthetic
 FROM v_values v
 WHERE v.indicator_code = $indicator AND v.agency_code = $agency
-  AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter
+  AND v.year >= $start_year AND quarter_key(v.year, v.quarter) <= quarter_key($year, $quarter)
 ORDER BY v.year, v.quarter
 """
 
@@ -861,7 +861,7 @@ ORDER BY th.sort_order NULLS LAST, i.theme_code, i.indicator_code
 AGENCY_VALUES_TO_DATE = """
 SELECT indicator_code, year, quarter, value, value_text, submission_id, source_cell, synthetic, justification
 FROM v_values
-WHERE agency_code = $agency AND year * 4 + quarter <= $year * 4 + $quarter
+WHERE agency_code = $agency AND quarter_key(year, quarter) <= quarter_key($year, $quarter)
   AND (value IS NOT NULL OR value_text IS NOT NULL)
 ORDER BY indicator_code, year, quarter
 """
@@ -1032,14 +1032,16 @@ SELECT c.year, c.quarter, c.deadline, c.compliance_status, c.first_received_at, 
 FROM v_compliance c
 LEFT JOIN filled f USING (year, quarter)
 LEFT JOIN up u USING (year, quarter)
-WHERE c.agency_code = $agency AND c.deadline < current_date
+WHERE c.agency_code = $agency AND c.deadline < $today
 ORDER BY c.year, c.quarter
 """
 
 
-def agency_quality(con, agency_code: str) -> pd.DataFrame:
-    """Per due quarter: the three data-quality components (0..1) and the combined score (0..100)."""
-    df = con.execute(AGENCY_QUALITY, {"agency": agency_code}).df()
+def agency_quality(con, agency_code: str, today=None) -> pd.DataFrame:
+    """Per due quarter (deadline before `today`, the WIB day, now unless given): the three data-quality
+    components (0..1) and the combined score (0..100)."""
+    today = today or wib_today()
+    df = con.execute(AGENCY_QUALITY, {"agency": agency_code, "today": today}).df()
     df["timeliness"] = df["compliance_status"].map(TIMELINESS_POINTS).astype(float)
     df["completeness"] = (df["n_filled"] / df["n_applicable"].where(df["n_applicable"] > 0)).astype(float)
     df["validation"] = (df["n_accepted"] / df["n_attempts"].where(df["n_attempts"] > 0)).astype(float)
@@ -1057,8 +1059,7 @@ FROM agencies a
 LEFT JOIN agencies p ON p.agency_code = a.province_code AND p.agency_type = 'PROV'
 WHERE a.autonomous AND list_contains($types, a.agency_type)
   AND ($province IS NULL OR a.province_code = $province)
-  AND (a.valid_from IS NULL OR a.valid_from <= make_date($year, $quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY)
-  AND (a.valid_to IS NULL OR a.valid_to >= make_date($year, $quarter * 3 - 2, 1))
+  AND active_in_quarter(a.valid_from, a.valid_to, $year, $quarter)
 ORDER BY a.agency_code
 """
 
@@ -1145,7 +1146,7 @@ def indicator_quarters(con, indicator_code: str) -> pd.DataFrame:
 # Reporting compliance: v_compliance plus "not_due" for a quarter whose deadline has not passed yet.
 COMPLIANCE_MATRIX = """
 WITH c AS (
-    SELECT c.*, CASE WHEN c.compliance_status = 'not_received' AND c.deadline >= current_date THEN 'not_due'
+    SELECT c.*, CASE WHEN c.compliance_status = 'not_received' AND c.deadline >= $today THEN 'not_due'
                      ELSE c.compliance_status END AS status
     FROM v_compliance c
     WHERE c.year = $year
@@ -1177,12 +1178,14 @@ def problem_ranks(matrix: pd.DataFrame) -> pd.Series:
 
 
 def compliance_matrix(con, year: int, agency_types: list[str] | None = None,
-                      province_code: str | None = None) -> pd.DataFrame:
+                      province_code: str | None = None, today=None) -> pd.DataFrame:
     """One row per (agency expected to report, quarter of `year`) with its compliance status:
-    on_time | late | revised | not_received | not_due. Filters: agency types, province.
+    on_time | late | revised | not_received | not_due (deadline today or later; `today` is the WIB day,
+    now unless given). Filters: agency types, province.
     `problem_rank` ranks agencies by their number of late/not-received quarters (1 = most)."""
+    today = today or wib_today()
     return con.execute(COMPLIANCE_MATRIX, {"year": int(year), "types": list(agency_types) if agency_types else None,
-                                           "province": province_code}).df()
+                                           "province": province_code, "today": today}).df()
 
 
 def compliance_years(con) -> pd.DataFrame:
@@ -1195,7 +1198,7 @@ DATA_CUTOFF = """
 SELECT max(received_at) AS last_received_at, count(*) AS n_submissions,
        coalesce(bool_or(synthetic), FALSE) AS synthetic
 FROM v_submissions
-WHERE status = 'in_force' AND year * 4 + quarter <= $year * 4 + $quarter
+WHERE status = 'in_force' AND quarter_key(year, quarter) <= quarter_key($year, $quarter)
 """
 
 

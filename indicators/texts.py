@@ -23,6 +23,20 @@ WIB = "Asia/Jakarta"  # Waktu Indonesia Barat (UTC+7), the ministry's clock
 ROMAN = ("I", "II", "III", "IV")
 
 
+# Reporting compliance of an (agency, quarter), the words of the compliance page, the charts and the receipt.
+COMPLIANCE_LABELS = {
+    "id": {"on_time": "Tepat waktu", "revised": "Direvisi setelah batas", "late": "Terlambat",
+           "not_received": "Belum diterima", "not_due": "Belum jatuh tempo"},
+    "en": {"on_time": "On time", "revised": "Revised after deadline", "late": "Late", "not_received": "Not received",
+           "not_due": "Not yet due"},
+}
+
+
+def compliance_label(status: str, lang: str = "id") -> str:
+    """'revised' -> 'Direvisi setelah batas' / 'Revised after deadline'."""
+    return COMPLIANCE_LABELS["en" if _en(lang) else "id"][status]
+
+
 def _en(lang: str | None) -> bool:
     return lang == "en"
 
@@ -132,5 +146,5 @@ def cite_markdown(source: str | None, lang: str = "id") -> str:
     return f"{head}, {when}{tail}"
 
 
-__all__ = ["WIB", "cite", "cite_markdown", "format_date", "format_datetime_wib", "month_year", "quarter_label",
+__all__ = ["WIB", "COMPLIANCE_LABELS", "compliance_label", "cite", "cite_markdown", "format_date", "format_datetime_wib", "month_year", "quarter_label",
            "quarter_name", "quarter_range"]

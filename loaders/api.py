@@ -16,14 +16,15 @@ from pathlib import Path
 
 import duckdb
 
+from indicators import periods
 from indicators.catalogue import Catalogue, load_catalogue
 from loaders import assessments, audit, catalogue_store, reference, snapshot, store, verification
 from loaders.auth import Scope, ScopeDenied, authorize
 from loaders.archive import Archive, JournalEntry, sha256
-from loaders.checks import AgencyInfo, CheckContext, check_workbook, days_late, plan_id
+from loaders.checks import AgencyInfo, CheckContext, agency_inactive, check_workbook, plan_id
 from loaders.history import History
 from loaders.issues import ERROR, Issue, Report
-from loaders.receipt import receipt_html
+from loaders.receipt import receipt_html, timeliness_status
 from loaders.registry import RegistryDiff, agency_record, diff_registry, load_registry, read_registry_file
 from loaders.sheets import INDICATOR_SHEET, ParsedWorkbook, RenaksiRow
 
@@ -124,7 +125,7 @@ def latest_values(con, agency_code: str, year: int, quarter: int) -> list[tuple]
     return [(code, text if text is not None else value, url, (y, q)) for code, value, text, url, y, q in
             con.execute(
                 "SELECT indicator_code, value, value_text, evidence_url, year, quarter FROM v_values "
-                "WHERE agency_code = ? AND year * 4 + quarter < ? * 4 + ? AND (value IS NOT NULL OR value_text IS NOT NULL) "
+                "WHERE agency_code = ? AND quarter_key(year, quarter) < quarter_key(?, ?) AND (value IS NOT NULL OR value_text IS NOT NULL) "
                 "QUALIFY row_number() OVER (PARTITION BY indicator_code ORDER BY year DESC, quarter DESC) = 1",
                 [agency_code, year, quarter]).fetchall()]
 
@@ -247,12 +248,12 @@ def receipt_from_db(con, submission_id: str) -> str | None:
     keys = ("submission_id", "agency_code", "agency_name", "year", "quarter", "version", "received_at", "uploader",
             "file_name", "file_sha256", "n_values", "n_renaksi", "n_warnings", "reason", "synthetic", "deadline")
     fields = dict(zip(keys, row))
-    late = days_late(fields["received_at"], fields["deadline"]) if fields["deadline"] and fields["version"] == 1 else 0
+    late = periods.days_late(fields["received_at"], fields["deadline"])
     head = con.execute("SELECT seq, hash FROM audit_log WHERE action = 'upload' AND target = ? AND "
                        "json_extract_string(after_json, '$.submission_id') = ? ORDER BY seq DESC LIMIT 1",
                        [f"{fields['agency_code']} {fields['year']}Q{fields['quarter']}", submission_id]).fetchone()
-    return receipt_html(**fields, days_late=late,           # a later version is a revision, never "late"
-                        audit_head=(int(head[0]), head[1]) if head else None)
+    # a later version after the deadline is "revised", never "late" (receipt_html decides from the version)
+    return receipt_html(**fields, days_late=late, audit_head=(int(head[0]), head[1]) if head else None)
 
 
 def _write_receipt(folder: Path, submission_id: str, html: str) -> Path:
@@ -516,6 +517,11 @@ def _ingest(con, cat: Catalogue, data: bytes, digest: str, entry: JournalEntry, 
     return outcome, outcome.commit_seq
 
 
+def _changed(old: tuple, new: tuple) -> bool:
+    """Whether a target (low, high) differs from the one in force."""
+    return any(abs((o or 0) - (n or 0)) > 1e-9 for o, n in zip(old, new))
+
+
 def _insert_upload(con, entry: JournalEntry, outcome: str, report: Report, wb: ParsedWorkbook | None,
                    submission_id: str | None) -> None:
     con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -555,18 +561,20 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
                 "implementer": r.implementer or None, "obstacles": r.obstacles or None,
                 "follow_up": r.follow_up or None,
                 "plan_id": r.plan_id or plan_id(a, r.theme, r.action_plan, r.output_indicator)} for r in wb.renaksi]
-    in_force = dict(con.execute("SELECT indicator_code, target_low FROM v_agency_targets WHERE agency_code = ? "
-                                "AND year = ?", [a, y]).fetchall())
+    in_force = {code: (lo, hi) for code, lo, hi in con.execute(
+        "SELECT indicator_code, target_low, target_high FROM v_agency_targets WHERE agency_code = ? AND year = ?",
+        [a, y]).fetchall()}
     versions = dict(con.execute("SELECT indicator_code, max(version) FROM targets WHERE agency_code = ? AND year = ? "
                                 "GROUP BY indicator_code", [a, y]).fetchall())
-    targets = [{"indicator_code": r.indicator_code, "agency_code": a, "year": y, "target_low": r.target,
-                "target_high": r.target, "target_text": r.target_text, "version": versions.get(r.indicator_code, 0) + 1,
-                "effective_from": received_at.date(), "basis": "dinyatakan instansi / declared by the agency",
+    targets = [{"indicator_code": r.indicator_code, "agency_code": a, "year": y, "target_low": r.target_bounds[0],
+                "target_high": r.target_bounds[1], "target_text": r.target_text,
+                "version": versions.get(r.indicator_code, 0) + 1,
+                "effective_from": periods.wib_day(received_at), "basis": "dinyatakan instansi / declared by the agency",
                 "source": sid, "confidence": None, "submission_id": sid,
                 "reason": (r.target_reason or entry.reason or None)}
                for r in wb.indicators
-               if r.target is not None and (r.indicator_code not in in_force
-                                            or abs((in_force[r.indicator_code] or 0) - r.target) > 1e-9)]
+               if r.target_bounds[0] is not None and (r.indicator_code not in in_force or _changed(
+                   in_force[r.indicator_code], r.target_bounds))]
     con.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         sid, a, y, q, version, received_at, entry.uploader, entry.file_name, entry.sha256,
         wb.fingerprint.template_version if wb.fingerprint else None, entry.reason, synthetic,
@@ -577,10 +585,17 @@ def _store_submission(con, cat: Catalogue, entry: JournalEntry, report: Report, 
     _insert_upload(con, entry, "accepted", report, wb, sid)
     assessments.refresh(con, a, None if targets else (y, q))  # this agency's verdicts from this quarter on
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [y, q]).fetchone()
-    late = days_late(received_at, row[0]) if row and version == 1 else 0    # a later version is a revision
+    late = periods.days_late(received_at, row[0]) if row else 0
+    status = timeliness_status(version, late)      # a later version after the deadline is a revision
+    from indicators.texts import compliance_label
     from loaders.timefmt import date_text
-    late_id = f" Terlambat {late} hari (batas waktu {date_text(row[0])})." if late else ""
-    late_en = f" Late by {late} day(s) (deadline {date_text(row[0], 'en')})." if late else ""
+    late_id = (f" {compliance_label(status)} {late} hari (batas waktu {date_text(row[0])})." if status == "late" else
+               f" {compliance_label(status)} ({late} hari; batas waktu {date_text(row[0])})." if status == "revised"
+               else "")
+    late_en = (f" {compliance_label(status, 'en')} by {late} day(s) (deadline {date_text(row[0], 'en')})."
+               if status == "late" else
+               f" {compliance_label(status, 'en')} ({late} day(s); deadline {date_text(row[0], 'en')})."
+               if status == "revised" else "")
     return IngestResult("accepted", report, entry.upload_id, sid, version,
                         message=f"Diterima sebagai {sid} ({len(values)} nilai, {len(renaksi)} rencana aksi, "
                                 f"{len(report.warnings)} peringatan).{late_id}",
@@ -774,18 +789,24 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
       in a new year, with its stable id; this quarter's realisation starts empty and realisation is
       cumulated per plan id; targets and budget carry over within the year only.
     """
-    from loaders.template import TemplatePrefill
+    from loaders.template import TemplatePrefill, is_band
     targets: dict = {}
+    bands: dict = {}
+    band_codes = {ind.code for ind in cat.indicators if is_band(ind)}
     for ind in cat.indicators:
-        tv = ind.target_for(year) if ind.level == "agency" else None
-        if tv is not None:
+        tv = ind.target_for(year) if ind.level == "agency" and ind.code not in band_codes else None
+        if tv is not None:   # a band indicator's national band is not an agency's own: its cells stay empty
             targets[ind.code] = tv.text if ind.value_type == "category" else tv.low
     if con is None:
         return TemplatePrefill(targets=targets)
-    for code, low, text in con.execute(
-            "SELECT indicator_code, v.target_low, t.target_text FROM v_agency_targets v "
+    for code, low, high, text in con.execute(
+            "SELECT indicator_code, v.target_low, v.target_high, t.target_text FROM v_agency_targets v "
             "JOIN targets t USING (agency_code, indicator_code, year, version) "
             "WHERE v.agency_code = ? AND v.year = ?", [agency_code, year]).fetchall():
+        if code in band_codes:
+            if low is not None and high is not None and low < high:     # the agency's own band carries over
+                bands[code] = (low, high)
+            continue
         targets[code] = text if text is not None else low
     previous, previous_period, hints = {}, {}, {}
     for code, value, url, period in latest_values(con, agency_code, year, quarter):
@@ -796,7 +817,7 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
     renaksi, done = [], {}
     for r in con.execute(
             "WITH rows AS (SELECT * FROM v_renaksi WHERE agency_code = ? AND year >= ? - 1 "
-            "              AND year * 4 + quarter < ? * 4 + ?), "
+            "              AND quarter_key(year, quarter) < quarter_key(?, ?)), "
             "last_year AS (SELECT max(year) AS y FROM rows), "
             "plans AS (SELECT * FROM rows WHERE year = (SELECT y FROM last_year) "
             "          QUALIFY row_number() OVER (PARTITION BY plan_id ORDER BY quarter DESC) = 1), "
@@ -817,11 +838,22 @@ def template_prefill(con, cat: Catalogue, agency_code: str, year: int, quarter: 
         if same_year:
             done[r[0]] = r[14]
     return TemplatePrefill(targets=targets, previous=previous, previous_period=previous_period,
-                           evidence_hint=hints, renaksi=renaksi, renaksi_done=done)
+                           evidence_hint=hints, renaksi=renaksi, renaksi_done=done, bands=bands)
 
 
 class UnknownAgency(KeyError):
     pass
+
+
+class AgencyInactive(ValueError):
+    """No template for a quarter the agency does not exist in: the check would reject the filled file."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(f"{issue.message('id')} / {issue.message('en')}")
+        self.issue = issue
+
+    def message(self, lang: str = "id") -> str:
+        return self.issue.message(lang)
 
 
 def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, db_path=None, con=None,
@@ -858,9 +890,13 @@ def template_bytes(agency_code: str, year: int, quarter: int, *, scope: Scope, d
             agency = next((a for a in load_registry() if a.code == agency_code), None)
         if agency is None:
             raise UnknownAgency(f"Kode instansi tidak terdaftar / unknown agency code: {agency_code}")
+        inactive = agency_inactive(agency_code, agency.valid_from, agency.valid_to, year, quarter)
+        if inactive is not None:        # the same rule and words as the check of the filled file
+            raise AgencyInactive(inactive)
         prefill = template_prefill(con, cat, agency_code, year, quarter)
         if fill is not None:
             prefill.targets.update(fill.targets)
+            prefill.bands.update(fill.bands)
             prefill.evidence.update(fill.evidence)
             prefill.justification.update(fill.justification)
             prefill.values.update(fill.values)
@@ -904,7 +940,8 @@ def annotate_bytes(data: bytes, report: Report, lang: str = "id") -> bytes:
 
 
 __all__ = ["Scope", "ScopeDenied", "CheckResult", "IngestResult", "check_file", "ingest_file", "init_database", "rebuild",
-           "template_bytes", "annotate_bytes", "import_registry", "preview_registry", "Issue", "DEMO_UPLOADER", "sha256"]
+           "template_bytes", "AgencyInactive", "annotate_bytes", "import_registry", "preview_registry", "Issue",
+           "DEMO_UPLOADER", "sha256"]
 
 
 # ------------------------------------------------------------------ the printable briefing (CLI and pages)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 
 from indicators import assessment as A
-from indicators.periods import obs_time, period_quarters, qtime
+from indicators.periods import obs_time, period_quarters, qtime, quarter_key
 from loaders import reference
 
 PERIODS = "SELECT period_code, start_year, end_year FROM roadmap_periods ORDER BY start_year"
@@ -132,8 +132,8 @@ ON CONFLICT (agency_code) DO UPDATE SET since_key = least(assessment_backlog.sin
 
 
 def _key(since: tuple[int, int] | None) -> int:
-    """A quarter as one comparable number (year * 4 + quarter); 0 stands for "every quarter"."""
-    return since[0] * 4 + since[1] if since else 0
+    """A quarter as one comparable number (`periods.quarter_key`); 0 stands for "every quarter"."""
+    return quarter_key(*since) if since else 0
 
 
 @contextmanager
@@ -230,7 +230,7 @@ def _refresh_agencies(con, periods, rules, nat_t, pending: dict[str, int] | None
         con.execute("DELETE FROM assessments")
     else:
         con.execute("DELETE FROM assessments USING (SELECT unnest($a) AS a, unnest($k) AS k) p "
-                    "WHERE assessments.agency_code = p.a AND assessments.year * 4 + assessments.quarter >= p.k",
+                    "WHERE assessments.agency_code = p.a AND quarter_key(assessments.year, assessments.quarter) >= p.k",
                     {"a": list(pending), "k": list(pending.values())})
     out = []
     for (agency_code, code), vals in series.items():
@@ -245,13 +245,13 @@ def _refresh_agencies(con, periods, rules, nat_t, pending: dict[str, int] | None
             inside = [v for v in vals if start <= v[0] <= end]
             if not inside:
                 continue
-            k0 = inside[0][0] * 4 + inside[0][1]
+            k0 = quarter_key(inside[0][0], inside[0][1])
             i = 0
             for y, q in period_quarters(start, end):
-                k = y * 4 + q
+                k = quarter_key(y, q)
                 if k < k0 or k < first:
                     continue
-                while i < len(inside) and inside[i][0] * 4 + inside[i][1] <= k:
+                while i < len(inside) and quarter_key(inside[i][0], inside[i][1]) <= k:
                     i += 1
                 known = inside[:i]
                 last = known[-1]
@@ -282,7 +282,7 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
     if national:
         con.execute("DELETE FROM national_assessments")
     else:
-        con.execute("DELETE FROM national_assessments WHERE scope = 'aggregate' AND year * 4 + quarter >= ?",
+        con.execute("DELETE FROM national_assessments WHERE scope = 'aggregate' AND quarter_key(year, quarter) >= ?",
                     [since_key])
     obs: dict[str, list] = defaultdict(list)
     if national:
@@ -310,7 +310,7 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
                 pts_all = [(t, v, None) for t, v in A.series_points(rule, ys, qs, vs)]
             targets = _targets_for(rules, nat_t, code)
             for y, q in period_quarters(start, end):
-                if y * 4 + q < since_key:
+                if quarter_key(y, q) < since_key:
                     continue
                 cutoff = qtime(y, q) + 1e-9
                 known = [x for x in pts_all if x[0] <= cutoff]

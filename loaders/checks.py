@@ -14,10 +14,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from indicators import assessment, progress
+from indicators import assessment, periods, progress, texts
 from indicators.catalogue import Catalogue, Indicator
 from loaders import sheets
-from loaders.issues import Issue
+from loaders.issues import Issue, Number
 from loaders.numbers import format_plain_id
 from loaders.sheets import INDICATOR_SHEET, RENAKSI_SHEET, ParsedWorkbook
 
@@ -43,6 +43,7 @@ class CheckContext:
     type_medians: dict[str, float] = field(default_factory=dict)         # median of the agency type's latest
     known_plans: set[str] = field(default_factory=set)                   # action-plan ids in the agency's history
     targets_in_force: dict[str, float] = field(default_factory=dict)     # agency's own target for the year
+    bands_in_force: dict[str, tuple] = field(default_factory=dict)       # the same as (low, high)
     previous_renaksi: dict[tuple[str, str, str], float] = field(default_factory=dict)  # cumulative before q
     existing_versions: int = 0
     deadline: date | None = None
@@ -63,8 +64,33 @@ def period_params(year, quarter) -> dict[str, str]:
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    from loaders.store import quarter_end
-    return date(year, quarter * 3 - 2, 1), quarter_end(year, quarter)
+    return periods.quarter_start(year, quarter), periods.quarter_end(year, quarter)
+
+
+def _as_date(d) -> date | None:
+    """A registry date as a date (None, NaT and NaN are open ends)."""
+    if d is None or d != d:                     # NaN / NaT compare unequal to themselves
+        return None
+    if isinstance(d, datetime):
+        return d.date()
+    if hasattr(d, "date") and callable(d.date):  # pandas Timestamp
+        return d.date()
+    return d
+
+
+def agency_inactive(agency_code: str, valid_from, valid_to, year: int, quarter: int, *, file: str = "",
+                    cell: str | None = None) -> Issue | None:
+    """The one rule for "may this agency report for this quarter?" (its registry validity against the
+    quarter): None when it may, else the `agency-inactive` problem. The content check, the template
+    command (`python -m loaders template`) and the upload page's template button all call this."""
+    start, end = _as_date(valid_from), _as_date(valid_to)
+    if periods.active_in_quarter(start, end, year, quarter):
+        return None
+    valid = {lang: f"{texts.format_date(start, lang) if start else '…'} – {texts.format_date(end, lang) if end else '…'}"
+             for lang in ("id", "en")}
+    return Issue("agency-inactive", file=file, sheet=INDICATOR_SHEET if cell else None, cell=cell,
+                 column="Kode Instansi" if cell else None, value=agency_code, params=dict(
+                     period_params(year, quarter), valid=valid["id"], valid_en=valid["en"]))
 
 
 def allowed_categories(ind: Indicator) -> tuple[str, ...]:
@@ -105,7 +131,12 @@ def check_workbook(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     return issues
 
 
-def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, indicator=None, **params) -> Issue:
+def _issue(wb, code, sheet=INDICATOR_SHEET, cell=None, column=None, value=None, indicator=None, number=None,
+           **params) -> Issue:
+    """`value` is the cell as typed (kept as is); `number` is what the message says the cell holds, written
+    in the reader's language when it is rendered (a `Number`, or a float shown with up to 2 decimals)."""
+    if number is not None:
+        params["value"] = number if isinstance(number, Number) else Number(number)
     return Issue(code, file=wb.file_name, sheet=sheet, cell=cell, column=column,
                  value=None if value is None else str(value), params=params, indicator=indicator)
 
@@ -128,11 +159,10 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
         if agency is None:
             out.append(_issue(wb, "unknown-agency", cell=cell_agency, column="Kode Instansi", value=wb.agency_code))
         elif wb.year and wb.quarter:
-            start, end = quarter_bounds(wb.year, wb.quarter)
-            if (agency.valid_from and agency.valid_from > end) or (agency.valid_to and agency.valid_to < start):
-                valid = f"{agency.valid_from or '…'} – {agency.valid_to or '…'}"
-                out.append(_issue(wb, "agency-inactive", cell=cell_agency, column="Kode Instansi",
-                                  value=wb.agency_code, **period_params(wb.year, wb.quarter), valid=valid))
+            problem = agency_inactive(wb.agency_code, agency.valid_from, agency.valid_to, wb.year, wb.quarter,
+                                      file=wb.file_name, cell=cell_agency)
+            if problem is not None:
+                out.append(problem)
         if ctx.expected_agency and wb.agency_code != ctx.expected_agency:
             out.append(_issue(wb, "wrong-agency", cell=cell_agency, column="Kode Instansi",
                               value=wb.agency_code, expected=ctx.expected_agency))
@@ -161,19 +191,19 @@ def check_identity(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     return out
 
 
-def _number_problem(wb, ind: Indicator, v: float, cell: str, column: str) -> Issue | None:
+def _number_problem(wb, ind: Indicator, v: float, cell: str, column: str, typed: str | None) -> Issue | None:
     unit = (ind.unit or "").strip()
     non_negative = ind.min_value is None or ind.min_value >= 0
     if v < 0 and non_negative:
-        return _issue(wb, "negative-value", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
+        return _issue(wb, "negative-value", cell=cell, column=column, value=typed, number=v)
     if unit.startswith("%") and 100 in (ind.limit, ind.max_value) and not (0 <= v <= 100):
-        return _issue(wb, "percent-out-of-range", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"))
+        return _issue(wb, "percent-out-of-range", cell=cell, column=column, value=typed, number=v)
     low = ind.min_value if ind.min_value is not None else float("-inf")
     high = ind.max_value if ind.max_value is not None else float("inf")
     if not (low <= v <= high):
-        fmt = lambda x: "…" if x in (float("inf"), float("-inf")) else progress.fmt_number(x, ind.decimals or 0, "id")
-        return _issue(wb, "out-of-limits", cell=cell, column=column, value=progress.fmt_number(v, 2, "id"),
-                      low=fmt(low), high=fmt(high), unit=unit)
+        bound = lambda x: "…" if x in (float("inf"), float("-inf")) else Number(x, ind.decimals or 0)
+        return _issue(wb, "out-of-limits", cell=cell, column=column, value=typed, number=v,
+                      low=bound(low), high=bound(high), unit=unit)
     return None
 
 
@@ -208,33 +238,40 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
                 out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", indicator=ind.code))
             continue
         problems = []
-        for v, cell, column in ((row.value, value_cell, "Realisasi"), (row.target, target_cell, "Target")):
+        for v, cell, column, fld in ((row.value, value_cell, "Realisasi", "value"),
+                                     (row.target, target_cell, "Target", "target")):
             if v is not None:
-                problem = _number_problem(wb, ind, v, cell, column)
+                problem = _number_problem(wb, ind, v, cell, column, _typed(row, fld))
                 if problem:
                     problems.append(dataclasses.replace(problem, indicator=ind.code))
         out += problems
         if row.value is None and row.cells.get("value") not in reported:
             out.append(_issue(wb, "missing-value", cell=value_cell, column="Realisasi", indicator=ind.code))
-        if row.target is None and row.cells.get("target") not in reported:
+        band = ind.direction == "band"
+        out += _band_problems(wb, ind, row, band)
+        if row.target is None and row.cells.get("target") not in reported and not band:
+            # (a band indicator without the agency's own band is judged against the national band)
             out.append(_issue(wb, "target-missing", cell=target_cell, column="Target", indicator=ind.code))
         if not problems:
             out += check_plausibility(wb, ind, row, ctx)
-        previous_target = ctx.targets_in_force.get(row.indicator_code)
-        if (wb.quarter or 1) > 1 and previous_target is not None and row.target is not None \
-                and abs(previous_target - row.target) > 1e-9 and not row.target_reason.strip():
-            out.append(_issue(wb, "target-changed-without-reason", cell=target_cell, column="Target",
-                              value=_typed(row, "target"), indicator=ind.code,
-                              previous=progress.fmt_number(previous_target, 2, "id"),
-                              target=progress.fmt_number(row.target, 2, "id")))
+        in_force = ctx.bands_in_force.get(row.indicator_code)
+        if in_force is None and ctx.targets_in_force.get(row.indicator_code) is not None:
+            in_force = (ctx.targets_in_force[row.indicator_code],) * 2
+        new = row.target_bounds
+        if (wb.quarter or 1) > 1 and in_force is not None and in_force[0] is not None and new[0] is not None \
+                and any(abs((o or 0) - (n or 0)) > 1e-9 for o, n in zip(in_force, new)) \
+                and not row.target_reason.strip():
+            fld = "target_low" if new != (row.target, row.target) else "target"
+            out.append(_issue(wb, "target-changed-without-reason", cell=row.cells.get(fld), column="Target",
+                              value=_typed(row, fld), indicator=ind.code,
+                              previous=_target_words(in_force), target=_target_words(new)))
         prev = ctx.previous_values.get(row.indicator_code)
         if prev not in (None, 0) and row.value is not None and ind.measurement != "cumulative":
             change = (row.value - prev) / abs(prev) * 100
             if abs(change) > sheets.JUMP_WARNING_PCT:
                 out.append(_issue(wb, "large-jump", cell=value_cell, column="Realisasi", value=_typed(row, "value"),
                                   indicator=ind.code,
-                                  change=progress.fmt_number(change, 0, "id"),
-                                  previous=progress.fmt_number(prev, 2, "id")))
+                                  change=Number(change, 0), previous=Number(prev)))
         url_cell = row.cells.get("evidence_url")
         if row.value is not None and not row.evidence_url.strip():
             out.append(_issue(wb, "missing-evidence", cell=url_cell or value_cell, column="Bukti Dukung (URL)",
@@ -242,6 +279,46 @@ def check_indicator_rows(wb: ParsedWorkbook, ctx: CheckContext, agency: AgencyIn
         elif row.evidence_url.strip() and not URL_RE.match(row.evidence_url.strip()):
             out.append(_issue(wb, "invalid-url", cell=url_cell, column="Bukti Dukung (URL)", value=row.evidence_url,
                               indicator=ind.code))
+    return out
+
+
+def _target_words(bounds: tuple) -> object:
+    """A target for a message: one number, or a band 'low–high' in the reader's language."""
+    low, high = bounds
+    if high is None or abs(high - low) < 1e-12:
+        return Number(low)
+    return _Band(Number(low), Number(high))
+
+
+@dataclass(frozen=True)
+class _Band:
+    low: Number
+    high: Number
+
+    def text(self, lang: str = "id") -> str:
+        return f"{self.low.text(lang)}–{self.high.text(lang)}"
+
+
+def _band_problems(wb, ind: Indicator, row, band: bool) -> list[Issue]:
+    """The agency's own band: only on a band indicator, both bounds, lower not above upper, within limits."""
+    low, high = row.target_low, row.target_high
+    if low is None and high is None:
+        return []
+    cell = row.cells.get("target_low") if low is not None else row.cells.get("target_high")
+    if not band:
+        return [_issue(wb, "band-target-not-band", cell=cell, column="Target Batas Bawah/Atas",
+                       value=_typed(row, "target_low" if low is not None else "target_high"), indicator=ind.code)]
+    if low is None or high is None:
+        return [_issue(wb, "band-target-incomplete", cell=cell, column="Target Batas Bawah/Atas",
+                       value=_typed(row, "target_low" if low is not None else "target_high"), indicator=ind.code)]
+    out = []
+    for v, fld, column in ((low, "target_low", "Target Batas Bawah"), (high, "target_high", "Target Batas Atas")):
+        problem = _number_problem(wb, ind, v, row.cells.get(fld), column, _typed(row, fld))
+        if problem:
+            out.append(dataclasses.replace(problem, indicator=ind.code))
+    if low > high:
+        out.append(_issue(wb, "band-target-reversed", cell=row.cells.get("target_low"), column="Target Batas Bawah",
+                          value=_typed(row, "target_low"), indicator=ind.code, number=low, high=Number(high)))
     return out
 
 
@@ -263,36 +340,39 @@ def check_plausibility(wb: ParsedWorkbook, ind: Indicator, row, ctx: CheckContex
     if v is None:
         return []
     unit = ind.unit or ""
-    fmt = lambda x: progress.fmt_number(x, max(ind.decimals or 0, 1), "id")
+    digits = max(ind.decimals or 0, 1)
+    typed = _typed(row, "value")
     found: list[tuple[Issue, str, str]] = []     # (issue, why in Indonesian, why in English)
     if not ind.rules.percent and ind.direction != "band":
         for ref_key, ref in (("latest", ctx.latest_values.get(code)), ("median", ctx.type_medians.get(code))):
             k = magnitude_gap(v, ref)
             if k is not None:
                 label, label_en = _REFERENCES[ref_key]
-                factor = progress.fmt_number(10.0 ** k, 0, "id") if k > 0 else "1/" + progress.fmt_number(
-                    10.0 ** -k, 0, "id")
-                found.append((_issue(wb, "implausible-magnitude", cell=cell, column="Realisasi", value=fmt(v),
-                                     indicator=code, unit=unit, factor=factor, reference=fmt(ref),
+                factor = {lang: Number(10.0 ** k, 0).text(lang) if k > 0 else "1/" + Number(10.0 ** -k, 0).text(lang)
+                          for lang in ("id", "en")}
+                found.append((_issue(wb, "implausible-magnitude", cell=cell, column="Realisasi", value=typed,
+                                     number=Number(v, digits), indicator=code, unit=unit, factor=factor["id"],
+                                     factor_en=factor["en"], reference=Number(ref, digits),
                                      reference_label=label, reference_label_en=label_en),
-                              f"sekitar {factor} kali {label}", f"about {factor} times {label_en}"))
+                              f"sekitar {factor['id']} kali {label}", f"about {factor['en']} times {label_en}"))
                 break
     target = row.target if row.target is not None else ctx.targets_in_force.get(code)
     if target is not None:
         cap = assessment.capaian(v, target, target, "higher_better" if ind.direction == "band" else ind.direction)
         if cap.raw is not None and cap.raw > ind.rules.capaian_max:
-            pct = progress.fmt_number(cap.raw, 0, "id")
-            limit = progress.fmt_number(ind.rules.capaian_max, 0, "id")
-            found.append((_issue(wb, "capaian-implausible", cell=cell, column="Realisasi", value=fmt(v),
-                                 indicator=code, unit=unit, capaian=pct, target=fmt(target), limit=limit),
-                          f"capaian {pct}% di atas {limit}%", f"achievement {pct}% above {limit}%"))
+            pct, limit = Number(cap.raw, 0), Number(ind.rules.capaian_max, 0)
+            found.append((_issue(wb, "capaian-implausible", cell=cell, column="Realisasi", value=typed,
+                                 number=Number(v, digits), indicator=code, unit=unit, capaian=pct,
+                                 target=Number(target, digits), limit=limit),
+                          f"capaian {pct.text('id')}% di atas {limit.text('id')}%",
+                          f"achievement {pct.text('en')}% above {limit.text('en')}%"))
     if not found:
         return []
     reason = row.justification.strip()
     if not reason:
         return [issue for issue, _, _ in found]
     return [_issue(wb, "value-confirmed", cell=row.cells.get("justification") or cell, column="Konfirmasi Nilai (Alasan)",
-                   value=fmt(v), indicator=code, justification=reason,
+                   value=typed, number=Number(v, digits), indicator=code, justification=reason,
                    why="; ".join(w for _, w, _ in found), why_en="; ".join(w for _, _, w in found))]
 
 
@@ -307,8 +387,8 @@ def check_relations(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             if o is not None and row.value > o.value + 1e-9:
                 other_ind = ctx.catalogue.by_code[other]
                 out.append(_issue(wb, "relation-violated", cell=row.cells.get("value"), column="Realisasi",
-                                  value=progress.fmt_number(row.value, 2, "id"), indicator=code,
-                                  other=other_ind.name, other_value=progress.fmt_number(o.value, 2, "id"),
+                                  value=_typed(row, "value"), number=row.value, indicator=code,
+                                  other=other_ind.name, other_value=Number(o.value),
                                   other_cell=o.cells.get("value")))
     return out
 
@@ -349,17 +429,17 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
         for fld, title, v in numbers:
             if v is not None and v < 0:
                 out.append(_issue(wb, "negative-value", sheet=s, cell=r.cells.get(fld), column=title,
-                                  value=progress.fmt_number(v, 2, "id")))
+                                  value=_typed(r, fld), number=v))
         target_q = r.targets[q - 1] if 0 < q <= 4 else None
         if r.realisation is not None and target_q and r.realisation > sheets.RENAKSI_MAX_FACTOR * target_q:
             out.append(_issue(wb, "renaksi-realisation-too-high", sheet=s, cell=r.cells.get("realisation"),
-                              column="Realisasi TW Ini", value=progress.fmt_number(r.realisation, 2, "id"),
-                              factor=sheets.RENAKSI_MAX_FACTOR, target=progress.fmt_number(target_q, 2, "id")))
+                              column="Realisasi TW Ini", value=_typed(r, "realisation"), number=r.realisation,
+                              factor=Number(sheets.RENAKSI_MAX_FACTOR), target=Number(target_q)))
         if r.budget is not None and r.budget_realisation is not None and r.budget_realisation > r.budget:
             out.append(_issue(wb, "budget-over", sheet=s, cell=r.cells.get("budget_realisation"),
                               column="Realisasi Anggaran s.d. TW Ini (Rp)",
-                              value=progress.fmt_number(r.budget_realisation, 0, "id"),
-                              budget=progress.fmt_number(r.budget, 0, "id")))
+                              value=_typed(r, "budget_realisation"), number=Number(r.budget_realisation, 0),
+                              budget=Number(r.budget, 0)))
         annual = sum(t for t in r.targets if t)
         if annual > 0 and r.realisation is not None:
             pid = r.plan_id or plan_id(wb.agency_code or "", r.theme, r.action_plan, r.output_indicator)
@@ -368,36 +448,27 @@ def check_renaksi_rows(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
             if pace.status in ("concerned", "at_risk") and not r.obstacles.strip():
                 out.append(_issue(wb, "renaksi-behind-no-obstacle", sheet=s, cell=r.cells.get("obstacles"),
                                   column="Kendala", row=r.row,
-                                  achievement=progress.fmt_number(pace.achievement * 100, 0, "id"),
-                                  expected=progress.fmt_number(pace.expected * 100, 0, "id")))
+                                  achievement=Number(pace.achievement * 100, 0),
+                                  expected=Number(pace.expected * 100, 0)))
     return out
-
-
-def days_late(received_at: datetime | None, deadline: date | None) -> int:
-    """Whole days after the deadline (0 when on time or unknown)."""
-    if received_at is None or deadline is None:
-        return 0
-    return max(0, (received_at.date() - deadline).days)
 
 
 def check_timeliness(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
     """A first report outside its window: before the quarter has ended, or after its deadline."""
-    from loaders.timefmt import date_text
     if ctx.received_at is not None and wb.year and wb.quarter and ctx.deadline is not None:
         end = quarter_bounds(wb.year, wb.quarter)[1]
-        if ctx.received_at.date() < end:
-            return [_issue(wb, "early-submission", sheet=None, **period_params(wb.year, wb.quarter),
-                           end=date_text(end), end_en=date_text(end, "en"))]
-    late = days_late(ctx.received_at, ctx.deadline)
+        if periods.wib_day(ctx.received_at) < end:
+            return [_issue(wb, "early-submission", sheet=None, **period_params(wb.year, wb.quarter), end=end)]
+    late = periods.days_late(ctx.received_at, ctx.deadline)
     if not late or ctx.existing_versions:     # a correction of an accepted report is a revision, not late
         return []
     return [_issue(wb, "late-submission", sheet=None, **period_params(wb.year, wb.quarter),
-                   deadline=date_text(ctx.deadline), deadline_en=date_text(ctx.deadline, "en"), days=late)]
+                   deadline=ctx.deadline, days=late)]
 
 
 def check_resubmission(wb: ParsedWorkbook, ctx: CheckContext) -> list[Issue]:
-    if ctx.existing_versions and ctx.deadline and ctx.received_at \
-            and ctx.received_at.date() > ctx.deadline and not (ctx.reason or "").strip():
+    if ctx.existing_versions and periods.days_late(ctx.received_at, ctx.deadline) \
+            and not (ctx.reason or "").strip():
         return [_issue(wb, "reason-required", sheet=None, **period_params(wb.year, wb.quarter),
-                       deadline=ctx.deadline.isoformat())]
+                       deadline=ctx.deadline)]
     return []

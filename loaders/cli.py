@@ -75,6 +75,8 @@ def template(agency, year, quarter, out, db):
         data = api.template_bytes(agency, year, quarter, scope=operator(), db_path=db)
     except api.UnknownAgency as exc:
         raise click.UsageError(str(exc.args[0]))
+    except api.AgencyInactive as exc:       # exit 2, like an unknown agency; both languages
+        raise click.UsageError(str(exc))
     Path(out).write_bytes(data)
     click.echo(out)
 

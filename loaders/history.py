@@ -18,6 +18,7 @@ from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from indicators import periods
 from loaders.checks import AgencyInfo, CheckContext
 
 VALUES = """
@@ -33,18 +34,18 @@ SELECT agency_code, year, quarter, count(*) FROM submissions WHERE list_contains
 GROUP BY ALL
 """
 TARGETS = """
-SELECT agency_code, indicator_code, year, target_low FROM v_agency_targets WHERE list_contains($agencies, agency_code)
+SELECT agency_code, indicator_code, year, target_low, target_high FROM v_agency_targets
+WHERE list_contains($agencies, agency_code)
 """
 TYPE_LATEST = """
 SELECT v.agency_code, v.indicator_code, v.value FROM v_values v JOIN agencies g USING (agency_code)
-WHERE g.agency_type = $agency_type AND v.value IS NOT NULL AND v.year * 4 + v.quarter <= $key
+WHERE g.agency_type = $agency_type AND v.value IS NOT NULL AND quarter_key(v.year, v.quarter) <= $key
 QUALIFY row_number() OVER (PARTITION BY v.agency_code, v.indicator_code ORDER BY v.year DESC, v.quarter DESC) = 1
 """
 MEDIAN_MIN_AGENCIES = 3   # a type median needs this many other agencies with a value
 
 
-def _key(year: int, quarter: int) -> int:
-    return year * 4 + quarter
+_key = periods.quarter_key
 
 
 @dataclass
@@ -52,7 +53,7 @@ class AgencyHistory:
     values: dict[int, dict[str, tuple]] = field(default_factory=dict)       # quarter key → code → (value, text)
     renaksi: dict[int, list[tuple]] = field(default_factory=dict)          # quarter key → [(plan_id, realisation)]
     versions: dict[int, int] = field(default_factory=dict)                 # quarter key → versions received
-    targets: dict[tuple[str, int], float | None] = field(default_factory=dict)  # (code, year) → target in force
+    targets: dict[tuple[str, int], tuple] = field(default_factory=dict)  # (code, year) → (low, high) in force
 
     def latest_numbers(self, key: int) -> dict[str, float]:
         """Each indicator's latest value (not text) up to and including quarter `key`."""
@@ -97,8 +98,8 @@ class History:
             self.agencies[a].renaksi.setdefault(_key(y, q), []).append((pid, done))
         for a, y, q, n in self.con.execute(VERSIONS, p).fetchall():
             self.agencies[a].versions[_key(y, q)] = n
-        for a, code, y, low in self.con.execute(TARGETS, p).fetchall():
-            self.agencies[a].targets[(code, y)] = low
+        for a, code, y, low, high in self.con.execute(TARGETS, p).fetchall():
+            self.agencies[a].targets[(code, y)] = (low, high)
 
     def _latest_of_type(self, agency_type: str, key: int) -> "TypeLatest":
         cache_key = (agency_type, key)
@@ -123,7 +124,8 @@ class History:
                 latest[code] = text if text is not None else value
         ctx.latest_values = latest
         ctx.type_medians = self._medians(agency, key)
-        ctx.targets_in_force = {code: low for (code, y), low in h.targets.items() if y == year}
+        ctx.targets_in_force = {code: low for (code, y), (low, _) in h.targets.items() if y == year}
+        ctx.bands_in_force = {code: band for (code, y), band in h.targets.items() if y == year}
         done: dict[str, float] = defaultdict(float)
         for k in range(_key(year, 1), key):
             for pid, real in h.renaksi.get(k, ()):
@@ -152,7 +154,7 @@ class History:
         h.renaksi[key] = [(r["plan_id"], r["realisation"]) for r in renaksi]
         h.versions[key] = h.versions.get(key, 0) + 1
         for t in targets:
-            h.targets[(t["indicator_code"], t["year"])] = t["target_low"]
+            h.targets[(t["indicator_code"], t["year"])] = (t["target_low"], t["target_high"])
         agency_type = self.agency_types.get(agency)
         for (t, k), latest in self._type_latest.items():
             if t == agency_type and k >= key:

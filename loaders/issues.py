@@ -3,6 +3,10 @@
 Every problem is an `Issue` with a stable kebab-case code, a severity, the file, sheet and cell it points
 at, the column title, the value found, and a message in Bahasa Indonesia and English that says how to
 fix it. Errors block a submission; warnings are stored with it and shown.
+
+A message is rendered per language from the problem's values: numbers (`Number`) and dates are written in
+the reader's language (1.234,5 / 1,234.5; 15 April 2024 / April 15, 2024) when the message is built, while
+`Issue.value` keeps the cell as the officer typed it.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Iterable, Mapping
 
 ERROR, WARNING = "error", "warning"
@@ -138,6 +143,15 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
     _t("target-changed-without-reason", ERROR,
        "Target '{indicator}' di sel {cell} berubah dari {previous} menjadi {target} setelah TW1 tanpa alasan. Isi kolom 'Alasan Perubahan Target' atau kembalikan targetnya.",
        "Target of '{indicator}' in cell {cell} changed from {previous} to {target} after Q1 without a reason. Fill in 'Alasan Perubahan Target' or restore the target."),
+    _t("band-target-incomplete", ERROR,
+       "Target rentang '{indicator}' hanya berisi satu batas (sel {cell}). Isi 'Target Batas Bawah' dan 'Target Batas Atas', atau kosongkan keduanya untuk memakai rentang nasional.",
+       "The band target of '{indicator}' has only one bound (cell {cell}). Fill in both 'Target Batas Bawah' (lower) and 'Target Batas Atas' (upper), or leave both empty to use the national band."),
+    _t("band-target-reversed", ERROR,
+       "Batas bawah target '{indicator}' ({value}, sel {cell}) lebih besar daripada batas atasnya ({high}). Tukar kedua angka.",
+       "The lower bound of the target of '{indicator}' ({value}, cell {cell}) is above its upper bound ({high}). Swap the two numbers."),
+    _t("band-target-not-band", ERROR,
+       "Indikator '{indicator}' tidak memakai target rentang, tetapi sel {cell} berisi batas rentang. Kosongkan 'Target Batas Bawah/Atas' dan isi kolom 'Target'.",
+       "Indicator '{indicator}' has no band target, but cell {cell} holds a band bound. Empty 'Target Batas Bawah/Atas' and fill in the 'Target' column."),
     _t("large-jump", WARNING,
        "Nilai '{indicator}' di sel {cell} berubah {change}% dibanding triwulan lalu ({previous}). Pastikan angkanya benar atau jelaskan di Keterangan.",
        "The value of '{indicator}' in cell {cell} changed by {change}% against last quarter ({previous}). Check it or explain in Keterangan."),
@@ -224,6 +238,23 @@ ISSUE_TYPES: dict[str, IssueType] = dict([
 
 
 @dataclass(frozen=True)
+class Number:
+    """A number in a problem's message, written in the reader's language when the message is rendered:
+    at most `decimals` decimals (None: every digit), trailing zeros dropped, thousands grouped unless
+    `group` is off (where grouping would be ambiguous)."""
+    value: float
+    decimals: int | None = 2
+    group: bool = True
+
+    def text(self, lang: str = "id") -> str:
+        from loaders.numbers import format_number
+        return format_number(self.value, lang, self.decimals, self.group)
+
+    def __str__(self) -> str:
+        return self.text("id")
+
+
+@dataclass(frozen=True)
 class Issue:
     code: str
     file: str = ""
@@ -259,9 +290,9 @@ class Issue:
         values = {"sheet": self.sheet or "", "cell": self.cell or "", "column": self.column or "",
                   "value": "" if self.value is None else self.value, "row": self.row or "", "file": self.file,
                   "indicator": self.indicator or ""}
-        values.update({k: _fmt(v) for k, v in self.params.items()})
+        values.update({k: _fmt(v, lang) for k, v in self.params.items()})
         if lang == "en":    # a parameter with an English form ('deadline_en') stands in for its base name
-            values.update({k[:-3]: _fmt(v) for k, v in self.params.items() if k.endswith("_en")})
+            values.update({k[:-3]: _fmt(v, lang) for k, v in self.params.items() if k.endswith("_en")})
         return template.format_map(_Default(values))
 
     def parts(self, lang: str = "id") -> tuple[str, str]:
@@ -291,9 +322,15 @@ class _Default(dict):
         return "{" + key + "}"
 
 
-def _fmt(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+def _fmt(value, lang: str = "id") -> str:
+    """A message parameter in the reader's language (numbers and dates; text as it is)."""
+    if isinstance(value, Number) or callable(getattr(value, "text", None)):
+        return value.text(lang)
+    if isinstance(value, (date, datetime)):
+        from indicators.texts import format_date
+        return format_date(value, lang)
+    if isinstance(value, float):
+        return Number(value).text(lang)
     return str(value)
 
 
@@ -372,4 +409,4 @@ class Report:
         return "\n".join(lines)
 
 
-__all__ = ["ERROR", "WARNING", "ISSUE_TYPES", "Issue", "IssueType", "Report", "placeholders", "asdict", "split_fix"]
+__all__ = ["ERROR", "WARNING", "ISSUE_TYPES", "Issue", "IssueType", "Number", "Report", "placeholders", "asdict", "split_fix"]

@@ -180,6 +180,26 @@ def format_plain_id(x: float) -> str:
     return text.replace(".", ",")
 
 
-__all__ = ["ParsedNumber", "parse_number", "format_id", "format_plain_id", "unit_problem", "MAX_MAGNITUDE",
+def format_number(x: float, lang: str = "id", decimals: int | None = 2, group: bool = True) -> str:
+    """A number for a message in the reader's language, without trailing zeros: 1234.5 -> '1.234,5' (id) or
+    '1,234.5' (en). `decimals`: at most this many (None: every digit of the float); `group`: thousands
+    separators (off where they would be ambiguous, e.g. the two readings of '1.234')."""
+    x = float(x)
+    if math.isinf(x):
+        return ("∞" if x > 0 else "-∞")
+    if math.isnan(x):
+        return "–"
+    text = format(Decimal(repr(x)), "f") if decimals is None else f"{x:.{max(0, int(decimals))}f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    sign = "-" if whole.startswith("-") and (whole.strip("-0") or frac) else ""
+    whole = whole.lstrip("-")
+    if group:
+        whole = f"{int(whole):,}"
+    point, comma = (".", ",") if lang == "en" else (",", ".")
+    return sign + whole.replace(",", comma) + (point + frac if frac else "")
+
+
+__all__ = ["ParsedNumber", "parse_number", "format_id", "format_plain_id", "format_number", "unit_problem", "MAX_MAGNITUDE",
            "OK", "EMPTY", "NOT_A_NUMBER", "AMBIGUOUS", "TOO_LARGE", "MONEY_IN_SCALED", "MONEY_IN_NON_MONEY",
            "PERCENT_IN_MONEY"]

@@ -9,6 +9,26 @@ from indicators import texts
 from loaders.timefmt import date_text, datetime_text
 
 
+def timeliness_status(version: int, days_late: int) -> str:
+    """The receipt's compliance word for this submission: a first report after the deadline is `late`, a
+    correction after it `revised` (the compliance page's *direvisi setelah batas*), else `on_time`."""
+    if not days_late:
+        return "on_time"
+    return "revised" if version > 1 else "late"
+
+
+def timeliness_text(version: int, days_late: int) -> str:
+    """'tepat waktu / on time', 'TERLAMBAT 3 hari / LATE by 3 day(s)' or 'Direvisi setelah batas (3 hari) /
+    Revised after deadline (3 day(s))', in the compliance page's words (indicators.texts)."""
+    status = timeliness_status(version, days_late)
+    word, word_en = texts.compliance_label(status, "id"), texts.compliance_label(status, "en")
+    if status == "late":
+        return f"{word.upper()} {days_late} hari / {word_en.upper()} by {days_late} day(s)"
+    if status == "revised":
+        return f"{word} ({days_late} hari) / {word_en} ({days_late} day(s))"
+    return f"{word.lower()} / {word_en.lower()}"
+
+
 def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year: int, quarter: int,
                  version: int, received_at: datetime, uploader: str, file_name: str, file_sha256: str,
                  n_values: int, n_renaksi: int, n_warnings: int, reason: str | None, synthetic: bool = False, deadline: date | None = None,
@@ -23,9 +43,7 @@ def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year
         ("Diterima pada", "Received at",
          f"{datetime_text(received_at)} / {datetime_text(received_at, 'en')} (UTC {received_at:%Y-%m-%d %H:%M:%S})"),
         ("Batas waktu", "Deadline", f"{date_text(deadline)} / {date_text(deadline, 'en')}" if deadline else None),
-        ("Ketepatan waktu", "Timeliness",
-         (f"TERLAMBAT {days_late} hari / LATE by {days_late} day(s)" if days_late else
-          "tepat waktu / on time") if deadline else None),
+        ("Ketepatan waktu", "Timeliness", timeliness_text(version, days_late) if deadline else None),
         ("Pengunggah", "Uploader", uploader),
         ("Nama berkas", "File name", file_name),
         ("SHA-256 berkas", "File SHA-256", file_sha256),
@@ -38,8 +56,9 @@ def receipt_html(*, submission_id: str, agency_code: str, agency_name: str, year
         rows.append(("Kepala rantai audit", "Audit chain head", f"#{audit_head[0]} {audit_head[1]}"))
     body = "\n".join(f"<tr><th>{e(a)}<br><small>{e(b)}</small></th><td><code>{e(v)}</code></td></tr>"
                      for a, b, v in rows)
-    late = (f"<p class='late'>Laporan ini diterima {days_late} hari setelah batas waktu {e(date_text(deadline))}. / "
-            f"This report was received {days_late} day(s) after the deadline, {e(date_text(deadline, 'en'))}.</p>"
+    what = ("Perbaikan ini", "This correction") if version > 1 else ("Laporan ini", "This report")
+    late = (f"<p class='late'>{what[0]} diterima {days_late} hari setelah batas waktu {e(date_text(deadline))}. / "
+            f"{what[1]} was received {days_late} day(s) after the deadline, {e(date_text(deadline, 'en'))}.</p>"
             if days_late and deadline else "")
     demo = ("<p class='demo'>DATA SINTETIS (DEMO) — bukan laporan resmi / SYNTHETIC (DEMO) DATA — not an official "
             "report</p>") if synthetic else ""

@@ -251,12 +251,10 @@ SELECT a.agency_code, a.name, a.agency_type, a.province_code, a.contact_email, a
        c.year, c.quarter, c.deadline, f.first_received_at, f.last_received_at,
        coalesce(f.versions, 0) AS versions,
        CASE WHEN f.first_received_at IS NULL THEN 'not_received'
-            WHEN f.first_received_at::DATE > c.deadline THEN 'late'
-            WHEN f.last_received_at::DATE > c.deadline THEN 'revised'
+            WHEN days_late(f.first_received_at, c.deadline) > 0 THEN 'late'      -- WIB days (macros.sql)
+            WHEN days_late(f.last_received_at, c.deadline) > 0 THEN 'revised'
             ELSE 'on_time' END AS compliance_status
 FROM agencies a
 CROSS JOIN reporting_calendar c
 LEFT JOIN firsts f ON f.agency_code = a.agency_code AND f.year = c.year AND f.quarter = c.quarter
-WHERE a.autonomous
-  AND (a.valid_from IS NULL OR a.valid_from <= make_date(c.year, c.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY)
-  AND (a.valid_to IS NULL OR a.valid_to >= make_date(c.year, c.quarter * 3 - 2, 1));
+WHERE a.autonomous AND active_in_quarter(a.valid_from, a.valid_to, c.year, c.quarter);

@@ -52,6 +52,13 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("evidence_url", "Bukti Dukung (URL)", ("Bukti Dukung", "Evidence URL", "Evidence"), kind="url", width=36),
     Column("justification", "Konfirmasi Nilai (Alasan)", ("Value Confirmation (Reason)", "Konfirmasi Nilai",
                                                            "Justification"), width=30),
+    # An agency's own band (indicators whose direction is `band`, e.g. inflation 1.5-3.5 %): both bounds, or
+    # neither. Last, so every earlier column keeps its place; templates made before these columns existed are
+    # still read (same template version).
+    Column("target_low", "Target Batas Bawah", ("Target Lower Bound", "Band Lower Bound", "Batas Bawah Target"),
+           kind="number", width=12),
+    Column("target_high", "Target Batas Atas", ("Target Upper Bound", "Band Upper Bound", "Batas Atas Target"),
+           kind="number", width=12),
 )
 
 def quarter_target_column(quarter: int) -> Column:
@@ -117,6 +124,8 @@ class IndicatorRow:
     value_text: str | None = None        # categorical indicators (e.g. WTP)
     target: float | None = None
     target_text: str | None = None
+    target_low: float | None = None      # an agency's own band (band indicators): lower and upper bound
+    target_high: float | None = None
     previous: float | None = None
     target_reason: str = ""
     note: str = ""
@@ -124,6 +133,14 @@ class IndicatorRow:
     justification: str = ""              # why an unusual value is right (kept with the value)
     cells: dict[str, str] = field(default_factory=dict)   # field -> "E12"
     raw: dict[str, object] = field(default_factory=dict)  # field -> value as found
+
+    @property
+    def target_bounds(self) -> tuple[float | None, float | None]:
+        """The yearly target as (low, high): the agency's band when both bounds are given (it takes
+        precedence over the single Target cell), else the single target twice."""
+        if self.target_low is not None and self.target_high is not None:
+            return self.target_low, self.target_high
+        return self.target, self.target
 
 
 @dataclass
@@ -144,6 +161,7 @@ class RenaksiRow:
     follow_up: str = ""
     plan_id: str = ""                    # stable id carried across quarters ("" for a new plan)
     cells: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, object] = field(default_factory=dict)  # field -> value as found
 
 
 @dataclass(frozen=True)

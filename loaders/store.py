@@ -38,8 +38,24 @@ ENV_DB = "PANTAURB_DB"
 
 # Schema versions: version -> SQL applied to move from version-1 to version.
 # Version 1 is schema.sql itself; a later change appends e.g. 2: "ALTER TABLE ... ADD COLUMN ...".
+# The SQL twins of indicators/periods.py (WIB day, days late, quarter start/end/key); views use them. They are
+# stored in the database (migrations 1 and 8, for views and other readers of the file) and created again as
+# TEMP macros on every connection `connect` opens, so queries also work on a file not migrated yet (`check`
+# and read-only connections never migrate).
+MACROS_SQL = SCHEMA_FILE.with_name("macros.sql").read_text(encoding="utf-8")
+TEMP_MACROS_SQL = MACROS_SQL.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO")
+
+
+def _view_statement(sql: str, view: str) -> str:
+    """The `CREATE OR REPLACE VIEW <view>` statement of a schema file (a migration re-creates it as is)."""
+    m = re.search(rf"CREATE OR REPLACE VIEW {view} AS\b.*?;\s*$", sql, re.S | re.M)
+    if m is None:
+        raise ValueError(f"{view} not found")
+    return m.group(0)
+
+
 MIGRATIONS: dict[int, str] = {
-    1: SCHEMA_FILE.read_text(encoding="utf-8"),
+    1: MACROS_SQL + SCHEMA_FILE.read_text(encoding="utf-8"),
     2: SCHEMA_FILE.with_name("migration_002.sql").read_text(encoding="utf-8"),
     3: SCHEMA_FILE.with_name("migration_003.sql").read_text(encoding="utf-8"),
     # The commit log: one row per journal entry whose transaction committed (upload attempts and registry
@@ -64,6 +80,8 @@ CREATE TABLE IF NOT EXISTS assessment_backlog (
     since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
 );
 """,
+    # Lateness in WIB days (issue 18): the macros, and v_compliance re-created to use them (same columns).
+    8: MACROS_SQL + _view_statement(SCHEMA_FILE.read_text(encoding="utf-8"), "v_compliance"),
     # OIDC accounts are bound to the provider's subject (issuer + subject) at their first sign-in with a
     # verified e-mail; afterwards the subject, never the e-mail, finds the account (loaders/auth.py).
     9: """
@@ -138,7 +156,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db), read_only=read_only)
+            con = duckdb.connect(str(db), read_only=read_only)
         except duckdb.IOException as exc:
             if _is_foreign_wal(exc) and not read_only:
                 set_aside_stale_wal(db)
@@ -154,6 +172,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+            continue
+        con.execute(TEMP_MACROS_SQL)
+        return con
 
 
 @contextmanager

@@ -95,6 +95,7 @@ class TemplatePrefill:
     evidence_hint: dict[str, tuple[str, object]] = field(default_factory=dict)   # code -> (last link, period)
     renaksi_done: dict[str, float] = field(default_factory=dict)    # plan id -> realisation so far this year
     justification: dict[str, str] = field(default_factory=dict)     # typed confirmations (demo, tests)
+    bands: dict[str, tuple[float, float]] = field(default_factory=dict)  # band indicators: (lower, upper)
 
 
 def template_indicators(catalogue, agency_type: str) -> list:
@@ -234,24 +235,30 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
 
     position = {col.field: c for c, col in enumerate(INDICATOR_COLUMNS, start=1)}
     editable = {"target", "value", "target_reason", "note", "evidence_url", "justification"}
+    band_fields = ("target_low", "target_high")
     numeric_dv: dict[tuple, DataValidation] = {}
     list_dv: dict[str, DataValidation] = {}
     first = INDICATOR_HEADER_ROW + 1
     for r, ind in enumerate(indicators, start=first):
         categorical = getattr(ind, "value_type", "number") == "category"
+        band = is_band(ind)
+        low, high = prefill.bands.get(ind.code, (None, None)) if band else (None, None)
         row_values = {"indicator_code": ind.code, "indicator_name": ind.name, "unit": ind.unit,
-                      "target": prefill.targets.get(ind.code), "previous": prefill.previous.get(ind.code),
+                      "target": None if band else prefill.targets.get(ind.code),
+                      "target_low": low, "target_high": high, "previous": prefill.previous.get(ind.code),
                       "value": prefill.values.get(ind.code), "target_reason": None, "note": None,
                       "evidence_url": prefill.evidence.get(ind.code),
                       "justification": prefill.justification.get(ind.code)}
         for fld, c in position.items():
-            if fld in ("target", "previous", "value"):
+            if fld in ("target", "previous", "value") + band_fields:
                 kind = "textfmt" if categorical else "number"
             elif fld in ("indicator_name", "target_reason", "note", "justification"):
                 kind = "text"
             else:
                 kind = "plain"
-            put(ws.cell(r, c), row_values[fld]).style = _style_name(fld in editable, kind)
+            # a band indicator's target is its two bounds; every other indicator's the single Target cell
+            may_edit = (band if fld in band_fields else (fld in editable and not (band and fld == "target")))
+            put(ws.cell(r, c), row_values[fld]).style = _style_name(may_edit, kind)
         ws.cell(r, position["indicator_name"]).comment = _indicator_comment(ind)
         if ind.code in prefill.previous_period and prefill.previous.get(ind.code) is not None:
             when_id, when_en = period_texts(prefill.previous_period[ind.code])
@@ -264,7 +271,9 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
                 f"Tautan sebelumnya ({when_id}): {url}\nIsi tautan bukti untuk triwulan ini; salin tautan lama "
                 f"hanya bila dokumennya masih membuktikan nilai sekarang.\nPrevious link ({when_en}); enter this "
                 f"quarter's evidence.")
-        cells = [f"{get_column_letter(position[fld])}{r}" for fld in ("target", "value")]
+        if band:
+            ws.cell(r, position["target_low"]).comment = _note(BAND_NOTE)
+        cells = [f"{get_column_letter(position[fld])}{r}" for fld in (band_fields if band else ("target",)) + ("value",)]
         if categorical:
             name = lists.get(ind.code)
             if name:
@@ -286,6 +295,17 @@ def _write_indicators(ws, agency, year, quarter, indicators, prefill: TemplatePr
     for dv in list(numeric_dv.values()) + list(list_dv.values()):
         ws.add_data_validation(dv)
     ws.freeze_panes = ws.cell(first, position["target"])
+
+
+BAND_NOTE = ("Target instansi berupa rentang: isi batas bawah di sini dan batas atas di kolom sebelah (mis. 1,5 dan "
+             "3,5). Kosongkan keduanya untuk memakai rentang nasional.\nThe agency's target is a band: enter the "
+             "lower bound here and the upper bound next to it (e.g. 1.5 and 3.5). Leave both empty to use the "
+             "national band.")
+
+
+def is_band(indicator) -> bool:
+    """Indicators judged against a band (direction `band`): their target is a lower and an upper bound."""
+    return getattr(indicator, "direction", "") == "band" and getattr(indicator, "value_type", "number") != "category"
 
 
 def _decimal_validation(low, high, measurement: str) -> DataValidation:
@@ -410,6 +430,9 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "datanya belum ada atau ada hal yang perlu dijelaskan, dan 'Bukti Dukung (URL)' dengan tautan "
                  "lengkap (https://...) ke dokumen pendukung."),
         ("text", "Target yang diubah setelah TW I wajib disertai alasan di kolom 'Alasan Perubahan Target'."),
+        ("text", "Indikator yang targetnya berupa rentang (mis. inflasi 1,5–3,5%): isi 'Target Batas Bawah' dan "
+                 "'Target Batas Atas' (keduanya, batas bawah tidak lebih besar dari batas atas); kolom 'Target' "
+                 "baris itu terkunci. Kosongkan keduanya untuk dinilai dengan rentang nasional."),
         ("text", "Arti Realisasi menurut jenis pengukuran (lihat komentar pada nama indikator): "
                  "KUMULATIF = nilai sejak 1 Januari sampai akhir triwulan ini (year-to-date); "
                  "POSISI = nilai terakhir pada akhir triwulan ini; "
@@ -462,6 +485,9 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
                  "'Keterangan' (notes) when data are missing or need explaining, and 'Bukti Dukung (URL)' for a "
                  "full link (https://...) to the supporting document."),
         ("text", "A target changed after Q1 needs a reason in 'Alasan Perubahan Target'."),
+        ("text", "Indicators whose target is a band (e.g. inflation 1.5–3.5%): enter 'Target Batas Bawah' (lower "
+                 "bound) and 'Target Batas Atas' (upper bound), both, lower not above upper; that row's 'Target' "
+                 "cell is locked. Leave both empty to be judged against the national band."),
         ("text", "What Realisasi means by measurement type (see the comment on each indicator name): "
                  "CUMULATIVE = from 1 January to the end of this quarter (year to date); "
                  "SNAPSHOT = the latest value at the end of this quarter; "
@@ -504,5 +530,5 @@ def _instruction_lines(agency, year: int, quarter: int) -> list[tuple[str, str]]
     ]
 
 
-__all__ = ["TemplatePrefill", "write_template", "template_indicators", "category_options",
+__all__ = ["TemplatePrefill", "write_template", "template_indicators", "category_options", "is_band", "BAND_NOTE",
            "tematik_theme_names", "column_titles", "period_texts", "structure_checksum", "SHEET_NAMES"]

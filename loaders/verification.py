@@ -20,12 +20,12 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from indicators import periods
 from loaders import audit
 from loaders.auth import Scope, authorize
 from loaders.audit import utc_now
 from loaders.checks import period_params
 from loaders.issues import ERROR, Issue
-from loaders.timefmt import date_text
 
 DEFAULT_OPEN_DAYS_BEFORE_END = 14   # a quarter opens two weeks before it ends
 
@@ -50,10 +50,6 @@ class Window:
         return "closed"
 
 
-def _quarter_end(year: int, quarter: int) -> date:
-    return date(year, 12, 31) if quarter == 4 else date(year, quarter * 3 + 1, 1) - timedelta(days=1)
-
-
 def window(con, year: int, quarter: int) -> Window | None:
     row = con.execute("SELECT opens_on, deadline, late_until FROM calendar_changes WHERE year = ? AND quarter = ? "
                       "ORDER BY changed_at DESC LIMIT 1", [year, quarter]).fetchone()
@@ -62,7 +58,7 @@ def window(con, year: int, quarter: int) -> Window | None:
     row = con.execute("SELECT deadline FROM reporting_calendar WHERE year = ? AND quarter = ?", [year, quarter]).fetchone()
     if not row:
         return None
-    return Window(year, quarter, _quarter_end(year, quarter) - timedelta(days=DEFAULT_OPEN_DAYS_BEFORE_END), row[0],
+    return Window(year, quarter, periods.quarter_end(year, quarter) - timedelta(days=DEFAULT_OPEN_DAYS_BEFORE_END), row[0],
                   None, source="reporting.yaml")
 
 
@@ -190,13 +186,11 @@ def submission_gate(con, file_name: str, agency_code: str, year: int, quarter: i
     w = window(con, year, quarter)
     period = period_params(year, quarter)
     if w is not None:
-        phase = w.phase(received_at.date())
+        phase = w.phase(periods.wib_day(received_at))   # the window's days are WIB days
         if phase == "not_open":
-            issues.append(Issue("period-not-open", file=file_name, params=dict(
-                period, opens=date_text(w.opens_on), opens_en=date_text(w.opens_on, "en"))))
-        elif phase == "closed":
-            issues.append(Issue("period-closed", file=file_name, params=dict(
-                period, late_until=date_text(w.late_until), late_until_en=date_text(w.late_until, "en"))))
+            issues.append(Issue("period-not-open", file=file_name, params=dict(period, opens=w.opens_on)))
+        elif phase == "closed":        # (dates are written in the reader's language by the message)
+            issues.append(Issue("period-closed", file=file_name, params=dict(period, late_until=w.late_until)))
     if is_locked(con, agency_code, year, quarter):
         issues.append(Issue("quarter-locked", file=file_name, params=dict(period, agency=agency_code)))
     return issues

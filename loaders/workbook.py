@@ -29,7 +29,7 @@ from xml.sax.saxutils import unescape
 from defusedxml import ElementTree as SafeET
 from python_calamine import CalamineWorkbook
 
-from loaders.issues import Issue
+from loaders.issues import Issue, Number
 from loaders.numbers import (
     AMBIGUOUS, EMPTY, MONEY_IN_SCALED, NOT_A_NUMBER, format_plain_id, parse_number, unit_problem,
 )
@@ -655,7 +655,10 @@ class _Reader:
 
     # -- issues
     def issue(self, code: str, sheet: str | None = None, cell: str | None = None, column: str | None = None,
-              value: object = None, **params) -> None:
+              value: object = None, number: Number | None = None, **params) -> None:
+        """`value`: the cell as typed (kept); `number`: what the message says it holds, in the reader's language."""
+        if number is not None:
+            params["value"] = number
         text = None if value is None else (value if isinstance(value, str) else as_text(value))
         self.pw.issues.append(Issue(code=code, file=self.pw.file_name, sheet=sheet, cell=cell, column=column,
                                     value=text, params=params))
@@ -856,7 +859,7 @@ class _Reader:
         if problem:
             extra = {"unit": unit[0] or unit[1] or ""}
             if problem == MONEY_IN_SCALED:
-                extra["converted"] = format_plain_id(parsed.value / unit[2])
+                extra["converted"] = Number(parsed.value / unit[2], None)
             self.issue(problem, sheet=sheet.name, cell=cell_ref(r, c), column=title, value=as_text(raw), **extra)
             return None
         if parsed.ok:
@@ -864,7 +867,7 @@ class _Reader:
                 value = round(parsed.value * 100, 10)   # a %-formatted cell stores 12.5% as 0.125
                 if percent_range and not percent_range[0] <= value <= percent_range[1]:
                     self.issue("percent-out-of-range", sheet=sheet.name, cell=cell_ref(r, c), column=title,
-                               value=format_plain_id(value))
+                               value=format_plain_id(value), number=Number(value, None))
                     return None
                 return value
             return parsed.value
@@ -874,7 +877,8 @@ class _Reader:
             self.issue("not-a-number", sheet=sheet.name, cell=cell_ref(r, c), column=title, value=as_text(raw))
         elif parsed.kind == AMBIGUOUS:
             self.issue("ambiguous-number", sheet=sheet.name, cell=cell_ref(r, c), column=title, value=as_text(raw),
-                       reading_a=format_plain_id(parsed.readings[0]), reading_b=format_plain_id(parsed.readings[1]))
+                       reading_a=Number(parsed.readings[0], None, group=False),
+                       reading_b=Number(parsed.readings[1], None, group=False))
         return None
 
     def text(self, sheet: _Sheet, r: int, c: int | None, title: str, url: bool = False) -> str:
@@ -934,6 +938,9 @@ class _Reader:
                         getattr(rules, "rupiah_factor", None))
                 row.value = self.number(sheet, r, cols["value"], titles["value"], pct, unit)
                 row.target = self.number(sheet, r, cols["target"], titles["target"], pct, unit)
+                row.target_low = self.number(sheet, r, cols.get("target_low"), titles.get("target_low", ""), pct, unit)
+                row.target_high = self.number(sheet, r, cols.get("target_high"), titles.get("target_high", ""), pct,
+                                              unit)
                 row.previous = self.number(sheet, r, cols.get("previous"), titles.get("previous", ""), pct, unit)
             self.text(sheet, r, cols.get("indicator_name"), titles.get("indicator_name", ""))
             self.text(sheet, r, cols.get("unit"), titles.get("unit", ""))
@@ -972,6 +979,7 @@ class _Reader:
             for fld in ("intervention_focus", "coordinator", "implementer", "obstacles", "follow_up", "plan_id"):
                 setattr(row, fld, text(fld))
             row.cells = {fld: cell_ref(r, c) for fld, c in cols.items()}
+            row.raw = {fld: sheet.value(r, c) for fld, c in cols.items()}
             yield row
 
     # -- META sheet

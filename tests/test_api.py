@@ -288,8 +288,29 @@ def test_wrong_agency(db):
 
 
 def test_agency_inactive_before_papua_split(db):
-    r = _check(db, filled(db, agency="93", agency_type="PROV", year=2021, quarter=1))
+    # a template of a quarter the province exists in, its header moved back before the split
+    r = _check(db, filled(db, agency="93", agency_type="PROV", year=2023, quarter=1, edit=_header_value("Tahun", 2021)))
     assert only(r, "agency-inactive")
+
+
+def test_template_for_a_quarter_outside_the_agency_validity_is_refused_with_the_checks_words(db, tmp_path):
+    """Issue 18 item 4: the template and the check decide by one rule and say the same thing."""
+    from click.testing import CliRunner
+    from loaders.cli import cli
+    with pytest.raises(api.AgencyInactive) as refused:
+        api.template_bytes("93", 2021, 1, scope=OPERATOR, db_path=db)       # Papua Selatan: from 25 July 2022
+    r = _check(db, filled(db, agency="93", agency_type="PROV", year=2023, quarter=1, edit=_header_value("Tahun", 2021)))
+    checked = only(r, "agency-inactive")[0]
+    for lang in ("id", "en"):
+        assert refused.value.message(lang) == checked.message(lang)
+    assert "25 Juli 2022" in checked.message("id") and "July 25, 2022" in checked.message("en")
+    out = tmp_path / "t.xlsx"
+    res = CliRunner().invoke(cli, ["template", "--agency", "93", "--year", "2021", "--quarter", "1",
+                                   "--out", str(out), "--db", str(db)])
+    assert res.exit_code == 2 and not out.exists()
+    assert checked.message("id") in res.output and checked.message("en") in res.output
+    # the quarter the province starts in (it exists on some of its days) still gets a template
+    assert api.template_bytes("93", 2022, 3, scope=OPERATOR, db_path=db)
 
 
 def test_period_outside_roadmap_and_mismatch(db):

@@ -461,6 +461,23 @@ def test_upload_correction_after_deadline_asks_for_a_reason(upload_db):
     assert "32.73-2024Q4-v2" in at.success[0].value
 
 
+def test_upload_page_offers_no_template_for_a_quarter_outside_the_agency_validity(upload_db):
+    """Issue 18 item 4: the page refuses with the check's own words (loaders.checks.agency_inactive)."""
+    from datetime import date
+    from loaders.checks import agency_inactive
+    import duckdb
+    with duckdb.connect(str(upload_db)) as con:
+        con.execute("UPDATE agencies SET valid_from = DATE '2025-01-01' WHERE agency_code = '32.99'")
+    expected = agency_inactive("32.99", date(2025, 1, 1), None, 2024, 4)
+    at = _open("upload", {"agency": "32.99", "year": "2024", "quarter": "4"})
+    assert [e.value for e in at.error] == [expected.message("id")]
+    assert "1 Januari 2025" in at.error[0].value and not at.get("download_button")
+    at = _open("upload", {"agency": "32.99", "year": "2024", "quarter": "4"}, lang="en")
+    assert [e.value for e in at.error] == [expected.message("en")]
+    at = _open("upload", {"agency": "32.98", "year": "2024", "quarter": "4"})
+    assert not at.error and at.get("download_button")
+
+
 def test_upload_whose_receipt_cannot_be_written_still_says_stored(upload_db):
     (upload_db.parent / "receipts").write_text("a file where the receipts folder should be")
     at = _upload_page()

@@ -83,7 +83,8 @@ def test_header_block_and_column_titles(wb):
     assert ws["B3"].number_format == "@"
     assert [c.value for c in ws[8]] == ["Kode Indikator", "Nama Indikator", "Satuan", "Target 2024",
                                         "Realisasi TW Sebelumnya", "Realisasi", "Alasan Perubahan Target",
-                                        "Keterangan", "Bukti Dukung (URL)", "Konfirmasi Nilai (Alasan)"]
+                                        "Keterangan", "Bukti Dukung (URL)", "Konfirmasi Nilai (Alasan)",
+                                        "Target Batas Bawah", "Target Batas Atas"]
     assert [c.value for c in wb[RENAKSI_SHEET][1]][:3] == ["Tema", "Rencana Aksi", "Indikator Output"]
 
 
@@ -98,7 +99,7 @@ def test_prefilled_values_and_action_plans(wb):
     ws = wb["Indikator"]
     sakip = [c.value for c in ws[11]]
     assert sakip == ["AG_SAKIP", "Nilai SAKIP", "skor 0-100", 70.0, 68.25, None, None, None,
-                     "https://bandung.go.id/lkjip-2023.pdf", None]
+                     "https://bandung.go.id/lkjip-2023.pdf", None, None, None]
     assert [c.value for c in ws[10]][3:5] == ["WTP", "WTP"]
     plan = [c.value for c in wb[RENAKSI_SHEET][2]]
     assert plan[:4] == ["Pengentasan Kemiskinan", "Pemutakhiran DTKS", "Kelurahan dengan data mutakhir", "kelurahan"]
@@ -111,7 +112,7 @@ def test_only_input_cells_are_unlocked(wb):
     ws = wb["Indikator"]
     locked = {c.column_letter: c.protection.locked for c in ws[11]}
     assert locked == {"A": True, "B": True, "C": True, "D": False, "E": True, "F": False, "G": False, "H": False,
-                      "I": False, "J": False}
+                      "I": False, "J": False, "K": True, "L": True}      # band bounds: only on band indicators
     assert all(c.protection.locked for c in ws[8]) and ws["B3"].protection.locked
     ren = wb[RENAKSI_SHEET]
     assert ren["A1"].protection.locked

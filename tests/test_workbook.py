@@ -170,8 +170,9 @@ def test_not_a_number():
 def test_ambiguous_number_gives_both_readings():
     pw = read(book(rows=[with_value("1.234")]))
     assert flat(pw) == [["ambiguous-number", "Indikator", "F9"]]
-    assert pw.issues[0].params == {"reading_a": "1234", "reading_b": "1,234"}
-    assert "1234" in pw.issues[0].message("id") and "1,234" in pw.issues[0].message("id")
+    assert pw.issues[0].value == "1.234"                                 # as typed
+    assert "1234 atau 1,234" in pw.issues[0].message("id")              # one thousand ... or one point ...
+    assert "1234 or 1.234" in pw.issues[0].message("en")                # each in the reader's own marks
 
 
 def test_formula_without_cached_value():
@@ -183,6 +184,7 @@ def test_percent_out_of_range_in_a_percent_formatted_cell():
     pw = read(book(rows=[with_value(Fmt(85, "0%"))]))   # 85 typed into a % cell shows as 8500%
     assert flat(pw) == [["percent-out-of-range", "Indikator", "F9"]]
     assert pw.issues[0].value == "8500"
+    assert "8.500%" in pw.issues[0].message("id") and "8,500%" in pw.issues[0].message("en")
 
 
 def test_text_too_long():

@@ -245,11 +245,12 @@ SAMPLE_CODES = ["AG_LAPOR", "AG_OPINI_BPK", "AG_SAKIP", "TEM_KEM_P0", "TEM_INV_R
 # ------------------------------------------------------------- one LibreOffice call for the whole run
 
 def require_soffice() -> None:
-    """Skip locally when LibreOffice is missing; in CI (env CI set) that is a failure, not a skip."""
+    """Skip locally when LibreOffice is missing; in CI (env CI set) or with PANTAURB_REQUIRE_SOFFICE=1
+    (scripts/test.sh) that is a failure, not a skip."""
     import pytest
 
     if SOFFICE is None:
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("PANTAURB_REQUIRE_SOFFICE") == "1":
             pytest.fail("LibreOffice (soffice) is required in CI for the round-trip tests")
         pytest.skip("LibreOffice (soffice) is not installed")
 

@@ -4,6 +4,8 @@ Indonesian first. Keys `col_<name>` are table headers (ui.format.present), `type
 `direction_*`, `measurement_*`, `aggregation_*`, `confidence_*`, `scope_*`, `change_*` name codes.
 """
 
+from indicators.texts import COMPLIANCE_LABELS
+
 STRINGS: dict[str, dict[str, str]] = {
     # ---------------------------------------------------------------- shell
     "app_title": {"id": "PantauRB — Pemantauan Reformasi Birokrasi", "en": "PantauRB — Bureaucratic Reform Monitor"},
@@ -123,10 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_agency_type": {"id": "Jenis instansi", "en": "Agency type"},
     "col_expected": {"id": "Wajib lapor", "en": "Expected"},
     "col_reported": {"id": "Melapor", "en": "Reported"},
-    "col_on_time": {"id": "Tepat waktu", "en": "On time"},
-    "col_late": {"id": "Terlambat", "en": "Late"},
-    "col_revised": {"id": "Direvisi setelah batas", "en": "Revised after deadline"},
-    "col_not_received": {"id": "Belum diterima", "en": "Not received"},
+    # col_on_time, col_late, col_revised, col_not_received: the compliance words (indicators/texts.py), below
     "col_theme": {"id": "Kode tema", "en": "Theme code"},
     "col_theme_name": {"id": "Tema", "en": "Theme"},
     "col_scope": {"id": "Cakupan", "en": "Scope"},
@@ -382,3 +381,5 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "\"{value}\" is not a known {label}; showing: {shown}."},
     "url_nearest": {"id": "Mungkin maksud Anda: {nearest}?", "en": "Did you mean: {nearest}?"},
 }
+STRINGS.update({f"col_{status}": {"id": COMPLIANCE_LABELS["id"][status], "en": COMPLIANCE_LABELS["en"][status]}
+                for status in ("on_time", "late", "revised", "not_received")})

@@ -5,6 +5,8 @@ these pages. Column headers used by `ui.format.present()` are `col_<column>`; on
 analysis pages do not define live here (tests check that no key is defined twice).
 """
 
+from indicators.texts import COMPLIANCE_LABELS
+
 STRINGS_OPS: dict[str, dict[str, str]] = {
     # ---------------------------------------------------------------- shared (nav_* titles are in ui/strings.py)
     "ops_filter_type": {"id": "Jenis instansi", "en": "Agency type"},
@@ -168,11 +170,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
               "(kalender pelaporan yang ditetapkan admin).",
         "en": "Whether every agency that must report sent its quarterly report before the deadline (the "
               "reporting calendar set by the administrator)."},
-    "cp_status_on_time": {"id": "Tepat waktu", "en": "On time"},
-    "cp_status_revised": {"id": "Direvisi setelah batas", "en": "Revised after deadline"},
-    "cp_status_late": {"id": "Terlambat", "en": "Late"},
-    "cp_status_not_received": {"id": "Belum diterima", "en": "Not received"},
-    "cp_status_not_due": {"id": "Belum jatuh tempo", "en": "Not yet due"},
+    # cp_status_<status>: the compliance words of indicators/texts.py (also on the receipt), added below
     "cp_matrix_heading": {"id": "Instansi × triwulan {year}", "en": "Agencies × quarters {year}"},
     "cp_legend": {
         "id": "✓ tepat waktu  |  ✓* tepat waktu, direvisi setelah batas  |  ! terlambat  |  ✗ belum diterima  |  "
@@ -348,3 +346,5 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "col_column": {"id": "Kolom", "en": "Column"},
     "col_message": {"id": "Pesan", "en": "Message"},
 }
+STRINGS_OPS.update({f"cp_status_{status}": {"id": label, "en": COMPLIANCE_LABELS["en"][status]}
+                    for status, label in COMPLIANCE_LABELS["id"].items()})

@@ -208,12 +208,16 @@ def _fill_template(src: Path, dst: Path) -> tuple[str, int | None]:
     prev_col, target_col = headers.get("Realisasi TW Sebelumnya"), next(
         (col for name, col in headers.items() if name.startswith("Target")), None)
     category_cells = set()  # cells with a drop-down list (categorical indicators such as the BPK opinion)
+    allowed = {}            # cell -> (lowest, highest) of its number validation
     for dv in ws.data_validations.dataValidation:
+        cells = set()
+        for rng in dv.sqref.ranges:
+            min_col, min_row, max_col, max_row = range_boundaries(rng.coord)
+            cells |= {ws.cell(r, c).coordinate for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
         if dv.type == "list":
-            for rng in dv.sqref.ranges:
-                min_col, min_row, max_col, max_row = range_boundaries(rng.coord)
-                category_cells |= {ws.cell(r, c).coordinate for r in range(min_row, max_row + 1)
-                                   for c in range(min_col, max_col + 1)}
+            category_cells |= cells
+        elif dv.type == "decimal" and dv.formula1 and dv.formula2:
+            allowed.update(dict.fromkeys(cells, (float(dv.formula1), float(dv.formula2))))
     first_numeric = None
     for r in range(header_row + 1, ws.max_row + 1):
         if not ws.cell(r, code_col).value:
@@ -224,7 +228,10 @@ def _fill_template(src: Path, dst: Path) -> tuple[str, int | None]:
         if cell.coordinate in category_cells or isinstance(prev, str):
             cell.value = "WTP"
         else:
-            cell.value = next((v for v in (prev, target) if isinstance(v, (int, float))), 50)
+            # no previous value and no single target (a band indicator): inside the cell's allowed range
+            low, high = allowed.get(cell.coordinate, (0.0, 100.0))
+            fallback = 50 if low <= 50 <= high else low + (min(high, low + 100) - low) / 2
+            cell.value = next((v for v in (prev, target) if isinstance(v, (int, float))), fallback)
             first_numeric = first_numeric or r
     wb.save(dst)
     return get_column_letter(real_col), first_numeric
