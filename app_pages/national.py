@@ -4,7 +4,7 @@ import functools
 
 import streamlit as st
 
-from indicators import briefing_pdf, charts, headline, queries, texts
+from indicators import briefing_pdf, charts, headline, queries, rules_text, texts
 from indicators.periods import previous_quarter
 from loaders import api
 from ui.data import db_path, q, require_data, select_period_quarter
@@ -106,6 +106,11 @@ for theme, group in tiles.groupby("theme", sort=False):
                 st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
                               capaian=capaian_text(r["capaian"], r["capaian_capped"])))
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
+            for a in r["alternatives"]:   # the same data judged against the other official targets of the year
+                st.markdown(md(rules_text.alternative_line(
+                    a["basis_code"], a["year"], rules_text.target_words(a["target_low"], a["target_high"],
+                                                                        a["target_text"], r["decimals"], unit, lang()),
+                    a["status"], lang())))
             st.caption(t("tile_caption", unit=md(unit or "–"), target_year=year_text(r["target_year"]), target=md(target),
                          period=period_text(r["latest_time"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))

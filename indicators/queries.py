@@ -243,7 +243,7 @@ SELECT i.indicator_code, i.theme_code AS theme, i.name, i.name_en, i.unit, i.uni
        a.latest_value, a.latest_text, a.latest_time, a.kind, a.status, a.score, a.ratio, a.capaian,
        a.capaian_capped, a.in_rollup, a.explanation AS explanation_id, a.explanation_en, a.needed_t, a.needed_v,
        a.gap, k.source, k.confidence, k.note, k.series_t, k.series_v, k.series_text, k.series_year,
-       k.series_month
+       k.series_month, tv.basis_code AS target_basis_code, tv.basis AS target_basis
 FROM indicators i
 LEFT JOIN themes th ON th.theme_code = i.theme_code
 JOIN national_assessments a ON a.indicator_code = i.indicator_code AND a.scope = 'national'
@@ -265,12 +265,35 @@ ORDER BY indicator_code, year, coalesce(month, 12)
 """
 
 
+TARGET_ALTERNATIVES = """
+SELECT indicator_code, year, basis_code, basis, target_low, target_high, target_text, status, capaian,
+       capaian_capped, explanation AS explanation_id, explanation_en
+FROM v_national_target_alternatives
+WHERE year = $year AND quarter = $quarter AND ($indicator IS NULL OR indicator_code = $indicator)
+ORDER BY indicator_code, basis_code
+"""
+ALTERNATIVE_COLUMNS = ["indicator_code", "year", "basis_code", "basis", "target_low", "target_high", "target_text",
+                       "status", "capaian", "capaian_capped", "explanation_id", "explanation_en"]
+
+
+def target_alternatives(con, year: int, quarter: int, indicator: str | None = None) -> pd.DataFrame:
+    """What each official target basis other than the designated one would say about the national verdict of
+    (year, quarter): basis, its target, status and capaian (stored by loaders/assessments.py)."""
+    return pd.DataFrame(_dicts(con, TARGET_ALTERNATIVES, {"year": int(year), "quarter": int(quarter),
+                                                          "indicator": indicator}), columns=ALTERNATIVE_COLUMNS)
+
+
 def _national_rows(con, year: int, quarter: int, theme=None, indicator=None) -> list[dict]:
     """The stored verdicts of the national indicators as known at the end of (year, quarter), with the
-    published series up to then (for sparklines) and the source of the latest figure."""
+    published series up to then (for sparklines), the source of the latest figure and `alternatives`: what
+    the other official target bases of that year would say (list of dicts, see `target_alternatives`)."""
     rows = _dicts(con, NATIONAL_ASSESSMENTS, {"year": int(year), "quarter": int(quarter), "theme": theme,
                                               "indicator": indicator, "cutoff": qtime(year, quarter) + 1e-9})
+    alts: dict[str, list[dict]] = {}
+    for a in _dicts(con, TARGET_ALTERNATIVES, {"year": int(year), "quarter": int(quarter), "indicator": indicator}):
+        alts.setdefault(a["indicator_code"], []).append(a)
     for r in rows:
+        r["alternatives"] = alts.get(r["indicator_code"], [])
         ts, vs, texts = r.pop("series_t") or [], r.pop("series_v") or [], r.pop("series_text") or []
         ys, ms = r.pop("series_year") or [], r.pop("series_month") or []
         r["decimals"] = int(r["decimals"])
@@ -570,7 +593,12 @@ def indicator_series(con, code: str, year: int, quarter: int, agency: str | None
 ALL_TARGET_VERSIONS = """
 SELECT t.indicator_code, t.agency_code, t.year, t.target_low, t.target_high, t.target_text, t.version,
        t.effective_from, t.basis, t.source, t.confidence, t.submission_id, t.reason,
-       t.version = max(t.version) OVER (PARTITION BY t.indicator_code, t.agency_code, t.year) AS in_force
+       t.version = max(t.version) OVER (PARTITION BY t.indicator_code, t.agency_code, t.year,
+                                        coalesce(t.basis_code, 'rpjmn')) AS in_force,
+       coalesce(t.basis_code, 'rpjmn') AS basis_code,
+       (row_number() OVER (PARTITION BY t.indicator_code, t.agency_code, t.year
+                           ORDER BY t.basis_rank NULLS LAST, t.version DESC) = 1
+        AND (t.basis_code IS NULL OR t.basis_rank IS NOT NULL)) AS designated
 FROM targets t
 WHERE ($indicator IS NULL OR t.indicator_code = $indicator)
   AND (t.agency_code IS NULL OR t.agency_code = $agency)
@@ -600,7 +628,9 @@ def indicator_targets(con, code: str, agency: str | None = None) -> pd.DataFrame
     df["series"] = ["agency" if isinstance(a, str) else "national" for a in df["agency_code"]]
     df["t"] = df["year"].astype(float)
     used = {int(r[0]) for r in con.execute(AGENCY_TARGET_YEARS_USED, {"indicator": code, "agency": agency}).fetchall()}
-    df["used"] = [s == "national" or int(y) in used for s, y in zip(df["series"], df["year"])]
+    # a national target judges the verdict only on the indicator's designated basis (catalogue `target_basis`)
+    df["used"] = [(s == "national" and bool(d)) or (s == "agency" and int(y) in used)
+                  for s, y, d in zip(df["series"], df["year"], df["designated"])]
     return df.reset_index(drop=True)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl.styles import Font
 import streamlit as st
 
-from indicators import progress, texts
+from indicators import progress, rules_text, texts
 from indicators.periods import qtime
 from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_value
 from ui.i18n import lang, t
@@ -551,6 +551,8 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = synthetic_column(out, c)
         elif c == "confidence":
             out[c] = per_value(out[c], lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
+        elif c == "basis_code":
+            out[c] = per_value(out[c], lambda v: rules_text.basis_label(v, language) if isinstance(v, str) else "")
         elif c in ("source", "target_source_cite"):
             out[c] = per_value(out[c], lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
         elif c in LABEL_NUMBER_COLUMNS:

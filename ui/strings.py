@@ -4,6 +4,8 @@ Indonesian first. Keys `col_<name>` are table headers (ui.format.present), `type
 `direction_*`, `measurement_*`, `aggregation_*`, `confidence_*`, `scope_*`, `change_*` name codes.
 """
 
+from indicators import rules_text as RULES  # the verdict rules in words: one text, shared with the PDF
+
 STRINGS: dict[str, dict[str, str]] = {
     # ---------------------------------------------------------------- shell
     "app_title": {"id": "PantauRB — Pemantauan Reformasi Birokrasi", "en": "PantauRB — Bureaucratic Reform Monitor"},
@@ -181,6 +183,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_in_force": {"id": "Berlaku", "en": "In force"},
     "col_effective_from": {"id": "Berlaku sejak", "en": "Effective from"},
     "col_basis": {"id": "Dasar", "en": "Basis"},
+    "col_basis_code": {"id": "Jenis dasar target", "en": "Target basis"},
+    "col_used": {"id": "Dipakai untuk status", "en": "Judges the status"},
     "col_reason": {"id": "Alasan", "en": "Reason"},
     "col_note": {"id": "Catatan", "en": "Note"},
     "col_action_plan": {"id": "Rencana aksi", "en": "Action plan"},
@@ -268,8 +272,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "en": "The period has ended; the final gap to the target {target}: **{gap}** {unit}."},
     "needed_no_quarter": {"id": "Tidak ada triwulan tersisa dalam periode setelah data ini; selisih terhadap target {target}: **{gap}** {unit}.",
                           "en": "No quarter of the period is left after these data; gap to the target {target}: **{gap}** {unit}."},
-    "capaian_capped_note": {"id": "Capaian di atas 110% diperhitungkan 110% (Permenpan RB 8/2021); angka mentah tetap ditampilkan.",
-                            "en": "Capaian above 110% is credited as 110% (Permenpan RB 8/2021); the raw number is still shown."},
+    "capaian_capped_note": {"id": RULES.CAPAIAN_RULE["id"], "en": RULES.CAPAIAN_RULE["en"]},
     "tile_capaian": {"id": "Capaian {year}: {capaian}", "en": "Capaian {year}: {capaian}"},
     "final_apart": {"id": "Tidak dihitung di atas (tanpa target, seri pendamping, atau dihentikan): {items}",
                     "en": "Not counted above (no target, a companion series, or discontinued): {items}"},

@@ -5,6 +5,8 @@ these pages. Column headers used by `ui.format.present()` are `col_<column>`; on
 analysis pages do not define live here (tests check that no key is defined twice).
 """
 
+from indicators import rules_text as RULES  # the verdict rules in words: one text, shared with the PDF
+
 STRINGS_OPS: dict[str, dict[str, str]] = {
     # ---------------------------------------------------------------- shared (nav_* titles are in ui/strings.py)
     "ops_filter_type": {"id": "Jenis instansi", "en": "Agency type"},
@@ -20,12 +22,10 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
         "id": "Tidak ada instansi terdaftar yang cocok dengan filter ini. Ubah jenis instansi atau provinsi.",
         "en": "No registered agency matches these filters. Change the agency type or the province."},
     "ops_status_help": {
-        "id": "Status memakai metode kemajuan Statistics Canada atas seluruh deret nilai instansi terhadap "
-              "target akhir peta jalan; capaian = nilai terakhir dibanding target tahun itu (konvensi SAKIP). "
-              "Indikator kumulatif juga diberi status laju triwulanan.",
-        "en": "Status uses the Statistics Canada progress measure over the agency's whole series against the "
-              "roadmap's end target; capaian = latest value against that year's target (SAKIP convention). "
-              "Cumulative indicators also get a within-year pacing status."},
+        "id": RULES.STATUS_RULE["id"] + " " + RULES.BASIS_RULE["id"] + " Indikator kumulatif juga diberi status "
+              "progres triwulanan.",
+        "en": RULES.STATUS_RULE["en"] + " " + RULES.BASIS_RULE["en"] + " Cumulative indicators also get a "
+              "within-year progress status."},
 
     # ---------------------------------------------------------------- agency page
     "ag_title": {"id": "Rapor instansi", "en": "Agency report card"},
