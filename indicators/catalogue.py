@@ -1014,8 +1014,8 @@ def _targets(ck: _Checker, item: dict, ctx: _Ctx) -> tuple[TargetVersion, ...]:
         _in_range(ck, t, ctx, key, "high", high)
         if year is not None and version is not None and any(
                 o.year == year and o.version == version and o.basis_code == basis_code for o in out):
-            ck.fail(ctx.code, key + "version", f"versi {version} untuk tahun {year} ({basis_code}) ganda / duplicate "
-                                               f"version {version} for year {year} ({basis_code})", t, "version")
+            ck.fail(ctx.code, key + "version", f"versi {version} untuk tahun {year} ganda / duplicate version "
+                                               f"{version} for year {year} (dasar/basis {basis_code})", t, "version")
         if len(ck.problems) == before:
             out.append(TargetVersion(year, low, high, text, version, eff, basis, source, conf, basis_code))
     return tuple(out)
