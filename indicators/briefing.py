@@ -49,7 +49,7 @@ TEXT = {
         "theme": "Theme", "scope": "Scope", "status": "Status", "mean_score": "Mean score",
         "capaian": "Achievement (%)", "n_indicators": "Indicators", "n_assessed": "Assessed",
         "n_achieved": "Target achieved", "indicator_code": "Code", "indicator": "Indicator", "value": "Final value",
-        "target": "Target", "unit": "Unit", "n_agencies": "Agencies", "source": "Source", "confidence": "Source reliability",
+        "target": "Target", "unit": "Unit", "n_agencies": "Agencies", "source": "Source", "confidence": "Confidence",
         "basis": "Target basis of the status", "other_bases": "Status against other targets",
         "synthetic_col": "Synthetic data", "count": "Count", "agency_reports": "{n} agency reports",
         "confidence_high": "high", "confidence_medium": "medium", "confidence_low": "low",

@@ -146,7 +146,7 @@ def test_bases_survive_yaml_and_workbook_round_trips(tmp_path, cat):
     path = C.dump_catalogue(cat, tmp_path / "katalog.yaml")
     again = C.load_catalogue(path)
     assert again.by_code["NAT_POV_MAR"].target_basis == ("rkp", "rpjmn")
-    assert [t.basis_code for t in again.by_code["NAT_POV_EXT"].target_bases(2024)] == ["inpres", "rkp"]
+    assert [t.basis_code for t in again.by_code["NAT_POV_EXT"].target_bases(2024)] == ["rkp", "inpres"]
     buf = io.BytesIO()
     catalogue_xlsx.export_catalogue_xlsx(cat, buf)
     back = catalogue_xlsx.import_catalogue_xlsx(io.BytesIO(buf.getvalue()), "katalog.xlsx")
