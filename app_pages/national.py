@@ -112,7 +112,7 @@ for theme, group in tiles.groupby("theme", sort=False):
                                                                         a["target_text"], r["decimals"], unit, lang()),
                     a["status"], lang())))
             st.caption(t("tile_caption", unit=md(unit or "–"), target_year=year_text(r["target_year"]), target=md(target),
-                         period=period_text(r["latest_time"]),
+                         period=period_text(r["latest_time"], month=r["latest_month"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
                          query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})

@@ -85,6 +85,7 @@ class Rule:
     discontinued: int | None = None
     rollup: bool = True
     baseline_value: float | None = None
+    freq: str | None = None  # the data's own frequency for time words: "month" (March/September rounds) or None
 
 
 @dataclass(frozen=True)
@@ -329,16 +330,18 @@ def _fmt(x, dec, lang, unit=""):
 def _explain_numeric(a: progress.Assessment, status: str, lang: str, rule: Rule, previous=None) -> str:
     unit = (rule.unit_en or rule.unit) if lang == "en" else rule.unit
     if a.method == "linear-zero-target":
-        f = dict(b=_fmt(a.base_value, rule.decimals, lang, unit), tb=progress.format_time(a.base_time, lang),
-                 l=_fmt(a.latest_value, rule.decimals, lang, unit), tl=progress.format_time(a.latest_time, lang),
+        f = dict(b=_fmt(a.base_value, rule.decimals, lang, unit), tb=progress.format_time(a.base_time, lang, rule.freq),
+                 l=_fmt(a.latest_value, rule.decimals, lang, unit),
+                 tl=progress.format_time(a.latest_time, lang, rule.freq),
                  T=_fmt(0, rule.decimals, lang, unit), tT=progress.format_time(a.target_time, lang),
                  g=_fmt(a.cagr_observed, rule.decimals, lang), r=_fmt(a.cagr_required, rule.decimals, lang),
                  R=progress.fmt_number(a.ratio, 2, lang), label=label(status, lang))
         return _WORDS[lang]["zero"].format(**f) + "."
-    text = progress.explain(a, lang, unit or "", rule.decimals, label=label(status, lang), previous=previous)
+    text = progress.explain(a, lang, unit or "", rule.decimals, label=label(status, lang), previous=previous,
+                            freq=rule.freq)
     if a.n_points == 1 and status == "target_achieved":  # one value: no "from ... to ..."
         value = _fmt(a.latest_value, rule.decimals, lang, unit)
-        text = f"{value} ({progress.format_time(a.latest_time, lang)}); " + text.split("; ", 1)[-1]
+        text = f"{value} ({progress.format_time(a.latest_time, lang, rule.freq)}); " + text.split("; ", 1)[-1]
     return text
 
 
@@ -384,7 +387,7 @@ def _judge_category(rule: Rule, texts, kind: str, target: Target | None) -> Verd
         w = _WORDS[lg]
         p = w["prev"].format(p=prev) if prev else ""
         key = "cat" if kind == "category" else "cat_trend"
-        words[lg] = w[key].format(l=latest, tl=progress.format_time(tl, lg), prev=p, T=goal,
+        words[lg] = w[key].format(l=latest, tl=progress.format_time(tl, lg, rule.freq), prev=p, T=goal,
                                   label=label(status, lg)) + "."
     achieved = status == "target_achieved"
     return Verdict(kind, status, score, None, 100.0 if achieved else None, 100.0 if achieved else None,

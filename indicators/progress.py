@@ -30,8 +30,8 @@ STATUS_LABELS = {
     "id": {"target_achieved": "Target tercapai", "on_track": "Sesuai jalur",
            "acceleration_needed": "Perlu percepatan", "limited_progress": "Kemajuan terbatas",
            "deterioration": "Memburuk", "unable_to_assess": "Belum dapat dinilai",
-           "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai target",
-           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data",
+           "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai rencana",
+           "above_target": "Di atas rencana", "no_target": "Tanpa target", "no_data": "Belum ada data",
            "trend_improving": "Membaik (tanpa target)", "trend_stable": "Stagnan (tanpa target)",
            "trend_worsening": "Memburuk (tanpa target)", "discontinued": "Dihentikan (tidak dinilai)"},
     "en": {"target_achieved": "Target achieved", "on_track": "On track",
@@ -430,12 +430,13 @@ _TEXT = {
 }
 
 
-def explain(assessment, lang="id", unit="", decimals=2, label=None, previous=None) -> str:
+def explain(assessment, lang="id", unit="", decimals=2, label=None, previous=None, freq=None) -> str:
     """Plain-language "why this status" sentence built only from the stored components
     (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en".
     `label` replaces the status word (e.g. the words for a series without a target); `previous` = (t, value)
     of the observation before the latest one: outside a band or range the sentence says how the value moved
-    since then (towards or away from the range)."""
+    since then (towards or away from the range). `freq` = the data's own frequency for the data times
+    ("month" for the March/September poverty rounds: *Maret 2024*, not *TW I 2024*); target times are years."""
     a, lang = assessment, ("en" if lang == "en" else "id")
     txt, label = _TEXT[lang], label or STATUS_LABELS[lang][a.status]
     sep = "" if unit in ("", "%") else " "
@@ -448,13 +449,13 @@ def explain(assessment, lang="id", unit="", decimals=2, label=None, previous=Non
 
     f = dict(b=val(a.base_value), l=val(a.latest_value), T=val(a.target_value),
              lo=val(a.target_low), hi=val(a.target_high), lim=val(a.limit), n=a.n_points,
-             tb=format_time(a.base_time, lang), tl=format_time(a.latest_time, lang),
+             tb=format_time(a.base_time, lang, freq), tl=format_time(a.latest_time, lang, freq),
              tT=format_time(a.target_time, lang), g=pct(a.cagr_observed), r=pct(a.cagr_required),
              R=fmt_number(a.ratio, 2, lang), C=fmt_number(a.limit_factor, 2, lang))
     if a.status == "unable_to_assess":
         return f"{label}: " + txt.get(a.reason, a.reason or "").format(**f) + "."
     if _outside_range(a):
-        return _explain_range(a, txt, f, label, val, unit.strip().startswith("%"), decimals, lang, previous)
+        return _explain_range(a, txt, f, label, val, unit.strip().startswith("%"), decimals, lang, previous, freq)
     head, tail = [txt["from"]], []
     if a.status == "target_achieved":
         head.append(txt["inside"] if a.target_value is None else txt["met"])
@@ -485,7 +486,7 @@ def _outside_range(a) -> bool:
             and a.base_value is not None)
 
 
-def _explain_range(a, txt, f, label, val, points: bool, decimals, lang, previous=None) -> str:
+def _explain_range(a, txt, f, label, val, points: bool, decimals, lang, previous=None, freq=None) -> str:
     """'Nilai 1,87 % pada 2021 di bawah rentang sasaran 2,00–4,00 %; perlu naik 0,13 poin untuk mencapai rentang
     sasaran pada 2021; dibanding 2020 (1,68 %) naik 0,19 poin, mendekati rentang sasaran → Kemajuan terbatas.'
     (Bank Indonesia and Kemenkeu say *di bawah / di atas sasaran*; the movement is since the previous value, or
@@ -497,7 +498,7 @@ def _explain_range(a, txt, f, label, val, points: bool, decimals, lang, previous
 
     pt, pv = (previous if previous is not None else (None, None))
     if pv is not None:
-        since, change = txt["since_prev"].format(tp=format_time(pt, lang), p=val(pv)), a.latest_value - pv
+        since, change = txt["since_prev"].format(tp=format_time(pt, lang, freq), p=val(pv)), a.latest_value - pv
     else:
         since, change = txt["since_base"].format(**f), a.latest_value - a.base_value
     flat = round(change, decimals) == 0

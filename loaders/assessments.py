@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import replace
 
 
 from indicators import assessment as A
@@ -290,9 +291,12 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
         con.execute("DELETE FROM national_assessments WHERE scope = 'aggregate' AND year * 4 + quarter >= ?",
                     [since_key])
     obs: dict[str, list] = defaultdict(list)
+    monthly: set[str] = set()   # national series published for a month of the year (not annual, not December)
     if national:
         for r in con.execute(NATIONAL_SERIES).fetchall():
             obs[r[0]].append((obs_time(r[1], r[2]), r[3], r[4]))
+            if r[2] is not None and int(r[2]) != 12:
+                monthly.add(r[0])
     agg: dict[str, list] = defaultdict(list)
     for code, y, q, value in con.execute(AGGREGATE_SERIES).fetchall():
         agg[code].append((y, q, value))
@@ -304,6 +308,8 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
                 if not national:
                     continue
                 scope, pts_all = "national", obs.get(code, [])
+                if code in monthly:   # time words from the data's own frequency: "Maret 2024", not "TW I 2024"
+                    rule = replace(rule, freq="month")
             else:
                 if rule.value_type != "number" or code not in agg:
                     continue

@@ -102,7 +102,7 @@ def test_pacing_chart(seeded_con):
     spec = charts.pacing_chart(Q.renaksi_pacing(seeded_con, 2024, 2, "kemiskinan"), "id").to_dict()
     assert spec["encoding"]["x"]["aggregate"] == "count"
     scale = spec["encoding"]["color"]["scale"]
-    assert scale["domain"][:4] == ["Melampaui target", "Sesuai target", "Berisiko", "Mengkhawatirkan"]
+    assert scale["domain"][:4] == ["Di atas rencana", "Sesuai rencana", "Berisiko", "Mengkhawatirkan"]
 
 
 def test_compliance_chart(seeded_con):

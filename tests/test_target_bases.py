@@ -292,3 +292,22 @@ def test_every_place_states_the_same_rule():
     t = A.resolve_target("lower_better", 2023, 2024, None, {2023: {"target_low": 7.5, "target_high": 8.5},
                                                              2024: {"target_low": 6.5, "target_high": 7.5}})
     assert (t.year, t.origin) == (2023, "national")
+
+
+# ------------------------------------------------------------------ period words from the data's own frequency
+def test_round_and_monthly_series_say_the_month_annual_the_year(real_db):
+    def explanation(code):
+        return _rows(real_db, "SELECT explanation, explanation_en FROM national_assessments WHERE indicator_code = ? "
+                              "AND year = 2024 AND quarter = 4", [code])[0]
+    mar_id, mar_en = explanation("NAT_POV_MAR")           # March Susenas round: not "TW I 2024"
+    assert "pada Maret 2024" in mar_id and "dibanding Maret 2023" in mar_id and "TW I" not in mar_id
+    assert "in March 2024" in mar_en and "Q1" not in mar_en
+    sep_id, _ = explanation("NAT_POV_SEP")
+    assert "September 2024" in sep_id and "TW III" not in sep_id
+    spbe_id, _ = explanation("NAT_SPBE")                  # annual
+    assert "2024" in spbe_id and "Desember" not in spbe_id and "TW" not in spbe_id
+    from ui.format import period_text
+    t = 2024 - 1 + 3 / 12
+    assert period_text(t, "id", month=3) == "Maret 2024" and period_text(t, "en", month=3) == "March 2024"
+    assert period_text(t, "id") == "TW I 2024"            # quarterly data keep their quarter
+    assert period_text(2024.0, "id", month=12) == "2024"   # a December (yoy) figure reads as its year

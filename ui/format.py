@@ -227,8 +227,12 @@ def status_text(status: str | None, language: str | None = None) -> str:
     return labels.get(status or "", status or "–")
 
 
-def period_text(t_value, language: str | None = None) -> str:
-    return progress.format_time(t_value, language or lang())
+def period_text(t_value, language: str | None = None, month=None) -> str:
+    """A data time in words. `month` (the published figure's month, e.g. 3 for the March poverty round) says the
+    data are monthly or per round: 'Maret 2024', not 'TW I 2024'; December figures read as the year."""
+    m = progress._num(month)
+    freq = "month" if m is not None and int(m) != 12 else None
+    return progress.format_time(t_value, language or lang(), freq)
 
 
 def quarter_text(year: int, quarter: int, language: str | None = None) -> str:

@@ -41,7 +41,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
                        "en": "Valid until {date}. Reports already received stay recorded under this agency."},
     "ag_valid_since": {"id": "Berlaku sejak {date}.", "en": "Valid since {date}."},
     "ag_lineage_predecessor": {"id": "Berasal dari: {names}.", "en": "Comes from: {names}."},
-    "ag_lineage_successor": {"id": "Instansi atau wilayah turunan: {names}.", "en": "Successor agencies or regions: {names}."},
+    "ag_lineage_successor": {"id": "Instansi pengganti atau daerah hasil pemekaran: {names}.", "en": "Successor agencies or regions: {names}."},
     "ag_lineage_item_until": {"id": "{name} (s.d. {date})", "en": "{name} (until {date})"},
     "ag_lineage_item_since": {"id": "{name} (sejak {date})", "en": "{name} (since {date})"},
     "ag_in_province": {"id": ", Provinsi {province}", "en": ", province of {province}"},
@@ -141,14 +141,14 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "rg_provinces_none": {
         "id": "Belum ada provinsi yang melaporkan indikator ini untuk {period}.",
         "en": "No province has reported this indicator for {period}."},
-    "rg_map_heading": {"id": "Peta petak provinsi", "en": "Province tile map"},
+    "rg_map_heading": {"id": "Peta kotak (kartogram) provinsi", "en": "Province tile map"},
     "rg_map_help": {
         "id": "Setiap provinsi satu petak berukuran sama, disusun kira-kira menurut letaknya dari barat ke timur. "
               "Abu-abu muda = tidak ada data untuk triwulan ini.",
         "en": "Each province is one equal tile, placed roughly by location from west to east. Light grey = no "
               "data for this quarter."},
     "rg_map_alt": {
-        "id": "Peta petak 38 provinsi Indonesia berwarna menurut status indikator {indicator} pada {period}.",
+        "id": "Peta kotak (kartogram) 38 provinsi Indonesia berwarna menurut status indikator {indicator} pada {period}.",
         "en": "Tile map of Indonesia's 38 provinces coloured by the status of {indicator} in {period}."},
     "rg_no_data": {"id": "tidak ada data", "en": "no data"},
     "rg_kabkota_heading": {"id": "Kabupaten/kota", "en": "Regencies and cities"},
@@ -169,7 +169,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
         "en": "Whether every agency that must report sent its quarterly report before the deadline (the "
               "reporting calendar set by the administrator)."},
     "cp_status_on_time": {"id": "Tepat waktu", "en": "On time"},
-    "cp_status_revised": {"id": "Direvisi setelah batas", "en": "Revised after deadline"},
+    "cp_status_revised": {"id": "Direvisi setelah batas waktu", "en": "Revised after deadline"},
     "cp_status_late": {"id": "Terlambat", "en": "Late"},
     "cp_status_not_received": {"id": "Belum diterima", "en": "Not received"},
     "cp_status_not_due": {"id": "Belum jatuh tempo", "en": "Not yet due"},
@@ -241,7 +241,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "up_result_heading": {"id": "Hasil: {file}", "en": "Result: {file}"},
     "up_result_check": {"id": "pemeriksaan saja, tidak disimpan", "en": "check only, nothing saved"},
     "up_valid": {
-        "id": "Berkas valid: tidak ada kesalahan ({warnings} peringatan). Klik **Kirim** untuk menyimpannya.",
+        "id": "Berkas lolos pemeriksaan: tidak ada kesalahan ({warnings} peringatan). Klik **Kirim** untuk menyimpannya.",
         "en": "The file is valid: no errors ({warnings} warning(s)). Click **Submit** to store it."},
     "up_invalid": {
         "id": "Berkas belum dapat diterima: {errors} kesalahan, {warnings} peringatan. Perbaiki sel yang disebut "
