@@ -111,7 +111,10 @@ for theme, group in tiles.groupby("theme", sort=False):
                     a["basis_code"], a["year"], rules_text.target_words(a["target_low"], a["target_high"],
                                                                         a["target_text"], r["decimals"], unit, lang()),
                     a["status"], lang())))
-            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=year_text(r["target_year"]), target=md(target),
+            basis = r.get("target_basis_code")   # the basis that judges the verdict: "target RPJMN 2024: 14,0"
+            target_year = (f"{rules_text.basis_label(basis, lang())} " if isinstance(basis, str) and target != "–" else "") \
+                + year_text(r["target_year"])
+            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=md(target_year), target=md(target),
                          period=period_text(r["latest_time"], month=r["latest_month"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
