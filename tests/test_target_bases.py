@@ -311,3 +311,16 @@ def test_round_and_monthly_series_say_the_month_annual_the_year(real_db):
     assert period_text(t, "id", month=3) == "Maret 2024" and period_text(t, "en", month=3) == "March 2024"
     assert period_text(t, "id") == "TW I 2024"            # quarterly data keep their quarter
     assert period_text(2024.0, "id", month=12) == "2024"   # a December (yoy) figure reads as its year
+
+
+def test_extreme_poverty_keeps_both_series_labelled_and_the_verdict_uses_one(cat, real_db):
+    old, new = cat.by_code["NAT_POV_EXT"], cat.by_code["NAT_POV_EXT_PPP2017"]
+    assert "1,90" in old.notes and "2,15" in new.name and "2.15" in new.name_en
+    assert new.targets == () and new.rollup is False          # labelled, shown, never judged against a target
+    assert [(o.year, o.month, o.value) for o in new.series] == [(2024, 3, 1.26), (2024, 9, 0.99)]
+    s = parse_source(new.observation(2024, 3).source)
+    assert (s.publisher, s.date, s.kind) == ("TIMES Indonesia (Times Jakarta)", "2025-07", "secondary")
+    assert "Jumlah-Penduduk-Miskin-Ekstrem" in s.url and "0,41" in new.notes and "0.41" in new.notes
+    kinds = dict(_rows(real_db, "SELECT indicator_code, kind FROM national_assessments WHERE year = 2024 AND "
+                                "quarter = 4 AND indicator_code IN ('NAT_POV_EXT', 'NAT_POV_EXT_PPP2017')"))
+    assert kinds == {"NAT_POV_EXT": "target", "NAT_POV_EXT_PPP2017": "trend"}
