@@ -4,7 +4,7 @@ distribution across agencies, agency table and metadata."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, queries
+from indicators import charts, queries, rules_text
 from indicators.periods import quarter_of_time
 from ui.data import q, require_data, select_period_quarter
 from ui.format import (md, col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
@@ -62,11 +62,21 @@ else:
 # --- why this status, what is needed
 st.subheader(t("why_heading"))
 explain = q(queries.indicator_explanation, code, year, quarter, agency)
+alternatives = q(queries.target_alternatives, year, quarter, code) if m["level"] == "national" else None
 for r in explain.to_dict("records"):
     who = t("series_national") if r["scope"] == "national" else agency_names.get(agency, agency)
     st.markdown(f"**{md(who)}**")
     st.markdown(status_chip(r["status"]), unsafe_allow_html=True)      # fixed HTML: colour + status label only
     st.markdown(md(r["explanation_en"] if en else r["explanation_id"]))
+    if r["scope"] == "national" and r["kind"] == "target" and pd.notna(r["target_year"]):
+        used_basis = targets[(targets["year"] == r["target_year"]) & targets["used"].astype(bool)] \
+            if "used" in targets and "basis_code" in targets else targets.iloc[0:0]
+        basis_code = used_basis["basis_code"].iloc[0] if len(used_basis) else None
+        st.markdown(md(rules_text.designated_line(basis_code, int(r["target_year"]), rules_text.target_words(
+            r["target_low"], r["target_high"], None, dec, unit, lang()), lang())))
+        for a in (alternatives.to_dict("records") if alternatives is not None else []):
+            st.markdown("- " + md(rules_text.alternative_line(a["basis_code"], a["year"], rules_text.target_words(
+                a["target_low"], a["target_high"], a["target_text"], dec, unit, lang()), a["status"], lang())))
     if r["needed"]:
         steps = "; ".join(md(f"{quarter_label(*quarter_of_time(tt))}: {fmt(v, dec)} {unit}".strip()) for tt, v in r["needed"])
         st.markdown(t("needed_next", steps=steps))
@@ -121,6 +131,6 @@ with st.expander(t("series_table")):
     show_table(present(series, ["series", "t", "value", "value_text", "n_agencies", "source", "confidence",
                                 "submission_id", "synthetic"]), f"data_{code}", "series_table",
                decimals={col("value"): dec})
-    show_table(present(targets, ["series", "year", "target_low", "target_high", "target_text", "version", "basis",
-                                 "source", "confidence", "submission_id"]), f"target_{code}", "target_table",
+    show_table(present(targets, ["series", "year", "basis_code", "target_low", "target_high", "target_text", "version",
+                                 "basis", "used", "source", "confidence", "submission_id"]), f"target_{code}", "target_table",
                decimals={col("target_low"): dec, col("target_high"): dec})

@@ -4,7 +4,7 @@ import functools
 
 import streamlit as st
 
-from indicators import briefing_pdf, charts, headline, queries, texts
+from indicators import briefing_pdf, charts, headline, queries, rules_text, texts
 from indicators.periods import previous_quarter
 from loaders import api
 from ui.data import db_path, q, require_data, select_period_quarter
@@ -106,8 +106,16 @@ for theme, group in tiles.groupby("theme", sort=False):
                 st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
                               capaian=capaian_text(r["capaian"], r["capaian_capped"])))
             target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
-            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=year_text(r["target_year"]), target=md(target),
-                         period=period_text(r["latest_time"]),
+            for a in r["alternatives"]:   # the same data judged against the other official targets of the year
+                st.markdown(md(rules_text.alternative_line(
+                    a["basis_code"], a["year"], rules_text.target_words(a["target_low"], a["target_high"],
+                                                                        a["target_text"], r["decimals"], unit, lang()),
+                    a["status"], lang())))
+            basis = r.get("target_basis_code")   # the basis that judges the verdict: "target RPJMN 2024: 14,0"
+            target_year = (f"{rules_text.basis_label(basis, lang())} " if isinstance(basis, str) and target != "–" else "") \
+                + year_text(r["target_year"])
+            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=md(target_year), target=md(target),
+                         period=period_text(r["latest_time"], month=r["latest_month"]),
                          source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
             st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
                          query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})

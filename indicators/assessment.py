@@ -19,6 +19,9 @@ Rules (each tested in tests/test_assessment.py with real catalogue entries):
    the year's target at the end of that year as (target, target time). A latest value that meets the
    year's target is target_achieved even with fewer than two points or less than a year of data (the
    two-point minimum is for the growth rate, which achievement does not need).
+   Outside a band or range (rule 3b, ours): *deterioration* only when the latest value moved away from the
+   range since the previous value; a value moving towards it is at best *limited_progress*, and the words are
+   *di bawah / di atas rentang sasaran* with the movement (Bank Indonesia / Kemenkeu usage).
    Zero target (e.g. extreme poverty 0 %): the growth-rate measure is undefined at 0, so no 0.001
    stand-in is used; the ratio is observed absolute change per year / required absolute change per year
    (linear path from the base value to 0 at the target time), classified with the same thresholds.
@@ -82,6 +85,7 @@ class Rule:
     discontinued: int | None = None
     rollup: bool = True
     baseline_value: float | None = None
+    freq: str | None = None  # the data's own frequency for time words: "month" (March/September rounds) or None
 
 
 @dataclass(frozen=True)
@@ -272,8 +276,11 @@ def judge(rule: Rule, points, *, year: int, quarter: int, end_year: int, target:
             "too_few_points", "span_under_one_year") and now == a.latest_value:
         # meeting the year's target needs no growth rate: the two-point minimum is for the progress rate
         a = replace(a, status="target_achieved", score=5.0, reason=None)
+    if kind == "target":
+        a = _band_movement(a, pts)
     status = a.status if kind == "target" else (_TREND_OF.get(a.status, a.status))
-    explain = {lg: _explain_numeric(a, status, lg, rule) for lg in ("id", "en")}
+    previous = pts[-2] if len(pts) > 1 else None
+    explain = {lg: _explain_numeric(a, status, lg, rule, previous) for lg in ("id", "en")}
     gap = None
     if kind == "target" and now is not None and cap.met is False and cap.against is not None:
         gap = cap.against - now
@@ -281,6 +288,21 @@ def judge(rule: Rule, points, *, year: int, quarter: int, end_year: int, target:
     return Verdict(kind, status, a.score, a.ratio, cap.raw, cap.capped, target if kind == "target" else None,
                    a.latest_time, a.latest_value, None, a.n_points, explain["id"], explain["en"], needed, gap,
                    counts_in_rollup(kind, rule), a)
+
+
+def _band_movement(a: progress.Assessment, pts) -> progress.Assessment:
+    """Rule 3b (ours): outside a band or range, *deterioration* only when the latest value moved away from the
+    range since the previous value. Moving towards it (inflation 2021: 1,87 % after 1,68 %, below 2–4 %) is
+    *limited_progress* (the StatCan bin between 0 and 0.60; score -1,25, the middle of that bin) when the
+    growth-rate measure said *deterioration* because the base value lay on the other side."""
+    if (a.status != "deterioration" or not progress._outside_range(a) or len(pts) < 2):
+        return a
+    prev, latest = pts[-2][1], pts[-1][1]
+    below = a.effective_direction == "higher_better"
+    away = latest < prev if below else latest > prev
+    if away:
+        return a
+    return replace(a, status="limited_progress", score=-1.25)
 
 
 def _zero_target(a: progress.Assessment, pts, target_time) -> progress.Assessment:
@@ -305,19 +327,21 @@ def _fmt(x, dec, lang, unit=""):
     return s if x is None or not unit else (s + unit if unit == "%" else f"{s} {unit}")
 
 
-def _explain_numeric(a: progress.Assessment, status: str, lang: str, rule: Rule) -> str:
+def _explain_numeric(a: progress.Assessment, status: str, lang: str, rule: Rule, previous=None) -> str:
     unit = (rule.unit_en or rule.unit) if lang == "en" else rule.unit
     if a.method == "linear-zero-target":
-        f = dict(b=_fmt(a.base_value, rule.decimals, lang, unit), tb=progress.format_time(a.base_time, lang),
-                 l=_fmt(a.latest_value, rule.decimals, lang, unit), tl=progress.format_time(a.latest_time, lang),
+        f = dict(b=_fmt(a.base_value, rule.decimals, lang, unit), tb=progress.format_time(a.base_time, lang, rule.freq),
+                 l=_fmt(a.latest_value, rule.decimals, lang, unit),
+                 tl=progress.format_time(a.latest_time, lang, rule.freq),
                  T=_fmt(0, rule.decimals, lang, unit), tT=progress.format_time(a.target_time, lang),
                  g=_fmt(a.cagr_observed, rule.decimals, lang), r=_fmt(a.cagr_required, rule.decimals, lang),
                  R=progress.fmt_number(a.ratio, 2, lang), label=label(status, lang))
         return _WORDS[lang]["zero"].format(**f) + "."
-    text = progress.explain(a, lang, unit or "", rule.decimals, label=label(status, lang))
+    text = progress.explain(a, lang, unit or "", rule.decimals, label=label(status, lang), previous=previous,
+                            freq=rule.freq)
     if a.n_points == 1 and status == "target_achieved":  # one value: no "from ... to ..."
         value = _fmt(a.latest_value, rule.decimals, lang, unit)
-        text = f"{value} ({progress.format_time(a.latest_time, lang)}); " + text.split("; ", 1)[-1]
+        text = f"{value} ({progress.format_time(a.latest_time, lang, rule.freq)}); " + text.split("; ", 1)[-1]
     return text
 
 
@@ -363,7 +387,7 @@ def _judge_category(rule: Rule, texts, kind: str, target: Target | None) -> Verd
         w = _WORDS[lg]
         p = w["prev"].format(p=prev) if prev else ""
         key = "cat" if kind == "category" else "cat_trend"
-        words[lg] = w[key].format(l=latest, tl=progress.format_time(tl, lg), prev=p, T=goal,
+        words[lg] = w[key].format(l=latest, tl=progress.format_time(tl, lg, rule.freq), prev=p, T=goal,
                                   label=label(status, lg)) + "."
     achieved = status == "target_achieved"
     return Verdict(kind, status, score, None, 100.0 if achieved else None, 100.0 if achieved else None,

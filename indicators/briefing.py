@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from indicators import progress, texts
+from indicators import progress, rules_text, texts
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
 from indicators.xlsx_text import neutralise_value
 
@@ -27,21 +27,18 @@ TEXT = {
         "theme": "Tema", "scope": "Cakupan", "status": "Status", "mean_score": "Skor rata-rata",
         "capaian": "Capaian (%)", "n_indicators": "Indikator", "n_assessed": "Dinilai", "n_achieved": "Target tercapai",
         "indicator_code": "Kode", "indicator": "Indikator", "value": "Nilai akhir", "target": "Target",
-        "unit": "Satuan", "n_agencies": "Instansi", "source": "Sumber", "confidence": "Keyakinan",
+        "unit": "Satuan", "n_agencies": "Instansi", "source": "Sumber", "confidence": "Tingkat keandalan sumber",
+        "basis": "Dasar target status", "other_bases": "Status menurut target lain",
         "synthetic_col": "Data sintetis", "count": "Jumlah", "agency_reports": "{n} laporan instansi",
         "confidence_high": "tinggi", "confidence_medium": "sedang", "confidence_low": "rendah",
         "scope_national": "Nasional", "scope_all": "Semua instansi", "scope_KL": "K/L", "scope_PROV": "Provinsi",
         "scope_KAB": "Kabupaten", "scope_KOTA": "Kota",
         "method": [
-            "Status dihitung dengan ukuran kemajuan Statistics Canada / Open SDG (metode statcan-2024): laju "
-            "pertumbuhan tahunan yang teramati dibandingkan dengan laju yang dibutuhkan untuk mencapai target "
-            "pada akhir periode.",
-            "Capaian (%) mengikuti konvensi SAKIP/NKO: realisasi/target untuk indikator 'makin tinggi makin "
-            "baik', (2×target − realisasi)/target untuk 'makin rendah makin baik', 100% di dalam rentang target.",
+            rules_text.STATUS_RULE["id"], rules_text.BASIS_RULE["id"], rules_text.CAPAIAN_RULE["id"],
             "Indikator tingkat instansi dirangkum per indikator (rata-rata skor), lalu per tema; setiap "
             "indikator berbobot sama.",
             "Nilai nasional berasal dari seri resmi yang tercatat di katalog, lengkap dengan sumber dan "
-            "tingkat keyakinannya; nilai instansi dapat ditelusuri ke submission_id di dasbor.",
+            "tingkat keandalan sumbernya; nilai instansi dapat ditelusuri ke submission_id di dasbor.",
         ],
     },
     "en": {
@@ -53,15 +50,13 @@ TEXT = {
         "capaian": "Achievement (%)", "n_indicators": "Indicators", "n_assessed": "Assessed",
         "n_achieved": "Target achieved", "indicator_code": "Code", "indicator": "Indicator", "value": "Final value",
         "target": "Target", "unit": "Unit", "n_agencies": "Agencies", "source": "Source", "confidence": "Confidence",
+        "basis": "Target basis of the status", "other_bases": "Status against other targets",
         "synthetic_col": "Synthetic data", "count": "Count", "agency_reports": "{n} agency reports",
         "confidence_high": "high", "confidence_medium": "medium", "confidence_low": "low",
         "scope_national": "National", "scope_all": "All agencies", "scope_KL": "Ministries/agencies",
         "scope_PROV": "Provinces", "scope_KAB": "Regencies", "scope_KOTA": "Cities",
         "method": [
-            "Statuses use the Statistics Canada / Open SDG progress measure (method statcan-2024): the observed "
-            "annual growth rate compared with the rate needed to reach the target by the end of the period.",
-            "Achievement (%) follows the SAKIP/NKO convention: actual/target for 'higher is better', "
-            "(2×target − actual)/target for 'lower is better', 100% inside a target band.",
+            rules_text.STATUS_RULE["en"], rules_text.BASIS_RULE["en"], rules_text.CAPAIAN_RULE["en"],
             "Agency-level indicators are rolled up per indicator (mean score), then per theme; every indicator "
             "weighs the same.",
             "National values come from the official series recorded in the catalogue, with source and "
@@ -159,8 +154,23 @@ def briefing_tables(indicators: pd.DataFrame, themes: pd.DataFrame, lang: str = 
         tx["source"]: [source_text(r, lang) for r in recs],
         tx["confidence"]: [tx.get(f"confidence_{c}", c) for c in indicators["confidence"]],
         tx["synthetic_col"]: indicators["synthetic"].map(lambda v: "✓" if v else ""),
+        tx["basis"]: [rules_text.basis_label(r.get("target_basis_code"), lang)
+                      if isinstance(r.get("target_basis_code"), str) else "" for r in recs],
+        tx["other_bases"]: [_other_bases(r, lang) for r in recs],
     })
     return {"summary": summary, "themes": th, "indicators": ind}
+
+
+def _other_bases(r: dict, lang: str) -> str:
+    """What the other official targets of the year would say ('Terhadap target RKP/APBN 2024 0–1 %: Target
+    tercapai'), one line per basis."""
+    alts = r.get("alternatives")
+    if not isinstance(alts, list) or not alts:
+        return ""
+    dec = int(progress._num(r.get("decimals")) or 0)
+    unit = str((r.get("unit_en") or r.get("unit")) if lang == "en" else r.get("unit") or "")
+    return "; ".join(rules_text.alternative_line(a["basis_code"], a["year"], rules_text.target_words(
+        a["target_low"], a["target_high"], a["target_text"], dec, unit, lang), a["status"], lang) for a in alts)
 
 
 def briefing_xlsx(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name: str, lang: str = "id",

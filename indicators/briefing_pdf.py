@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import charts, headline, progress, queries, texts
+from indicators import charts, headline, progress, queries, rules_text, texts
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
 from indicators.periods import previous_quarter
 
@@ -43,12 +43,11 @@ TEXT = {
            "agency_source": "Nilai instansi: laporan triwulanan yang diunggah ke PantauRB; setiap angka dapat "
            "ditelusuri ke berkas, pengunggah dan waktu (submission_id).",
            "method_lines": [
-               "Status terhadap target memakai ukuran kemajuan Statistics Canada / Open SDG: laju tahunan yang "
-               "teramati dibandingkan dengan laju yang dibutuhkan untuk mencapai target pada akhir periode.",
+               rules_text.STATUS_RULE["id"], rules_text.BASIS_RULE["id"],
                "Hanya indikator yang bertarget dihitung dalam kalimat ringkasan; indikator tanpa target dinilai "
                "menurut trennya dan dihitung terpisah.",
-               "Capaian (%) mengikuti konvensi SAKIP/NKO: realisasi/target, atau (2×target − realisasi)/target "
-               "untuk indikator 'makin rendah makin baik'."],
+               rules_text.CAPAIAN_RULE["id"]],
+           "other_bases": "Status menurut dasar target lain",
            "page": "Halaman {n}"},
     "en": {"title": "Bureaucratic Reform briefing", "title_final": "Final Bureaucratic Reform results",
            "subtitle": "Monitoring: {period}",
@@ -68,12 +67,11 @@ TEXT = {
            "agency_source": "Agency values: quarterly reports uploaded to PantauRB; every number can be traced "
            "to its file, uploader and time (submission_id).",
            "method_lines": [
-               "Status toward the target uses the Statistics Canada / Open SDG progress measure: the observed "
-               "annual rate compared with the rate needed to reach the target by the end of the period.",
+               rules_text.STATUS_RULE["en"], rules_text.BASIS_RULE["en"],
                "Only indicators with a target count in the headline; indicators without a target are judged "
                "by their trend and counted apart.",
-               "Achievement (%) follows the SAKIP/NKO convention: actual/target, or (2×target − actual)/target "
-               "for 'lower is better' indicators."],
+               rules_text.CAPAIAN_RULE["en"]],
+           "other_bases": "Status against the other official targets",
            "page": "Page {n}"},
 }
 
@@ -162,6 +160,27 @@ def _target(r: dict, lang: str) -> str:
     if lo is None or hi is None or lo == hi:
         return progress.fmt_number(lo if lo is not None else hi, dec, lang)
     return f"{progress.fmt_number(lo, dec, lang)}–{progress.fmt_number(hi, dec, lang)}"
+
+
+def _unit(r: dict, lang: str) -> str:
+    return str((r.get("unit_en") or r.get("unit")) if lang == "en" else r.get("unit") or "")
+
+
+def basis_lines(r: dict, lang: str) -> list[str]:
+    """The verdict's own basis and what each other official target of the year would say:
+    'Kemajuan terbatas (target RPJMN 2024 14 %)', 'Terhadap target rencana sektoral 2024 20,1 %: Target
+    tercapai' (rules_text)."""
+    alts = r.get("alternatives") or []
+    if not alts:
+        return []
+    dec = int(r.get("decimals") or 0)
+    own = rules_text.target_words(r.get("target_low"), r.get("target_high"), r.get("target_text"), dec,
+                                  _unit(r, lang), lang)
+    head = rules_text.alternative_line(r.get("target_basis_code"), int(r.get("target_year") or 0), own,
+                                       str(r.get("status")), lang)
+    return [head] + [rules_text.alternative_line(a["basis_code"], a["year"], rules_text.target_words(
+        a["target_low"], a["target_high"], a["target_text"], dec, _unit(r, lang), lang), a["status"], lang)
+        for a in alts]
 
 
 # ------------------------------------------------------------------ charts
@@ -278,6 +297,13 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
             story.append(KeepTogether([P(tx["counts"], h3), table(
                 [[tx["status"], tx["n"]]] + [[labels[s], str(n)] for s, n in counts.items()],
                 [70 * mm, 25 * mm], 0, list(counts))]))
+        with_alts = [r for r in nat.to_dict("records") if r.get("alternatives")] if len(nat) else []
+        if with_alts:
+            story.append(P(tx["other_bases"], h3))
+            for r in with_alts:
+                lines = basis_lines(r, lang)
+                story.append(P(f"{r['name_en' if lang == 'en' else 'name'] or r['name']}: {lines[0]}"))
+                story += [P("– " + x, small) for x in lines[1:]]
         story.append(P(tx["moved"].format(prev=prev), h3))
         moved = changes[changes["indicator_code"].isin(set(nat["indicator_code"]))] if len(nat) else changes.iloc[0:0]
         if len(moved):
@@ -317,8 +343,10 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
         cap = progress._num(r.get("capaian"))
         name = escape(str(r["name_en" if lang == "en" else "name"] or r["name"]))
         rows.append([Paragraph(f'{name}<br/><font size="6.5" color="#555555">{escape(r["indicator_code"])}</font>',
-                               cell), _value(r, lang), _target(r, lang),
-                     labels.get(r["status"], r["status"]),
+                               cell), _value(r, lang), _target(r, lang) + (
+                         f" ({rules_text.basis_label(r['target_basis_code'], lang)})"
+                         if isinstance(r.get("target_basis_code"), str) and _target(r, lang) != "–" else ""),
+                     ". ".join([labels.get(r["status"], r["status"])] + basis_lines(r, lang)[1:]),
                      "–" if cap is None else progress.fmt_number(cap, 1, lang) + "%", str(r.get("source") or "–")])
     story.append(table(rows, [56 * mm, 22 * mm, 18 * mm, 22 * mm, 16 * mm, width - 134 * mm], 3,
                        [r["status"] for r in recs]))

@@ -38,6 +38,14 @@ DIRECTIONS = ("higher_better", "lower_better", "band")
 MEASUREMENTS = ("snapshot", "cumulative", "average")
 AGGREGATIONS = ("sum", "mean", "weighted_mean", "median", "none")
 CONFIDENCES = ("high", "medium", "low")
+# Bases of an official target (several can coexist for one indicator and year): the medium-term plan (RPJMN),
+# the annual government work plan / state budget (RKP/APBN), a presidential instruction (Inpres), a sectoral
+# plan (a ministry's own target, e.g. Kemenkes, KPK, KASN) and the RB road map itself.
+TARGET_BASES = ("rpjmn", "rkp", "inpres", "sectoral", "roadmap")
+# Which basis judges the verdict, in order of preference: the first basis with a target for the year judged.
+# A catalogue may declare its own default (top-level `target_basis`); an indicator may override it. A basis
+# left out of an indicator's list never judges it (it is shown beside the verdict only).
+DEFAULT_TARGET_BASIS = ("rpjmn", "roadmap", "inpres", "rkp", "sectoral")
 
 _INDICATOR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _THEME_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -80,6 +88,7 @@ class TargetVersion:
     basis: str
     source: str
     confidence: str  # high | medium | low
+    basis_code: str = "rpjmn"  # one of TARGET_BASES; `basis` holds the legal reference in words
 
 
 @dataclass(frozen=True)
@@ -192,16 +201,37 @@ class Indicator:
     rollup: bool = True  # False: another series represents the concept in roll-ups
     discontinued: int | None = None  # first year without a verdict (the measure was discontinued)
     target_from: str | None = None  # judge against this national indicator's targets
+    target_basis: tuple[str, ...] = ()  # bases that judge the verdict, preferred first; () = catalogue default
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", complete_rules(self.rules, self.unit or "", self.value_type or ""))
 
-    def target_for(self, year: int, as_of: date | None = None) -> TargetVersion | None:
-        """The target version in force for `year`: the highest version (optionally among those
-        with `effective_from <= as_of`). None when the catalogue has no target for that year."""
+    def target_for(self, year: int, as_of: date | None = None, *, basis: str | None = None,
+                   order: tuple[str, ...] = DEFAULT_TARGET_BASIS) -> TargetVersion | None:
+        """The target version in force for `year` on one basis: `basis`, else the designated one (the first of
+        the indicator's `target_basis`, else of `order`, that has a target that year); the highest version
+        (optionally among those with `effective_from <= as_of`). None when there is no such target."""
         found = [t for t in self.targets
                  if t.year == year and (as_of is None or t.effective_from <= as_of)]
+        if basis is None:
+            ranks = {b: n for n, b in enumerate(self.target_basis or order)}
+            found = [t for t in found if t.basis_code in ranks]
+            if found:
+                best = min(ranks[t.basis_code] for t in found)
+                found = [t for t in found if ranks[t.basis_code] == best]
+        else:
+            found = [t for t in found if t.basis_code == basis]
         return max(found, key=lambda t: t.version) if found else None
+
+    def target_bases(self, year: int) -> tuple[TargetVersion, ...]:
+        """Every basis with a target for `year` (its highest version each), in TARGET_BASES order."""
+        out = [self.target_for(year, basis=b) for b in TARGET_BASES]
+        return tuple(t for t in out if t is not None)
+
+    def basis_rank(self, code: str, order: tuple[str, ...] = DEFAULT_TARGET_BASIS) -> int | None:
+        """Position of a basis in this indicator's verdict order (None: that basis never judges it)."""
+        seq = self.target_basis or order
+        return seq.index(code) if code in seq else None
 
     def observation(self, year: int, month: int | None = None) -> Observation | None:
         """The published national figure for `year` (and `month`), if any."""
@@ -215,6 +245,7 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     by_code: dict[str, Indicator] = field(default_factory=dict, compare=False, hash=False, repr=False)
     version: int = 1
+    target_basis: tuple[str, ...] = DEFAULT_TARGET_BASIS  # the catalogue-level verdict basis order
 
     def __post_init__(self) -> None:
         if not self.by_code:
@@ -597,11 +628,13 @@ THEME_KEYS = ("code", "kind", "name", "name_en", "parent", "order")
 INDICATOR_KEYS = ("code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en",
                   "unit", "unit_en", "value_type", "direction", "measurement", "aggregation", "limit",
                   "min_value", "max_value", "decimals", "legal_basis", "data_source", "notes", "baseline",
-                  "targets", "series", "rules", "editor_notes", "rollup", "discontinued", "target_from")
+                  "targets", "series", "rules", "editor_notes", "rollup", "discontinued", "target_from",
+                  "target_basis")
 BASELINE_KEYS = ("year", "value", "source", "confidence")
-TARGET_KEYS = ("year", "low", "high", "text", "version", "effective_from", "basis", "source", "confidence")
+TARGET_KEYS = ("year", "low", "high", "text", "version", "effective_from", "basis", "source", "confidence",
+               "basis_code")
 SERIES_KEYS = ("year", "month", "value", "text", "source", "confidence", "note", "editor_note")
-TOP_KEYS = ("version", "periods", "themes", "indicators")
+TOP_KEYS = ("version", "periods", "themes", "indicators", "target_basis")
 
 
 def build_catalogue(raw: Any, label: str = "<katalog>") -> Catalogue:
@@ -615,6 +648,7 @@ def build_catalogue(raw: Any, label: str = "<katalog>") -> Catalogue:
         raise CatalogueError(ck.problems)
     ck.known_keys(raw, TOP_KEYS, root)
     version = ck.integer(raw, "version", root, required=True, lo=1) or 1
+    order = _basis_order(ck, raw, root) or DEFAULT_TARGET_BASIS
 
     periods = _periods(ck, ck.items(raw.get("periods"), root, "periods"))
     if not periods and not any(p.key.startswith("periods") for p in ck.problems):
@@ -650,7 +684,23 @@ def build_catalogue(raw: Any, label: str = "<katalog>") -> Catalogue:
                                            f"must be a national indicator with the same direction")
     if ck.problems:
         raise CatalogueError(ck.problems)
-    return Catalogue(periods=tuple(periods), themes=tuple(themes), indicators=tuple(indicators), version=version)
+    return Catalogue(periods=tuple(periods), themes=tuple(themes), indicators=tuple(indicators), version=version,
+                     target_basis=order)
+
+
+def _basis_order(ck: _Checker, item: dict, code: str) -> tuple[str, ...]:
+    """`target_basis`: a basis code or a list of them (comma-separated text in a workbook), preferred first."""
+    v = item.get("target_basis")
+    if v is None or v == "" or v == []:
+        return ()
+    if isinstance(v, str):
+        v = [p for p in re.split(r"[,;\s]+", v) if p]
+    if not isinstance(v, list) or any(b not in TARGET_BASES for b in v) or len(set(v)) != len(v):
+        ck.fail(code, "target_basis", f"harus daftar dasar target tanpa ganda / must be a list of target bases "
+                                      f"without repeats ({', '.join(TARGET_BASES)}), bukan/not {v!r}",
+                item, "target_basis")
+        return ()
+    return tuple(v)
 
 
 def _periods(ck: _Checker, items: list) -> list[Period]:
@@ -780,6 +830,7 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         ck.fail(code, "rollup", f"harus true/false / must be true or false, bukan/not {rollup!r}", item, "rollup")
     discontinued = ck.integer(item, "discontinued", code, lo=1900, hi=2200)
     target_from = ck.optional_text(item, "target_from", code)
+    target_basis = _basis_order(ck, item, code)
     rng = (min_value, max_value)
     ctx = _Ctx(code, value_type, direction, allowed_years, periods, rng)
     baseline = _baseline(ck, item, ctx)
@@ -796,7 +847,8 @@ def _indicator(ck: _Checker, item: dict, n: int, theme_codes: set[str], allowed_
         legal_basis=legal_basis, data_source=data_source, notes=notes,
         baseline_year=baseline[0], baseline_value=baseline[1], baseline_source=baseline[2],
         baseline_confidence=baseline[3], targets=targets, series=series, rules=rules,
-        editor_notes=editor_notes, rollup=rollup is not False, discontinued=discontinued, target_from=target_from)
+        editor_notes=editor_notes, rollup=rollup is not False, discontinued=discontinued, target_from=target_from,
+        target_basis=target_basis)
 
 
 def _rules(ck: _Checker, item: dict, code: str, value_type: str | None) -> Rules | None:
@@ -928,6 +980,10 @@ def _targets(ck: _Checker, item: dict, ctx: _Ctx) -> tuple[TargetVersion, ...]:
         text = ck.optional_text(t, "text", ctx.code, key)
         eff = ck.day(t, "effective_from", ctx.code, key)
         basis = ck.user_text(t, "basis", ctx.code, key, required=True)
+        basis_code = t.get("basis_code") or "rpjmn"
+        if basis_code not in TARGET_BASES:
+            ck.fail(ctx.code, key + "basis_code", f"dasar target {basis_code!r} tidak dikenal / unknown target basis "
+                                                  f"(harus/must be: {', '.join(TARGET_BASES)})", t, "basis_code")
         source = ck.source(t, ctx.code, key)
         conf = ck.sourced_confidence(t, source, ctx.code, key)
         if ctx.value_type == "number":
@@ -956,11 +1012,12 @@ def _targets(ck: _Checker, item: dict, ctx: _Ctx) -> tuple[TargetVersion, ...]:
                                                 f"(low {low:g}, high {high:g})", t, "high")
         _in_range(ck, t, ctx, key, "low", low)
         _in_range(ck, t, ctx, key, "high", high)
-        if year is not None and version is not None and any(o.year == year and o.version == version for o in out):
+        if year is not None and version is not None and any(
+                o.year == year and o.version == version and o.basis_code == basis_code for o in out):
             ck.fail(ctx.code, key + "version", f"versi {version} untuk tahun {year} ganda / duplicate version "
-                                               f"{version} for year {year}", t, "version")
+                                               f"{version} for year {year} (dasar/basis {basis_code})", t, "version")
         if len(ck.problems) == before:
-            out.append(TargetVersion(year, low, high, text, version, eff, basis, source, conf))
+            out.append(TargetVersion(year, low, high, text, version, eff, basis, source, conf, basis_code))
     return tuple(out)
 
 
@@ -1021,6 +1078,7 @@ def catalogue_to_dict(cat: Catalogue) -> dict:
         "themes": [{"code": t.code, "kind": t.kind, "name": t.name, "name_en": t.name_en, "parent": t.parent,
                     "order": t.order} for t in cat.themes],
         "indicators": [_indicator_to_dict(i) for i in cat.indicators],
+        **({"target_basis": list(cat.target_basis)} if cat.target_basis != DEFAULT_TARGET_BASIS else {}),
     }
 
 
@@ -1038,7 +1096,8 @@ def _indicator_to_dict(i: Indicator) -> dict:
                       "confidence": i.baseline_confidence} if has_baseline else None),
         "targets": [{"year": t.year, "low": _plain(t.low), "high": _plain(t.high), "text": t.text,
                      "version": t.version, "effective_from": t.effective_from, "basis": t.basis,
-                     "source": t.source, "confidence": t.confidence} for t in i.targets],
+                     "source": t.source, "confidence": t.confidence,
+                     **({"basis_code": t.basis_code} if t.basis_code != "rpjmn" else {})} for t in i.targets],
         "series": [{"year": o.year, "month": o.month, "value": _plain(o.value), "text": o.text,
                     "source": o.source, "confidence": o.confidence, "note": o.note,
                     "editor_note": o.editor_note} for o in i.series],
@@ -1046,6 +1105,7 @@ def _indicator_to_dict(i: Indicator) -> dict:
         **({"rollup": False} if not i.rollup else {}),
         **({"discontinued": i.discontinued} if i.discontinued is not None else {}),
         **({"target_from": i.target_from} if i.target_from else {}),
+        **({"target_basis": list(i.target_basis)} if i.target_basis else {}),
     }
 
 
@@ -1132,7 +1192,7 @@ def dump_catalogue(cat: Catalogue, path: Path | str) -> Path:
 
 __all__ = [
     "AGENCY_TYPES", "AGGREGATIONS", "CATALOGUE_PATH", "CONFIDENCES", "Catalogue", "CatalogueError",
-    "CatalogueProblem", "DEFAULT_PATH", "DIRECTIONS", "Indicator", "LEVELS", "MEASUREMENTS", "Observation",
+    "CatalogueProblem", "DEFAULT_PATH", "DEFAULT_TARGET_BASIS", "TARGET_BASES", "DIRECTIONS", "Indicator", "LEVELS", "MEASUREMENTS", "Observation",
     "INTERNAL_MARKERS", "PRIMARY_DOMAINS", "Period", "Rules", "SOURCE_KINDS", "Source", "TargetVersion",
     "THEME_KINDS", "Theme", "VALUE_TYPES", "build_catalogue", "catalogue_to_dict", "dump_catalogue", "file_label",
     "internal_markers", "load_catalogue", "loads_catalogue", "parse_source", "rules_from_text", "rules_to_text",

@@ -37,10 +37,11 @@ INDICATOR_COLUMNS = (
     "code", "theme", "level", "applies_to", "name", "name_en", "definition", "definition_en", "unit", "unit_en",
     "value_type", "direction", "measurement", "aggregation", "limit", "min_value", "max_value", "decimals",
     "legal_basis", "data_source", "notes", "baseline_year", "baseline_value", "baseline_source",
-    "baseline_confidence", "rules", "editor_notes", "rollup", "discontinued", "target_from")
-OPTIONAL_COLUMNS = {"rollup", "discontinued", "target_from"}  # added later: older files lack them
+    "baseline_confidence", "rules", "editor_notes", "rollup", "discontinued", "target_from", "target_basis")
+# added later: older files lack them
+OPTIONAL_COLUMNS = {"rollup", "discontinued", "target_from", "target_basis", "basis_code"}
 TARGET_COLUMNS = ("indicator_code", "year", "version", "low", "high", "text", "effective_from", "basis", "source",
-                  "confidence")
+                  "confidence", "basis_code")
 SERIES_COLUMNS = ("indicator_code", "year", "month", "value", "text", "source", "confidence", "note", "editor_note")
 THEME_COLUMNS = ("code", "kind", "name", "name_en", "parent", "order")
 PERIOD_COLUMNS = ("code", "name", "name_en", "start_year", "end_year", "baseline_year", "legal_basis")
@@ -98,6 +99,10 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
      "First year without a verdict because the measure was discontinued (e.g. EoDB 2021)."),
     (SHEET_INDICATORS, "target_from", "Kode indikator nasional yang targetnya dipakai (mis. inflasi daerah: NAT_INFL).",
      "National indicator whose targets judge this one (e.g. regional inflation: NAT_INFL)."),
+    (SHEET_INDICATORS, "target_basis", "Dasar target yang dipakai untuk status, urutan pilihan (mis. rkp, rpjmn); kosong = bawaan katalog (rpjmn, roadmap, inpres, rkp, sectoral).",
+     "Target bases that judge the status, preferred first (e.g. rkp, rpjmn); blank = the catalogue default (rpjmn, roadmap, inpres, rkp, sectoral)."),
+    (SHEET_TARGETS, "basis_code", "Jenis dasar target: rpjmn, rkp (RKP/APBN), inpres, sectoral (rencana sektoral), roadmap; kosong = rpjmn. Beberapa dasar boleh ada untuk satu tahun.",
+     "Kind of target basis: rpjmn, rkp (RKP/state budget), inpres, sectoral (sectoral plan), roadmap; blank = rpjmn. Several bases may coexist for one year."),
     (SHEET_INDICATORS, "baseline_*", "Nilai dasar: tahun, nilai, sumber, keyakinan (kosongkan semua bila tidak ada).",
      "Baseline: year, value, source, confidence (leave all empty when there is none)."),
     (SHEET_TARGETS, "indicator_code, year, version", "Satu baris per versi target. Target berubah = baris baru dengan version + 1; jangan menimpa.",
@@ -137,9 +142,10 @@ def export_catalogue_xlsx(cat: Catalogue, path_or_buffer: str | Path | IO[bytes]
                          i.aggregation, i.limit, i.min_value, i.max_value, i.decimals, i.legal_basis,
                          i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
                          i.baseline_confidence, rules_to_text(i.rules) or None, i.editor_notes,
-                         None if i.rollup else "false", i.discontinued, i.target_from])
+                         None if i.rollup else "false", i.discontinued, i.target_from,
+                         ", ".join(i.target_basis) or None])
         target_rows += [[i.code, t.year, t.version, t.low, t.high, t.text, t.effective_from, t.basis, t.source,
-                         t.confidence] for t in i.targets]
+                         t.confidence, t.basis_code] for t in i.targets]
         series_rows += [[i.code, o.year, o.month, o.value, o.text, o.source, o.confidence, o.note, o.editor_note]
                         for o in i.series]
     _data_sheet(wb, SHEET_INDICATORS, INDICATOR_COLUMNS, ind_rows)

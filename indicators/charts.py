@@ -165,12 +165,14 @@ def _shift(t, days: int) -> str:
     return (time_to_date(float(t)) + timedelta(days=days)).isoformat()
 
 
-def _time_axis(lang: str, title: str, years: list[int], baseline_year: int | None = None) -> alt.Axis:
-    """A real time axis: one tick at the end of every year, labelled "TW IV 2021" / "Q4 2021"; the
-    baseline year's tick reads "Dasar 2019" / "Baseline 2019"."""
+def _time_axis(lang: str, title: str, years: list[int], baseline_year: int | None = None,
+               quarterly: bool = True) -> alt.Axis:
+    """A real time axis: one tick at the end of every year, labelled "TW IV 2021" / "Q4 2021" for quarterly
+    data and "2021" for annual, monthly or per-round data (the data's own frequency); the baseline year's tick
+    reads "Dasar 2019" / "Baseline 2019"."""
     q = "floor(utcmonth(datum.value) / 3)"  # 0..3 (utcmonth is 0-based): the same in every browser time zone
     prefix = f"'Q' + ({q} + 1)" if lang == "en" else f"'TW ' + ['I', 'II', 'III', 'IV'][{q}]"
-    expr = f"{prefix} + ' ' + utcyear(datum.value)"
+    expr = f"{prefix} + ' ' + utcyear(datum.value)" if quarterly else "'' + utcyear(datum.value)"
     if baseline_year is not None:
         word = "Baseline" if lang == "en" else "Dasar"
         expr = f"utcyear(datum.value) == {int(baseline_year)} ? '{word} {int(baseline_year)}' : {expr}"
@@ -206,13 +208,16 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
     first, last = (int(period[0]), int(period[1])) if period else \
         ((math.floor(min(times)), math.ceil(max(times))) if times else (this_year - 1, this_year))
     x_scale = alt.Scale(domain=[_shift(first, -45), _shift(last, 45)], nice=False)
-    x_axis = _time_axis(lang, x_title, list(range(first, last + 1)), first if period else None)
+    quarterly = bool(len(series)) and "quarter" in series and series["quarter"].notna().any()
+    x_axis = _time_axis(lang, x_title, list(range(first, last + 1)), first if period else None, quarterly)
     layers = []
 
     s = series.dropna(subset=["value"]).copy() if len(series) else pd.DataFrame(columns=list(series.columns) + ["t"])
     if len(s):
         s["what"] = [names.get(x, x) for x in s["series"]]
-        s["period"] = [progress.format_time(t, lang) for t in s["t"]]
+        months = s["month"] if "month" in s else pd.Series([None] * len(s), index=s.index)
+        s["period"] = [progress.format_time(t, lang, "month" if pd.notna(m) and int(m) != 12 else None)
+                       for t, m in zip(s["t"], months)]   # the March poverty round reads "Maret 2024"
         s["date"] = [_date(t) for t in s["t"]]
         for col in ("source", "confidence", "submission_id", "n_agencies"):
             if col not in s:

@@ -30,8 +30,8 @@ STATUS_LABELS = {
     "id": {"target_achieved": "Target tercapai", "on_track": "Sesuai jalur",
            "acceleration_needed": "Perlu percepatan", "limited_progress": "Kemajuan terbatas",
            "deterioration": "Memburuk", "unable_to_assess": "Belum dapat dinilai",
-           "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai target",
-           "above_target": "Melampaui target", "no_target": "Tanpa target", "no_data": "Belum ada data",
+           "concerned": "Mengkhawatirkan", "at_risk": "Berisiko", "on_target": "Sesuai rencana",
+           "above_target": "Di atas rencana", "no_target": "Tanpa target", "no_data": "Belum ada data",
            "trend_improving": "Membaik (tanpa target)", "trend_stable": "Stagnan (tanpa target)",
            "trend_worsening": "Memburuk (tanpa target)", "discontinued": "Dihentikan (tidak dinilai)"},
     "en": {"target_achieved": "Target achieved", "on_track": "On track",
@@ -387,9 +387,11 @@ _TEXT = {
            "need": "dibutuhkan {r}%/tahun untuk mencapai {T} pada {tT}", "ratio": "rasio laju aktual terhadap laju yang dibutuhkan {R}",
            "flat": "nilai dasar sudah sama dengan target {T}, tetapi nilai terakhir menjauh",
            "met": "target {T} pada {tT} sudah tercapai", "inside": "nilai berada dalam rentang {lo}–{hi}",
-           "range": "Nilai {l} pada {tl} {edge_side} {T} (rentang target {lo_n}–{hi}); perlu {move} {gap} untuk "
-                    "mencapai rentang target pada {tT}; sejak {tb} ({b}) {moved}",
-           "range_below": "di bawah batas bawah target", "range_above": "di atas batas atas target",
+           "range": "Nilai {l} pada {tl} {edge_side} {lo_n}–{hi}; perlu {move} {gap} untuk mencapai rentang "
+                    "sasaran pada {tT}; {since} {moved}{towards}",
+           "range_below": "di bawah rentang sasaran", "range_above": "di atas rentang sasaran",
+           "since_prev": "dibanding {tp} ({p})", "since_base": "sejak {tb} ({b})",
+           "toward": ", mendekati rentang sasaran", "away": ", menjauhi rentang sasaran",
            "rise": "naik", "fall": "turun", "unchanged": "nilainya tidak berubah", "points": "poin",
            "rose": "naik", "fell": "turun",
            "notarget": "tanpa target; ambang sesuai jalur {h}%/tahun",
@@ -407,9 +409,11 @@ _TEXT = {
            "need": "{r}%/year needed to reach {T} by {tT}", "ratio": "ratio of actual to needed growth {R}",
            "flat": "the base already equalled the target {T}, but the latest value moved away",
            "met": "the target of {T} for {tT} has been reached", "inside": "the value is within the range {lo}–{hi}",
-           "range": "Value {l} in {tl} is {edge_side} {T} (target range {lo_n}–{hi}); it must {move} {gap} to "
-                    "reach the target range by {tT}; since {tb} ({b}) {moved}",
-           "range_below": "below the target's lower bound", "range_above": "above the target's upper bound",
+           "range": "Value {l} in {tl} is {edge_side} {lo_n}–{hi}; it must {move} {gap} to reach the target "
+                    "range by {tT}; {since} {moved}{towards}",
+           "range_below": "below the target range", "range_above": "above the target range",
+           "since_prev": "compared with {tp} ({p})", "since_base": "since {tb} ({b})",
+           "toward": ", towards the target range", "away": ", away from the target range",
            "rise": "rise", "fall": "fall", "unchanged": "it has not changed", "points": "percentage points",
            "rose": "it rose", "fell": "it fell",
            "notarget": "no target; on-track threshold {h}%/year",
@@ -426,10 +430,13 @@ _TEXT = {
 }
 
 
-def explain(assessment, lang="id", unit="", decimals=2, label=None) -> str:
+def explain(assessment, lang="id", unit="", decimals=2, label=None, previous=None, freq=None) -> str:
     """Plain-language "why this status" sentence built only from the stored components
     (reference §4 item 8). lang "id" (Bahasa Indonesia, Indonesian number format) or "en".
-    `label` replaces the status word (e.g. the words for a series without a target)."""
+    `label` replaces the status word (e.g. the words for a series without a target); `previous` = (t, value)
+    of the observation before the latest one: outside a band or range the sentence says how the value moved
+    since then (towards or away from the range). `freq` = the data's own frequency for the data times
+    ("month" for the March/September poverty rounds: *Maret 2024*, not *TW I 2024*); target times are years."""
     a, lang = assessment, ("en" if lang == "en" else "id")
     txt, label = _TEXT[lang], label or STATUS_LABELS[lang][a.status]
     sep = "" if unit in ("", "%") else " "
@@ -442,13 +449,13 @@ def explain(assessment, lang="id", unit="", decimals=2, label=None) -> str:
 
     f = dict(b=val(a.base_value), l=val(a.latest_value), T=val(a.target_value),
              lo=val(a.target_low), hi=val(a.target_high), lim=val(a.limit), n=a.n_points,
-             tb=format_time(a.base_time, lang), tl=format_time(a.latest_time, lang),
+             tb=format_time(a.base_time, lang, freq), tl=format_time(a.latest_time, lang, freq),
              tT=format_time(a.target_time, lang), g=pct(a.cagr_observed), r=pct(a.cagr_required),
              R=fmt_number(a.ratio, 2, lang), C=fmt_number(a.limit_factor, 2, lang))
     if a.status == "unable_to_assess":
         return f"{label}: " + txt.get(a.reason, a.reason or "").format(**f) + "."
     if _outside_range(a):
-        return _explain_range(a, txt, f, label, val, unit.strip().startswith("%"), decimals, lang)
+        return _explain_range(a, txt, f, label, val, unit.strip().startswith("%"), decimals, lang, previous, freq)
     head, tail = [txt["from"]], []
     if a.status == "target_achieved":
         head.append(txt["inside"] if a.target_value is None else txt["met"])
@@ -479,18 +486,25 @@ def _outside_range(a) -> bool:
             and a.base_value is not None)
 
 
-def _explain_range(a, txt, f, label, val, points: bool, decimals, lang) -> str:
-    """'Nilai 1,68 % pada 2020 di bawah batas bawah target 2,00 % (rentang target 2,00–4,00 %); perlu naik
-    0,32 poin untuk mencapai rentang target pada 2020; sejak 2019 (2,72 %) turun 1,04 poin → Memburuk.'"""
+def _explain_range(a, txt, f, label, val, points: bool, decimals, lang, previous=None, freq=None) -> str:
+    """'Nilai 1,87 % pada 2021 di bawah rentang sasaran 2,00–4,00 %; perlu naik 0,13 poin untuk mencapai rentang
+    sasaran pada 2021; dibanding 2020 (1,68 %) naik 0,19 poin, mendekati rentang sasaran → Kemajuan terbatas.'
+    (Bank Indonesia and Kemenkeu say *di bawah / di atas sasaran*; the movement is since the previous value, or
+    since the base value when there is none.)"""
     below = a.effective_direction == "higher_better"
 
     def amount(x):  # a change of a percentage is in points, of anything else in its unit
         return f"{fmt_number(abs(x), decimals, lang)} {txt['points']}" if points else val(abs(x))
 
-    change = a.latest_value - a.base_value
-    moved = txt["unchanged"] if round(change, decimals) == 0 else \
-        f"{txt['rose' if change > 0 else 'fell']} {amount(change)}"
+    pt, pv = (previous if previous is not None else (None, None))
+    if pv is not None:
+        since, change = txt["since_prev"].format(tp=format_time(pt, lang, freq), p=val(pv)), a.latest_value - pv
+    else:
+        since, change = txt["since_base"].format(**f), a.latest_value - a.base_value
+    flat = round(change, decimals) == 0
+    moved = txt["unchanged"] if flat else f"{txt['rose' if change > 0 else 'fell']} {amount(change)}"
+    towards = "" if flat else txt["toward" if (change > 0) == below else "away"]
     words = dict(f, edge_side=txt["range_below" if below else "range_above"],
                  lo_n=fmt_number(a.target_low, decimals, lang), move=txt["rise" if below else "fall"],
-                 gap=amount(a.target_value - a.latest_value), moved=moved)
+                 gap=amount(a.target_value - a.latest_value), moved=moved, since=since, towards=towards)
     return f"{txt['range'].format(**words)} → {label}."

@@ -260,7 +260,7 @@ SELECT i.indicator_code, i.theme_code AS theme, i.name, i.name_en, i.unit, i.uni
        a.latest_value, a.latest_text, a.latest_time, a.kind, a.status, a.score, a.ratio, a.capaian,
        a.capaian_capped, a.in_rollup, a.explanation AS explanation_id, a.explanation_en, a.needed_t, a.needed_v,
        a.gap, k.source, k.confidence, k.note, k.series_t, k.series_v, k.series_text, k.series_year,
-       k.series_month
+       k.series_month, tv.basis_code AS target_basis_code, tv.basis AS target_basis
 FROM indicators i
 LEFT JOIN themes th ON th.theme_code = i.theme_code
 JOIN national_assessments a ON a.indicator_code = i.indicator_code AND a.scope = 'national'
@@ -282,12 +282,35 @@ ORDER BY indicator_code, year, coalesce(month, 12)
 """
 
 
+TARGET_ALTERNATIVES = """
+SELECT indicator_code, year, basis_code, basis, target_low, target_high, target_text, status, capaian,
+       capaian_capped, explanation AS explanation_id, explanation_en
+FROM v_national_target_alternatives
+WHERE year = $year AND quarter = $quarter AND ($indicator IS NULL OR indicator_code = $indicator)
+ORDER BY indicator_code, basis_code
+"""
+ALTERNATIVE_COLUMNS = ["indicator_code", "year", "basis_code", "basis", "target_low", "target_high", "target_text",
+                       "status", "capaian", "capaian_capped", "explanation_id", "explanation_en"]
+
+
+def target_alternatives(con, year: int, quarter: int, indicator: str | None = None) -> pd.DataFrame:
+    """What each official target basis other than the designated one would say about the national verdict of
+    (year, quarter): basis, its target, status and capaian (stored by loaders/assessments.py)."""
+    return pd.DataFrame(_dicts(con, TARGET_ALTERNATIVES, {"year": int(year), "quarter": int(quarter),
+                                                          "indicator": indicator}), columns=ALTERNATIVE_COLUMNS)
+
+
 def _national_rows(con, year: int, quarter: int, theme=None, indicator=None) -> list[dict]:
     """The stored verdicts of the national indicators as known at the end of (year, quarter), with the
-    published series up to then (for sparklines) and the source of the latest figure."""
+    published series up to then (for sparklines), the source of the latest figure and `alternatives`: what
+    the other official target bases of that year would say (list of dicts, see `target_alternatives`)."""
     rows = _dicts(con, NATIONAL_ASSESSMENTS, {"year": int(year), "quarter": int(quarter), "theme": theme,
                                               "indicator": indicator, "cutoff": qtime(year, quarter) + 1e-9})
+    alts: dict[str, list[dict]] = {}
+    for a in _dicts(con, TARGET_ALTERNATIVES, {"year": int(year), "quarter": int(quarter), "indicator": indicator}):
+        alts.setdefault(a["indicator_code"], []).append(a)
     for r in rows:
+        r["alternatives"] = alts.get(r["indicator_code"], [])
         ts, vs, texts = r.pop("series_t") or [], r.pop("series_v") or [], r.pop("series_text") or []
         ys, ms = r.pop("series_year") or [], r.pop("series_month") or []
         r["decimals"] = int(r["decimals"])
@@ -587,7 +610,12 @@ def indicator_series(con, code: str, year: int, quarter: int, agency: str | None
 ALL_TARGET_VERSIONS = """
 SELECT t.indicator_code, t.agency_code, t.year, t.target_low, t.target_high, t.target_text, t.version,
        t.effective_from, t.basis, t.source, t.confidence, t.submission_id, t.reason,
-       t.version = max(t.version) OVER (PARTITION BY t.indicator_code, t.agency_code, t.year) AS in_force
+       t.version = max(t.version) OVER (PARTITION BY t.indicator_code, t.agency_code, t.year,
+                                        coalesce(t.basis_code, 'rpjmn')) AS in_force,
+       coalesce(t.basis_code, 'rpjmn') AS basis_code,
+       (row_number() OVER (PARTITION BY t.indicator_code, t.agency_code, t.year
+                           ORDER BY t.basis_rank NULLS LAST, t.version DESC) = 1
+        AND (t.basis_code IS NULL OR t.basis_rank IS NOT NULL)) AS designated
 FROM targets t
 WHERE ($indicator IS NULL OR t.indicator_code = $indicator)
   AND (t.agency_code IS NULL OR t.agency_code = $agency)
@@ -617,7 +645,9 @@ def indicator_targets(con, code: str, agency: str | None = None) -> pd.DataFrame
     df["series"] = ["agency" if isinstance(a, str) else "national" for a in df["agency_code"]]
     df["t"] = df["year"].astype(float)
     used = {int(r[0]) for r in con.execute(AGENCY_TARGET_YEARS_USED, {"indicator": code, "agency": agency}).fetchall()}
-    df["used"] = [s == "national" or int(y) in used for s, y in zip(df["series"], df["year"])]
+    # a national target judges the verdict only on the indicator's designated basis (catalogue `target_basis`)
+    df["used"] = [(s == "national" and bool(d)) or (s == "agency" and int(y) in used)
+                  for s, y, d in zip(df["series"], df["year"], df["designated"])]
     return df.reset_index(drop=True)
 
 
@@ -693,7 +723,8 @@ def agency_options(con, code: str) -> pd.DataFrame:
 FINAL_COLUMNS = ["theme", "theme_name", "theme_name_en", "sort_order", "indicator_code", "indicator_name",
                  "indicator_name_en", "level", "scope", "status", "mean_score", "capaian", "value", "value_text",
                  "target_low", "target_high", "target_text", "unit", "decimals", "n_agencies", "n_assessed",
-                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw", "unit_en"]
+                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw", "unit_en",
+                 "target_basis_code", "alternatives"]
 
 
 def final_indicator_results(con, period_code: str) -> pd.DataFrame:
@@ -722,7 +753,8 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         target_low=r["target_low"], target_high=r["target_high"], target_text=r["target_text"],
                         unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
                         n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False,
-                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"]))
+                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"],
+                        target_basis_code=r["target_basis_code"], alternatives=r["alternatives"]))
     rows = _agency_verdicts(con, end, 4)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
@@ -747,7 +779,7 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         source=None, confidence=None,  # briefing.source_text words it: n agency reports
                         synthetic=any(r["synthetic"] for r in rs), kind=r0["kind"] if not counted else "target",
                         in_rollup=bool(counted), capaian_raw=sum(raw) / len(raw) if raw else None,
-                        unit_en=r0["unit_en"]))
+                        unit_en=r0["unit_en"], target_basis_code=None, alternatives=[]))
     df = pd.DataFrame(out, columns=FINAL_COLUMNS)
     order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
     df["_o"] = df["scope"].map(order)

@@ -25,7 +25,7 @@ ROMAN = ("I", "II", "III", "IV")
 
 # Reporting compliance of an (agency, quarter), the words of the compliance page, the charts and the receipt.
 COMPLIANCE_LABELS = {
-    "id": {"on_time": "Tepat waktu", "revised": "Direvisi setelah batas", "late": "Terlambat",
+    "id": {"on_time": "Tepat waktu", "revised": "Direvisi setelah batas waktu", "late": "Terlambat",
            "not_received": "Belum diterima", "not_due": "Belum jatuh tempo"},
     "en": {"on_time": "On time", "revised": "Revised after deadline", "late": "Late", "not_received": "Not received",
            "not_due": "Not yet due"},
@@ -33,7 +33,7 @@ COMPLIANCE_LABELS = {
 
 
 def compliance_label(status: str, lang: str = "id") -> str:
-    """'revised' -> 'Direvisi setelah batas' / 'Revised after deadline'."""
+    """'revised' -> 'Direvisi setelah batas waktu' / 'Revised after deadline'."""
     return COMPLIANCE_LABELS["en" if _en(lang) else "id"][status]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import replace
 
 
 from indicators import assessment as A
@@ -34,6 +35,13 @@ FROM indicators
 """
 
 NATIONAL_TARGETS = "SELECT indicator_code, year, target_low, target_high, target_text FROM v_targets"
+# The targets on the other bases (not the designated one): what each would say is stored beside the verdict.
+OTHER_BASES = """
+SELECT indicator_code, year, basis_code, basis, target_low, target_high, target_text FROM v_target_bases
+WHERE NOT designated ORDER BY indicator_code, year, coalesce(basis_rank, 99), basis_code
+"""
+ALTERNATIVE_COLUMNS = ["indicator_code", "year", "quarter", "basis_code", "basis", "target_low", "target_high",
+                       "target_text", "status", "capaian", "capaian_capped", "explanation", "explanation_en"]
 
 AGENCY_TARGETS = """
 SELECT agency_code, indicator_code, year, target_low, target_high, NULL AS target_text FROM v_agency_targets
@@ -279,19 +287,26 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
     """National indicators from the published series (only when `national`), and the aggregate of agency
     values for agency-level indicators (always: any submission changes them), from quarter key `since_key`
     on: a verdict at a quarter reads only the aggregates up to that quarter, so earlier rows stay as they are."""
+    others: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     if national:
         con.execute("DELETE FROM national_assessments")
+        con.execute("DELETE FROM national_target_alternatives")
+        for r in _rows(con, OTHER_BASES):
+            others[r["indicator_code"]][int(r["year"])].append(r)
     else:
         con.execute("DELETE FROM national_assessments WHERE scope = 'aggregate' AND quarter_key(year, quarter) >= ?",
                     [since_key])
     obs: dict[str, list] = defaultdict(list)
+    monthly: set[str] = set()   # national series published for a month of the year (not annual, not December)
     if national:
         for r in con.execute(NATIONAL_SERIES).fetchall():
             obs[r[0]].append((obs_time(r[1], r[2]), r[3], r[4]))
+            if r[2] is not None and int(r[2]) != 12:
+                monthly.add(r[0])
     agg: dict[str, list] = defaultdict(list)
     for code, y, q, value in con.execute(AGGREGATE_SERIES).fetchall():
         agg[code].append((y, q, value))
-    out = []
+    out, alt = [], []
     for p in periods:
         start, end = int(p["start_year"]), int(p["end_year"])
         for code, (meta, rule) in rules.items():
@@ -299,6 +314,8 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
                 if not national:
                     continue
                 scope, pts_all = "national", obs.get(code, [])
+                if code in monthly:   # time words from the data's own frequency: "Maret 2024", not "TW I 2024"
+                    rule = replace(rule, freq="month")
             else:
                 if rule.value_type != "number" or code not in agg:
                     continue
@@ -325,5 +342,25 @@ def _refresh_national(con, periods, rules, nat_t, national: bool, since_key: int
                 out.append(dict(indicator_code=code, year=y, quarter=q, **_verdict_fields(v),
                                 latest_time=last[0], latest_value=last[1], latest_text=last[2], scope=scope,
                                 period_code=p["period_code"]))
+                if scope == "national" and v.kind == "target":
+                    alt += _alternatives(rule, known, others[code].get(y, ()), y, q, end)
     _insert(con, "national_assessments", out, NATIONAL_COLUMNS)
+    _insert(con, "national_target_alternatives", alt, ALTERNATIVE_COLUMNS)
     return len(out)
+
+
+def _alternatives(rule, known, bases, y: int, q: int, end: int) -> list[dict]:
+    """What each non-designated target basis of year `y` would say about the same data (rule 1 of the engine
+    with that basis's target in place of the designated one)."""
+    rows = []
+    for b in bases:
+        t = A.resolve_target(rule.direction, y, end, None, {y: b})
+        if t is None or t.year != y:
+            continue
+        v = A.judge(rule, [(tt, val) for tt, val, _ in known if val is not None], year=y, quarter=q,
+                    end_year=end, target=t)
+        rows.append(dict(indicator_code=rule.code, year=y, quarter=q, basis_code=b["basis_code"], basis=b["basis"],
+                         target_low=t.low, target_high=t.high, target_text=t.text, status=v.status,
+                         capaian=v.capaian, capaian_capped=v.capaian_capped, explanation=v.explanation_id,
+                         explanation_en=v.explanation_en))
+    return rows

@@ -75,7 +75,8 @@ def load_catalogue_tables(con, cat: Catalogue) -> dict:
                                 "target_low": tv.low, "target_high": tv.high, "target_text": tv.text,
                                 "version": tv.version, "effective_from": tv.effective_from, "basis": tv.basis,
                                 "source": tv.source, "confidence": tv.confidence, "submission_id": None,
-                                "reason": None})
+                                "reason": None, "basis_code": tv.basis_code,
+                                "basis_rank": i.basis_rank(tv.basis_code, cat.target_basis)})
         for ob in i.series:
             series_rows.append({"indicator_code": i.code, "year": ob.year, "month": ob.month, "value": ob.value,
                                 "value_text": ob.text, "source": ob.source, "confidence": ob.confidence,

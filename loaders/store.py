@@ -72,6 +72,48 @@ INSERT INTO commits
 SELECT row_number() OVER (ORDER BY received_at, upload_id), 'upload', upload_id, received_at FROM uploads;
 """,
     5: SCHEMA_FILE.with_name("schema_auth.sql").read_text(encoding="utf-8"),  # accounts, audit, verification
+    # Several official targets per indicator and year (RPJMN, RKP/APBN, Inpres, sectoral plan, road map): each
+    # catalogue target row carries its basis (`basis_code`) and the position of that basis in the indicator's
+    # verdict order (`basis_rank`; NULL = that basis never judges the indicator). `v_targets` keeps one row per
+    # indicator and year, the designated basis, and gains `basis_code` as its last column; `v_target_bases`
+    # lists every basis; `national_target_alternatives` holds what each other basis would say.
+    11: """
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS basis_code VARCHAR;
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS basis_rank INTEGER;
+CREATE OR REPLACE VIEW v_targets AS
+SELECT indicator_code, year, target_low, target_high, target_text, version, basis, source, confidence, basis_code
+FROM targets
+WHERE agency_code IS NULL AND (basis_code IS NULL OR basis_rank IS NOT NULL)
+QUALIFY row_number() OVER (PARTITION BY indicator_code, year ORDER BY basis_rank NULLS LAST, version DESC) = 1;
+CREATE OR REPLACE VIEW v_target_bases AS
+SELECT indicator_code, year, coalesce(basis_code, 'rpjmn') AS basis_code, target_low, target_high, target_text,
+       version, effective_from, basis, source, confidence, basis_rank,
+       (row_number() OVER (PARTITION BY indicator_code, year
+                           ORDER BY basis_rank NULLS LAST, version DESC) = 1 AND
+        (basis_code IS NULL OR basis_rank IS NOT NULL)) AS designated
+FROM targets
+WHERE agency_code IS NULL
+QUALIFY row_number() OVER (PARTITION BY indicator_code, year, coalesce(basis_code, 'rpjmn') ORDER BY version DESC) = 1;
+CREATE TABLE IF NOT EXISTS national_target_alternatives (
+    indicator_code  VARCHAR NOT NULL,
+    year            INTEGER NOT NULL,
+    quarter         INTEGER NOT NULL,
+    basis_code      VARCHAR NOT NULL,
+    basis           VARCHAR,
+    target_low      DOUBLE,
+    target_high     DOUBLE,
+    target_text     VARCHAR,
+    status          VARCHAR,
+    capaian         DOUBLE,
+    capaian_capped  DOUBLE,
+    explanation     VARCHAR,
+    explanation_en  VARCHAR
+);
+CREATE OR REPLACE VIEW v_national_target_alternatives AS
+SELECT indicator_code, year, quarter, basis_code, basis, target_low, target_high, target_text, status, capaian,
+       capaian_capped, explanation, explanation_en
+FROM national_target_alternatives;
+""",
     # Verdicts a batch still owes: each upload of an ingest batch records its agency here in its own
     # transaction; the batch's last transaction recomputes them and empties the table (loaders/assessments.py).
     6: """

@@ -103,7 +103,7 @@ def test_theme_page_filter_changes_the_theme(app_env):
     assert at.header[0].value == "Pengentasan Kemiskinan"
     assert dict(at.query_params)["theme"] == "kemiskinan"
     frames = [d.value for d in at.dataframe]
-    renaksi = next(f for f in frames if "Status laju" in f.columns)
+    renaksi = next(f for f in frames if "Status progres triwulanan" in f.columns)
     assert len(renaksi) == 12 and set(renaksi["Rencana aksi"]) == {"Pemutakhiran data DTKS"}
     offtrack = next(f for f in frames if "Indikator terlemah" in f.columns)
     assert offtrack.iloc[0]["Status"] in ("Memburuk", "Kemajuan terbatas")
@@ -356,7 +356,7 @@ def test_catalogue_import_shows_a_diff_and_applies_only_for_an_admin(app_env, tm
     at = _open("catalogue")
     sign_in(at, "analis").run()   # an analyst sees the diff but cannot apply it
     at = _upload(at, "katalog.xlsx", data)
-    assert any("Katalog valid" in s.value for s in at.success)
+    assert any("Katalog lolos pemeriksaan" in s.value for s in at.success)
     diff = at.dataframe[-1].value
     assert diff.to_dict("records") == [{"Jenis perubahan": "Indikator", "Kode": first.code, "Perubahan": "diubah",
                                         "Isian yang berubah": "unit"}]

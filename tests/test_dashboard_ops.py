@@ -393,7 +393,7 @@ def test_upload_check_only_says_valid_and_stores_nothing(upload_db):
     _run(at)
     at.button(key="upload_check").click()
     _run(at)
-    assert at.success and "Berkas valid" in at.success[0].value
+    assert at.success and "Berkas lolos pemeriksaan" in at.success[0].value
     assert not at.error
     assert Q.agency_submissions(_con(upload_db), "32.99").query("year == 2024 and quarter == 4").empty
 

@@ -161,6 +161,6 @@ def test_english_final_report_xlsx_agency_rows_use_english_units_and_words(tmp_p
     assert all(src.endswith(" agency reports") for _, _, _, src, _ in agency)
     assert not any("laporan" in str(src) for _, _, _, src, _ in rows)
     indonesian = _indicator_sheet(briefing.briefing_xlsx(ind, themes, period_name="P", lang="id"), "Indikator",
-                                  "Kode", "Cakupan", "Sumber", "Keyakinan")
+                                  "Kode", "Cakupan", "Sumber", "Tingkat keandalan sumber")
     assert all(src.endswith(" laporan instansi") for _, scope, src, _ in indonesian if scope != "Nasional")
     assert {c for *_, c in indonesian} - {None} <= {"tinggi", "sedang", "rendah"}

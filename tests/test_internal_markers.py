@@ -73,6 +73,10 @@ def _payload_text(data) -> str:
         return "\n".join(parts)
     if data[:4] == b"\x89PNG":
         return ""
+    if data[:4] == b"%PDF":   # the text a reader sees, not the compressed streams (random bytes can look like "W.mD")
+        from pypdf import PdfReader
+        reader = PdfReader(io.BytesIO(data))
+        return "\n".join([p.extract_text() for p in reader.pages] + [str(v) for v in (reader.metadata or {}).values()])
     return data.decode("utf-8-sig", errors="replace")
 
 
@@ -166,7 +170,7 @@ def test_the_catalogue_page_shows_editors_notes_marked_as_such(demo_db, monkeypa
     at.switch_page("app_pages/catalogue.py").run()
     labels = [e.label for e in at.expander]
     assert "Catatan penyunting (internal, untuk analis; tidak ditampilkan kepada instansi)" in labels
-    assert any("2,6 adalah target tahun 2025" in m.value for m in at.markdown)
+    assert any("target RPJMN 2020–2024 sebesar 2,60" in m.value for m in at.markdown)
 
 
 def test_template_and_receipts_carry_no_internal_marker(demo_db):

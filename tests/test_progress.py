@@ -315,14 +315,14 @@ def test_explain_band_limit_and_flat_cases():
     inside = assess(INFLATION + [(2024, 1.57)], "band", (1.5, 3.5))
     assert "1,50–3,50" in explain(inside) and "within the range 1.50–3.50" in explain(inside, "en")
     above = explain(assess(INFLATION, "band", (1.5, 3.5), 2024), unit="%")
-    assert above.startswith("Nilai 5,51% pada 2022 di atas batas atas target 3,50% (rentang target 1,50–3,50%); "
-                            "perlu turun 2,01 poin untuk mencapai rentang target pada 2024; sejak 2019 (2,72%) naik "
-                            "2,79 poin → ")
+    assert above.startswith("Nilai 5,51% pada 2022 di atas rentang sasaran 1,50–3,50%; perlu turun 2,01 poin untuk "
+                            "mencapai rentang sasaran pada 2024; sejak 2019 (2,72%) naik 2,79 poin, menjauhi rentang "
+                            "sasaran → ")
     assert "%/tahun" not in above and "dibutuhkan" not in above
     below = explain(assess([(2019, 0.8), (2022, 1.2)], "band", (1.5, 3.5), 2024), "en", unit="indeks", decimals=1)
-    assert below.startswith("Value 1.2 indeks in 2022 is below the target's lower bound 1.5 indeks (target range "
-                            "1.5–3.5 indeks); it must rise 0.3 indeks to reach the target range by 2024; since 2019 "
-                            "(0.8 indeks) it rose 0.4 indeks → ")
+    assert below.startswith("Value 1.2 indeks in 2022 is below the target range 1.5–3.5 indeks; it must rise 0.3 "
+                            "indeks to reach the target range by 2024; since 2019 (0.8 indeks) it rose 0.4 indeks, "
+                            "towards the target range → ")
     flat_band = explain(assess([(2019, 4.0), (2022, 4.0)], "band", (1.5, 3.5), 2024))
     assert "nilainya tidak berubah" in flat_band and "perlu turun 0,50" in flat_band
     lim = explain(assess([(2016, 66.6), (2023, 71.4)], "higher_better", limit=100), "en")

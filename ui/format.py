@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl.styles import Font
 import streamlit as st
 
-from indicators import progress, texts
+from indicators import progress, rules_text, texts
 from indicators.periods import qtime
 from indicators.xlsx_text import ILLEGAL_XML_CHARS, neutralise_frame, neutralise_value
 from ui.i18n import lang, t
@@ -217,8 +217,12 @@ def status_text(status: str | None, language: str | None = None) -> str:
     return labels.get(status or "", status or "–")
 
 
-def period_text(t_value, language: str | None = None) -> str:
-    return progress.format_time(t_value, language or lang())
+def period_text(t_value, language: str | None = None, month=None) -> str:
+    """A data time in words. `month` (the published figure's month, e.g. 3 for the March poverty round) says the
+    data are monthly or per round: 'Maret 2024', not 'TW I 2024'; December figures read as the year."""
+    m = progress._num(month)
+    freq = "month" if m is not None and int(m) != 12 else None
+    return progress.format_time(t_value, language or lang(), freq)
 
 
 def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
@@ -541,6 +545,8 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             out[c] = synthetic_column(out, c)
         elif c == "confidence":
             out[c] = per_value(out[c], lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
+        elif c == "basis_code":
+            out[c] = per_value(out[c], lambda v: rules_text.basis_label(v, language) if isinstance(v, str) else "")
         elif c in ("source", "target_source_cite"):
             out[c] = per_value(out[c], lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
         elif c in LABEL_NUMBER_COLUMNS:

@@ -10,7 +10,7 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "auth_username": {"id": "Nama pengguna", "en": "Username"},
     "auth_password": {"id": "Kata sandi", "en": "Password"},
     "auth_submit": {"id": "Masuk", "en": "Sign in"},
-    "auth_sso": {"id": "Masuk dengan SSO (OIDC)", "en": "Sign in with SSO (OIDC)"},
+    "auth_sso": {"id": "Masuk dengan akun instansi (SSO)", "en": "Sign in with SSO (OIDC)"},
     "auth_logout": {"id": "Keluar", "en": "Sign out"},
     "auth_help": {"id": "Akun dibuat oleh admin PantauRB (`python -m loaders users add`). Lupa kata sandi? Minta admin "
                         "mereset akun Anda.",
@@ -63,8 +63,8 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "vf_locked": {"id": "terkunci", "en": "locked"},
     "vf_agency_reviews": {"id": "Hasil verifikasi laporan instansi ini", "en": "Verification of this agency's reports"},
     "col_review_status": {"id": "Status verifikasi", "en": "Review status"},
-    "col_reviewed_at": {"id": "Diperiksa", "en": "Reviewed"},
-    "col_reviewer": {"id": "Pemeriksa", "en": "Reviewer"},
+    "col_reviewed_at": {"id": "Diverifikasi pada", "en": "Reviewed"},
+    "col_reviewer": {"id": "Verifikator", "en": "Reviewer"},
     # ---------------------------------------------------------------- admin: accounts
     "adm_accounts_title": {"id": "Akun pengguna", "en": "User accounts"},
     "adm_accounts_intro": {"id": "Peran: admin, analis, koordinator (satu provinsi), pengunggah (satu instansi). Akun tanpa "
@@ -92,16 +92,16 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "adm_calendar_edit": {"id": "Ubah satu triwulan", "en": "Change one quarter"},
     "adm_opens": {"id": "Dibuka", "en": "Opens"},
     "adm_deadline": {"id": "Batas waktu", "en": "Deadline"},
-    "adm_late_until": {"id": "Akhir masa terlambat", "en": "Late window ends"},
+    "adm_late_until": {"id": "Batas akhir keterlambatan", "en": "Late window ends"},
     "adm_reason": {"id": "Alasan perubahan", "en": "Reason for the change"},
     "adm_save": {"id": "Simpan", "en": "Save"},
     "adm_saved": {"id": "Kalender {period} disimpan.", "en": "Calendar for {period} saved."},
     "adm_history": {"id": "Riwayat perubahan kalender", "en": "Calendar change history"},
     "col_opens_on": {"id": "Dibuka", "en": "Opens"},
-    "col_late_until": {"id": "Akhir masa terlambat", "en": "Late window ends"},
+    "col_late_until": {"id": "Batas akhir keterlambatan", "en": "Late window ends"},
     # ---------------------------------------------------------------- admin: audit
     "adm_audit_title": {"id": "Jejak audit", "en": "Audit trail"},
-    "adm_audit_intro": {"id": "Catatan yang hanya dapat ditambah: siapa, kapan, apa, sebelum → sesudah. Tidak ada yang dapat "
+    "adm_audit_intro": {"id": "Catatan yang tidak dapat diubah atau dihapus: siapa, kapan, apa, sebelum → sesudah. Tidak ada yang dapat "
                               "mengubahnya dari aplikasi; rantai hash menunjukkan perubahan dari luar aplikasi.",
                         "en": "An append-only record: who, when, what, before → after. Nobody can edit it from the app; a "
                               "hash chain shows any change made outside the app."},
@@ -156,5 +156,5 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "rm_send": {"id": "Kirim pengingat ke {n} instansi", "en": "Send reminders to {n} agencies"},
     "rm_result": {"id": "{sent} pengingat terkirim, {failed} gagal, {skipped} tanpa e-mail.",
                   "en": "{sent} reminders sent, {failed} failed, {skipped} without an e-mail address."},
-    "rm_quarter": {"id": "Triwulan pengingat", "en": "Quarter to remind about"},
+    "rm_quarter": {"id": "Pengingat untuk triwulan", "en": "Quarter to remind about"},
 }

@@ -6,6 +6,7 @@ analysis pages do not define live here (tests check that no key is defined twice
 """
 
 from indicators.texts import COMPLIANCE_LABELS
+from indicators import rules_text as RULES  # the verdict rules in words: one text, shared with the PDF
 
 STRINGS_OPS: dict[str, dict[str, str]] = {
     # ---------------------------------------------------------------- shared (nav_* titles are in ui/strings.py)
@@ -22,12 +23,10 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
         "id": "Tidak ada instansi terdaftar yang cocok dengan filter ini. Ubah jenis instansi atau provinsi.",
         "en": "No registered agency matches these filters. Change the agency type or the province."},
     "ops_status_help": {
-        "id": "Status memakai metode kemajuan Statistics Canada atas seluruh deret nilai instansi terhadap "
-              "target akhir peta jalan; capaian = nilai terakhir dibanding target tahun itu (konvensi SAKIP). "
-              "Indikator kumulatif juga diberi status laju triwulanan.",
-        "en": "Status uses the Statistics Canada progress measure over the agency's whole series against the "
-              "roadmap's end target; capaian = latest value against that year's target (SAKIP convention). "
-              "Cumulative indicators also get a within-year pacing status."},
+        "id": RULES.STATUS_RULE["id"] + " " + RULES.BASIS_RULE["id"] + " Indikator kumulatif juga diberi status "
+              "progres triwulanan.",
+        "en": RULES.STATUS_RULE["en"] + " " + RULES.BASIS_RULE["en"] + " Cumulative indicators also get a "
+              "within-year progress status."},
 
     # ---------------------------------------------------------------- agency page
     "ag_title": {"id": "Rapor instansi", "en": "Agency report card"},
@@ -43,7 +42,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
                        "en": "Valid until {date}. Reports already received stay recorded under this agency."},
     "ag_valid_since": {"id": "Berlaku sejak {date}.", "en": "Valid since {date}."},
     "ag_lineage_predecessor": {"id": "Berasal dari: {names}.", "en": "Comes from: {names}."},
-    "ag_lineage_successor": {"id": "Instansi atau wilayah turunan: {names}.", "en": "Successor agencies or regions: {names}."},
+    "ag_lineage_successor": {"id": "Instansi pengganti atau daerah hasil pemekaran: {names}.", "en": "Successor agencies or regions: {names}."},
     "ag_lineage_item_until": {"id": "{name} (s.d. {date})", "en": "{name} (until {date})"},
     "ag_lineage_item_since": {"id": "{name} (sejak {date})", "en": "{name} (since {date})"},
     "ag_in_province": {"id": ", Provinsi {province}", "en": ", province of {province}"},
@@ -143,14 +142,14 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "rg_provinces_none": {
         "id": "Belum ada provinsi yang melaporkan indikator ini untuk {period}.",
         "en": "No province has reported this indicator for {period}."},
-    "rg_map_heading": {"id": "Peta petak provinsi", "en": "Province tile map"},
+    "rg_map_heading": {"id": "Peta kotak (kartogram) provinsi", "en": "Province tile map"},
     "rg_map_help": {
         "id": "Setiap provinsi satu petak berukuran sama, disusun kira-kira menurut letaknya dari barat ke timur. "
               "Abu-abu muda = tidak ada data untuk triwulan ini.",
         "en": "Each province is one equal tile, placed roughly by location from west to east. Light grey = no "
               "data for this quarter."},
     "rg_map_alt": {
-        "id": "Peta petak 38 provinsi Indonesia berwarna menurut status indikator {indicator} pada {period}.",
+        "id": "Peta kotak (kartogram) 38 provinsi Indonesia berwarna menurut status indikator {indicator} pada {period}.",
         "en": "Tile map of Indonesia's 38 provinces coloured by the status of {indicator} in {period}."},
     "rg_no_data": {"id": "tidak ada data", "en": "no data"},
     "rg_kabkota_heading": {"id": "Kabupaten/kota", "en": "Regencies and cities"},
@@ -239,7 +238,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "up_result_heading": {"id": "Hasil: {file}", "en": "Result: {file}"},
     "up_result_check": {"id": "pemeriksaan saja, tidak disimpan", "en": "check only, nothing saved"},
     "up_valid": {
-        "id": "Berkas valid: tidak ada kesalahan ({warnings} peringatan). Klik **Kirim** untuk menyimpannya.",
+        "id": "Berkas lolos pemeriksaan: tidak ada kesalahan ({warnings} peringatan). Klik **Kirim** untuk menyimpannya.",
         "en": "The file is valid: no errors ({warnings} warning(s)). Click **Submit** to store it."},
     "up_invalid": {
         "id": "Berkas belum dapat diterima: {errors} kesalahan, {warnings} peringatan. Perbaiki sel yang disebut "

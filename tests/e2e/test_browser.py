@@ -276,7 +276,7 @@ def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(filled))
     expect(file_chip(page, filled.name)).to_be_visible(timeout=T)
     page.locator(".st-key-upload_check").get_by_role("button").click()
-    expect(page.get_by_text("Berkas valid", exact=False)).to_be_visible(timeout=T)
+    expect(page.get_by_text("Berkas lolos pemeriksaan", exact=False)).to_be_visible(timeout=T)
     wait_idle(page)
     screenshot(page, screenshot_dir, "unggah_periksa_valid_id")
     assert_no_error(page, e2e_server, offset, "upload: check only")
