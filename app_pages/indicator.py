@@ -8,7 +8,8 @@ from indicators import charts, queries
 from indicators.periods import quarter_of_time
 from ui.data import q, require_data, select_period_quarter
 from ui.format import (md, col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
-                       show_table, status_chip, synthetic_note, type_titles, url_select)
+                       show_table, source_text, status_chip, synthetic_note, type_titles, url_select,
+                       year_text)
 from ui.i18n import lang, t
 
 st.title(t("indicator_title"))
@@ -110,7 +111,7 @@ meta_rows = [
     (t("meta_measurement"), t(f"measurement_{m['measurement']}")),
     (t("meta_aggregation"), t(f"aggregation_{m['aggregation']}")),
     (t("meta_limit"), fmt(m["natural_limit"], dec)),
-    (t("meta_baseline"), f"{fmt(m['baseline_value'], dec)} ({dash(m['baseline_year'])}) — {dash(m['baseline_source'])}"
+    (t("meta_baseline"), f"{fmt(m['baseline_value'], dec)} ({year_text(m['baseline_year'])}) — {source_text(m['baseline_source'])}"
      if pd.notna(m["baseline_value"]) else "–"),
     (t("meta_source"), dash(m["data_source"])), (t("meta_legal_basis"), dash(m["legal_basis"])),
     (t("meta_confidence"), confidence_text(m["baseline_confidence"])),

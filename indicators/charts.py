@@ -63,6 +63,17 @@ NUMBER_LOCALES = {
 _COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 
 
+_CONFIDENCE = {"id": {"high": "tinggi", "medium": "sedang", "low": "rendah"},
+               "en": {"high": "high", "medium": "medium", "low": "low"}}
+
+
+def _cite(source, lang: str) -> str:
+    """A source in a tooltip: the one citation form (texts.cite) with a short link; '' when missing."""
+    from indicators import texts
+    text = texts.cite(source, lang, short_links=True)
+    return "" if text == "–" else text
+
+
 def locale_config(lang: str = "id") -> dict:
     """Vega-Lite `config.locale` for the language (numbers as 1.234,5 in Indonesian)."""
     return {"number": NUMBER_LOCALES["en" if lang == "en" else "id"]}
@@ -221,7 +232,7 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
         for col in ("source", "confidence", "submission_id", "n_agencies"):
             if col not in s:
                 s[col] = None
-        s["source"] = s["source"].fillna("").astype(str)
+        s["source"] = [_cite(v, lang) for v in s["source"]]
         s["submission_id"] = s["submission_id"].fillna("").astype(str)
         tip = [alt.Tooltip("what:N", title=_t(titles, "series", "Seri")),
                alt.Tooltip("period:N", title=_t(titles, "period", "Periode")),
@@ -249,6 +260,8 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
             if col not in tg:
                 tg[col] = None
             tg[col] = tg[col].fillna("").astype(str)
+        tg["source"] = [_cite(v, lang) for v in tg["source"]]
+        tg["confidence"] = [_CONFIDENCE["en" if lang == "en" else "id"].get(v, v) for v in tg["confidence"]]
         tip = [alt.Tooltip("what:N", title=_t(titles, "series", "Seri")), alt.Tooltip("who:N", title=" "),
                alt.Tooltip("year:Q", title=_t(titles, "year", "Tahun"), format="d"),
                alt.Tooltip("label:N", title=target_name), alt.Tooltip("basis:N", title=_t(titles, "basis", "Dasar")),

@@ -214,7 +214,7 @@ def source_markdown(value) -> str:
 
 def source_text(value) -> str:
     """A stored source as one plain citation line in the session language."""
-    return "–" if dash(value) == "–" else texts.cite(str(value), lang())
+    return texts.cite(value, lang())
 
 
 def confidence_text(value) -> str:
@@ -552,7 +552,7 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
         elif c == "confidence":
             out[c] = per_value(out[c], lambda v: t(f"confidence_{v}") if v in ("high", "medium", "low") else v)
         elif c in ("source", "target_source_cite"):
-            out[c] = per_value(out[c], lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
+            out[c] = per_value(out[c], lambda v: "" if texts.cite(v, language) == "–" else texts.cite(v, language))
         elif c in LABEL_NUMBER_COLUMNS:
             out[c] = per_value(out[c], lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
