@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from indicators import briefing_pdf, headline
+from indicators import briefing_pdf, headline, texts
 from indicators import queries as Q
 from loaders import api
 
@@ -70,7 +70,8 @@ def test_pdf_briefing_text(seeded_db_path, seeded_con, lang):
     for _, sentence in head.themes:
         assert _flat(sentence) in flat
     sources = {s for s in data.national["source"].dropna() if s}
-    assert sources and all(_flat(s)[:40] in flat for s in sources)
+    assert sources and all(_flat(texts.cite(s, lang, short_links=True))[:40] in flat for s in sources)  # one citation form
+    assert "https://" not in flat  # links are short and clickable, not URLs broken over lines
     assert ("Sumber data" if lang == "id" else "Data sources") in flat
     assert ("Data sintetis (demo)" if lang == "id" else "Synthetic (demo) data") in flat
     assert ("TW III 2024" if lang == "id" else "Q3 2024") in flat
