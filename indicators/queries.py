@@ -297,9 +297,11 @@ THEME_NAMES = "SELECT theme_code AS theme, name AS theme_name, name_en AS theme_
 
 def theme_status_matrix(con, year: int, quarter: int) -> pd.DataFrame:
     """Theme x status counts, separately for agency-level assessments (scope 'agency': one per agency and
-    indicator) and national indicators (scope 'national'), with the theme roll-up status of each scope."""
+    indicator) and national indicators (scope 'national': only those that count in the roll-up, as in the
+    headline; trend-only and `rollup: false` series are counted apart there), with each scope's roll-up."""
+    from indicators.headline import counts_in_rollup   # the one roll-up rule (the headline counts the same rows)
     ag = _agency_verdicts(con, year, quarter)
-    nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter)]
+    nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter) if counts_in_rollup(r)]
     names = con.execute(THEME_NAMES).df()
     out = []
     for scope, rows in (("agency", ag), ("national", nat)):

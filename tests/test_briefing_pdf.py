@@ -29,13 +29,16 @@ def test_headline_counts_only_target_verdicts():
     h = headline.headline(df, lang="id", period="TW III 2024", cutoff="23 Oktober 2024", theme_names={"a": "Tema A"})
     assert h.overall == ("Dari 4 indikator nasional bertarget: 1 target tercapai, 1 sesuai jalur dan 1 memburuk; "
                          "1 belum dapat dinilai.")
-    assert h.trend.startswith("2 indikator lain tanpa target")
+    assert h.trend == "1 indikator lain tanpa target dinilai menurut trennya saja; 1 tidak dihitung dalam rekap."
     assert h.as_of == "Posisi TW III 2024; data diterima s.d. 23 Oktober 2024."
     assert dict(h.themes) == {"a": "Tema A: dari 3 indikator bertarget, 1 target tercapai, 1 sesuai jalur dan 1 memburuk.",
                               "b": "b: dari 1 indikator bertarget, 1 belum dapat dinilai."}
     en = headline.headline(df, lang="en", period="Q3 2024", cutoff="October 23, 2024")
-    assert en.overall.startswith("Of 4 national indicators with a target: 1 target achieved, 1 on track and 1 "
-                                 "deterioration; 1 cannot be assessed yet")
+    assert en.overall.startswith("Of 4 national indicators with a target: 1 with the target achieved, 1 on track "
+                                 "and 1 deteriorating; 1 cannot be assessed yet")
+    assert en.trend == "1 other indicator without a target is judged by its trend only; 1 not counted in roll-ups."
+    one = headline.headline(df[df["indicator_code"] == "A1"], lang="en")
+    assert one.overall == "Of 1 national indicator with a target: 1 with the target achieved."  # Babel plural rule
 
 
 def test_headline_without_targets_says_so():
