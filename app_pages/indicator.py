@@ -44,13 +44,39 @@ st.caption(t("indicator_subtitle", code=md(code), theme=md(m["theme_name_en" if 
 # --- series with baseline and targets
 series = q(queries.indicator_series, code, year, quarter, agency)
 targets = q(queries.indicator_targets, code, agency)
-titles = {"series_national": t("series_national") if m["level"] == "national" else t("series_aggregate"),
+is_category = m["value_type"] == "category"
+# An agency indicator's own "national" line is the aggregate of agency reports: named for what it is, never
+# "Nasional", and kept apart from the published national series (the national indicators).
+aggregate_label = t("series_aggregate", rule=t(f"series_aggregate_rule_{m['aggregation']}"))
+national_label = t("series_national") if m["level"] == "national" else aggregate_label
+titles = {"series_national": national_label,
           "series_agency": agency_names[agency] if agency else t("series_agency"), "target": t("target"),
           "baseline": t("baseline"), "x": t("axis_year"), "y": unit or t("col_value"), "value": t("col_value"),
           "period": t("col_period"), "source": t("col_source"), "series": t("series"), "year": t("col_year"),
           "basis": t("col_basis"), "confidence": t("col_confidence")}
+series = series.assign(source=series["source"].map(   # the aggregate's "source" is the agency reports
+    lambda v: aggregate_label if isinstance(v, str) and v.startswith("aggregate:") else v))
 baseline = (m["baseline_year"], m["baseline_value"]) if pd.notna(m["baseline_value"]) else None
-if series.empty and targets.empty:
+if is_category:  # categories (e.g. BPK opinion WTP/WDP/TW/TMP): how many hold each, per year, as stacked bars
+    dist = q(queries.category_distribution, code, year, quarter)
+    what = (m["name_en"] if en else m["name"])
+    st.subheader(t("category_heading", what=md(what)))
+    if dist.empty:
+        st.info(t("no_series"))
+    else:
+        cats = [] if m["categories"] is None or isinstance(m["categories"], float) else [str(c) for c in m["categories"]]
+        show_chart(charts.category_chart(dist, lang(), {"x": t("col_year"), "year": t("col_year"),
+                                                       "count": t("count_agencies") if m["level"] == "agency" else t("count"),
+                                                       "category": t("col_category")}, cats),
+                   f"sebaran_{code}_{year}_TW{quarter}", "category", title=what, unit=t("col_category"))
+        synthetic_note(dist)
+        st.caption(t("category_note_agency", period=quarter_text(year, quarter)) if m["level"] == "agency"
+                   else t("category_note_national"))
+        with st.expander(t("series_table")):
+            show_table(present(dist.rename(columns={"n": "n_agencies"}), ["year", "category", "n_agencies", "synthetic"]
+                               if m["level"] == "agency" else ["year", "category"]),
+                       f"sebaran_{code}_{year}_TW{quarter}", "category_table")
+elif series.empty and targets.empty:
     st.info(t("no_series"))
 else:
     span = (int(period["baseline_year"]), int(period["end_year"]))  # the roadmap period is the axis range
@@ -59,12 +85,13 @@ else:
     synthetic_note(series)
     if m["level"] == "agency":
         st.caption(t("aggregate_note", rule=t(f"aggregation_{m['aggregation']}")))
+        st.caption(t("aggregate_not_national", label=aggregate_label))
 
 # --- why this status, what is needed
 st.subheader(t("why_heading"))
 explain = q(queries.indicator_explanation, code, year, quarter, agency)
 for r in explain.to_dict("records"):
-    who = t("series_national") if r["scope"] == "national" else agency_names.get(agency, agency)
+    who = national_label if r["scope"] == "national" else agency_names.get(agency, agency)
     st.markdown(f"**{md(who)}**")
     st.markdown(status_chip(r["status"]), unsafe_allow_html=True)      # fixed HTML: colour + status label only
     st.markdown(md(r["explanation_en"] if en else r["explanation_id"]))
@@ -86,16 +113,18 @@ if m["level"] == "agency":
         st.info(t("no_agency_values"))
     else:
         synthetic_note(table)
-        show_chart(charts.distribution_chart(table, lang(), {**type_titles(), "agency_type": t("col_agency_type"), "value": unit,
-                                                             "status": t("col_status"), "agency": t("col_agency_name"),
-                                                             "period": t("col_period")}, dec),
-                   f"sebaran_{code}_{year}_TW{quarter}", "distribution")
+        if not is_category:  # a category indicator's spread is the stacked chart above
+            show_chart(charts.distribution_chart(table, lang(), {
+                **type_titles(), "agency_type": t("col_agency_type"), "value": unit or t("col_value"),
+                "status": t("col_status"), "agency": t("col_agency_name"), "period": t("col_period")}, dec),
+                f"sebaran_{code}_{year}_TW{quarter}", "distribution")
         table = table.assign(link="./instansi?agency=" + table["agency_code"],
                              target_shown=[fmt_target(lo, hi, tx, dec) for lo, hi, tx in zip(
                                  table["target_low"], table["target_high"], table["target_text"])],
                              target_source=table["target_source"].map(
                                  lambda s: t(f"target_source_{s}") if s in ("agency", "catalogue") else "–"))
-        show_table(present(table, ["agency_code", "agency_name", "agency_type", "latest_value", "latest_time",
+        value_cols = ["latest_text"] if is_category else ["latest_value"]   # the opinion itself (WTP, WDP, …)
+        show_table(present(table, ["agency_code", "agency_name", "agency_type", *value_cols, "latest_time",
                                    "target_shown", "capaian", "capaian_capped", "status", "target_source",
                                    "submission_id",
                                    "synthetic", "link"]),
@@ -118,6 +147,9 @@ meta_rows = [
     (t("meta_applies_to"), m["applies_to"] or t(f"level_{m['level']}")), (t("meta_notes"), dash(m["notes"])),
 ]
 st.table({t("meta_field"): [a for a, _ in meta_rows], t("meta_value"): [str(b) for _, b in meta_rows]})
+series_names = {"national": national_label, "agency": agency_names[agency] if agency else t("series_agency")}
+series = series.assign(series=series["series"].map(lambda x: series_names.get(x, x)))   # words, not codes
+targets = targets.assign(series=targets["series"].map(lambda x: series_names.get(x, x)))
 with st.expander(t("series_table")):
     show_table(present(series, ["series", "t", "value", "value_text", "n_agencies", "source", "confidence",
                                 "submission_id", "synthetic"]), f"data_{code}", "series_table",

@@ -328,6 +328,36 @@ def distribution_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None =
 
 
 # ------------------------------------------------------------------ rencana aksi pacing
+# Categories best first (catalogue rules.categories, e.g. WTP > WDP > TW > TMP): Okabe–Ito blue to vermillion.
+CATEGORY_COLORS = ("#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#999999")
+
+
+def category_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                   categories: tuple[str, ...] | list[str] = ()) -> alt.Chart:
+    """Stacked bars per year: how many agencies hold each category (queries.category_distribution), the best
+    category at the bottom, each labelled with its count. Categories outside `categories` follow in grey."""
+    lang = "en" if lang == "en" else "id"
+    d = df.copy()
+    d["year_label"] = d["year"].astype(int).astype(str)
+    order = list(categories) + sorted(set(d["category"]) - set(categories))
+    d["rank"] = [order.index(c) if c in order else len(order) for c in d["category"]]
+    colors = [CATEGORY_COLORS[min(i, len(CATEGORY_COLORS) - 1)] for i in range(len(order))]
+    count = _t(titles, "count", "Jumlah")
+    base = alt.Chart(d).encode(
+        x=alt.X("year_label:O", title=_t(titles, "x", "Tahun"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("n:Q", title=count, stack="zero", axis=_COUNT_AXIS),
+        order=alt.Order("rank:Q", sort="ascending"),
+        tooltip=[alt.Tooltip("year_label:O", title=_t(titles, "year", "Tahun")),
+                 alt.Tooltip("category:N", title=_t(titles, "category", "Kategori")),
+                 alt.Tooltip("n:Q", title=count, format=",d")])
+    bars = base.mark_bar().encode(color=alt.Color("category:N", title=_t(titles, "category", "Kategori"),
+                                                  scale=alt.Scale(domain=order, range=colors),
+                                                  legend=alt.Legend(orient="bottom")))
+    text = base.mark_text(dy=-2, baseline="top", color="white", fontWeight="bold").encode(
+        y=alt.Y("n:Q", stack="zero"), text=alt.Text("n:Q", format=",d"))
+    return _finish((bars + text).properties(height=300, width="container"), lang)
+
+
 def pacing_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
                  labels: dict | None = None) -> alt.Chart:
     """Stacked bars: rencana aksi outputs per agency type by pacing status (queries.renaksi_pacing).

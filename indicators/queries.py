@@ -123,7 +123,7 @@ SELECT i.indicator_code, i.theme_code AS theme, t.name AS theme_name, t.name_en 
        i.level, i.applies_to, i.name, i.name_en, i.unit, i.unit_en, i.value_type, i.direction,
        i.measurement, i.aggregation, i.natural_limit, i.decimals, i.definition, i.definition_en,
        i.legal_basis, i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
-       i.baseline_confidence, i.min_value, i.max_value
+       i.baseline_confidence, i.min_value, i.max_value, i.categories
 FROM indicators i LEFT JOIN themes t ON t.theme_code = i.theme_code
 WHERE ($theme IS NULL OR i.theme_code = $theme
        OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
@@ -567,6 +567,36 @@ def indicator_series(con, code: str, year: int, quarter: int, agency: str | None
                                  source=r["source_cell"], confidence=None, submission_id=r["submission_id"],
                                  n_agencies=None, synthetic=bool(r["synthetic"])))
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+CATEGORY_DISTRIBUTION = """
+SELECT year, value_text AS category, count(*) AS n, coalesce(bool_or(synthetic), FALSE) AS synthetic
+FROM (SELECT v.agency_code, v.year, v.value_text, v.synthetic,
+             row_number() OVER (PARTITION BY v.agency_code, v.year ORDER BY v.quarter DESC) AS k
+      FROM v_values v
+      WHERE v.indicator_code = $indicator AND v.value_text IS NOT NULL AND trim(v.value_text) <> ''
+        AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter)
+WHERE k = 1
+GROUP BY year, value_text
+ORDER BY year, value_text
+"""
+
+
+def category_distribution(con, code: str, year: int, quarter: int) -> pd.DataFrame:
+    """A category indicator (e.g. the BPK audit opinion WTP/WDP/TW/TMP) per year up to the quarter: how many
+    agencies hold each category (each agency's latest report of the year), or for a national indicator the
+    published category of each year (n = 1). Columns year, category, n, synthetic."""
+    meta = indicator_meta(con, code)
+    if meta.empty:
+        return pd.DataFrame(columns=["year", "category", "n", "synthetic"])
+    if meta.iloc[0]["level"] == "national":
+        s = con.execute(NATIONAL_SERIES, {"indicator": code}).df()
+        s = s[s["value_text"].notna() & (s["year"] * 4 + 4 <= int(year) * 4 + int(quarter))]
+        return pd.DataFrame({"year": s["year"].astype(int), "category": s["value_text"], "n": 1, "synthetic": False})\
+            .reset_index(drop=True)
+    period = _period_for_year(con, year)
+    return con.execute(CATEGORY_DISTRIBUTION, {"indicator": code, "start_year": int(period["start_year"]),
+                                               "year": int(year), "quarter": int(quarter)}).df()
 
 
 ALL_TARGET_VERSIONS = """
