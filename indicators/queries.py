@@ -708,7 +708,8 @@ def agency_options(con, code: str) -> pd.DataFrame:
 FINAL_COLUMNS = ["theme", "theme_name", "theme_name_en", "sort_order", "indicator_code", "indicator_name",
                  "indicator_name_en", "level", "scope", "status", "mean_score", "capaian", "value", "value_text",
                  "target_low", "target_high", "target_text", "unit", "decimals", "n_agencies", "n_assessed",
-                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw", "unit_en"]
+                 "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw", "unit_en",
+                 "value_year"]
 
 
 def final_indicator_results(con, period_code: str) -> pd.DataFrame:
@@ -717,7 +718,8 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
     and per agency type (scope KL/PROV/KAB/KOTA), with mean capaian (capped, as credited; `capaian_raw` is
     the mean of the uncapped numbers) and counts. `in_rollup` False marks verdicts that do not count
     (no target: trend words; a series that does not represent its concept; discontinued). `unit_en` is the
-    English unit (exports in English use it)."""
+    English unit (exports in English use it); `value_year` the year of a national figure (older than the end
+    year when no newer one is published)."""
     per = con.execute("SELECT start_year, end_year FROM roadmap_periods WHERE period_code = $p", {"p": period_code}).df()
     if per.empty:
         return pd.DataFrame(columns=FINAL_COLUMNS)
@@ -737,7 +739,8 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         target_low=r["target_low"], target_high=r["target_high"], target_text=r["target_text"],
                         unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
                         n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False,
-                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"]))
+                        kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"],
+                        value_year=r["latest_year"]))
     rows = _agency_verdicts(con, end, 4)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
@@ -762,7 +765,7 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         source=None, confidence=None,  # briefing.source_text words it: n agency reports
                         synthetic=any(r["synthetic"] for r in rs), kind=r0["kind"] if not counted else "target",
                         in_rollup=bool(counted), capaian_raw=sum(raw) / len(raw) if raw else None,
-                        unit_en=r0["unit_en"]))
+                        unit_en=r0["unit_en"], value_year=None))
     df = pd.DataFrame(out, columns=FINAL_COLUMNS)
     order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
     df["_o"] = df["scope"].map(order)
