@@ -4,7 +4,7 @@ distribution across agencies, agency table and metadata."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, queries
+from indicators import charts, queries, texts
 from indicators.periods import quarter_of_time
 from ui.data import q, require_data, select_period_quarter
 from ui.format import (md, col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
@@ -68,7 +68,8 @@ if is_category:  # categories (e.g. BPK opinion WTP/WDP/TW/TMP): how many hold e
         show_chart(charts.category_chart(dist, lang(), {"x": t("col_year"), "year": t("col_year"),
                                                        "count": t("count_agencies") if m["level"] == "agency" else t("count"),
                                                        "category": t("col_category")}, cats),
-                   f"sebaran_{code}_{year}_TW{quarter}", "category", title=what, unit=t("col_category"))
+                   f"sebaran_{code}_{year}_TW{quarter}", "category", title=f"{what} ({code})", unit=t("col_category"),
+                   source=aggregate_label if m["level"] == "agency" else None)
         synthetic_note(dist)
         st.caption(t("category_note_agency", period=quarter_text(year, quarter)) if m["level"] == "agency"
                    else t("category_note_national"))
@@ -81,7 +82,11 @@ elif series.empty and targets.empty:
 else:
     span = (int(period["baseline_year"]), int(period["end_year"]))  # the roadmap period is the axis range
     used = targets[targets["used"].astype(bool)] if "used" in targets else targets  # what the verdicts judged against
-    show_chart(charts.series_chart(series, used, lang(), titles, dec, baseline, span), f"seri_{code}", "series")
+    cited = [v for v in series["source"] if isinstance(v, str) and v.strip()] if m["level"] == "national" else []
+    chart_source = (texts.cite(cited[-1], lang(), short_links=True) if cited else
+                    (aggregate_label if m["level"] == "agency" else None))
+    show_chart(charts.series_chart(series, used, lang(), titles, dec, baseline, span), f"seri_{code}", "series",
+               title=f"{m['name_en'] if en else m['name']} ({code})", unit=unit or None, source=chart_source)
     synthetic_note(series)
     if m["level"] == "agency":
         st.caption(t("aggregate_note", rule=t(f"aggregation_{m['aggregation']}")))
@@ -117,7 +122,8 @@ if m["level"] == "agency":
             show_chart(charts.distribution_chart(table, lang(), {
                 **type_titles(), "agency_type": t("col_agency_type"), "value": unit or t("col_value"),
                 "status": t("col_status"), "agency": t("col_agency_name"), "period": t("col_period")}, dec),
-                f"sebaran_{code}_{year}_TW{quarter}", "distribution")
+                f"sebaran_{code}_{year}_TW{quarter}", "distribution",
+                title=f"{m['name_en'] if en else m['name']} ({code})", unit=unit or None)
         table = table.assign(link="./instansi?agency=" + table["agency_code"],
                              target_shown=[fmt_target(lo, hi, tx, dec) for lo, hi, tx in zip(
                                  table["target_low"], table["target_high"], table["target_text"])],

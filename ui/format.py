@@ -387,23 +387,47 @@ def file_input(label: str, key: str, *, help: str | None = None):
     return st.file_uploader(label, type=["xlsx"], key=key, help=help)
 
 
-def chart_caption_lines(unit: str | None = None) -> list[str]:
-    """Period, unit, source and the synthetic-data label for a chart's exported title block."""
+def chart_synthetic(chart) -> bool | None:
+    """Whether the chart draws synthetic values: any `synthetic` flag in the data of the chart or its layers /
+    concatenated or faceted parts; None when no part carries the flag (then the page's setting decides)."""
+    found, stack = [], [chart]
+    while stack:
+        c = stack.pop()
+        data = getattr(c, "data", None)
+        if isinstance(data, pd.DataFrame) and "synthetic" in data.columns:
+            found.append(bool(data["synthetic"].fillna(False).astype(bool).any()))
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            parts = getattr(c, attr, None)
+            if isinstance(parts, list):
+                stack.extend(parts)
+        spec = getattr(c, "spec", None)
+        if spec is not None and not isinstance(spec, (str, dict)) and hasattr(spec, "to_dict"):
+            stack.append(spec)
+    return any(found) if found else None
+
+
+def chart_caption_lines(unit: str | None = None, source: str | None = None, synthetic: bool | None = None) -> list[str]:
+    """Period, unit, source and — only when synthetic values are drawn — the synthetic-data label, for a chart's
+    exported title block. `source`: the chart's own source (a citation or 'n agency reports'); default the
+    general line (catalogue series and agency reports)."""
     ctx = st.session_state.get("_export_context", {})
     lines = [f"{t('export_period')}: {ctx['period']}" if ctx.get("period") else "",
-             f"{t('export_unit')}: {unit}" if unit else "", f"{t('export_source')}: {t('export_source_text')}"]
-    if st.session_state.get("_export_synthetic"):
+             f"{t('export_unit')}: {unit}" if unit else "",
+             f"{t('export_source')}: {source or t('export_source_text')}"]
+    if st.session_state.get("_export_synthetic") if synthetic is None else synthetic:
         lines.append(t("synthetic_badge"))
     return [x for x in lines if x]
 
 
 def show_chart(chart, name: str, key: str, *, alt_text: str | None = None, title: str | None = None,
-               unit: str | None = None) -> None:
+               unit: str | None = None, source: str | None = None) -> None:
     """st.altair_chart + a PNG download rendered by vl-convert when clicked; the PNG carries a title block
-    (title, period, unit, source, synthetic label), its file name follows the session language."""
+    (title — e.g. the indicator's name —, period, unit, source, and the synthetic label only when the chart's
+    data carry synthetic values), its file name follows the session language."""
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
     heading = title or alt_text or st.session_state.get("_export_context", {}).get("title", "PantauRB")
-    st.download_button(t("download_png"), functools.partial(chart_png, chart, 2.0, heading, chart_caption_lines(unit)),
+    lines = chart_caption_lines(unit, source, chart_synthetic(chart))
+    st.download_button(t("download_png"), functools.partial(chart_png, chart, 2.0, heading, lines),
                        file_name=f"{file_stem(name)}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
                        icon=":material/image:")
 
