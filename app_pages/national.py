@@ -1,6 +1,7 @@
 """Ringkasan nasional: reporting this quarter, theme x status matrix, national indicator tiles, changes."""
 
 import functools
+import html
 
 import streamlit as st
 
@@ -88,29 +89,49 @@ else:
 st.subheader(t("tiles_heading"))
 if tiles.empty:
     st.info(t("no_national"))
-for theme, group in tiles.groupby("theme", sort=False):
-    st.markdown(f"**{md(theme_names.get(theme, theme))}**")
-    cols = st.columns(3)
-    for i, r in enumerate(group.to_dict("records")):
-        unit = r["unit_en"] if en else r["unit"]
-        unit = "" if r["value_type"] == "category" or dash(unit) == "–" else unit
-        value = dash(r["latest_text"]) if r["value_type"] == "category" else fmt(r["latest_value"], r["decimals"])
-        with cols[i % 3].container(border=True):
-            series = [v for v in r["series_v"] if v is not None]
-            st.metric(md(r["name_en"] if en else r["name"]), value,
-                      help=t("tile_help", source=md(source_text(r["source"])), confidence=confidence_text(r["confidence"])),
-                      chart_data=series if len(series) > 1 else None, chart_type="line")
-            st.markdown(status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}"),
-                        unsafe_allow_html=True)
-            if r["capaian"] is not None and r["capaian"] == r["capaian"]:  # capaian: plain text, no status colour
-                st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
-                              capaian=capaian_text(r["capaian"], r["capaian_capped"])))
-            target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
-            st.caption(t("tile_caption", unit=md(unit or "–"), target_year=year_text(r["target_year"]), target=md(target),
-                         period=period_text(r["latest_time"]),
-                         source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
-            st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
-                         query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})
+with st.container(key="phone_tiles"):  # phone: one dense line per indicator instead of a card
+    for theme, group in tiles.groupby("theme", sort=False):
+        lines = []
+        for r in group.to_dict("records"):
+            unit = r["unit_en"] if en else r["unit"]
+            unit = "" if r["value_type"] == "category" or dash(unit) == "–" else unit
+            value = dash(r["latest_text"]) if r["value_type"] == "category" else fmt(r["latest_value"], r["decimals"])
+            cap = "" if r["capaian"] is None or r["capaian"] != r["capaian"] else \
+                f" · {html.escape(capaian_text(r['capaian'], r['capaian_capped']))}"
+            lines.append(f'<li>{html.escape(str(r["name_en"] if en else r["name"]))}: '
+                         f'<b>{html.escape(value)}</b> {html.escape(unit or "")} ({html.escape(period_text(r["latest_time"]))})'
+                         f'<br>{status_chip(r["status"])}{cap}'
+                         f'{"" if r["in_rollup"] else " · " + html.escape(t("tile_no_rollup"))}</li>')
+        st.markdown(f"**{md(theme_names.get(theme, theme))}**")
+        st.markdown('<ul style="padding-left:1.1em;margin:0 0 .6em 0;line-height:1.35">' + "".join(lines) + "</ul>",
+                    unsafe_allow_html=True)
+
+with st.container(key="wide_tiles"):  # desktop: one card per indicator, three per row
+    for theme, group in tiles.groupby("theme", sort=False):
+        st.markdown(f"**{md(theme_names.get(theme, theme))}**")
+        cols = st.columns(3)
+        for i, r in enumerate(group.to_dict("records")):
+            unit = r["unit_en"] if en else r["unit"]
+            unit = "" if r["value_type"] == "category" or dash(unit) == "–" else unit
+            value = dash(r["latest_text"]) if r["value_type"] == "category" else fmt(r["latest_value"], r["decimals"])
+            with cols[i % 3].container(border=True):
+                series = [v for v in r["series_v"] if v is not None]
+                st.metric(md(r["name_en"] if en else r["name"]), value,
+                          help=t("tile_help", source=md(source_text(r["source"])), confidence=confidence_text(r["confidence"])),
+                          chart_data=series if len(series) > 1 else None, chart_type="line")
+                st.markdown(status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}"),
+                            unsafe_allow_html=True)
+                if r["capaian"] is not None and r["capaian"] == r["capaian"]:  # capaian: plain text, no status colour
+                    st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
+                                  capaian=capaian_text(r["capaian"], r["capaian_capped"])))
+                target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
+                targeted = target != "–"
+                st.caption(t("tile_caption" if targeted else "tile_caption_untargeted", unit=md(unit or "–"),
+                             target_year=year_text(r["target_year"]), target=md(target),
+                             period=period_text(r["latest_time"]),
+                             source=source_markdown(r["source"]), confidence=confidence_text(r["confidence"])))
+                st.page_link("app_pages/indicator.py", label=t("open_indicator"), icon=":material/arrow_forward:",
+                             query_params={"indicator": r["indicator_code"], "year": year, "quarter": quarter})
 
 # --- what changed since the previous quarter
 prev_y, prev_q = previous_quarter(year, quarter)

@@ -451,8 +451,8 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
 # Builders for app_pages/agency.py, region.py and compliance.py, same conventions as above (lang,
 # titles, Okabe-Ito colours each named by text). "no_data" and "not_due" are the two extra states.
 NO_DATA_COLOR = "#DDDDDD"
-OPS_STATUS_ORDER = (*VERDICT_ORDER, "no_data")
-OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR}
+OPS_STATUS_ORDER = (*VERDICT_ORDER, "no_data", "outside_scope")   # outside_scope: a province the reader may not see
+OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR, "outside_scope": "#F4F4F4"}
 OPS_PACING_ORDER = PACING_ORDER
 OPS_COMPLIANCE_ORDER = (*COMPLIANCE_ORDER, "not_due")
 OPS_COMPLIANCE_COLORS = {**COMPLIANCE_COLORS, "not_due": "#EEEEEE"}

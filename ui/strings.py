@@ -223,6 +223,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "tile_help": {"id": "Sumber: {source} · keyakinan: {confidence}", "en": "Source: {source} · confidence: {confidence}"},
     "tile_caption": {"id": "Satuan: {unit} · target {target_year}: **{target}** · data {period} · sumber: {source} (keyakinan {confidence})",
                      "en": "Unit: {unit} · {target_year} target: **{target}** · data {period} · source: {source} (confidence {confidence})"},
+    "tile_caption_untargeted": {"id": "Satuan: {unit} · tanpa target · data {period} · sumber: {source} (keyakinan {confidence})",
+                                "en": "Unit: {unit} · no target · data {period} · source: {source} (confidence {confidence})"},
     "changes_heading": {"id": "Apa yang berubah sejak {prev} (sekarang {now})", "en": "What changed since {prev} (now {now})"},
     "changes_none": {"id": "Tidak ada perubahan dibanding triwulan sebelumnya.", "en": "Nothing changed since the previous quarter."},
     "change_national_value": {"id": "Angka nasional baru", "en": "New national figure"},

@@ -151,6 +151,7 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
         "id": "Peta petak 38 provinsi Indonesia berwarna menurut status indikator {indicator} pada {period}.",
         "en": "Tile map of Indonesia's 38 provinces coloured by the status of {indicator} in {period}."},
     "rg_no_data": {"id": "tidak ada data", "en": "no data"},
+    "rg_outside_scope": {"id": "di luar cakupan", "en": "outside your scope"},
     "rg_kabkota_heading": {"id": "Kabupaten/kota", "en": "Regencies and cities"},
     "rg_kabkota_province": {"id": "Provinsi", "en": "Province"},
     "rg_kabkota_none": {
