@@ -478,13 +478,14 @@ def _ops_labels(lang: str, labels: dict | None) -> dict:
 def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None, *, label: str = "name",
                      value: str = "value", status: str = "status", text: str = "value_text",
                      ascending: bool = False, labels: dict | None = None, pacing: bool = False,
-                     neutral: bool = False) -> alt.Chart:
+                     neutral: bool = False, compact: bool = False) -> alt.Chart:
     """Horizontal bars of `value` per `label`, sorted best first (ascending=True for lower-is-better),
     coloured by `status` (progress or, with pacing=True, pacing statuses) and with `text` printed
     next to each bar so the status never depends on colour alone. Rows without a value are left out
     (the page lists them in words). Tooltips carry `submission_id` when the column exists.
     neutral=True: every bar in one neutral colour (for capaian: a number is never coloured by a status
-    it does not measure; the status is in the text)."""
+    it does not measure; the status is in the text).
+    compact=True (a phone): each name on its own line above its bar, so the bars keep the full width."""
     lang = "en" if lang == "en" else "id"
     labels = _ops_labels(lang, labels)
     order, colors = (OPS_PACING_ORDER, PACING_COLORS) if pacing else (OPS_STATUS_ORDER, OPS_STATUS_COLORS)
@@ -498,8 +499,23 @@ def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
            alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))]
     if "submission_id" in d.columns:
         tip.append(alt.Tooltip("submission_id:N", title=_t(titles, "submission", "Laporan")))
-    base = alt.Chart(d).encode(y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=240)))
+    if compact:
+        domain = [low, high + 0.75 * ((high - low) or 1.0)]   # the words after the bar need more room on a phone
+    y_axis = None if compact else alt.Axis(labelLimit=240)
+    base = alt.Chart(d).encode(y=alt.Y(f"{label}:N", sort=sort, title=None, axis=y_axis))
     x = alt.X(f"{value}:Q", title=_t(titles, "x", value), scale=alt.Scale(domain=domain, nice=False))
+    if compact:
+        bar_kw = dict(size=14, yOffset=7)
+        bars = (base.mark_bar(color=NEUTRAL_COLOR, **bar_kw).encode(x=x, tooltip=tip) if neutral else
+                base.mark_bar(**bar_kw).encode(
+                    x=x, tooltip=tip, color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
+                                                      scale=_ops_scale(lang, order, colors, labels, d[status]),
+                                                      legend=alt.Legend(orient="bottom", columns=2))))
+        names = base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11, fontWeight="bold", limit=340,
+                               color="#222222").encode(x=alt.value(0), text=alt.Text(f"{label}:N"))
+        words = base.mark_text(align="left", dx=4, dy=7, fontSize=10, color="#222222").encode(
+            x=alt.X(f"{value}:Q"), text=alt.Text(f"{text}:N"))
+        return _finish(alt.layer(bars, names, words).properties(height=alt.Step(40)), lang)
     if neutral:
         bars = base.mark_bar(color=NEUTRAL_COLOR).encode(x=x, tooltip=tip)
     else:
