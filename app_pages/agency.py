@@ -88,13 +88,19 @@ if not quarters.empty:
         achieved = int((card["status"] == "target_achieved").sum())
         on_way = int(card["status"].isin(["on_track", "acceleration_needed"]).sum())
         off_track = int(card["status"].isin(["limited_progress", "deterioration"]).sum())
-        m = st.columns(5)
-        m[0].metric(t("ag_metric_indicators"), fmt(len(card), 0), border=True)
-        m[1].metric(t("ag_metric_achieved"), fmt(achieved, 0), border=True)
-        m[2].metric(t("ag_metric_on_way"), fmt(on_way, 0), border=True)
-        m[3].metric(t("ag_metric_off_track"), fmt(off_track, 0), border=True)
-        m[4].metric(t("ag_metric_rest"), fmt(len(card) - achieved - on_way - off_track, 0), border=True,
-                    help=t("ag_metric_rest_help", no_data=fmt(int((card["status"] == "no_data").sum()), 0)))
+        rest = len(card) - achieved - on_way - off_track
+        with st.container(key="wide_ag_cards"):
+            m = st.columns(5)
+            m[0].metric(t("ag_metric_indicators"), fmt(len(card), 0), border=True)
+            m[1].metric(t("ag_metric_achieved"), fmt(achieved, 0), border=True)
+            m[2].metric(t("ag_metric_on_way"), fmt(on_way, 0), border=True)
+            m[3].metric(t("ag_metric_off_track"), fmt(off_track, 0), border=True)
+            m[4].metric(t("ag_metric_rest"), fmt(rest, 0), border=True,
+                        help=t("ag_metric_rest_help", no_data=fmt(int((card["status"] == "no_data").sum()), 0)))
+        with st.container(key="phone_ag_cards"):   # a phone: the same five numbers in one dense block
+            st.markdown("  \n".join(f"**{fmt(n, 0)}** {label}" for n, label in (
+                (len(card), t("ag_metric_indicators")), (achieved, t("ag_metric_achieved")),
+                (on_way, t("ag_metric_on_way")), (off_track, t("ag_metric_off_track")), (rest, t("ag_metric_rest")))))
         synthetic_note(card)
         st.caption(t("ops_status_help"))
         bars = card.assign(bar_text=[t("ops_value_status", value=fmt_pct(c), status=charts.status_label(s, lang()))

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators import charts, queries, texts
 from indicators.periods import quarter_of_time
 from ui.data import q, require_data, select_period_quarter
-from ui.format import (md, col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
+from ui.format import (md, agency_type_text, col, confidence_text, dash, fmt, fmt_target, present, quarter_label, quarter_text, show_chart,
                        show_table, source_text, status_chip, synthetic_note, type_titles, url_select,
                        year_text)
 from ui.i18n import lang, t
@@ -95,6 +95,8 @@ else:
 # --- why this status, what is needed
 st.subheader(t("why_heading"))
 explain = q(queries.indicator_explanation, code, year, quarter, agency)
+if explain.empty:
+    st.caption(t("why_none_agency" if m["level"] == "agency" and not agency else "why_none"))
 for r in explain.to_dict("records"):
     who = national_label if r["scope"] == "national" else agency_names.get(agency, agency)
     st.markdown(f"**{md(who)}**")
@@ -129,9 +131,10 @@ if m["level"] == "agency":
                                  table["target_low"], table["target_high"], table["target_text"])],
                              target_source=table["target_source"].map(
                                  lambda s: t(f"target_source_{s}") if s in ("agency", "catalogue") else "–"))
-        value_cols = ["latest_text"] if is_category else ["latest_value"]   # the opinion itself (WTP, WDP, …)
-        show_table(present(table, ["agency_code", "agency_name", "agency_type", *value_cols, "latest_time",
-                                   "target_shown", "capaian", "capaian_capped", "status", "target_source",
+        value_cols = (["latest_text"] if is_category else   # the opinion itself (WTP, WDP, …); no capaian
+                      ["latest_value", "latest_time", "target_shown", "capaian", "capaian_capped"])
+        show_table(present(table, ["agency_code", "agency_name", "agency_type", *value_cols,
+                                   *(["latest_time"] if is_category else []), "status", "target_source",
                                    "submission_id",
                                    "synthetic", "link"]),
                    f"instansi_{code}_{year}_TW{quarter}", "agency_table", height=380,
@@ -150,7 +153,8 @@ meta_rows = [
      if pd.notna(m["baseline_value"]) else "–"),
     (t("meta_source"), dash(m["data_source"])), (t("meta_legal_basis"), dash(m["legal_basis"])),
     (t("meta_confidence"), confidence_text(m["baseline_confidence"])),
-    (t("meta_applies_to"), m["applies_to"] or t(f"level_{m['level']}")), (t("meta_notes"), dash(m["notes"])),
+    (t("meta_applies_to"), ", ".join(agency_type_text(c.strip()) for c in str(m["applies_to"]).split(",") if c.strip())
+     if m["applies_to"] else t(f"level_{m['level']}")), (t("meta_notes"), dash(m["notes"])),
 ]
 st.table({t("meta_field"): [a for a, _ in meta_rows], t("meta_value"): [str(b) for _, b in meta_rows]})
 series_names = {"national": national_label, "agency": agency_names[agency] if agency else t("series_agency")}

@@ -46,12 +46,19 @@ if total.empty or int(total["expected"].iloc[0]) == 0:
     st.info(t("reporting_none"))
 else:
     r = total.iloc[0]
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("reported_of_expected"), f"{fmt(r['reported'], 0)} / {fmt(r['expected'], 0)}",
-              help=t("reported_help", deadline=str(r["deadline"])), border=True)
-    c2.metric(t("compliance_on_time"), fmt(r["on_time"], 0), border=True)
-    c3.metric(t("compliance_late_revised"), fmt(int(r["late"]) + int(r["revised"]), 0), border=True)
-    c4.metric(t("compliance_not_received"), fmt(r["not_received"], 0), border=True)
+    with st.container(key="wide_reporting_cards"):
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric(t("reported_of_expected"), f"{fmt(r['reported'], 0)} / {fmt(r['expected'], 0)}",
+                  help=t("reported_help", deadline=str(r["deadline"])), border=True)
+        c2.metric(t("compliance_on_time"), fmt(r["on_time"], 0), border=True)
+        c3.metric(t("compliance_late_revised"), fmt(int(r["late"]) + int(r["revised"]), 0), border=True)
+        c4.metric(t("compliance_not_received"), fmt(r["not_received"], 0), border=True)
+    with st.container(key="phone_reporting_cards"):   # a phone: the same four numbers in one dense block
+        st.markdown("  \n".join(f"**{v}** {label}" for v, label in (
+            (f"{fmt(r['reported'], 0)} / {fmt(r['expected'], 0)}", t("reported_of_expected")),
+            (fmt(r["on_time"], 0), t("compliance_on_time")),
+            (fmt(int(r["late"]) + int(r["revised"]), 0), t("compliance_late_revised")),
+            (fmt(r["not_received"], 0), t("compliance_not_received")))))
     synthetic_note(bool(comp["synthetic"].any()) or bool(status["any_synthetic"]))  # demo agencies or reports
     with st.expander(t("reporting_by_type")):
         show_chart(charts.compliance_chart(comp, lang(), {**type_titles(), "agency_type": t("col_agency_type"),
@@ -139,8 +146,11 @@ st.subheader(t("changes_heading", prev=quarter_text(prev_y, prev_q), now=quarter
 changes = q(queries.changes_since_previous, year, quarter)
 kinds = ["national_value", "national_status", "agency_status", "new_submission", "revision"]
 counts = changes["kind"].value_counts()
-for c, kind in zip(st.columns(len(kinds)), kinds):
-    c.metric(t(f"change_{kind}"), fmt(int(counts.get(kind, 0)), 0))
+with st.container(key="wide_change_cards"):
+    for c, kind in zip(st.columns(len(kinds)), kinds):
+        c.metric(t(f"change_{kind}"), fmt(int(counts.get(kind, 0)), 0))
+with st.container(key="phone_change_cards"):   # a phone: one dense block
+    st.markdown("  \n".join(f"**{fmt(int(counts.get(kind, 0)), 0)}** {t(f'change_{kind}')}" for kind in kinds))
 if changes.empty:
     st.info(t("changes_none"))
 else:
