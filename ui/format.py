@@ -308,6 +308,21 @@ def _base_url() -> str | None:
     return m.group(1) if m else None
 
 
+class _FilterLabels(dict):
+    """URL parameter -> its name in the session language, for the 'Filter' line of an export header."""
+    KEYS = {"indicator": "filter_indicator", "agency": "col_agency_name", "year": "col_year", "quarter": "col_quarter",
+            "theme": "col_theme", "scope": "col_scope", "province": "col_province_name", "level": "col_level",
+            "tw": "col_period", "asof": "col_period", "ryear": "col_year"}
+
+    def get(self, key, default=None):
+        from ui.i18n import _catalogue
+        name = self.KEYS.get(key)
+        return t(name) if name and name in _catalogue() else default
+
+
+_FILTER_LABELS = _FilterLabels()
+
+
 def export_header(title: str | None = None) -> list[tuple[str, str]]:
     """The header block of an xlsx export: title, period, source, generated at, filter (the page's URL
     parameters), in the session language."""
@@ -315,7 +330,8 @@ def export_header(title: str | None = None) -> list[tuple[str, str]]:
 
     from loaders.timefmt import datetime_text
     ctx = st.session_state.get("_export_context", {})
-    filters = ", ".join(f"{k}={v}" for k, v in st.query_params.to_dict().items() if k != "lang")
+    filters = ", ".join(f"{_FILTER_LABELS.get(k, k)}: {v}" for k, v in st.query_params.to_dict().items()
+                        if k not in ("lang", "asof_page") and not k.endswith("_page"))
     rows = [(t("export_title"), title or ctx.get("title", "PantauRB")), (t("export_period"), ctx.get("period", "–")),
             (t("export_source"), t("export_source_text")),
             (t("export_generated"), datetime_text(datetime.now(timezone.utc).replace(tzinfo=None), lang())),
