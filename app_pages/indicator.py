@@ -139,7 +139,11 @@ if m["level"] == "agency":
                                    "synthetic", "link"]),
                    f"instansi_{code}_{year}_TW{quarter}", "agency_table", height=380,
                    decimals={col("latest_value"): dec, col("capaian"): 1, col("capaian_capped"): 1},
-                   column_config={col("link"): st.column_config.LinkColumn(display_text=t("open_agency"))})
+                   column_config={col("link"): st.column_config.LinkColumn(display_text=t("open_agency"))},
+                   export=present(table, ["agency_code", "agency_name", "agency_type", "latest_value", "latest_text",
+                                          "latest_time", "target_low", "target_high", "target_text", "capaian",
+                                          "capaian_capped", "status", "target_source", "submission_id", "synthetic",
+                                          "link"]))   # targets as numbers (low/high), never '6,00–7,00' text
 
 # --- metadata
 st.subheader(t("metadata_heading"))
