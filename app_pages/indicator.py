@@ -60,7 +60,7 @@ baseline = (m["baseline_year"], m["baseline_value"]) if pd.notna(m["baseline_val
 if is_category:  # categories (e.g. BPK opinion WTP/WDP/TW/TMP): how many hold each, per year, as stacked bars
     dist = q(queries.category_distribution, code, year, quarter)
     what = (m["name_en"] if en else m["name"])
-    st.subheader(t("category_heading", what=md(what)))
+    st.subheader(t("category_heading" if m["level"] == "agency" else "category_heading_national", what=md(what)))
     if dist.empty:
         st.info(t("no_series"))
     else:

@@ -263,6 +263,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "aggregate_not_national": {"id": "{label} bukan angka nasional resmi: angka nasional yang dipublikasikan (BPS, KemenPANRB, dll.) ada pada indikator nasional di halaman Ringkasan nasional.",
                                "en": "{label} is not the official national figure: the published national figures (BPS, KemenPANRB, etc.) are the national indicators on the National summary page."},
     "category_heading": {"id": "Sebaran {what} per tahun", "en": "{what} per year"},
+    "category_heading_national": {"id": "{what} per tahun", "en": "{what} per year"},
     "category_note_agency": {"id": "Jumlah instansi per kategori; tiap instansi dihitung sekali per tahun dengan laporan terakhirnya dalam tahun itu (s.d. {period}).",
                              "en": "Number of agencies per category; each agency counts once a year, with its latest report of that year (up to {period})."},
     "category_note_national": {"id": "Kategori yang dipublikasikan setiap tahun.", "en": "The category published each year."},
