@@ -73,6 +73,10 @@ def _payload_text(data) -> str:
         return "\n".join(parts)
     if data[:4] == b"\x89PNG":
         return ""
+    if data[:4] == b"%PDF":   # what a reader sees: the text of the pages (the compressed bytes can match by chance)
+        from pypdf import PdfReader
+        reader = PdfReader(io.BytesIO(data))
+        return "\n".join([p.extract_text() for p in reader.pages] + [str(reader.metadata.title or "")])
     return data.decode("utf-8-sig", errors="replace")
 
 
