@@ -42,6 +42,8 @@ def test_number_columns_format_per_language_and_keep_gaps(monkeypatch):
         assert list(shown["value"]) == expected
         assert list(shown["n"]) == (["1.200", "3", "4"] if language == "id" else ["1,200", "3", "4"])
         assert set(config) == {"value", "n"} and list(shown["name"]) == ["a", "b", "c"]
+    shown, _ = F.number_columns(pd.DataFrame({"year": [2024], "quarter": [4]}), None, "id")
+    assert list(shown["year"]) == ["2024"] and list(shown["quarter"]) == ["4"]   # labels, not "2.024"
     # the download keeps numbers as numbers (plain CSV: decimal point; Indonesian CSV: decimal comma)
     assert b"1714.2" in F.to_csv_bytes(df) and b"1714,2" in F.to_csv_bytes(df, "id")
 

@@ -257,8 +257,12 @@ def number_columns(df: pd.DataFrame, decimals: dict[str, int] | int | None,
         else:  # whole numbers stored as floats (counts, targets) print without decimals
             vals = df[c].dropna().to_numpy()
             prec = 0 if len(vals) and (vals % 1 == 0).all() else 2
-        out[c] = pd.Series([None if progress._num(v) is None else progress.fmt_number(v, prec, language)
-                            for v in df[c]], index=df.index, dtype=object)
+        if c in LABEL_NUMBER_COLUMNS or str(c).endswith("year"):   # 2024 is a label, never "2.024"
+            out[c] = pd.Series([None if progress._num(v) is None else str(int(progress._num(v))) for v in df[c]],
+                               index=df.index, dtype=object)
+        else:
+            out[c] = pd.Series([None if progress._num(v) is None else progress.fmt_number(v, prec, language)
+                                for v in df[c]], index=df.index, dtype=object)
         config[c] = st.column_config.TextColumn(alignment="right")
     return out, config
 
