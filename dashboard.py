@@ -28,10 +28,14 @@ st.query_params["lang"] = st.session_state["lang"]
 scope = auth_ui.signed_in()
 
 
+DENIED: dict[str, str] = {}   # url path -> page title, of the pages this role may not open (said in words)
+
+
 def _page(path: str, title_key: str, icon: str, url_path: str | None = None, **kwargs) -> st.Page | None:
     """The page when the signed-in role may see it (ui.auth.PAGE_ROLES); else None (left out of the menu)."""
     stem = Path(path).stem
     if not auth_ui.page_allowed(stem, scope):
+        DENIED[url_path or stem] = t(title_key)
         return None
     return st.Page(path, title=t(title_key), icon=icon, url_path=None if stem == DEFAULT else url_path,
                    default=stem == DEFAULT, **kwargs)
@@ -80,6 +84,7 @@ st.markdown("<style>@media (max-width:640px){[class*='st-key-wide_']{display:non
             "@media (min-width:641px){[class*='st-key-phone_']{display:none!important}}</style>",
             unsafe_allow_html=True)
 page = st.navigation(PAGES)
+auth_ui.explain_denied_page(DENIED, page.title)   # an address outside the role: say so, never silently another page
 # What this run shows, for the header block of downloads and the title block of chart PNGs (the page's
 # filters add the period; require_data adds the synthetic flag).
 st.session_state["_export_context"] = {"title": f"PantauRB — {page.title}"}

@@ -84,20 +84,37 @@ if not quarters.empty:
             latest_period=[quarter_label(y, qq) for y, qq in zip(card["latest_year"], card["latest_quarter"])],
             target_source=card["target_source"].map(lambda s: t(f"target_source_{s}") if isinstance(s, str) else "–"))
         st.markdown(f"**{t('ag_indicators_heading', period=quarter_label(year, quarter))}**")
-        m = st.columns(4)
-        m[0].metric(t("ag_metric_indicators"), fmt(len(card), 0), border=True)
-        m[1].metric(t("ag_metric_achieved"), fmt(int((card["status"] == "target_achieved").sum()), 0), border=True)
+        # the cards add up: total = achieved + on the way + off track + the rest (no data, no target, not assessable)
+        achieved = int((card["status"] == "target_achieved").sum())
+        on_way = int(card["status"].isin(["on_track", "acceleration_needed"]).sum())
         off_track = int(card["status"].isin(["limited_progress", "deterioration"]).sum())
-        m[2].metric(t("ag_metric_off_track"), fmt(off_track, 0), border=True)
-        m[3].metric(t("ag_metric_no_data"), fmt(int((card["status"] == "no_data").sum()), 0), border=True)
+        rest = len(card) - achieved - on_way - off_track
+        with st.container(key="wide_ag_cards"):
+            m = st.columns(5)
+            m[0].metric(t("ag_metric_indicators"), fmt(len(card), 0), border=True)
+            m[1].metric(t("ag_metric_achieved"), fmt(achieved, 0), border=True)
+            m[2].metric(t("ag_metric_on_way"), fmt(on_way, 0), border=True)
+            m[3].metric(t("ag_metric_off_track"), fmt(off_track, 0), border=True)
+            m[4].metric(t("ag_metric_rest"), fmt(rest, 0), border=True,
+                        help=t("ag_metric_rest_help", no_data=fmt(int((card["status"] == "no_data").sum()), 0)))
+        with st.container(key="phone_ag_cards"):   # a phone: the same five numbers in one dense block
+            st.markdown("  \n".join(f"**{fmt(n, 0)}** {label}" for n, label in (
+                (len(card), t("ag_metric_indicators")), (achieved, t("ag_metric_achieved")),
+                (on_way, t("ag_metric_on_way")), (off_track, t("ag_metric_off_track")), (rest, t("ag_metric_rest")))))
         synthetic_note(card)
         st.caption(t("ops_status_help"))
         bars = card.assign(bar_text=[t("ops_value_status", value=fmt_pct(c), status=charts.status_label(s, lang()))
                                      for c, s in zip(card["capaian"], card["status"])])
         if bars["capaian"].notna().any():
-            show_chart(charts.ranked_bar_chart(bars, lang(), {"x": t("ag_capaian_chart"), "status": t("col_status")},
-                                               label="name", value="capaian", text="bar_text", neutral=True),
-                       f"capaian_{code}_{as_of}", "ag_capaian", alt_text=t("ag_capaian_chart"))
+            for compact in (False, True):  # desktop: names beside the bars; phone (<= 640 px): names above them
+                with st.container(key="phone_ag_capaian" if compact else "wide_ag_capaian"):
+                    show_chart(charts.ranked_bar_chart(bars, lang(), {"x": t("ag_capaian_chart"),
+                                                                      "status": t("col_status")},
+                                                       label="name", value="capaian", text="bar_text", neutral=True,
+                                                       compact=compact),
+                               f"capaian_{code}_{as_of}", "ag_capaian_phone" if compact else "ag_capaian",
+                               alt_text=t("ag_capaian_chart"), title=f"{me['name']} — {t('ag_capaian_chart')}",
+                               unit="%")
         else:
             st.info(t("ag_no_capaian"))
         cols = ["indicator_code", "name", "unit", "latest_period", "value_shown", "target_shown", "target_source",

@@ -5,7 +5,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from indicators import briefing, briefing_pdf, charts, queries
+from indicators import briefing, briefing_pdf, charts, headline, queries
 from loaders import api
 from ui.data import db_path, period_name, q, require_data, select_period
 from ui.format import (md, XLSX_MIME, col, file_stem, fmt, fmt_target, present, show_chart, show_table, status_chip,
@@ -28,13 +28,13 @@ synthetic = bool(ind["synthetic"].any())
 
 # --- headline: indicators per final status (national indicators + agency indicators over all agencies)
 top = ind[ind["scope"].isin(["national", "all"])]
-counted = top[top["in_rollup"].astype(bool)]  # verdicts against a target; trends are counted apart below
+counted = top[headline.counted_mask(top)]  # the one roll-up rule (headline, matrix, PDF, exports count the same)
 counts = counted["status"].value_counts()
 st.subheader(t("final_headline", n=fmt(len(counted), 0)))
 for c, s in zip(st.columns(len(charts.STATUS_ORDER)), charts.STATUS_ORDER):
     c.markdown(f"{status_chip(s)}<br><span style='font-size:1.8rem'>{int(counts.get(s, 0))}</span>",
                unsafe_allow_html=True)
-apart = top[~top["in_rollup"].astype(bool)]["status"].value_counts()
+apart = top[~headline.counted_mask(top)]["status"].value_counts()
 if len(apart):
     st.markdown(t("final_apart", items=" · ".join(f"{status_chip(s)} {int(n)}" for s, n in apart.items())),
                 unsafe_allow_html=True)

@@ -4,6 +4,7 @@ kabupaten/kota of one province."""
 import streamlit as st
 
 from indicators import charts, queries, tilegrid
+from ui.auth import current_scope
 from ui.data import q, require_data
 from ui.format import md, fmt, present, quarter_label, show_chart, show_table, synthetic_note, url_select
 from ui.i18n import lang, t
@@ -67,10 +68,19 @@ st.markdown(f"**{t('rg_map_heading')}**")
 st.caption(t("rg_map_help"))
 tiles = with_labels(tilegrid.with_values(prov.drop(columns=["value_text", "bar_text"])).assign(
     decimals=lambda d: d["decimals"].fillna(2)))
-show_chart(charts.tile_map_chart(tiles, lang(), {**titles, "name": t("col_province_name")},
-                                 labels={"no_data": t("rg_no_data")}),
-           f"peta_petak_{code}_{tw}", "rg_tiles",
-           alt_text=t("rg_map_alt", indicator=ind["name_en" if en else "name"], period=period))
+scope = current_scope()
+if scope is not None and not scope.reads_all:  # a coordinator: other provinces are outside the scope, not "no data"
+    outside = ~tiles["province_code"].isin(set(prov["agency_code"]))
+    tiles.loc[outside, "status"] = "outside_scope"
+    tiles.loc[outside, "value_text"] = t("rg_outside_scope")
+with st.container(key="wide_rg_tiles"):   # 14 columns of tiles need a wide screen
+    show_chart(charts.tile_map_chart(tiles, lang(), {**titles, "name": t("col_province_name")},
+                                     labels={"no_data": t("rg_no_data"), "outside_scope": t("rg_outside_scope")}),
+               f"peta_petak_{code}_{tw}", "rg_tiles",
+               alt_text=t("rg_map_alt", indicator=ind["name_en" if en else "name"], period=period),
+               title=f"{ind['name_en' if en else 'name']} — {t('rg_map_heading')}")
+with st.container(key="phone_rg_tiles"):  # a phone: the ranked bars above carry every province, in words
+    st.caption(t("rg_map_phone"))
 show_table(present(prov, table_cols), f"provinsi_{code}_{tw}", "rg_prov_table", decimals={t("col_capaian"): 1})
 
 # --- kabupaten/kota of one province (?province=32)

@@ -119,12 +119,18 @@ def source_text(r: dict, lang: str = "id") -> str | None:
     return TEXT[lang]["agency_reports"].format(n=int(n)) if r.get("level") == "agency" and n is not None else None
 
 
+def final_counts(indicators: pd.DataFrame) -> dict[str, int]:
+    """Final status -> number of indicators (national ones, and agency ones over all agencies) that count in the
+    roll-up: the same rows and rule as the final-report page, the headline and the PDF (headline.status_counts)."""
+    from indicators import headline
+    return headline.status_counts(indicators[indicators["scope"].isin(["national", "all"])])
+
+
 def briefing_tables(indicators: pd.DataFrame, themes: pd.DataFrame, lang: str = "id") -> dict[str, pd.DataFrame]:
     """The three tables of the briefing with translated headers and labels: summary, themes, indicators."""
     lang = _lang(lang)
     tx, labels = TEXT[lang], progress.STATUS_LABELS[lang]
-    top = indicators[indicators["scope"].isin(["national", "all"])]
-    counts = top["status"].value_counts()
+    counts = final_counts(indicators)
     summary = pd.DataFrame({tx["status"]: [labels[s] for s in STATUS_ORDER],
                             tx["count"]: [int(counts.get(s, 0)) for s in STATUS_ORDER]})
     th = pd.DataFrame({
@@ -257,8 +263,7 @@ def briefing_html(indicators: pd.DataFrame, themes: pd.DataFrame, *, period_name
     tx = TEXT[lang]
     tables = briefing_tables(indicators, themes, lang)
     at = texts.format_datetime_wib(generated_at or datetime.now(timezone.utc), lang)
-    top = indicators[indicators["scope"].isin(["national", "all"])]
-    counts = top["status"].value_counts()
+    counts = pd.Series(final_counts(indicators))
     total = max(1, int(counts.sum()))
     bar = "".join(f'<span style="width:{100 * counts.get(s, 0) / total:.1f}%;background:{STATUS_COLORS[s]}" '
                   f'title="{html.escape(progress.STATUS_LABELS[lang][s])}: {int(counts.get(s, 0))}"></span>'

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +48,7 @@ TEXT = {
                "menurut trennya dan dihitung terpisah.",
                rules_text.CAPAIAN_RULE["id"]],
            "other_bases": "Status menurut dasar target lain",
-           "page": "Halaman {n}"},
+           "page": "Halaman {n}", "data_year": "data {year}"},
     "en": {"title": "Bureaucratic Reform briefing", "title_final": "Final Bureaucratic Reform results",
            "subtitle": "Monitoring: {period}",
            "position": "Position {quarter}", "generated": "Generated {at} by PantauRB",
@@ -72,7 +72,7 @@ TEXT = {
                "by their trend and counted apart.",
                rules_text.CAPAIAN_RULE["en"]],
            "other_bases": "Status against the other official targets",
-           "page": "Page {n}"},
+           "page": "Page {n}", "data_year": "{year} data"},
 }
 
 
@@ -143,12 +143,19 @@ def make_headline(data: BriefingData, lang: str, date_text=None) -> headline.Hea
                              cutoff=cutoff, theme_names=_theme_names(data, lang))
 
 
-def _value(r: dict, lang: str) -> str:
+def _value(r: dict, lang: str, year: int | None = None) -> str:
+    """The latest value with its unit; when it is older than the briefing's year, its data year follows
+    ('2,79 indeks (data 2023)'), so an old figure is never read as the state of the quarter."""
     if r.get("value_type") == "category" or (isinstance(r.get("latest_text"), str) and r.get("latest_text")):
-        return str(r.get("latest_text") or "–")
-    unit = (r.get("unit_en") or r.get("unit")) if lang == "en" else r.get("unit")
-    v = progress.fmt_number(r.get("latest_value"), int(r.get("decimals") or 0), lang)
-    return v if v == "–" or not unit else f"{v} {unit}"
+        v = str(r.get("latest_text") or "–")
+    else:
+        unit = (r.get("unit_en") or r.get("unit")) if lang == "en" else r.get("unit")
+        v = progress.fmt_number(r.get("latest_value"), int(r.get("decimals") or 0), lang)
+        v = v if v == "–" or not unit else f"{v} {unit}"
+    data_year = progress._num(r.get("latest_year"))
+    if v != "–" and year is not None and data_year is not None and int(data_year) < int(year):
+        v += f" ({TEXT[lang]['data_year'].format(year=int(data_year))})"
+    return v
 
 
 def _target(r: dict, lang: str) -> str:
@@ -181,6 +188,19 @@ def basis_lines(r: dict, lang: str) -> list[str]:
     return [head] + [rules_text.alternative_line(a["basis_code"], a["year"], rules_text.target_words(
         a["target_low"], a["target_high"], a["target_text"], dec, _unit(r, lang), lang), a["status"], lang)
         for a in alts]
+
+
+def cite_markup(source, lang: str, limit: int = 30) -> str:
+    """A source as ReportLab paragraph markup: the one citation form (texts.citations), the link shortened
+    (host and path start) and clickable, so it wraps as words instead of a URL broken over many lines."""
+    from xml.sax.saxutils import escape, quoteattr
+    out = []
+    for c in texts.citations(source, lang):
+        link = (f'<link href={quoteattr(c.url)} color="#1d5fa8">{escape(texts.short_url(c.url, limit))}</link>'
+                if c.url else "")
+        lead = escape(c.lead)
+        out.append((f"{lead}, {link}" if lead and link else lead or link) + escape(c.tail))
+    return "; ".join(out) or "–"
 
 
 # ------------------------------------------------------------------ charts
@@ -242,7 +262,7 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
     period = data.period_name_en if lang == "en" else data.period_name
     prev = quarter_label(*previous_quarter(data.year, data.quarter), lang)
     head = make_headline(data, lang, date_text)
-    at = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    at = texts.format_datetime_wib(generated_at or datetime.now(timezone.utc), lang)  # WIB, like xlsx and receipts
 
     def table(rows, widths, status_col=None, statuses=None):
         body = [[c if not isinstance(c, str) else P(c, cell) for c in r] for r in rows]
@@ -343,16 +363,18 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
         cap = progress._num(r.get("capaian"))
         name = escape(str(r["name_en" if lang == "en" else "name"] or r["name"]))
         rows.append([Paragraph(f'{name}<br/><font size="6.5" color="#555555">{escape(r["indicator_code"])}</font>',
-                               cell), _value(r, lang), _target(r, lang) + (
+                               cell), _value(r, lang, data.year), _target(r, lang) + (
                          f" ({rules_text.basis_label(r['target_basis_code'], lang)})"
                          if isinstance(r.get("target_basis_code"), str) and _target(r, lang) != "–" else ""),
                      ". ".join([labels.get(r["status"], r["status"])] + basis_lines(r, lang)[1:]),
-                     "–" if cap is None else progress.fmt_number(cap, 1, lang) + "%", str(r.get("source") or "–")])
-    story.append(table(rows, [56 * mm, 22 * mm, 18 * mm, 22 * mm, 16 * mm, width - 134 * mm], 3,
+                     "–" if cap is None else progress.fmt_number(cap, 1, lang) + "%",
+                     Paragraph(cite_markup(r.get("source"), lang), cell)])
+    story.append(table(rows, [46 * mm, 21 * mm, 20 * mm, 26 * mm, 16 * mm, width - 129 * mm], 3,
                        [r["status"] for r in recs]))
     story += [P(tx["sources"], h2), P(tx["source_catalogue"])]
-    for s in sorted({str(r.get("source")) for r in recs if r.get("source")}):
-        story.append(P("• " + s, small))
+    cited = {texts.cite(r.get("source"), lang): r.get("source") for r in recs}
+    for text in sorted(k for k in cited if k != "–"):
+        story.append(Paragraph("• " + cite_markup(cited[text], lang), small))
     story += [Spacer(1, 2 * mm), P(tx["agency_source"]), P(tx["method"], h2)]
     story += [P("• " + m) for m in tx["method_lines"]]
 

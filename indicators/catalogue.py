@@ -320,10 +320,15 @@ def url_is_primary(url: str) -> bool:
 
 def parse_source(text: str | None) -> Source | None:
     """The stored text `publisher | title | date | url | kind` back to a Source (None for anything else)."""
-    parts = (text or "").split(_SOURCE_SEP)
+    if not isinstance(text, str):
+        return None
+    parts = text.split(_SOURCE_SEP)
+    if len(parts) != 5:  # an empty title whose spaces were collapsed on the way ('Okezone | | 2024-07-02 | …')
+        parts = re.split(r"\s*\|\s*", text.strip())
+    parts = [p.strip() for p in parts]
     if len(parts) != 5 or parts[4] not in SOURCE_KINDS:
         return None
-    return Source(*(p.strip() for p in parts))
+    return Source(*parts)
 
 
 # Internal markers: research-trail words, file names and settings that must never reach what users see

@@ -59,6 +59,17 @@ NUMBER_LOCALES = {
 _COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 
 
+_CONFIDENCE = {"id": {"high": "tinggi", "medium": "sedang", "low": "rendah"},
+               "en": {"high": "high", "medium": "medium", "low": "low"}}
+
+
+def _cite(source, lang: str) -> str:
+    """A source in a tooltip: the one citation form (texts.cite) with a short link; '' when missing."""
+    from indicators import texts
+    text = texts.cite(source, lang, short_links=True)
+    return "" if text == "–" else text
+
+
 def locale_config(lang: str = "id") -> dict:
     """Vega-Lite `config.locale` for the language (numbers as 1.234,5 in Indonesian)."""
     return {"number": NUMBER_LOCALES["en" if lang == "en" else "id"]}
@@ -222,7 +233,7 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
         for col in ("source", "confidence", "submission_id", "n_agencies"):
             if col not in s:
                 s[col] = None
-        s["source"] = s["source"].fillna("").astype(str)
+        s["source"] = [_cite(v, lang) for v in s["source"]]
         s["submission_id"] = s["submission_id"].fillna("").astype(str)
         tip = [alt.Tooltip("what:N", title=_t(titles, "series", "Seri")),
                alt.Tooltip("period:N", title=_t(titles, "period", "Periode")),
@@ -250,6 +261,8 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
             if col not in tg:
                 tg[col] = None
             tg[col] = tg[col].fillna("").astype(str)
+        tg["source"] = [_cite(v, lang) for v in tg["source"]]
+        tg["confidence"] = [_CONFIDENCE["en" if lang == "en" else "id"].get(v, v) for v in tg["confidence"]]
         tip = [alt.Tooltip("what:N", title=_t(titles, "series", "Seri")), alt.Tooltip("who:N", title=" "),
                alt.Tooltip("year:Q", title=_t(titles, "year", "Tahun"), format="d"),
                alt.Tooltip("label:N", title=target_name), alt.Tooltip("basis:N", title=_t(titles, "basis", "Dasar")),
@@ -316,6 +329,36 @@ def distribution_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None =
 
 
 # ------------------------------------------------------------------ rencana aksi pacing
+# Categories best first (catalogue rules.categories, e.g. WTP > WDP > TW > TMP): Okabe–Ito blue to vermillion.
+CATEGORY_COLORS = ("#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#999999")
+
+
+def category_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
+                   categories: tuple[str, ...] | list[str] = ()) -> alt.Chart:
+    """Stacked bars per year: how many agencies hold each category (queries.category_distribution), the best
+    category at the bottom, each labelled with its count. Categories outside `categories` follow in grey."""
+    lang = "en" if lang == "en" else "id"
+    d = df.copy()
+    d["year_label"] = d["year"].astype(int).astype(str)
+    order = list(categories) + sorted(set(d["category"]) - set(categories))
+    d["rank"] = [order.index(c) if c in order else len(order) for c in d["category"]]
+    colors = [CATEGORY_COLORS[min(i, len(CATEGORY_COLORS) - 1)] for i in range(len(order))]
+    count = _t(titles, "count", "Jumlah")
+    base = alt.Chart(d).encode(
+        x=alt.X("year_label:O", title=_t(titles, "x", "Tahun"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("n:Q", title=count, stack="zero", axis=_COUNT_AXIS),
+        order=alt.Order("rank:Q", sort="ascending"),
+        tooltip=[alt.Tooltip("year_label:O", title=_t(titles, "year", "Tahun")),
+                 alt.Tooltip("category:N", title=_t(titles, "category", "Kategori")),
+                 alt.Tooltip("n:Q", title=count, format=",d")])
+    bars = base.mark_bar().encode(color=alt.Color("category:N", title=_t(titles, "category", "Kategori"),
+                                                  scale=alt.Scale(domain=order, range=colors),
+                                                  legend=alt.Legend(orient="bottom")))
+    text = base.mark_text(dy=-2, baseline="top", color="white", fontWeight="bold").encode(
+        y=alt.Y("n:Q", stack="zero"), text=alt.Text("n:Q", format=",d"))
+    return _finish((bars + text).properties(height=300, width="container"), lang)
+
+
 def pacing_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
                  labels: dict | None = None) -> alt.Chart:
     """Stacked bars: rencana aksi outputs per agency type by pacing status (queries.renaksi_pacing).
@@ -409,8 +452,8 @@ def final_theme_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = 
 # Builders for app_pages/agency.py, region.py and compliance.py, same conventions as above (lang,
 # titles, Okabe-Ito colours each named by text). "no_data" and "not_due" are the two extra states.
 NO_DATA_COLOR = "#DDDDDD"
-OPS_STATUS_ORDER = (*VERDICT_ORDER, "no_data")
-OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR}
+OPS_STATUS_ORDER = (*VERDICT_ORDER, "no_data", "outside_scope")   # outside_scope: a province the reader may not see
+OPS_STATUS_COLORS = {**STATUS_COLORS, "no_data": NO_DATA_COLOR, "outside_scope": "#F4F4F4"}
 OPS_PACING_ORDER = PACING_ORDER
 OPS_COMPLIANCE_ORDER = (*COMPLIANCE_ORDER, "not_due")
 OPS_COMPLIANCE_COLORS = {**COMPLIANCE_COLORS, "not_due": "#EEEEEE"}
@@ -433,13 +476,14 @@ def _ops_labels(lang: str, labels: dict | None) -> dict:
 def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None, *, label: str = "name",
                      value: str = "value", status: str = "status", text: str = "value_text",
                      ascending: bool = False, labels: dict | None = None, pacing: bool = False,
-                     neutral: bool = False) -> alt.Chart:
+                     neutral: bool = False, compact: bool = False) -> alt.Chart:
     """Horizontal bars of `value` per `label`, sorted best first (ascending=True for lower-is-better),
     coloured by `status` (progress or, with pacing=True, pacing statuses) and with `text` printed
     next to each bar so the status never depends on colour alone. Rows without a value are left out
     (the page lists them in words). Tooltips carry `submission_id` when the column exists.
     neutral=True: every bar in one neutral colour (for capaian: a number is never coloured by a status
-    it does not measure; the status is in the text)."""
+    it does not measure; the status is in the text).
+    compact=True (a phone): each name on its own line above its bar, so the bars keep the full width."""
     lang = "en" if lang == "en" else "id"
     labels = _ops_labels(lang, labels)
     order, colors = (OPS_PACING_ORDER, PACING_COLORS) if pacing else (OPS_STATUS_ORDER, OPS_STATUS_COLORS)
@@ -453,8 +497,23 @@ def ranked_bar_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = N
            alt.Tooltip("status_label:N", title=_t(titles, "status", "Status"))]
     if "submission_id" in d.columns:
         tip.append(alt.Tooltip("submission_id:N", title=_t(titles, "submission", "Laporan")))
-    base = alt.Chart(d).encode(y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=240)))
+    if compact:
+        domain = [low, high + 0.75 * ((high - low) or 1.0)]   # the words after the bar need more room on a phone
+    y_axis = None if compact else alt.Axis(labelLimit=240)
+    base = alt.Chart(d).encode(y=alt.Y(f"{label}:N", sort=sort, title=None, axis=y_axis))
     x = alt.X(f"{value}:Q", title=_t(titles, "x", value), scale=alt.Scale(domain=domain, nice=False))
+    if compact:
+        bar_kw = dict(size=14, yOffset=7)
+        bars = (base.mark_bar(color=NEUTRAL_COLOR, **bar_kw).encode(x=x, tooltip=tip) if neutral else
+                base.mark_bar(**bar_kw).encode(
+                    x=x, tooltip=tip, color=alt.Color("status_label:N", title=_t(titles, "status", "Status"),
+                                                      scale=_ops_scale(lang, order, colors, labels, d[status]),
+                                                      legend=alt.Legend(orient="bottom", columns=2))))
+        names = base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11, fontWeight="bold", limit=340,
+                               color="#222222").encode(x=alt.value(0), text=alt.Text(f"{label}:N"))
+        words = base.mark_text(align="left", dx=4, dy=7, fontSize=10, color="#222222").encode(
+            x=alt.X(f"{value}:Q"), text=alt.Text(f"{text}:N"))
+        return _finish(alt.layer(bars, names, words).properties(height=alt.Step(40)), lang)
     if neutral:
         bars = base.mark_bar(color=NEUTRAL_COLOR).encode(x=x, tooltip=tip)
     else:

@@ -22,16 +22,24 @@ _TEXT = {
            "unassessed": "{n} belum dapat dinilai",
            "none": "Belum ada indikator nasional bertarget yang dapat dinilai.",
            "theme_none": "{theme}: belum ada indikator bertarget.",
-           "trend": "{n} indikator lain tanpa target dinilai menurut trennya saja.",
+           "trend": "{n} indikator lain tanpa target dinilai menurut trennya saja",
+           "no_data": "{n} indikator lain belum dapat dinilai", "not_counted": "{n} tidak dihitung dalam rekap",
            "as_of": "Posisi {period}; data diterima s.d. {cutoff}.", "and": " dan "},
-    "en": {"overall": "Of {n} national indicators with a target: {parts}.",
-           "theme": "{theme}: of {n} indicators with a target, {parts}.",
+    "en": {"overall": "Of {n} national {indicators} with a target: {parts}.",
+           "theme": "{theme}: of {n} {indicators} with a target, {parts}.",
            "unassessed": "{n} cannot be assessed yet",
            "none": "No national indicator with a target can be assessed yet.",
            "theme_none": "{theme}: no indicator with a target.",
-           "trend": "{n} other indicators without a target are judged by their trend only.",
+           "trend": "{n} other {indicators} without a target {are} judged by {their} trend only",
+           "no_data": "{n} other {indicators} cannot be assessed yet", "not_counted": "{n} not counted in roll-ups",
            "as_of": "Position {period}; data received up to {cutoff}.", "and": " and "},
 }
+
+
+# English status phrases that read after a count ("2 with the target achieved", not "2 target achieved").
+_EN_PARTS = {"target_achieved": "{n} with the target achieved", "on_track": "{n} on track",
+             "acceleration_needed": "{n} needing acceleration", "limited_progress": "{n} with limited progress",
+             "deterioration": "{n} deteriorating"}
 
 
 @dataclass(frozen=True)
@@ -43,17 +51,47 @@ class Headline:
     counts: dict                         # status -> number of indicators with a target
 
 
+def counts_in_rollup(row: dict) -> bool:
+    """counted_mask for one row (dict): judged against a target and its indicator counts in roll-ups."""
+    return row.get("kind", TARGET_KINDS[0]) in TARGET_KINDS and bool(row.get("in_rollup", True))
+
+
+def counted_mask(df: pd.DataFrame) -> pd.Series:
+    """THE roll-up rule, for every count shown (headline, national matrix, final report, PDF, exports): a row
+    counts when it is judged against a target (kind 'target' or 'category') and its indicator counts in
+    roll-ups (`in_rollup`; catalogue `rollup: false`, e.g. the March poverty series, does not). A table
+    without a `kind` / `in_rollup` column is taken to hold only verdicts that count."""
+    mask = pd.Series(True, index=df.index)
+    if len(df) and "kind" in df.columns:
+        mask &= df["kind"].isin(TARGET_KINDS)
+    if len(df) and "in_rollup" in df.columns:
+        mask &= df["in_rollup"].fillna(False).astype(bool)
+    return mask
+
+
 def target_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """The rows judged against a target (a table without a `kind` column holds only target verdicts)."""
-    if df.empty or "kind" not in df.columns:
+    """The rows that count in the roll-up (see counted_mask)."""
+    if df.empty:
         return df
-    return df[df["kind"].isin(TARGET_KINDS)]
+    return df[counted_mask(df)]
 
 
 def status_counts(df: pd.DataFrame) -> dict[str, int]:
-    """status -> count over the target verdicts, in the fixed status order; statuses with 0 are kept."""
+    """status -> count over the verdicts that count (counted_mask), in the fixed status order; 0s are kept."""
     counts = target_rows(df)["status"].value_counts() if len(df) else pd.Series(dtype=int)
     return {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
+
+
+def apart_counts(df: pd.DataFrame) -> dict[str, int]:
+    """What the headline names apart from the count: 'trend' (judged by trend only), 'no_data' (not counted and
+    not assessable yet) and 'not_counted' (judged, but not counted in roll-ups: another series of a concept
+    already counted, or a discontinued indicator)."""
+    if df.empty:
+        return {"trend": 0, "no_data": 0, "not_counted": 0}
+    rest = df[~counted_mask(df)]
+    no_data = rest["status"].eq("unable_to_assess")
+    trend = ~no_data & (rest["kind"].eq("trend") if "kind" in rest.columns else False)
+    return {"trend": int(trend.sum()), "no_data": int(no_data.sum()), "not_counted": int((~no_data & ~trend).sum())}
 
 
 def count_frame(df: pd.DataFrame, theme_names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -68,7 +106,8 @@ def count_frame(df: pd.DataFrame, theme_names: dict[str, str] | None = None) -> 
 def _parts(counts: dict[str, int], lang: str) -> str:
     """'3 target tercapai, 7 sesuai jalur dan 2 memburuk; 10 belum dapat dinilai'."""
     labels = progress.STATUS_LABELS[lang]
-    words = [f"{n} {labels[s].lower()}" for s, n in counts.items() if n and s != "unable_to_assess"]
+    words = [_EN_PARTS[s].format(n=n) if lang == "en" and s in _EN_PARTS else f"{n} {labels[s].lower()}"
+             for s, n in counts.items() if n and s != "unable_to_assess"]
     text = ", ".join(words[:-1]) + _TEXT[lang]["and"] + words[-1] if len(words) > 1 else "".join(words)
     unassessed = counts.get("unable_to_assess", 0)
     if unassessed:
@@ -83,13 +122,27 @@ def headline(df: pd.DataFrame, *, lang: str = "id", period: str = "", cutoff: st
     tx, names = _TEXT[lang], theme_names or {}
     counts = status_counts(df)
     n = sum(counts.values())
-    overall = tx["overall"].format(n=n, parts=_parts(counts, lang)) if n else tx["none"]
-    n_trend = len(df) - len(target_rows(df)) if len(df) else 0
+    overall = tx["overall"].format(n=n, parts=_parts(counts, lang), **plural_words(n, lang)) if n else tx["none"]
+    apart = apart_counts(df)
     themes = []
     for theme in (dict.fromkeys(df["theme"]) if len(df) else ()):
         tc = status_counts(df[df["theme"] == theme])
         k, name = sum(tc.values()), names.get(theme, theme)
-        themes.append((theme, tx["theme"].format(theme=name, n=k, parts=_parts(tc, lang)) if k
+        themes.append((theme, tx["theme"].format(theme=name, n=k, parts=_parts(tc, lang), **plural_words(k, lang)) if k
                        else tx["theme_none"].format(theme=name)))
     as_of = tx["as_of"].format(period=period, cutoff=cutoff or "–")
-    return Headline(overall, as_of, tx["trend"].format(n=n_trend) if n_trend else "", tuple(themes), counts)
+    words = [tx[k].format(n=n, **plural_words(n, lang)) for k, n in apart.items() if n]
+    trend = "; ".join(words) + "." if words else ""
+    trend = trend[:1].upper() + trend[1:] if trend and not trend[0].isdigit() else trend
+    return Headline(overall, as_of, trend, tuple(themes), counts)
+
+
+def plural_words(n: int, lang: str) -> dict[str, str]:
+    """English words that agree with n (CLDR plural rule through Babel: 1 indicator, 2 indicators); Indonesian
+    nouns do not change."""
+    if lang != "en":
+        return {"indicators": "indikator", "are": "", "their": ""}
+    from babel import Locale
+    one = Locale("en").plural_form(int(n)) == "one"
+    return {"indicators": "indicator" if one else "indicators", "are": "is" if one else "are",
+            "their": "its" if one else "their"}

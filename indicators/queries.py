@@ -140,7 +140,7 @@ SELECT i.indicator_code, i.theme_code AS theme, t.name AS theme_name, t.name_en 
        i.level, i.applies_to, i.name, i.name_en, i.unit, i.unit_en, i.value_type, i.direction,
        i.measurement, i.aggregation, i.natural_limit, i.decimals, i.definition, i.definition_en,
        i.legal_basis, i.data_source, i.notes, i.baseline_year, i.baseline_value, i.baseline_source,
-       i.baseline_confidence, i.min_value, i.max_value
+       i.baseline_confidence, i.min_value, i.max_value, i.categories
 FROM indicators i LEFT JOIN themes t ON t.theme_code = i.theme_code
 WHERE ($theme IS NULL OR i.theme_code = $theme
        OR i.theme_code IN (SELECT theme_code FROM themes WHERE parent_code = $theme))
@@ -337,9 +337,11 @@ THEME_NAMES = "SELECT theme_code AS theme, name AS theme_name, name_en AS theme_
 
 def theme_status_matrix(con, year: int, quarter: int) -> pd.DataFrame:
     """Theme x status counts, separately for agency-level assessments (scope 'agency': one per agency and
-    indicator) and national indicators (scope 'national'), with the theme roll-up status of each scope."""
+    indicator) and national indicators (scope 'national': only those that count in the roll-up, as in the
+    headline; trend-only and `rollup: false` series are counted apart there), with each scope's roll-up."""
+    from indicators.headline import counts_in_rollup   # the one roll-up rule (the headline counts the same rows)
     ag = _agency_verdicts(con, year, quarter)
-    nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter)]
+    nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter) if counts_in_rollup(r)]
     names = con.execute(THEME_NAMES).df()
     out = []
     for scope, rows in (("agency", ag), ("national", nat)):
@@ -607,6 +609,36 @@ def indicator_series(con, code: str, year: int, quarter: int, agency: str | None
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
+CATEGORY_DISTRIBUTION = """
+SELECT year, value_text AS category, count(*) AS n, coalesce(bool_or(synthetic), FALSE) AS synthetic
+FROM (SELECT v.agency_code, v.year, v.value_text, v.synthetic,
+             row_number() OVER (PARTITION BY v.agency_code, v.year ORDER BY v.quarter DESC) AS k
+      FROM v_values v
+      WHERE v.indicator_code = $indicator AND v.value_text IS NOT NULL AND trim(v.value_text) <> ''
+        AND v.year >= $start_year AND v.year * 4 + v.quarter <= $year * 4 + $quarter)
+WHERE k = 1
+GROUP BY year, value_text
+ORDER BY year, value_text
+"""
+
+
+def category_distribution(con, code: str, year: int, quarter: int) -> pd.DataFrame:
+    """A category indicator (e.g. the BPK audit opinion WTP/WDP/TW/TMP) per year up to the quarter: how many
+    agencies hold each category (each agency's latest report of the year), or for a national indicator the
+    published category of each year (n = 1). Columns year, category, n, synthetic."""
+    meta = indicator_meta(con, code)
+    if meta.empty:
+        return pd.DataFrame(columns=["year", "category", "n", "synthetic"])
+    if meta.iloc[0]["level"] == "national":
+        s = con.execute(NATIONAL_SERIES, {"indicator": code}).df()
+        s = s[s["value_text"].notna() & (s["year"] * 4 + 4 <= int(year) * 4 + int(quarter))]
+        return pd.DataFrame({"year": s["year"].astype(int), "category": s["value_text"], "n": 1, "synthetic": False})\
+            .reset_index(drop=True)
+    period = _period_for_year(con, year)
+    return con.execute(CATEGORY_DISTRIBUTION, {"indicator": code, "start_year": int(period["start_year"]),
+                                               "year": int(year), "quarter": int(quarter)}).df()
+
+
 ALL_TARGET_VERSIONS = """
 SELECT t.indicator_code, t.agency_code, t.year, t.target_low, t.target_high, t.target_text, t.version,
        t.effective_from, t.basis, t.source, t.confidence, t.submission_id, t.reason,
@@ -724,7 +756,7 @@ FINAL_COLUMNS = ["theme", "theme_name", "theme_name_en", "sort_order", "indicato
                  "indicator_name_en", "level", "scope", "status", "mean_score", "capaian", "value", "value_text",
                  "target_low", "target_high", "target_text", "unit", "decimals", "n_agencies", "n_assessed",
                  "n_achieved", "source", "confidence", "synthetic", "kind", "in_rollup", "capaian_raw", "unit_en",
-                 "target_basis_code", "alternatives"]
+                 "target_basis_code", "alternatives", "value_year"]
 
 
 def final_indicator_results(con, period_code: str) -> pd.DataFrame:
@@ -733,7 +765,8 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
     and per agency type (scope KL/PROV/KAB/KOTA), with mean capaian (capped, as credited; `capaian_raw` is
     the mean of the uncapped numbers) and counts. `in_rollup` False marks verdicts that do not count
     (no target: trend words; a series that does not represent its concept; discontinued). `unit_en` is the
-    English unit (exports in English use it)."""
+    English unit (exports in English use it); `value_year` the year of a national figure (older than the end
+    year when no newer one is published)."""
     per = con.execute("SELECT start_year, end_year FROM roadmap_periods WHERE period_code = $p", {"p": period_code}).df()
     if per.empty:
         return pd.DataFrame(columns=FINAL_COLUMNS)
@@ -754,7 +787,8 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         unit=r["unit"], decimals=r["decimals"], n_agencies=None, n_assessed=None,
                         n_achieved=None, source=r["source"], confidence=r["confidence"], synthetic=False,
                         kind=r["kind"], in_rollup=bool(r["in_rollup"]), capaian_raw=r["capaian"], unit_en=r["unit_en"],
-                        target_basis_code=r["target_basis_code"], alternatives=r["alternatives"]))
+                        target_basis_code=r["target_basis_code"], alternatives=r["alternatives"],
+                        value_year=r["latest_year"]))
     rows = _agency_verdicts(con, end, 4)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
@@ -779,7 +813,7 @@ def final_indicator_results(con, period_code: str) -> pd.DataFrame:
                         source=None, confidence=None,  # briefing.source_text words it: n agency reports
                         synthetic=any(r["synthetic"] for r in rs), kind=r0["kind"] if not counted else "target",
                         in_rollup=bool(counted), capaian_raw=sum(raw) / len(raw) if raw else None,
-                        unit_en=r0["unit_en"], target_basis_code=None, alternatives=[]))
+                        unit_en=r0["unit_en"], target_basis_code=None, alternatives=[], value_year=None))
     df = pd.DataFrame(out, columns=FINAL_COLUMNS)
     order = {"national": 0, "all": 1, "KL": 2, "PROV": 3, "KAB": 4, "KOTA": 5}
     df["_o"] = df["scope"].map(order)

@@ -6,13 +6,15 @@ the briefing:
 * quarters: *Triwulan II 2023* / *TW II 2023* (Indonesian), *Quarter 2 2023* / *Q2 2023* (English);
 * dates: *31 Desember 2024* / *December 31, 2024* (babel's CLDR month names);
 * times: Western Indonesia Time, *31 Desember 2024 pukul 14.05 WIB* / *December 31, 2024, 14:05 WIB*;
-* sources: *Publisher, "Title", 15 Juli 2024. https://… (sumber sekunder)*.
+* sources: *Publisher, "Title", 15 Juli 2024, https://… (sumber sekunder)* (`cite`, `citations`: one renderer
+  for every medium; a missing source is "–", never "nan").
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from babel.dates import format_date as _babel_date, get_timezone
@@ -105,21 +107,74 @@ def _day_text(d: date, en: bool) -> str:
     return _babel_date(d, "MMMM d, y" if en else "d MMMM y", locale="en" if en else "id")
 
 
-def cite(source: str | None, lang: str = "id") -> str:
-    """A stored source ('publisher | title | date | url | kind') as one citation line; other text as is."""
-    src = parse_source(source)
-    if src is None:
-        return (source or "").strip() or "–"
-    parts = [src.publisher]
-    if src.title:
-        parts.append(f"“{src.title}”")
-    parts.append(format_date(src.date, lang) if src.date else ("n.d." if _en(lang) else "t.t."))
-    text = ", ".join(parts) + "."
-    if src.url:
-        text += f" {src.url}"
-    if src.secondary:
-        text += " (secondary source)" if _en(lang) else " (sumber sekunder)"
-    return text
+def _missing(source) -> bool:
+    """None, NaN (a pandas gap), empty text or the text 'nan'/'None' a gap turns into when cast to str."""
+    if source is None or (isinstance(source, float) and source != source):
+        return True
+    return str(source).strip().lower() in ("", "nan", "none", "<na>", "nat")
+
+
+def short_url(url: str, limit: int = 38) -> str:
+    """A link as a reader can take it in: 'https://www.okezone.com/read/2024/07/02/…' -> 'okezone.com/read/2024/…'
+    (host without www, the path cut at a '/' and ended with '…'), short enough to sit on one line of a PDF."""
+    m = re.match(r"https?://(?:www\.)?([^/?#\s]+)(\S*)", (url or "").strip())
+    if not m:
+        return (url or "").strip()
+    host, rest = m.group(1), m.group(2).rstrip("/")
+    if not rest:
+        return host
+    if len(host) + len(rest) <= limit:
+        return host + rest
+    room = max(0, limit - len(host) - 2)
+    cut = rest[:room]
+    cut = cut[:cut.rfind("/") + 1] if "/" in cut[1:] else "/"
+    return f"{host}{cut}…"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source as its reader sees it: `lead` (*Publisher, “Title”, 15 Juli 2024*), the full `url` ('' when
+    there is none) and `tail` (' (sumber sekunder)' / ' (secondary source)' or '')."""
+    lead: str
+    url: str
+    tail: str
+
+    def text(self, short_links: bool = False) -> str:
+        link = (short_url(self.url) if short_links else self.url) if self.url else ""
+        return f"{self.lead}, {link}{self.tail}" if link and self.lead else f"{self.lead or link}{self.tail}"
+
+
+def citations(source, lang: str = "id") -> list[Citation]:
+    """The citations in a stored source (several are joined by ' ; '): a structured source
+    ('publisher | title | date | url | kind') becomes publisher, title, date in the reader's language, link and
+    'sumber sekunder'; a bare link or free text is kept as it is. Missing (None, NaN, '') -> []."""
+    if _missing(source):
+        return []
+    out = []
+    for piece in str(source).split(" ; "):
+        piece = piece.strip()
+        if _missing(piece):
+            continue
+        src = parse_source(piece)
+        if src is None:
+            m = re.fullmatch(r"(https?://\S+)", piece)
+            out.append(Citation("", m.group(1), "") if m else Citation(piece, "", ""))
+            continue
+        parts = [src.publisher]
+        if src.title:
+            parts.append(f"“{src.title}”")
+        parts.append(format_date(src.date, lang) if src.date else ("n.d." if _en(lang) else "t.t."))
+        tail = (" (secondary source)" if _en(lang) else " (sumber sekunder)") if src.secondary else ""
+        out.append(Citation(", ".join(parts), src.url, tail))
+    return out
+
+
+def cite(source, lang: str = "id", *, short_links: bool = False) -> str:
+    """A stored source as one citation line, the same in every medium (page, table, PDF, xlsx, CSV):
+    *Publisher, “Title”, 15 Juli 2024, https://… (sumber sekunder)*. Several sources are joined by '; ';
+    a missing source is '–'. `short_links`: the link as host and path start (see short_url)."""
+    found = citations(source, lang)
+    return "; ".join(c.text(short_links) for c in found) if found else "–"
 
 
 def _link_target(url: str) -> str:
@@ -130,6 +185,8 @@ def _link_target(url: str) -> str:
 
 def cite_markdown(source: str | None, lang: str = "id") -> str:
     """The citation as Markdown: the publisher (and title) linked to the source."""
+    if _missing(source):
+        return "–"
     src = parse_source(source)
     if src is None:  # free text (e.g. an older database): each URL becomes a link named by its domain
         text = cite(source, lang)
@@ -146,5 +203,6 @@ def cite_markdown(source: str | None, lang: str = "id") -> str:
     return f"{head}, {when}{tail}"
 
 
-__all__ = ["WIB", "COMPLIANCE_LABELS", "compliance_label", "cite", "cite_markdown", "format_date", "format_datetime_wib", "month_year", "quarter_label",
+__all__ = ["WIB", "COMPLIANCE_LABELS", "compliance_label", "Citation", "citations", "cite", "cite_markdown", "short_url",
+           "format_date", "format_datetime_wib", "month_year", "quarter_label",
            "quarter_name", "quarter_range"]

@@ -949,7 +949,10 @@ def briefing_pdf(year: int, quarter: int, *, lang: str = "id", db_path=None, fin
                  generated_at: datetime | None = None) -> bytes:
     """The A4 PDF briefing for one quarter (`final=True`: the end-of-roadmap edition), as bytes.
     Raises LookupError when the year is outside every roadmap period."""
-    from indicators import briefing_pdf as pdf
+    from indicators import briefing_final, briefing_pdf as pdf
     with store.session(store.resolve_db_path(db_path)) as con:
-        data = pdf.gather(con, year, quarter, final=final)
-    return pdf.render(data, lang, generated_at)
+        if final:  # the end-of-roadmap report of the period that contains `year` (its own document)
+            data = briefing_final.gather(con, briefing_final.period_for_year(con, year))
+        else:
+            data = pdf.gather(con, year, quarter)
+    return (briefing_final if final else pdf).render(data, lang, generated_at)

@@ -283,3 +283,18 @@ def sidebar(scope: auth.Scope) -> None:
 
 
 __all__ = ["signed_in", "login_screen", "sidebar", "current_scope", "require_scope", "require_permission", "page_allowed", "PAGE_ROLES"]
+
+
+def explain_denied_page(denied: dict[str, str], shown: str) -> None:
+    """When the browser asked for a page the signed-in role may not open (Streamlit then runs the start page),
+    say which page it was and what is shown instead — once per address, not on every rerun."""
+    import re
+    try:
+        url = st.context.url or ""
+    except Exception:  # outside a browser session (AppTest, bare mode)
+        return
+    m = re.match(r"https?://[^/]+/+([^/?#]+)", url)
+    asked = m.group(1) if m else ""
+    if asked in denied and st.session_state.get("_denied_explained") != asked:
+        st.session_state["_denied_explained"] = asked
+        st.warning(t("page_not_for_role", page=denied[asked], shown=shown), icon=":material/block:")

@@ -204,7 +204,7 @@ def source_markdown(value) -> str:
 
 def source_text(value) -> str:
     """A stored source as one plain citation line in the session language."""
-    return "–" if dash(value) == "–" else texts.cite(str(value), lang())
+    return texts.cite(value, lang())
 
 
 def confidence_text(value) -> str:
@@ -231,11 +231,14 @@ def quarter_text(year: int, quarter: int, language: str | None = None) -> str:
 
 
 # ------------------------------------------------------------------ streamlit: tables and charts
-def number_columns(df: pd.DataFrame, decimals: dict[str, int] | int | None) -> dict:
-    """`column_config` formats for the numeric columns: the reader's number format (browser language,
-    e.g. 1.234,5 for id-ID) with the column's decimals. Cheap on every rerun, unlike a pandas Styler,
-    which formats every cell in Python (≈2.5 s for a 3,400-row table on the 2-core machine)."""
-    config = {}
+def number_columns(df: pd.DataFrame, decimals: dict[str, int] | int | None,
+                   language: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """The table as shown: every numeric column written in the session language (1.234,5 in Indonesian,
+    1,234.5 in English; never the browser's locale), right-aligned, with the column's decimals; missing
+    values stay empty (shown as '–'). Returns (shown frame, column_config). Only the rows on screen are
+    formatted (at most PAGE_ROWS), and downloads keep the numbers as numbers."""
+    language = language or lang()
+    out, config = df.copy(), {}
     for c in df.columns:
         if pd.api.types.is_bool_dtype(df[c]) or not pd.api.types.is_numeric_dtype(df[c]):
             continue
@@ -248,8 +251,14 @@ def number_columns(df: pd.DataFrame, decimals: dict[str, int] | int | None) -> d
         else:  # whole numbers stored as floats (counts, targets) print without decimals
             vals = df[c].dropna().to_numpy()
             prec = 0 if len(vals) and (vals % 1 == 0).all() else 2
-        config[c] = st.column_config.NumberColumn(format="localized", step=10.0 ** -prec if prec else 1)
-    return config
+        if c in LABEL_NUMBER_COLUMNS or str(c).endswith("year"):   # 2024 is a label, never "2.024"
+            out[c] = pd.Series([None if progress._num(v) is None else str(int(progress._num(v))) for v in df[c]],
+                               index=df.index, dtype=object)
+        else:
+            out[c] = pd.Series([None if progress._num(v) is None else progress.fmt_number(v, prec, language)
+                                for v in df[c]], index=df.index, dtype=object)
+        config[c] = st.column_config.TextColumn(alignment="right")
+    return out, config
 
 
 # Download file names are Indonesian words joined by '_'; in English mode each word is translated.
@@ -297,6 +306,21 @@ def _base_url() -> str | None:
     return m.group(1) if m else None
 
 
+class _FilterLabels(dict):
+    """URL parameter -> its name in the session language, for the 'Filter' line of an export header."""
+    KEYS = {"indicator": "filter_indicator", "agency": "col_agency_name", "year": "col_year", "quarter": "col_quarter",
+            "theme": "col_theme", "scope": "col_scope", "province": "col_province_name", "level": "col_level",
+            "tw": "col_period", "asof": "col_period", "ryear": "col_year"}
+
+    def get(self, key, default=None):
+        from ui.i18n import _catalogue
+        name = self.KEYS.get(key)
+        return t(name) if name and name in _catalogue() else default
+
+
+_FILTER_LABELS = _FilterLabels()
+
+
 def export_header(title: str | None = None) -> list[tuple[str, str]]:
     """The header block of an xlsx export: title, period, source, generated at, filter (the page's URL
     parameters), in the session language."""
@@ -304,7 +328,8 @@ def export_header(title: str | None = None) -> list[tuple[str, str]]:
 
     from loaders.timefmt import datetime_text
     ctx = st.session_state.get("_export_context", {})
-    filters = ", ".join(f"{k}={v}" for k, v in st.query_params.to_dict().items() if k != "lang")
+    filters = ", ".join(f"{_FILTER_LABELS.get(k, k)}: {v}" for k, v in st.query_params.to_dict().items()
+                        if k not in ("lang", "asof_page") and not k.endswith("_page"))
     rows = [(t("export_title"), title or ctx.get("title", "PantauRB")), (t("export_period"), ctx.get("period", "–")),
             (t("export_source"), t("export_source_text")),
             (t("export_generated"), datetime_text(datetime.now(timezone.utc).replace(tzinfo=None), lang())),
@@ -359,7 +384,8 @@ def show_table(df: pd.DataFrame, name: str, key: str, *, column_config: dict | N
                                key=f"{key}_page", width=200)
         start = (int(page) - 1) * PAGE_ROWS
         shown = df.iloc[start:start + PAGE_ROWS]
-    config = {**number_columns(shown, decimals), **(column_config or {})}
+    shown, numbers = number_columns(shown, decimals)
+    config = {**numbers, **(column_config or {})}
     st.dataframe(shown, hide_index=True, column_config=config, height=height, column_order=column_order,
                  key=f"{key}_df", placeholder="–")
     if len(df) > len(shown):
@@ -375,23 +401,47 @@ def file_input(label: str, key: str, *, help: str | None = None):
     return st.file_uploader(label, type=["xlsx"], key=key, help=help)
 
 
-def chart_caption_lines(unit: str | None = None) -> list[str]:
-    """Period, unit, source and the synthetic-data label for a chart's exported title block."""
+def chart_synthetic(chart) -> bool | None:
+    """Whether the chart draws synthetic values: any `synthetic` flag in the data of the chart or its layers /
+    concatenated or faceted parts; None when no part carries the flag (then the page's setting decides)."""
+    found, stack = [], [chart]
+    while stack:
+        c = stack.pop()
+        data = getattr(c, "data", None)
+        if isinstance(data, pd.DataFrame) and "synthetic" in data.columns:
+            found.append(bool(data["synthetic"].fillna(False).astype(bool).any()))
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            parts = getattr(c, attr, None)
+            if isinstance(parts, list):
+                stack.extend(parts)
+        spec = getattr(c, "spec", None)
+        if spec is not None and not isinstance(spec, (str, dict)) and hasattr(spec, "to_dict"):
+            stack.append(spec)
+    return any(found) if found else None
+
+
+def chart_caption_lines(unit: str | None = None, source: str | None = None, synthetic: bool | None = None) -> list[str]:
+    """Period, unit, source and — only when synthetic values are drawn — the synthetic-data label, for a chart's
+    exported title block. `source`: the chart's own source (a citation or 'n agency reports'); default the
+    general line (catalogue series and agency reports)."""
     ctx = st.session_state.get("_export_context", {})
     lines = [f"{t('export_period')}: {ctx['period']}" if ctx.get("period") else "",
-             f"{t('export_unit')}: {unit}" if unit else "", f"{t('export_source')}: {t('export_source_text')}"]
-    if st.session_state.get("_export_synthetic"):
+             f"{t('export_unit')}: {unit}" if unit else "",
+             f"{t('export_source')}: {source or t('export_source_text')}"]
+    if st.session_state.get("_export_synthetic") if synthetic is None else synthetic:
         lines.append(t("synthetic_badge"))
     return [x for x in lines if x]
 
 
 def show_chart(chart, name: str, key: str, *, alt_text: str | None = None, title: str | None = None,
-               unit: str | None = None) -> None:
+               unit: str | None = None, source: str | None = None) -> None:
     """st.altair_chart + a PNG download rendered by vl-convert when clicked; the PNG carries a title block
-    (title, period, unit, source, synthetic label), its file name follows the session language."""
+    (title — e.g. the indicator's name —, period, unit, source, and the synthetic label only when the chart's
+    data carry synthetic values), its file name follows the session language."""
     st.altair_chart(chart, key=f"{key}_chart", alt=alt_text)
     heading = title or alt_text or st.session_state.get("_export_context", {}).get("title", "PantauRB")
-    st.download_button(t("download_png"), functools.partial(chart_png, chart, 2.0, heading, chart_caption_lines(unit)),
+    lines = chart_caption_lines(unit, source, chart_synthetic(chart))
+    st.download_button(t("download_png"), functools.partial(chart_png, chart, 2.0, heading, lines),
                        file_name=f"{file_stem(name)}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
                        icon=":material/image:")
 
@@ -548,7 +598,7 @@ def present(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
         elif c == "basis_code":
             out[c] = per_value(out[c], lambda v: rules_text.basis_label(v, language) if isinstance(v, str) else "")
         elif c in ("source", "target_source_cite"):
-            out[c] = per_value(out[c], lambda v: source_text(v) if isinstance(v, str) and " | " in v else v)
+            out[c] = per_value(out[c], lambda v: "" if texts.cite(v, language) == "–" else texts.cite(v, language))
         elif c in LABEL_NUMBER_COLUMNS:
             out[c] = per_value(out[c], lambda v: "" if progress._num(v) is None else str(int(progress._num(v))))
         elif pd.api.types.is_datetime64_any_dtype(out[c]):

@@ -147,12 +147,15 @@ STRINGS_AUTH: dict[str, dict[str, str]] = {
     "col_reg_detail": {"id": "Rincian", "en": "Detail"},
     "col_row": {"id": "Baris", "en": "Row"},
     # ---------------------------------------------------------------- reminders
+    "page_not_for_role": {"id": "Halaman **{page}** tidak tersedia untuk peran Anda; yang ditampilkan: **{shown}**.",
+                          "en": "The page **{page}** is not available to your role; shown instead: **{shown}**."},
     "rm_heading": {"id": "Kirim pengingat", "en": "Send reminders"},
     "rm_intro": {"id": "E-mail pengingat ke instansi yang belum melapor untuk {period}. Setiap pengingat dicatat.",
                  "en": "Reminder e-mails to agencies that have not reported for {period}. Every reminder is logged."},
-    "rm_not_configured": {"id": "Pengiriman e-mail belum diatur: tambahkan bagian [smtp] di .streamlit/secrets.toml "
-                                "(lihat README).",
-                          "en": "E-mail is not configured: add an [smtp] section to .streamlit/secrets.toml (see README)."},
+    "rm_not_configured": {"id": "Pengiriman e-mail pengingat belum diaktifkan untuk instalasi ini. Hubungi admin PantauRB; "
+                                "sementara itu, unduh daftar tindak lanjut di atas.",
+                          "en": "Reminder e-mails are not enabled for this installation. Contact the PantauRB admin; "
+                                "meanwhile, download the follow-up list above."},
     "rm_send": {"id": "Kirim pengingat ke {n} instansi", "en": "Send reminders to {n} agencies"},
     "rm_result": {"id": "{sent} pengingat terkirim, {failed} gagal, {skipped} tanpa e-mail.",
                   "en": "{sent} reminders sent, {failed} failed, {skipped} without an e-mail address."},

@@ -58,6 +58,10 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
     "ag_metric_achieved": {"id": "Target tercapai", "en": "Target achieved"},
     "ag_metric_off_track": {"id": "Kemajuan terbatas / memburuk", "en": "Limited progress / deterioration"},
     "ag_metric_no_data": {"id": "Belum ada data", "en": "No data yet"},
+    "ag_metric_on_way": {"id": "Sesuai jalur / perlu percepatan", "en": "On track / acceleration needed"},
+    "ag_metric_rest": {"id": "Tanpa data, tanpa target, atau belum dapat dinilai",
+                       "en": "No data, no target, or not assessable yet"},
+    "ag_metric_rest_help": {"id": "Di antaranya {no_data} belum ada data.", "en": "Of which {no_data} without data yet."},
     "ag_capaian_chart": {"id": "Capaian (%) per indikator", "en": "Capaian (%) per indicator"},
     "ag_no_capaian": {
         "id": "Capaian belum dapat dihitung: belum ada nilai dengan target untuk instansi ini.",
@@ -152,6 +156,9 @@ STRINGS_OPS: dict[str, dict[str, str]] = {
         "id": "Peta kotak (kartogram) 38 provinsi Indonesia berwarna menurut status indikator {indicator} pada {period}.",
         "en": "Tile map of Indonesia's 38 provinces coloured by the status of {indicator} in {period}."},
     "rg_no_data": {"id": "tidak ada data", "en": "no data"},
+    "rg_outside_scope": {"id": "di luar cakupan", "en": "outside your scope"},
+    "rg_map_phone": {"id": "Peta petak 38 provinsi tampil pada layar lebar; di ponsel, diagram batang di atas memuat setiap provinsi yang melapor beserta nilai dan statusnya.",
+                     "en": "The 38-province tile map shows on a wide screen; on a phone, the bars above list every reporting province with its value and status."},
     "rg_kabkota_heading": {"id": "Kabupaten/kota", "en": "Regencies and cities"},
     "rg_kabkota_province": {"id": "Provinsi", "en": "Province"},
     "rg_kabkota_none": {
