@@ -513,7 +513,7 @@ def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | N
     170 px so the four quarter columns keep readable cells."""
     lang = "en" if lang == "en" else "id"
     labels = OPS_COMPLIANCE_LABELS[lang]
-    d = df.copy()
+    d = df[["agency_label", "quarter", "status"]].copy()   # only what is drawn travels to the browser
     d["period"] = [texts.quarter_name(int(q), lang) for q in d["quarter"]]
     d["status_label"] = [labels.get(s, s) for s in d["status"]]
     d["symbol"] = [COMPLIANCE_SYMBOLS.get(s, "?") for s in d["status"]]
