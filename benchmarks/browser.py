@@ -125,9 +125,9 @@ def _nav(page, path: str):
     return page.locator(f'[data-testid="stSidebarNavLink"][href$="/{path}"]').first
 
 
-def one_run(env: dict, work: Path, username: str, password: str, i: int) -> dict:
+def one_run(env: dict, work: Path, username: str, password: str, i: int, app_dir: Path = ROOT) -> dict:
     from playwright.sync_api import expect, sync_playwright
-    proc, url = start_reader(env, work / f"browser_reader{i}.log")
+    proc, url = start_reader(env, work / f"browser_reader{i}.log", app_dir)
     out: dict = {"cold": {}, "warm": {}}
     try:
         with sync_playwright() as pw:
@@ -198,10 +198,11 @@ def run(args) -> dict:
             auth.reset_password(con, auth.Scope.system("benchmark"), "bench-browser", password)
         snapshot.committed(work / "pantaurb.duckdb", con)
     result = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "db": str(args.db),
+              "app_dir": str(getattr(args, "app_dir", None) or ROOT),
               "repeat": args.repeat, "goals": GOALS, "cpu_count": os.cpu_count(), "load_before": os.getloadavg()[0]}
     runs = []
     for i in range(args.repeat):
-        runs.append(one_run(env, work, "bench-browser", password, i))
+        runs.append(one_run(env, work, "bench-browser", password, i, Path(getattr(args, "app_dir", None) or ROOT)))
     result["sign_in_screen"] = {"median_s": _median([r["sign_in_screen_s"] for r in runs]),
                                 "runs_s": [r["sign_in_screen_s"] for r in runs]}
     result["pages"] = summarize(runs)
@@ -217,6 +218,7 @@ def markdown(result: dict) -> str:
              f"(load before the run {result['load_before']:.1f}, {result['cpu_count']} cores). Cold = first visit "
              "in the reader process (national: the sign-in click), warm = the next visit. Goals: "
              f"≤ {GOALS['cold_s']} s cold, ≤ {GOALS['warm_s']} s warm.", "",
+             f"Dashboard code: `{result.get('app_dir', '')}`.", "",
              f"Sign-in screen appears in {result['sign_in_screen']['median_s']:.2f} s "
              f"(runs {result['sign_in_screen']['runs_s']}).", "",
              "| page | cold s (load) | warm s (load) | warm server / client s | runs | kB sent | Vega specs (kB) "
@@ -243,6 +245,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--db", required=True, help="a database built by benchmarks/national.py (copied, not changed)")
     ap.add_argument("--work", default="/tmp/pantaurb-browser")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--app-dir", default=None,
+                    help="run the dashboard from this folder (e.g. `git archive` of an earlier commit, for a before/after)")
     ap.add_argument("--out", default=None, help="write results here (.json and .md)")
     args = ap.parse_args(argv)
     result = run(args)

@@ -51,11 +51,11 @@ def prepare(db: Path, work: Path) -> dict:
     return env
 
 
-def start_reader(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+def start_reader(env: dict, log: Path, app_dir: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                              "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--server.fileWatcherType", "none"], cwd=ROOT, env=env,
+                             "--server.fileWatcherType", "none"], cwd=app_dir, env=env,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
