@@ -60,8 +60,9 @@ class Session:
 
     def __init__(self, base_url: str, timeout: float = 120.0) -> None:
         self.timeout = timeout
-        self.ws = connect(f"ws://{urlsplit(base_url).netloc}/_stcore/stream", subprotocols=["streamlit"],
-                          open_timeout=timeout, max_size=None)
+        self._connection = connect(f"ws://{urlsplit(base_url).netloc}/_stcore/stream", subprotocols=["streamlit"],
+                                   open_timeout=timeout, max_size=None)
+        self.ws = self._connection.__enter__()
 
     def open(self, page: str = "", query: str = "", widgets: dict | None = None, states=()) -> dict:
         """Open `page` (its url path, '' for the landing page); `states` are WidgetState messages to send."""
@@ -94,7 +95,7 @@ class Session:
         return {"seconds": first["seconds"] + done["seconds"], "deltas": first["deltas"] + done["deltas"]}
 
     def close(self) -> None:
-        self.ws.close()
+        self._connection.__exit__(None, None, None)
 
     def __enter__(self):
         return self
