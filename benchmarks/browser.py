@@ -44,7 +44,7 @@ class Frames:
         self.reset()
 
     def reset(self) -> None:
-        self.messages = self.bytes = self.deltas = self.finished = self.specs = self.spec_bytes = 0
+        self.messages = self.bytes = self.deltas = self.finished = self.runs = self.specs = self.spec_bytes = 0
         self.tables = self.table_bytes = 0
         self.first = self.last = None
         self.failures: list[str] = []
@@ -78,7 +78,9 @@ class Frames:
                 elif what == "exception":
                     self.failures.append(el.exception.message)
         elif kind == "script_finished":
-            self.finished += 1
+            self.runs += 1        # every script run the click caused (a sign-in reruns once)
+            if ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished) == "FINISHED_SUCCESSFULLY":
+                self.finished += 1   # the last run is over (an st.rerun ends its run FINISHED_EARLY_FOR_RERUN)
 
 
 def _settle(page, frames: Frames, runs_before: int) -> None:
@@ -115,7 +117,7 @@ def _click(page, frames: Frames, locator) -> dict:
     return {"seconds": round(settled - start, 3),
             "server_s": round((frames.last or settled) - start, 3),
             "client_s": round(settled - (frames.last or settled), 3),
-            "runs": frames.finished, "messages": frames.messages, "kb": round(frames.bytes / 1024, 1),
+            "runs": frames.runs, "messages": frames.messages, "kb": round(frames.bytes / 1024, 1),
             "deltas": frames.deltas, "vega_specs": frames.specs, "vega_kb": round(frames.spec_bytes / 1024, 1),
             "tables": frames.tables, "table_kb": round(frames.table_bytes / 1024, 1), **dom,
             "errors": frames.failures, "load": round(os.getloadavg()[0], 2)}
@@ -146,6 +148,7 @@ def one_run(env: dict, work: Path, username: str, password: str, i: int, app_dir
             out["cold"]["national"] = _click(page, frames, page.get_by_role("button", name=t_text("auth_submit"),
                                                                              exact=True))
             links = page.get_by_test_id("stSidebarNavLink")
+            expect(links.first).to_be_visible(timeout=TIMEOUT_MS)   # signed in: the navigation is drawn
             paths = [links.nth(k).get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
                      for k in range(links.count())]
             paths = [p if p and ":" not in p and p != url.rsplit("/", 1)[-1] else "" for p in paths]
