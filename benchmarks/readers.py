@@ -145,7 +145,10 @@ def load(args) -> dict:
                 run = {
                     "readers": n, "writer_ingesting": writing,
                     "sessions": int(sess["Request Count"]), "failures": int(sess["Failure Count"]),
-                    "sessions_per_s": round(float(sess["Requests/s"]), 3), "median_ms": float(sess["50%"]),
+                    "sessions_per_s": round(float(sess["Requests/s"]), 3),
+                    "ok_sessions_per_s": round((int(sess["Request Count"]) - int(sess["Failure Count"]))
+                                               / args.seconds, 3),
+                    "median_ms": float(sess["50%"]),
                     "p95_ms": float(sess["95%"]), "load_before": load_before, "load_after": os.getloadavg()[0],
                     "steps": {f"{r['Type']}:{r['Name']}": {"n": int(r["Request Count"]),
                                                            "failures": int(r["Failure Count"]),
