@@ -127,11 +127,11 @@ with st.container(key="wide_tiles"):  # desktop: one card per indicator, three p
                 st.metric(md(r["name_en"] if en else r["name"]), value,
                           help=t("tile_help", source=md(source_text(r["source"])), confidence=confidence_text(r["confidence"])),
                           chart_data=series if len(series) > 1 else None, chart_type="line")
-                st.markdown(status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}"),
-                            unsafe_allow_html=True)
+                lines = [status_chip(r["status"]) + ("" if r["in_rollup"] else f" · {t('tile_no_rollup')}")]
                 if r["capaian"] is not None and r["capaian"] == r["capaian"]:  # capaian: plain text, no status colour
-                    st.markdown(t("tile_capaian", year=year_text(r["target_year"]),
-                                  capaian=capaian_text(r["capaian"], r["capaian_capped"])))
+                    lines.append(t("tile_capaian", year=year_text(r["target_year"]),
+                                   capaian=capaian_text(r["capaian"], r["capaian_capped"])))
+                st.markdown("  \n".join(lines), unsafe_allow_html=True)   # one element per tile, not two
                 target = fmt_target(r["target_low"], r["target_high"], r["target_text"], r["decimals"])
                 targeted = target != "–"
                 for a in r["alternatives"]:   # the same data judged against the other official targets of the year

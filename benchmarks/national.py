@@ -120,21 +120,37 @@ def ingest_per_file(db: Path, root: Path, files: list[dict]) -> dict:
         api.ingest_file(data, f["name"], scope=Scope.system("benchmark"), db_path=db, reason="benchmark",
                         received_at=datetime.fromisoformat(f["received_at"]))
         times.append(time.perf_counter() - t)
-    return {"median_ms": round(statistics.median(times) * 1000, 1), "files": len(times)}
+    return {"median_ms": round(statistics.median(times) * 1000, 1), "files": len(times), "load": os.getloadavg()[0]}
 
 
 # ------------------------------------------------------------------ queries and pages
+def _verdicts_as_row_tuples(con, year: int, quarter: int):
+    """The verdict read as it was before issue 20 (every column, row tuples, DataFrame.from_records): the
+    "before" figure measured in the same run as the column-wise read."""
+    import pandas as pd
+    from indicators import queries
+    rows = con.execute(f"SELECT {', '.join(queries.ASSESSMENT_COLUMNS)} FROM ({queries.AGENCY_ASSESSMENTS})",
+                       {"year": year, "quarter": quarter, "theme": None, "indicator": None, "agency": None}).fetchall()
+    return pd.DataFrame.from_records(rows, columns=queries.ASSESSMENT_COLUMNS)
+
+
 def query_times(db: Path, period: tuple[int, int], repeat: int) -> dict:
     from indicators import queries
     year, quarter = period
     out = {}
     with store.session(db, read_only=True) as con:
         for name, fn in {
+            "all_agency_assessments_row_tuples": lambda: _verdicts_as_row_tuples(con, year, quarter),
             "all_agency_assessments": lambda: queries.agency_assessments(con, year, quarter),
+            "verdicts_national_page": lambda: queries.agency_verdicts(con, year, quarter, queries.ROLLUP_COLUMNS),
+            "verdicts_final_report": lambda: queries.agency_verdicts(con, year, quarter),
+            "theme_status_matrix": lambda: queries.theme_status_matrix(con, year, quarter),
             "changes_since_previous": lambda: queries.changes_since_previous(con, year, quarter),
         }.items():
             out[name] = timed(fn, repeat)
         out["all_agency_assessments"]["pairs"] = len(queries.agency_assessments(con, year, quarter))
+        out["verdicts_national_page"]["columns"] = len(queries.ROLLUP_COLUMNS)
+        out["all_agency_assessments"]["columns"] = len(queries.ASSESSMENT_COLUMNS)
     return out
 
 
@@ -249,24 +265,37 @@ def run(args) -> dict:
             res["submissions"] = con.execute("SELECT count(*) FROM submissions").fetchone()[0]
             res["values"] = con.execute("SELECT count(*) FROM submission_values").fetchone()[0]
         probe = work / f"scale{scale}" / "probe" / "pantaurb.duckdb"
-        res["ingest_per_file"] = ingest_per_file(dataset.copy_db(db, probe), root, sample)
+        if sample:
+            res["ingest_per_file"] = ingest_per_file(dataset.copy_db(db, probe), root, sample)
         if scale == 1 or args.quarter_every_scale:
             ingest_runs, naive_runs = [], []
             for i in range(args.ingest_repeat):
                 target = dataset.copy_db(db, work / f"scale{scale}" / f"ingest{i}" / "pantaurb.duckdb")
                 ingest_runs.append(ingest_quarter(target, root, quarter_files))
-                naive_db = work / f"scale{scale}" / f"naive{i}.duckdb"
-                naive_db.unlink(missing_ok=True)
-                naive_runs.append(naive_ingest(naive_db, root, quarter_files))
+                if not args.skip_naive:
+                    naive_db = work / f"scale{scale}" / f"naive{i}.duckdb"
+                    naive_db.unlink(missing_ok=True)
+                    naive_runs.append(naive_ingest(naive_db, root, quarter_files))
             res["ingest_quarter"] = {"median_s": _median([r["seconds"] for r in ingest_runs]),
                                      "runs": ingest_runs, "load": os.getloadavg()[0]}
-            res["naive_quarter"] = {"median_s": _median([r["seconds"] for r in naive_runs]), "runs": naive_runs}
-            res["pantaurb_vs_naive"] = round(res["naive_quarter"]["median_s"] / res["ingest_quarter"]["median_s"], 2)
+            if naive_runs:
+                res["naive_quarter"] = {"median_s": _median([r["seconds"] for r in naive_runs]), "runs": naive_runs,
+                                        "load": os.getloadavg()[0]}
+                res["pantaurb_vs_naive"] = round(res["naive_quarter"]["median_s"] / res["ingest_quarter"]["median_s"],
+                                                 2)
             # the pages read the database after the quarter is in
             db = target
         res["queries"] = query_times(db, period, args.repeat)
         if scale == 1 or args.pages_every_scale:
             res["pages"] = page_times(db, args.repeat)
+        if scale == 1 and args.browser:
+            from benchmarks import browser
+            res["browser"] = browser.run(argparse.Namespace(db=str(db), work=str(work / "browser"),
+                                                            repeat=args.repeat))
+            browser_out = Path(args.out).with_name("browser") if args.out else None
+            if browser_out:
+                browser_out.with_suffix(".json").write_text(json.dumps(res["browser"], indent=1))
+                browser_out.with_suffix(".md").write_text(browser.markdown(res["browser"]))
         res["peak_rss_mb"] = rss_mb()
         result["scales"][str(scale)] = res
         if args.out:  # after every scale, so a run cut short still leaves what it measured
@@ -302,16 +331,25 @@ def markdown(result: dict) -> str:
     row("agencies / submissions / values", lambda r: f"{r['agencies']} / {r['submissions']} / {r['values']}")
     row("ingest one quarter, one `ingest` call (s)",
         lambda r: f"{r['ingest_quarter']['median_s']:.1f} (load {r['ingest_quarter']['load']:.1f})")
-    row("naive baseline, same files (s)", lambda r: f"{r['naive_quarter']['median_s']:.1f}")
+    row("naive baseline, same files (s)",
+        lambda r: f"{r['naive_quarter']['median_s']:.1f} (load {r['naive_quarter']['load']:.1f})")
     row("PantauRB speed-up over naive (×)", lambda r: f"{r['pantaurb_vs_naive']:.2f}")
-    row("single upload into the full database (ms/file)", lambda r: f"{r['ingest_per_file']['median_ms']:.0f}")
-    row("all agency × indicator assessments, one quarter (s)",
-        lambda r: f"{r['queries']['all_agency_assessments']['median_s']:.2f} "
-                  f"({r['queries']['all_agency_assessments']['pairs']} pairs)")
-    row("`changes_since_previous` (s)", lambda r: f"{r['queries']['changes_since_previous']['median_s']:.2f}")
+    row("single upload into the full database (ms/file)",
+        lambda r: f"{r['ingest_per_file']['median_ms']:.0f} (load {r['ingest_per_file']['load']:.1f})")
+    def q(name):
+        return lambda r: f"{r['queries'][name]['median_s']:.3f} (load {r['queries'][name]['load']:.1f})"
+    row("all agency × indicator assessments, one quarter, all 37 columns as row tuples — before (s)",
+        q("all_agency_assessments_row_tuples"))
+    row("the same, all 37 columns column-wise (`.df()`) (s)",
+        lambda r: q("all_agency_assessments")(r) + f", {r['queries']['all_agency_assessments']['pairs']} pairs")
+    row("the verdicts the national page asks for (6 columns, `.df()`) (s)", q("verdicts_national_page"))
+    row("the verdicts the final report asks for (23 columns, `.df()`) (s)", q("verdicts_final_report"))
+    row("`theme_status_matrix` (national page, verdicts + roll-ups) (s)", q("theme_status_matrix"))
+    row("`changes_since_previous` (s)", q("changes_since_previous"))
     for page in PAGES:
         row(f"{page} page cold / warm (s)",
-            lambda r, page=page: f"{r['pages'][page]['cold']['median_s']:.2f} / {r['pages'][page]['warm']['median_s']:.2f}")
+            lambda r, page=page: f"{r['pages'][page]['cold']['median_s']:.2f} / {r['pages'][page]['warm']['median_s']:.2f}"
+                                 f" (load {r['pages'][page]['cold']['load']:.1f} / {r['pages'][page]['warm']['load']:.1f})")
     row("peak RSS of the benchmark process (MB)", lambda r: f"{r['peak_rss_mb']:.0f}")
     return "\n".join(lines) + "\n"
 
@@ -330,6 +368,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quarter-every-scale", action="store_true", help="also time the quarter ingest at 2× and 4×")
     ap.add_argument("--pages-every-scale", action="store_true", help="also time the pages at 2× and 4×")
+    ap.add_argument("--skip-naive", action="store_true", help="no naive baseline (when only reads are measured)")
+    ap.add_argument("--browser", action="store_true",
+                    help="also time every page in Chromium at 1× (benchmarks/browser.py; results/browser.md)")
     ap.add_argument("--build-only", action="store_true", help="stop after stages 1 and 2 (cache the dataset)")
     ap.add_argument("--out", default=None, help="write results here (.json and .md); default: print JSON only")
     args = ap.parse_args(argv)

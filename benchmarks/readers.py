@@ -51,11 +51,11 @@ def prepare(db: Path, work: Path) -> dict:
     return env
 
 
-def start_reader(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+def start_reader(env: dict, log: Path, app_dir: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                              "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--server.fileWatcherType", "none"], cwd=ROOT, env=env,
+                             "--server.fileWatcherType", "none"], cwd=app_dir, env=env,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -90,35 +90,88 @@ def rss_mb(pid: int) -> dict:
     return out
 
 
+def _bench_accounts(db: Path, n: int) -> tuple[list[str], str]:
+    """`n` analyst accounts with one password (each locust user signs in as its own analyst), published."""
+    import secrets
+    from loaders import auth
+    password = secrets.token_urlsafe(18)
+    names = [f"bench-reader-{i}" for i in range(1, n + 1)]
+    with store.writer(db) as con:
+        for name in names:
+            if auth.current_user(con, name) is None:
+                auth.add_user(con, auth.Scope.system("benchmark"), username=name, role="analis", password=password)
+            else:
+                auth.reset_password(con, auth.Scope.system("benchmark"), name, password)
+        snapshot.committed(db, con)   # readers check sessions on the newest snapshot
+    return names, password
+
+
 def load(args) -> dict:
-    """locust against 1 and 2 readers: same users, same duration, same page mix."""
+    """locust against 1 and 2 readers: same users, same duration, same walk (sign in, national, theme,
+    indicator); with `--ingest FILE...` the writer stores those files (one `ingest` call) during each run."""
     work = Path(args.work)
-    env = prepare(Path(args.db), work)
     result = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "users": args.users,
-              "duration_s": args.seconds, "cpu_count": os.cpu_count(), "runs": {}}
+              "duration_s": args.seconds, "cpu_count": os.cpu_count(), "walk": "sign in, national, theme, indicator",
+              "writer_files": len(args.ingest or []), "runs": {}}
     for n in args.readers:
-        readers = [start_reader(env, work / f"reader{n}_{i}.log") for i in range(n)]
-        try:
-            for _, url in readers:      # first visit imports modules and warms the snapshot connection
-                open_page(url, "")
-            csv_prefix = work / f"locust_{n}"
-            load_before = os.getloadavg()[0]
-            subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
-                            "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
-                            "--csv", str(csv_prefix), "--only-summary"], cwd=ROOT, check=False,
-                           env={**env, "PANTAURB_READERS": ",".join(u for _, u in readers)},
-                           capture_output=True, text=True)
-            rows = list(csv.DictReader(open(f"{csv_prefix}_stats.csv")))
-            agg = next(r for r in rows if r["Name"] == "Aggregated")
-            result["runs"][str(n)] = {
-                "sessions": int(agg["Request Count"]), "failures": int(agg["Failure Count"]),
-                "sessions_per_s": round(float(agg["Requests/s"]), 2), "median_ms": float(agg["50%"]),
-                "p95_ms": float(agg["95%"]), "load_before": load_before, "load_after": os.getloadavg()[0],
-                "by_page": {r["Name"]: {"n": int(r["Request Count"]), "p95_ms": float(r["95%"])}
-                            for r in rows if r["Name"] != "Aggregated"},
-                "reader_rss_mb": [rss_mb(p.pid) for p, _ in readers]}
-        finally:
-            stop([p for p, _ in readers])
+        for writing in ([False, True] if args.ingest else [False]):
+            label = f"{n}{'+writer' if writing else ''}"
+            run_dir = work / label
+            env = prepare(Path(args.db), run_dir)    # a fresh copy each run: the writer's files are new each time
+            names, password = _bench_accounts(run_dir / "pantaurb.duckdb", args.users)
+            readers = [start_reader(env, run_dir / f"reader{i}.log") for i in range(n)]
+            writer = None
+            try:
+                for _, url in readers:      # first visit imports modules and warms the snapshot connection
+                    open_page(url, "")
+                csv_prefix = run_dir / "locust"
+                load_before = os.getloadavg()[0]
+                if writing:
+                    writer = subprocess.Popen([sys.executable, "-m", "loaders", "ingest", "--db",
+                                               str(run_dir / "pantaurb.duckdb"), "--format", "json",
+                                               "--reason", "benchmark", *args.ingest], cwd=ROOT, env=env,
+                                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                started = time.monotonic()
+                subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+                                "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+                                "--csv", str(csv_prefix), "--only-summary"], cwd=ROOT, check=False,
+                               env={**env, "PANTAURB_READERS": ",".join(u for _, u in readers),
+                                    "PANTAURB_BENCH_USERS": ",".join(names), "PANTAURB_BENCH_PASSWORD": password},
+                               capture_output=True, text=True)
+                elapsed = time.monotonic() - started
+                rows = list(csv.DictReader(open(f"{csv_prefix}_stats.csv")))
+                sess = next(r for r in rows if r["Type"] == "session")
+                failures = list(csv.DictReader(open(f"{csv_prefix}_failures.csv")))
+                run = {
+                    "readers": n, "writer_ingesting": writing,
+                    "sessions": int(sess["Request Count"]), "failures": int(sess["Failure Count"]),
+                    "sessions_per_s": round(float(sess["Requests/s"]), 3),
+                    "ok_sessions_per_s": round((int(sess["Request Count"]) - int(sess["Failure Count"]))
+                                               / args.seconds, 3),
+                    "median_ms": float(sess["50%"]),
+                    "p95_ms": float(sess["95%"]), "load_before": load_before, "load_after": os.getloadavg()[0],
+                    "steps": {f"{r['Type']}:{r['Name']}": {"n": int(r["Request Count"]),
+                                                           "failures": int(r["Failure Count"]),
+                                                           "median_ms": float(r["50%"]), "p95_ms": float(r["95%"])}
+                              for r in rows if r["Name"] != "Aggregated"},
+                    "failure_messages": [f"{r['Name']}: {r['Error'][:300]} ×{r['Occurrences']}" for r in failures],
+                    "reader_rss_mb": [rss_mb(p.pid) for p, _ in readers], "measured_s": round(elapsed, 1)}
+                if writer is not None:
+                    done = writer.poll() is not None
+                    run["writer"] = {"finished_during_run": done}
+                    out, _ = writer.communicate()
+                    outcomes: dict = {}
+                    for d in json.loads(out or "[]"):
+                        outcomes[d["outcome"]] = outcomes.get(d["outcome"], 0) + 1
+                    run["writer"]["outcomes"] = outcomes
+                    run["writer"]["seconds_after_start"] = round(time.monotonic() - started, 1)
+                result["runs"][label] = run
+                print(f"  {label}: {run['sessions_per_s']} sessions/s, p95 {run['p95_ms']} ms, "
+                      f"{run['failures']} failures, load {load_before:.1f}", file=sys.stderr, flush=True)
+            finally:
+                if writer is not None and writer.poll() is None:
+                    writer.kill()
+                stop([p for p, _ in readers])
     return result
 
 
@@ -188,6 +241,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--users", type=int, default=10)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--sessions", type=int, default=5)
+    ap.add_argument("--ingest", nargs="*", default=None,
+                    help="load mode: workbooks the writer ingests (one call) during an extra run per reader count")
     ap.add_argument("--out", default=None)
     args = ap.parse_args(argv)
     result = load(args) if args.mode == "load" else memory(args)

@@ -303,7 +303,8 @@ def distribution_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None =
     """Box plot of the latest values per agency type with every agency as a point (tooltip: agency,
     value, status, submission_id). Input: queries.indicator_agencies."""
     lang = "en" if lang == "en" else "id"
-    d, types = _with_type_labels(df.dropna(subset=["latest_value"]), titles)
+    used = ["agency_type", "agency_name", "latest_value", "latest_time", "status", "submission_id"]
+    d, types = _with_type_labels(df.dropna(subset=["latest_value"])[used], titles)   # only what is drawn
     d["status_label"] = [status_label(s, lang) for s in d["status"]]
     d["period"] = [progress.format_time(t, lang, freq="quarter") for t in d["latest_time"]]
     x = alt.X("type_label:N", sort=types, title=_t(titles, "agency_type", "Jenis instansi"),
@@ -365,10 +366,13 @@ def pacing_chart(df: pd.DataFrame, lang: str = "id", titles: dict | None = None,
     `labels` maps pacing statuses to text (defaults: progress.STATUS_LABELS)."""
     lang = "en" if lang == "en" else "id"
     labels = labels or progress.STATUS_LABELS[lang]
-    d, types = _with_type_labels(df, titles)
+    # counted here, not in the browser: the chart carries one row per type and status, not one per output
+    counts = df.groupby(["agency_type", "pacing_status"], as_index=False, dropna=False).size()\
+        .rename(columns={"size": "n"})
+    d, types = _with_type_labels(counts, titles)
     d["pacing_label"] = [labels.get(s, s) for s in d["pacing_status"]]
     d["rank"] = [PACING_ORDER.index(s) if s in PACING_ORDER else 99 for s in d["pacing_status"]]
-    return _stacked_by_type(d, types, "count()", "pacing_label", _status_scale(lang, PACING_ORDER, PACING_COLORS, labels),
+    return _stacked_by_type(d, types, "sum(n)", "pacing_label", _status_scale(lang, PACING_ORDER, PACING_COLORS, labels),
                             titles, lang, count_title=("Jumlah output", "Jumlah"), legend_columns=3, step=34)
 
 
@@ -566,7 +570,7 @@ def compliance_matrix_chart(df: pd.DataFrame, lang: str = "id", titles: dict | N
     170 px so the four quarter columns keep readable cells."""
     lang = "en" if lang == "en" else "id"
     labels = OPS_COMPLIANCE_LABELS[lang]
-    d = df.copy()
+    d = df[["agency_label", "quarter", "status"]].copy()   # only what is drawn travels to the browser
     d["period"] = [texts.quarter_name(int(q), lang) for q in d["quarter"]]
     d["status_label"] = [labels.get(s, s) for s in d["status"]]
     d["symbol"] = [COMPLIANCE_SYMBOLS.get(s, "?") for s in d["status"]]

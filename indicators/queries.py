@@ -176,38 +176,79 @@ WHERE a.year = $year AND a.quarter = $quarter
 ORDER BY a.agency_code, a.indicator_code
 """
 
-AGENCY_ASSESSMENTS = """
-SELECT a.agency_code, g.name AS agency_name, g.agency_type, g.province_code,
-       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic,
-       a.indicator_code, i.name AS indicator_name, i.name_en AS indicator_name_en, i.theme_code AS theme, i.unit,
-       i.unit_en, i.decimals, i.direction, i.measurement, i.value_type, a.latest_year, a.latest_quarter,
-       a.latest_year - 1 + a.latest_quarter / 4 AS latest_time, a.latest_value, a.latest_text, a.submission_id,
-       a.n_points, a.target_low, a.target_high, a.target_year, a.target_origin, a.target_text,
-       CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
-           AS target_source,
-       a.target_low AS year_target_low, a.target_high AS year_target_high, a.kind, a.status, a.score, a.ratio,
-       a.capaian, a.capaian_capped, a.in_rollup, a.pacing_status, a.explanation AS explanation_id,
-       a.explanation_en, a.needed_t, a.needed_v, a.gap
-""" + _AGENCY_ASSESSMENTS_FROM
+# Every column the stored agency verdicts can be read with: its name -> its SQL over _AGENCY_ASSESSMENTS_FROM.
+# Readers ask for the columns they use (`agency_verdicts`); the full row and the roll-up core are lists of names.
+AGENCY_VERDICT_SQL = {
+    "agency_code": "a.agency_code", "agency_name": "g.name", "agency_type": "g.agency_type",
+    "province_code": "g.province_code",
+    "synthetic": "coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE)",
+    "indicator_code": "a.indicator_code", "indicator_name": "i.name", "indicator_name_en": "i.name_en",
+    "theme": "i.theme_code", "unit": "i.unit", "unit_en": "i.unit_en", "decimals": "i.decimals",
+    "direction": "i.direction", "measurement": "i.measurement", "value_type": "i.value_type",
+    "latest_year": "a.latest_year", "latest_quarter": "a.latest_quarter",
+    "latest_time": "a.latest_year - 1 + a.latest_quarter / 4", "latest_value": "a.latest_value",
+    "latest_text": "a.latest_text", "submission_id": "a.submission_id", "n_points": "a.n_points",
+    "target_low": "a.target_low", "target_high": "a.target_high", "target_year": "a.target_year",
+    "target_origin": "a.target_origin", "target_text": "a.target_text",
+    "target_source": "CASE WHEN a.target_origin = 'agency' THEN 'agency' "
+                     "WHEN a.target_origin IS NOT NULL THEN 'catalogue' END",
+    "year_target_low": "a.target_low", "year_target_high": "a.target_high", "kind": "a.kind",
+    "status": "a.status", "score": "a.score", "ratio": "a.ratio", "capaian": "a.capaian",
+    "capaian_capped": "a.capaian_capped", "in_rollup": "a.in_rollup", "pacing_status": "a.pacing_status",
+    "explanation_id": "a.explanation", "explanation_en": "a.explanation_en", "needed_t": "a.needed_t",
+    "needed_v": "a.needed_v", "gap": "a.gap",
+}
+
+
+def _agency_verdict_sql(columns) -> str:
+    return ("SELECT " + ", ".join(f"{AGENCY_VERDICT_SQL[c]} AS {c}" for c in columns) + "\n"
+            + _AGENCY_ASSESSMENTS_FROM)
+
+
+AGENCY_ASSESSMENTS = _agency_verdict_sql([
+    "agency_code", "agency_name", "agency_type", "province_code", "synthetic", "indicator_code", "indicator_name",
+    "indicator_name_en", "theme", "unit", "unit_en", "decimals", "direction", "measurement", "value_type",
+    "latest_year", "latest_quarter", "latest_time", "latest_value", "latest_text", "submission_id", "n_points",
+    "target_low", "target_high", "target_year", "target_origin", "target_text", "target_source",
+    "year_target_low", "year_target_high", "kind", "status", "score", "ratio", "capaian", "capaian_capped",
+    "in_rollup", "pacing_status", "explanation_id", "explanation_en", "needed_t", "needed_v", "gap"])
 
 # The columns roll-ups, counts and the final report read: no explanations, no "what is needed" lists
 # (a third of the full row's cost at national scale).
-AGENCY_VERDICT_CORE = """
-SELECT a.agency_code, g.agency_type, i.theme_code AS theme, a.indicator_code, a.status, a.score, a.in_rollup,
-       coalesce(g.synthetic, FALSE) OR coalesce(s.synthetic, FALSE) AS synthetic, i.name AS indicator_name,
-       i.name_en AS indicator_name_en, i.unit, i.unit_en, i.decimals, a.kind, a.latest_value, a.capaian,
-       a.capaian_capped,
-       a.target_low, a.target_high,
-       CASE WHEN a.target_origin = 'agency' THEN 'agency' WHEN a.target_origin IS NOT NULL THEN 'catalogue' END
-           AS target_source, g.name AS agency_name, a.latest_year - 1 + a.latest_quarter / 4 AS latest_time,
-       a.submission_id
-""" + _AGENCY_ASSESSMENTS_FROM
+VERDICT_CORE_COLUMNS = (
+    "agency_code", "agency_type", "theme", "indicator_code", "status", "score", "in_rollup", "synthetic",
+    "indicator_name", "indicator_name_en", "unit", "unit_en", "decimals", "kind", "latest_value", "capaian",
+    "capaian_capped", "target_low", "target_high", "target_source", "agency_name", "latest_time", "submission_id")
+AGENCY_VERDICT_CORE = _agency_verdict_sql(VERDICT_CORE_COLUMNS)
+
+# What each reader of the verdicts uses (one quarter, every agency): the national matrix and theme roll-ups need
+# only the keys and the verdict; the theme and final-report tables a few names more.
+ROLLUP_COLUMNS = ("theme", "indicator_code", "status", "score", "in_rollup", "synthetic")
+BY_TYPE_COLUMNS = ("agency_code", "agency_type", "status", "synthetic")
+THEME_AGENCY_COLUMNS = ("agency_code", "agency_name", "agency_type", "synthetic", "indicator_code", "indicator_name",
+                        "indicator_name_en", "status", "score", "in_rollup", "latest_time", "submission_id")
+THEME_INDICATOR_COLUMNS = ("indicator_code", "indicator_name", "indicator_name_en", "status", "score", "in_rollup",
+                           "capaian", "synthetic")
+
+INDICATOR_AGENCY_COLUMNS = ("agency_code", "agency_name", "agency_type", "synthetic", "latest_value", "latest_time",
+                            "target_low", "target_high", "target_text", "target_source", "capaian",
+                            "capaian_capped", "status", "score", "submission_id")
 
 
-def _agency_verdicts(con, year: int, quarter: int, theme=None) -> list[dict]:
-    """The stored verdicts of (year, quarter), only what roll-ups and counts read (AGENCY_VERDICT_CORE)."""
-    return _dicts(con, AGENCY_VERDICT_CORE, {"year": int(year), "quarter": int(quarter), "theme": theme,
-                                             "indicator": None, "agency": None})
+def agency_verdicts(con, year: int, quarter: int, columns=VERDICT_CORE_COLUMNS, theme=None, indicator=None,
+                    agency=None) -> pd.DataFrame:
+    """The stored verdicts of (year, quarter), one row per agency and agency-level indicator with data, with
+    only `columns` (names of AGENCY_VERDICT_SQL), read column-wise (Arrow) into a DataFrame, never as row
+    tuples: the all-agency read of a quarter at national scale."""
+    return con.execute(_agency_verdict_sql(columns),
+                       {"year": int(year), "quarter": int(quarter), "theme": theme or None,
+                        "indicator": indicator or None, "agency": agency or None}).df()
+
+
+def _agency_verdicts(con, year: int, quarter: int, theme=None, columns=VERDICT_CORE_COLUMNS) -> list[dict]:
+    """The stored verdicts of (year, quarter) as dicts for the roll-ups, only `columns`."""
+    return _dicts(con, _agency_verdict_sql(columns), {"year": int(year), "quarter": int(quarter), "theme": theme,
+                                                      "indicator": None, "agency": None})
 
 
 def _agency_assessment_rows(con, year: int, quarter: int, theme=None, indicator=None, agency=None) -> list[dict]:
@@ -232,10 +273,7 @@ def agency_assessments(con, year: int, quarter: int, theme: str | None = None, i
                        agency: str | None = None) -> pd.DataFrame:
     """One row per (agency, agency-level indicator) with data up to the quarter: the stored verdict (kind,
     status, score, capaian raw and capped), the latest value and its submission_id, the target used."""
-    rows = con.execute(f"SELECT {', '.join(ASSESSMENT_COLUMNS)} FROM ({AGENCY_ASSESSMENTS})",   # no explanations
-                       {"year": int(year), "quarter": int(quarter), "theme": theme or None,
-                        "indicator": indicator or None, "agency": agency or None}).fetchall()
-    return pd.DataFrame.from_records(rows, columns=ASSESSMENT_COLUMNS)
+    return agency_verdicts(con, year, quarter, ASSESSMENT_COLUMNS, theme, indicator, agency)   # no explanations
 
 
 # ------------------------------------------------------------------ national indicators
@@ -340,7 +378,7 @@ def theme_status_matrix(con, year: int, quarter: int) -> pd.DataFrame:
     indicator) and national indicators (scope 'national': only those that count in the roll-up, as in the
     headline; trend-only and `rollup: false` series are counted apart there), with each scope's roll-up."""
     from indicators.headline import counts_in_rollup   # the one roll-up rule (the headline counts the same rows)
-    ag = _agency_verdicts(con, year, quarter)
+    ag = _agency_verdicts(con, year, quarter, columns=ROLLUP_COLUMNS)
     nat = [dict(r, theme=r["theme"]) for r in _national_rows(con, year, quarter) if counts_in_rollup(r)]
     names = con.execute(THEME_NAMES).df()
     out = []
@@ -452,7 +490,7 @@ def changes_since_previous(con, year: int, quarter: int) -> pd.DataFrame:
 # ------------------------------------------------------------------ theme page
 def theme_status_by_type(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Status counts of the theme's agency assessments per agency type (agency_type, status, n)."""
-    df = pd.DataFrame(_agency_verdicts(con, year, quarter, theme))
+    df = agency_verdicts(con, year, quarter, BY_TYPE_COLUMNS, theme)
     if df.empty:
         return pd.DataFrame(columns=["agency_type", "status", "n", "synthetic"])
     return (df.groupby(["agency_type", "status"], as_index=False)
@@ -463,7 +501,7 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Per agency: the roll-up of its assessments in the theme (mean score) and its weakest indicator (code and
     name in both languages), furthest from target first (lowest mean score first; agencies that cannot be
     assessed last)."""
-    rows = _agency_verdicts(con, year, quarter, theme)
+    rows = _agency_verdicts(con, year, quarter, theme, THEME_AGENCY_COLUMNS)
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["agency_code"], []).append(r)
@@ -490,7 +528,7 @@ def theme_agencies(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
 def theme_indicator_summary(con, year: int, quarter: int, theme: str) -> pd.DataFrame:
     """Per indicator of the theme: agency-level roll-up (n agencies, how many off track, mean score,
     status) and national indicators with their own status; most off-track first."""
-    rows = _agency_verdicts(con, year, quarter, theme)
+    rows = _agency_verdicts(con, year, quarter, theme, THEME_INDICATOR_COLUMNS)
     out = []
     for (code,), res in assessment.rollup_by(rows, ("indicator_code",)).items():
         rs = [r for r in rows if r["indicator_code"] == code]
@@ -697,8 +735,8 @@ def national_series_table(con, code: str | None = None) -> pd.DataFrame:
 
 
 def indicator_agencies(con, code: str, year: int, quarter: int) -> pd.DataFrame:
-    """The indicator's assessment per agency (agency_assessments for one indicator), worst first."""
-    df = agency_assessments(con, year, quarter, indicator=code)
+    """The indicator's assessment per agency (the indicator page's table and distribution), worst first."""
+    df = agency_verdicts(con, year, quarter, INDICATOR_AGENCY_COLUMNS, indicator=code)
     return df.sort_values(["score", "agency_code"], na_position="last").reset_index(drop=True)
 
 

@@ -106,7 +106,11 @@ def test_distribution_chart(seeded_con):
 
 def test_pacing_chart(seeded_con):
     spec = charts.pacing_chart(Q.renaksi_pacing(seeded_con, 2024, 2, "kemiskinan"), "id").to_dict()
-    assert spec["encoding"]["x"]["aggregate"] == "count"
+    assert spec["encoding"]["x"]["aggregate"] == "sum" and spec["encoding"]["x"]["field"] == "n"
+    rows = next(iter(spec["datasets"].values()))   # counted before drawing: one row per type and status
+    ren = Q.renaksi_pacing(seeded_con, 2024, 2, "kemiskinan")
+    assert len(rows) == ren.groupby(["agency_type", "pacing_status"], dropna=False).ngroups < len(ren)
+    assert sum(r["n"] for r in rows) == len(ren)
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"][:4] == ["Di atas rencana", "Sesuai rencana", "Berisiko", "Mengkhawatirkan"]
 

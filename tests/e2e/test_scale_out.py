@@ -130,3 +130,33 @@ def test_two_readers_see_a_batch_within_seconds_and_never_half(deployment, brows
     for i, p in enumerate(pages, start=1):
         p.screenshot(path=screenshot_dir / f"scale_out_reader{i}_1440.png", full_page=False)
         p.close()
+
+
+def test_a_load_test_session_signs_in_on_each_reader_and_walks_the_pages(deployment):
+    """What the locust readers' test does (benchmarks/locustfile.py): a WebSocket session of its own signs in
+    through the sign-in form, then opens the national, theme and indicator pages; a wrong password stays on
+    the form."""
+    import secrets
+    sys.path.insert(0, str(REPO))
+    from benchmarks.streamlit_session import Session, SessionError
+    env, db, _, urls = deployment
+    password = secrets.token_urlsafe(16)
+    add = subprocess.run([sys.executable, "-m", "loaders", "users", "add", "--username", "locust-analis",
+                          "--role", "analis", "--password-stdin", "--db", str(db)], cwd=REPO, env=env,
+                         input=password + "\n", capture_output=True, text=True, timeout=120)
+    assert add.returncode == 0, add.stderr[-2000:]
+    for url in urls:
+        deadline = time.monotonic() + 60
+        while True:   # the reader signs in against the newest snapshot: wait until it has the new account
+            with Session(url) as s:
+                try:
+                    s.sign_in("locust-analis", password)
+                except SessionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    continue
+                for path in ("", "tema", "indikator"):
+                    assert s.open(path)["deltas"] > 0
+                break
+    with Session(urls[0]) as s, pytest.raises(SessionError, match="still on the sign-in form"):
+        s.sign_in("locust-analis", password + "x")
