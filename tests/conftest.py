@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -264,6 +265,24 @@ def seeded_db_path(tmp_path_factory) -> Path:
     return seeded_db(tmp_path_factory.mktemp("db") / "pantaurb.duckdb")
 
 
+@pytest.fixture(scope="session")
+def _initialised_db_dir(tmp_path_factory) -> Path:
+    """`api.init_database` once per session (about 0.6 s of CPU a time; the tests that need it number ~50)."""
+    from loaders import api
+    path = tmp_path_factory.mktemp("initialised") / "db" / "pantaurb.duckdb"
+    api.init_database(path)
+    return path.parent
+
+
+@pytest.fixture
+def initialised_db(_initialised_db_dir, tmp_path) -> Path:
+    """A database as `python -m loaders init` leaves it (catalogue, registry, calendar, verdicts), this test's
+    own: a copy of the folder built once per session, so a test may write to it freely."""
+    target = tmp_path / "db"
+    shutil.copytree(_initialised_db_dir, target, ignore=shutil.ignore_patterns("*.lock"))
+    return target / "pantaurb.duckdb"
+
+
 @pytest.fixture
 def seeded_con(seeded_db_path):
     with store.session(seeded_db_path) as con:
@@ -290,3 +309,59 @@ def _clear_streamlit_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# ------------------------------------------------------------------ markers (registered in pyproject.toml)
+# `pytest -m "not slow"` is the fast subset a developer runs while working; `bash scripts/test.sh` runs all.
+# A test is marked here, in one place, by what it uses, so a new test in the same style is marked too.
+SLOW_MODULES = {   # modules whose every test takes seconds: subprocesses, demo builds, whole-app walks
+    "test_durability": "kills real `python -m loaders` processes",
+    "test_demo": "builds a demo database",
+    "test_benchmark_smoke": "runs the benchmark at two scales",
+    "test_internal_markers": "walks every page with AppTest",
+    "test_ingest_batch": "reads workbooks in worker processes",
+}
+APPTEST_NEEDLES = ("AppTest",)
+SOFFICE_NEEDLES = ("soffice", "libreoffice", "resaved(")
+PROCESS_NEEDLES = ("subprocess.", "sys.executable")      # a new Python process costs about a second to import
+
+
+def _source_mentions(item, needles: tuple[str, ...]) -> bool:
+    """The test's own source, or a helper function of its module that it calls, mentions one of `needles`."""
+    import inspect
+    func = getattr(item, "function", None)
+    if func is None:
+        return False
+    sources = []
+    try:
+        sources.append(inspect.getsource(func))
+    except (OSError, TypeError):
+        return False
+    module = inspect.getmodule(func)
+    for name in func.__code__.co_names:
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and getattr(helper, "__module__", None) == module.__name__:
+            try:
+                sources.append(inspect.getsource(helper))
+            except (OSError, TypeError):
+                pass
+    return any(n in s for s in sources for n in needles)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        module = item.path.stem
+        marks = set()
+        if "e2e" in item.path.parts:
+            marks |= {"browser", "slow"}
+        if "app_env" in fixtures or _source_mentions(item, APPTEST_NEEDLES):
+            marks |= {"apptest", "slow"}
+        if _source_mentions(item, SOFFICE_NEEDLES):
+            marks |= {"soffice", "slow"}
+        if _source_mentions(item, PROCESS_NEEDLES):
+            marks.add("slow")
+        if module in SLOW_MODULES:
+            marks.add("slow")
+        for mark in sorted(marks):
+            item.add_marker(mark)
