@@ -326,7 +326,8 @@ SLOW_MODULES = {   # modules whose every test takes seconds: subprocesses, demo 
 }
 SLOW_TESTS = {     # single tests of otherwise fast modules, each about 1 s or more on the quiet 2-core machine
     "test_archive_holds_every_file_and_rebuild_equals_live", "test_agency_target_changes_are_versioned",
-    "test_renaksi_checks", "test_cli_exit_codes_json_and_receipt", "test_resubmission_versions_duplicates_and_reason_after_deadline",
+    "test_renaksi_checks", "test_cli_exit_codes_json_and_receipt",
+    "test_resubmission_versions_duplicates_and_reason_after_deadline",
     "test_period_outside_roadmap_and_mismatch", "test_percent_out_of_range_negative_and_out_of_limits",
     "test_a_value_a_thousand_times_the_median_of_its_agency_type_is_an_error",
     "test_prefill_after_a_missed_quarter_carries_values_and_open_plans",
@@ -345,6 +346,7 @@ PROCESS_NEEDLES = ("subprocess.", "sys.executable")      # a new Python process 
 
 def _source_mentions(item, needles: tuple[str, ...]) -> bool:
     """The test's own source, or a helper function of its module that it calls, mentions one of `needles`."""
+    import contextlib
     import inspect
     func = getattr(item, "function", None)
     if func is None:
@@ -358,10 +360,8 @@ def _source_mentions(item, needles: tuple[str, ...]) -> bool:
     for name in func.__code__.co_names:
         helper = getattr(module, name, None)
         if inspect.isfunction(helper) and getattr(helper, "__module__", None) == module.__name__:
-            try:
+            with contextlib.suppress(OSError, TypeError):
                 sources.append(inspect.getsource(helper))
-            except (OSError, TypeError):
-                pass
     return any(n in s for s in sources for n in needles)
 
 

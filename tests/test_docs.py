@@ -137,7 +137,8 @@ def architecture_references() -> list[tuple[str, str, str]]:
                     refs.append((f"{heading}: {line.strip()[:60]}", module, cls))
                     continue
                 if m := re.match(rf"\s*def ({IDENT})\s*\(", code):
-                    refs.append((f"{heading}: {line.strip()[:60]}", module, f"{cls}.{m.group(1)}" if cls else m.group(1)))
+                    name = f"{cls}.{m.group(1)}" if cls else m.group(1)
+                    refs.append((f"{heading}: {line.strip()[:60]}", module, name))
                     continue
                 if re.match(r"\s", code) and cls:       # a field line of the class above
                     continue

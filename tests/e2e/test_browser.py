@@ -88,9 +88,11 @@ def wait_rerun(page: Page, runs_before: int, timeout: int = T) -> None:
 LAYOUT_FRAMES = 5
 _LAYOUT_STABLE = """frames => {
     const main = document.querySelector('[data-testid="stMain"]');
-    const drawn = [...document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')];
+    const chart = '[data-testid="stVegaLiteChart"]';
+    const drawn = [...document.querySelectorAll(`${chart} canvas, ${chart} svg`)];
     const size = [main ? `${main.scrollWidth}x${main.scrollHeight}` : '',
-                  ...drawn.map(e => { const b = e.getBoundingClientRect(); return `${b.width}x${b.height}`; })].join(',');
+                  ...drawn.map(e => { const b = e.getBoundingClientRect(); return `${b.width}x${b.height}`; })
+                 ].join(',');
     const w = window.__pantaurbLayout = window.__pantaurbLayout || {size: null, same: 0};
     w.same = size === w.size ? w.same + 1 : 0;
     w.size = size;
