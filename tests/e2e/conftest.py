@@ -45,13 +45,16 @@ RUN_COUNTER = """
     if (!app || app === watched) return;
     watched = app;
     observer.disconnect();       // stApp lives as long as the page
-    const seen = () => {
-      const state = app.getAttribute('data-test-script-state');
+    const step = (state) => {
       if (state === 'notRunning' && last !== 'notRunning') window.__pantaurbRuns += 1;
       last = state;
     };
-    seen();
-    new MutationObserver(seen).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    step(app.getAttribute('data-test-script-state'));
+    // several changes can arrive in one callback: each record's new value is the next one's oldValue
+    new MutationObserver((records) => {
+      records.forEach((r, i) => step(i + 1 < records.length ? records[i + 1].oldValue
+                                                            : app.getAttribute('data-test-script-state')));
+    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
   };
   new MutationObserver(watch).observe(document, {childList: true, subtree: true});
 })();
