@@ -1010,7 +1010,6 @@ def agency_report_card(con, agency_code: str, year: int, quarter: int) -> pd.Dat
     assessed = {r["indicator_code"]: r for r in _agency_assessment_rows(con, year, quarter, agency=agency_code)}
     values = con.execute(AGENCY_VALUES_TO_DATE, {"agency": agency_code, "year": year, "quarter": quarter}).df()
     cells = {(r["submission_id"], r["indicator_code"]): r for r in _records(values)}
-    latest = {r["indicator_code"]: r for r in _records(values)}  # rows are sorted: the last one wins
     agency = con.execute("SELECT synthetic FROM agencies WHERE agency_code = $agency",
                          {"agency": agency_code}).fetchone()
     agency_synthetic = bool(agency[0]) if agency else False

@@ -458,7 +458,6 @@ def _validate(rows: list[tuple[int, list]], columns: dict[str, int], existing: t
         agency_type = TYPE_ALIASES.get(t_raw.upper())
         code = _code_text(cell(raw, "code"), agency_type, n, col("code"), problems)
         parsed.append((n, raw, code, t_raw, agency_type))
-    known_codes = {a.code: a for a in existing}
     file_codes: dict[str, int] = {}
     for n, _, code, _, agency_type in parsed:
         if code and agency_type and code not in file_codes:

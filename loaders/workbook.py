@@ -1063,4 +1063,4 @@ def read_workbook(data: bytes, file_name: str, catalogue=None) -> ParsedWorkbook
 
 __all__ = ["UnsafeWorkbook", "NotAnXlsx", "TooComplexWorkbook", "check_xlsx", "reaches_outside", "read_workbook", "structure_checksum", "cell_ref",
            "parse_quarter", "parse_year", "code_text", "as_text", "ANNOTATION_SHEETS", "META_KEYS",
-           "TEMPLATE_HEADER_CELLS", "INSTRUCTIONS_SHEET"]
+           "TEMPLATE_HEADER_CELLS"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -264,6 +265,24 @@ def seeded_db_path(tmp_path_factory) -> Path:
     return seeded_db(tmp_path_factory.mktemp("db") / "pantaurb.duckdb")
 
 
+@pytest.fixture(scope="session")
+def _initialised_db_dir(tmp_path_factory) -> Path:
+    """`api.init_database` once per session (about 0.6 s of CPU a time; the tests that need it number ~50)."""
+    from loaders import api
+    path = tmp_path_factory.mktemp("initialised") / "db" / "pantaurb.duckdb"
+    api.init_database(path)
+    return path.parent
+
+
+@pytest.fixture
+def initialised_db(_initialised_db_dir, tmp_path) -> Path:
+    """A database as `python -m loaders init` leaves it (catalogue, registry, calendar, verdicts), this test's
+    own: a copy of the folder built once per session, so a test may write to it freely."""
+    target = tmp_path / "db"
+    shutil.copytree(_initialised_db_dir, target, ignore=shutil.ignore_patterns("*.lock"))
+    return target / "pantaurb.duckdb"
+
+
 @pytest.fixture
 def seeded_con(seeded_db_path):
     with store.session(seeded_db_path) as con:
@@ -290,3 +309,79 @@ def _clear_streamlit_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# ------------------------------------------------------------------ markers (registered in pyproject.toml)
+# `pytest -m "not slow"` is the fast subset a developer runs while working; `bash scripts/test.sh` runs all.
+# A test is marked here, in one place, by what it uses, so a new test in the same style is marked too.
+SLOW_MODULES = {   # modules whose every test takes seconds: subprocesses, demo builds, whole-app walks
+    "test_durability": "kills real `python -m loaders` processes",
+    "test_demo": "builds a demo database",
+    "test_benchmark_smoke": "runs the benchmark at two scales",
+    "test_internal_markers": "walks every page with AppTest",
+    "test_ingest_batch": "reads workbooks in worker processes",
+    "test_auth": "every write path against a copied database, argon2 hashes, CLI account commands",
+    "test_snapshot": "publishes snapshot copies of the database",
+    "test_injection": "builds a database with hostile texts through the import and upload paths",
+}
+SLOW_TESTS = {     # single tests of otherwise fast modules, each about 1 s or more on the quiet 2-core machine
+    "test_archive_holds_every_file_and_rebuild_equals_live", "test_agency_target_changes_are_versioned",
+    "test_renaksi_checks", "test_cli_exit_codes_json_and_receipt",
+    "test_resubmission_versions_duplicates_and_reason_after_deadline",
+    "test_period_outside_roadmap_and_mismatch", "test_percent_out_of_range_negative_and_out_of_limits",
+    "test_a_value_a_thousand_times_the_median_of_its_agency_type_is_an_error",
+    "test_prefill_after_a_missed_quarter_carries_values_and_open_plans",
+    "test_a_report_two_years_late_says_so_on_the_message_and_the_receipt",
+    "test_a_confirmed_unusual_value_is_accepted_and_keeps_its_reason",
+    "test_investment_a_trillion_times_last_quarter_is_an_error_even_though_cumulative",
+    "test_category_dropdown_is_the_declared_list_and_the_check_accepts_each",
+    "test_xlsx_edit_a_target_and_add_an_indicator_then_dump", "test_dump_then_load_is_identical",
+    "test_load_is_cached_until_the_file_changes", "test_dump_keeps_the_key_documentation_of_an_existing_file",
+    "test_xlsx_missing_sheet_column_and_unknown_indicator", "test_pdf_briefing_text",
+}
+APPTEST_NEEDLES = ("AppTest",)
+SOFFICE_NEEDLES = ("soffice", "libreoffice", "resaved(")
+PROCESS_NEEDLES = ("subprocess.", "sys.executable")      # a new Python process costs about a second to import
+
+
+def _source_mentions(item, needles: tuple[str, ...]) -> bool:
+    """The test's own source, or a helper function of its module that it calls, mentions one of `needles`."""
+    import contextlib
+    import inspect
+    func = getattr(item, "function", None)
+    if func is None:
+        return False
+    sources = []
+    try:
+        sources.append(inspect.getsource(func))
+    except (OSError, TypeError):
+        return False
+    module = inspect.getmodule(func)
+    for name in func.__code__.co_names:
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and getattr(helper, "__module__", None) == module.__name__:
+            with contextlib.suppress(OSError, TypeError):
+                sources.append(inspect.getsource(helper))
+    return any(n in s for s in sources for n in needles)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        module = item.path.stem
+        marks = set()
+        if "e2e" in item.path.parts:
+            marks |= {"browser", "slow"}
+        if "app_env" in fixtures or _source_mentions(item, APPTEST_NEEDLES):
+            marks |= {"apptest", "slow"}
+        if _source_mentions(item, SOFFICE_NEEDLES):
+            marks |= {"soffice", "slow"}
+        if _source_mentions(item, PROCESS_NEEDLES):
+            marks.add("slow")
+        if module in SLOW_MODULES or getattr(item, "originalname", item.name) in SLOW_TESTS:
+            marks.add("slow")
+        for mark in sorted(marks):
+            item.add_marker(mark)
+        # pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh): a file's tests stay on one worker (its module
+        # fixtures are built once), and every browser test shares one worker, one demo build and one server.
+        item.add_marker(pytest.mark.xdist_group("e2e" if "e2e" in item.path.parts else item.path.stem))

@@ -30,10 +30,8 @@ Q_DATES = {1: ON_TIME, 2: datetime(2024, 7, 10), 3: datetime(2024, 10, 10), 4: d
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "db" / "pantaurb.duckdb"
-    api.init_database(path)
-    return path
+def db(initialised_db):
+    return initialised_db
 
 
 def kota_values() -> tuple[dict, dict, dict]:

@@ -25,10 +25,8 @@ ON_TIME = datetime(2024, 4, 10, 9, 0)           # before the 2024 Q1 deadline (1
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "db" / "pantaurb.duckdb"
-    api.init_database(path)
-    return path
+def db(initialised_db):
+    return initialised_db
 
 
 def rows_of(data: bytes, sheet=INDICATOR_SHEET, columns=INDICATOR_COLUMNS):

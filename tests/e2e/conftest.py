@@ -7,6 +7,9 @@
   server-side traceback (the dashboard is configured to show no error details to users).
 * pytest-playwright's `browser` is pointed at /usr/bin/chromium (never `playwright install`).
   When Chromium is missing the tests are skipped, or fail when PANTAURB_REQUIRE_BROWSER=1 or CI is set.
+* Waiting is for state, never for time: every Playwright wait and `expect` defaults to WAIT_MS (a ceiling for
+  a busy machine, not a pace), and each page counts its finished script runs (`window.__pantaurbRuns`, see
+  RUN_COUNTER) so a test can wait for the rerun its own action started (test_browser.wait_rerun).
 """
 
 from __future__ import annotations
@@ -18,15 +21,44 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from servers import REPO, streamlit_server
+from servers import REPO, WAIT_MS, streamlit_server
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 DEMO_ARGS = ["--agencies", "8", "--years", "2023-2024"]
-DEMO_TIMEOUT = 240      # seconds; about 12-30 s on the 2-core machine
+DEMO_TIMEOUT = 900      # seconds, a ceiling against a hung build; about 12-30 s on the quiet 2-core machine, >240 s
+                        # measured with two CPU burners and a full suite beside it
+expect.set_options(timeout=WAIT_MS)
+
+# Counts the app's finished script runs: +1 each time stApp's data-test-script-state becomes "notRunning".
+# The attribute alone cannot tell "the rerun my click asked for is over" from "it has not started yet".
+RUN_COUNTER = """
+(() => {
+  window.__pantaurbRuns = 0;
+  let watched = null, last = null;
+  const watch = (_, observer) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app === watched) return;
+    watched = app;
+    observer.disconnect();       // stApp lives as long as the page
+    const step = (state) => {
+      if (state === 'notRunning' && last !== 'notRunning') window.__pantaurbRuns += 1;
+      last = state;
+    };
+    step(app.getAttribute('data-test-script-state'));
+    // several changes can arrive in one callback: each record's new value is the next one's oldValue
+    new MutationObserver((records) => {
+      records.forEach((r, i) => step(i + 1 < records.length ? records[i + 1].oldValue
+                                                            : app.getAttribute('data-test-script-state')));
+    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+  };
+  new MutationObserver(watch).observe(document, {childList: true, subtree: true});
+})();
+"""
 
 
 def _require_chromium() -> str:
@@ -101,6 +133,15 @@ def screenshot_dir() -> Path:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, chromium_path):
     return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's context with the wait ceiling and the script-run counter on every page."""
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
+    context.add_init_script(RUN_COUNTER)
+    return context
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HEALTH_TIMEOUT = 60     # seconds until a server answers its health URL
+WAIT_MS = 120_000       # ceiling of every Playwright wait (a busy 2-core machine); a passing test never waits it out
+HEALTH_TIMEOUT = 300    # seconds, a ceiling for a server to answer its health URL (about 1-3 s when quiet)
 
 
 def free_port() -> int:

@@ -8,7 +8,9 @@
 4. a CSV export from the compliance page.
 
 Full-page screenshots go to test-artifacts/screenshots/<page>_<lang>.png (git-ignored).
-Timeouts are generous because the 2-core machine is busy; nothing is a timed assertion.
+Tests wait for state, never for time: for an element, for the end of the script run an action started
+(`wait_rerun`), for a finished upload (`upload`), for a layout that has stopped moving (`wait_layout`).
+Timeouts are ceilings for a busy 2-core machine; nothing is a timed assertion.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, Page, expect
 
+from servers import WAIT_MS
 from ui.strings import STRINGS
 from ui.strings_auth import STRINGS_AUTH
 from ui.strings_ops import STRINGS_OPS
 
-T = 60_000  # ms, for anything that waits on the server
+T = WAIT_MS  # ms, the ceiling for anything that waits on the server
 TEXT = {**STRINGS, **STRINGS_OPS, **STRINGS_AUTH}
 
 # url path (from dashboard.py) -> string key of the page's st.title. The default page (national,
@@ -66,6 +69,50 @@ def wait_idle(page: Page, timeout: int = T) -> None:
             expect(charts.nth(i).locator("canvas, svg").first).to_be_attached(timeout=timeout)
 
 
+def script_runs(page: Page) -> int:
+    """How many script runs this page has finished (counted by conftest.RUN_COUNTER)."""
+    return page.evaluate("() => window.__pantaurbRuns || 0")
+
+
+def wait_rerun(page: Page, runs_before: int, timeout: int = T) -> None:
+    """The rerun started after `runs_before = script_runs(page)` was read has finished, then `wait_idle`.
+    Use it after a button whose run takes a while (check, submit): a plain wait_idle right after the click can
+    pass before the rerun has even started. (A run so short that the page never shows it running is not
+    counted, so it is not used after widget changes; those wait for what the change shows.)"""
+    page.wait_for_function("n => window.__pantaurbRuns > n && document.querySelector('[data-testid=\"stApp\"]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'", arg=runs_before,
+                           timeout=timeout)
+    wait_idle(page, timeout)
+
+
+# the size of the main area and of every drawn chart, the same for LAYOUT_FRAMES animation frames in a row
+LAYOUT_FRAMES = 5
+_LAYOUT_STABLE = """frames => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const chart = '[data-testid="stVegaLiteChart"]';
+    const drawn = [...document.querySelectorAll(`${chart} canvas, ${chart} svg`)];
+    const size = [main ? `${main.scrollWidth}x${main.scrollHeight}` : '',
+                  ...drawn.map(e => { const b = e.getBoundingClientRect(); return `${b.width}x${b.height}`; })
+                 ].join(',');
+    const w = window.__pantaurbLayout = window.__pantaurbLayout || {size: null, same: 0};
+    w.same = size === w.size ? w.same + 1 : 0;
+    w.size = size;
+    return w.same >= frames;
+}"""
+
+
+def wait_layout(page: Page, timeout: int = T) -> None:
+    """After a viewport change: the charts have redrawn for the new width and the page has stopped moving."""
+    page.evaluate("() => { window.__pantaurbLayout = null; }")
+    page.wait_for_function(_LAYOUT_STABLE, arg=LAYOUT_FRAMES, polling="raf", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def set_width(page: Page, width: int, height: int) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    wait_layout(page)
+
+
 def screenshot(page: Page, directory: Path, name: str) -> Path:
     """A full-page PNG. Streamlit scrolls inside stMain, not the document, so the viewport is stretched
     to the main area's height for the shot and restored afterwards."""
@@ -73,11 +120,10 @@ def screenshot(page: Page, directory: Path, name: str) -> Path:
     size = page.viewport_size or {"width": 1400, "height": 900}
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
     if height > size["height"]:
-        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
-        page.wait_for_timeout(800)
-        wait_idle(page)
+        set_width(page, size["width"], min(int(height) + 40, 16_000))
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
+    if height > size["height"]:
+        set_width(page, size["width"], size["height"])
     return path
 
 
@@ -105,8 +151,10 @@ def goto(page: Page, app_url: str, path: str, lang: str, user: str | None = "dem
 def sign_in_demo(page: Page, user: str) -> None:
     button = page.locator(f".st-key-demo_login_{user} button")
     expect(button).to_be_visible(timeout=T)
+    wait_idle(page)
     button.click()
     expect(page.get_by_test_id("stSidebar").get_by_text(user, exact=False).first).to_be_visible(timeout=T)
+    wait_idle(page)
 
 
 def download(page: Page, button, directory: Path):
@@ -133,15 +181,50 @@ def file_chip(page: Page, file_name: str):
     return page.get_by_test_id("stFileUploader").locator(f'[data-testid="stFileChipName"][title="{file_name}"]')
 
 
+def upload(page: Page, path: Path) -> None:
+    """Put a file in the uploader and wait until the app has it: the chip shows and its spinner is gone (the
+    browser has sent the file and set the widget's value, so every later rerun carries it). A button clicked
+    while the spinner still turns runs the script without the file, and the upload's own rerun then wipes the
+    answer: the page shows neither a result nor "choose a file" (the failure seen under load)."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(file_chip(page, path.name)).to_be_visible(timeout=T)
+    expect(page.get_by_test_id("stFileUploader").get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=T)
+    wait_idle(page)
+
+
+def type_text(page: Page, selector: str, value: str) -> None:
+    """Type into a text input and leave it (Tab), which commits the value (every later rerun carries it)."""
+    wait_idle(page)
+    page.locator(selector).fill(value)
+    page.locator(selector).press("Tab")
+    expect(page.locator(selector)).to_have_value(value)
+    wait_idle(page)
+
+
+def click_rerun(page: Page, locator) -> None:
+    """Click a button that reruns the script, once the page is idle, and wait for that rerun to end."""
+    expect(locator).to_be_enabled(timeout=T)
+    wait_idle(page)
+    runs = script_runs(page)
+    locator.click()
+    wait_rerun(page, runs)
+
+
 def choose(page: Page, label: str, option_text: str) -> None:
-    """Pick an option of a selectbox by typing part of its text."""
+    """Pick an option of a selectbox by typing part of its text, and wait for the rerun (none when the option
+    is already the selected one)."""
     box = page.get_by_role("combobox", name=label, exact=True)
     expect(box).to_be_visible(timeout=T)
+    wait_idle(page)
+    if option_text in box.input_value():
+        return
     box.click()
     box.fill(option_text)
     option = page.get_by_role("option").filter(has_text=option_text).first
     expect(option).to_be_visible(timeout=T)
     option.click()
+    expect(box).to_have_value(re.compile(re.escape(option_text)))
+    wait_idle(page)
 
 
 # ------------------------------------------------------------------ 1. every page, both languages
@@ -249,11 +332,8 @@ def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
     expect(page.get_by_role("heading", name=text("up_title"), exact=True)).to_be_visible(timeout=T)
     wait_idle(page)
     choose(page, text("ops_agency"), f"({agency})")
-    wait_idle(page)
     choose(page, text("ops_year"), "2024")
-    wait_idle(page)
     choose(page, text("ops_quarter"), "TW IV")
-    wait_idle(page)
 
     # template
     template_name = f"PantauRB_{agency}_2024_TW4.xlsx"
@@ -268,24 +348,19 @@ def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
     # who uploads is the signed-in account; after the deadline of an already reported quarter, why
     expect(page.locator(".st-key-upload_uploader input")).to_have_value("demo-admin")
     if needs_reason:
-        page.locator(".st-key-upload_reason input").fill("Uji end-to-end")
-        page.locator(".st-key-upload_reason input").press("Tab")
-    wait_idle(page)
+        type_text(page, ".st-key-upload_reason input", "Uji end-to-end")
 
     # check only
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(filled))
-    expect(file_chip(page, filled.name)).to_be_visible(timeout=T)
-    page.locator(".st-key-upload_check").get_by_role("button").click()
+    upload(page, filled)
+    click_rerun(page, page.locator(".st-key-upload_check").get_by_role("button"))
     expect(page.get_by_text("Berkas lolos pemeriksaan", exact=False)).to_be_visible(timeout=T)
-    wait_idle(page)
     screenshot(page, screenshot_dir, "unggah_periksa_valid_id")
     assert_no_error(page, e2e_server, offset, "upload: check only")
 
     # submit
-    page.locator(".st-key-upload_submit").get_by_role("button").click()
+    click_rerun(page, page.locator(".st-key-upload_submit").get_by_role("button"))
     accepted = page.get_by_text("Diterima sebagai", exact=False)
     expect(accepted).to_be_visible(timeout=T)
-    wait_idle(page)
     match = re.search(r"Diterima sebagai\s+(\S+)\s+\(versi", accepted.inner_text())
     assert match, accepted.inner_text()
     submission = match.group(1)
@@ -303,12 +378,10 @@ def test_upload_flow(page: Page, e2e_server, screenshot_dir, tmp_path):
     wb["Indikator"][f"{column}{row}"] = "delapan"
     wb.save(broken)
     cell_ref = f"Indikator!{column}{row}"
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(broken))
-    expect(file_chip(page, broken.name)).to_be_visible(timeout=T)
-    page.locator(".st-key-upload_check").get_by_role("button").click()
+    upload(page, broken)
+    click_rerun(page, page.locator(".st-key-upload_check").get_by_role("button"))
     expect(page.get_by_text("Berkas belum dapat diterima", exact=False)).to_be_visible(timeout=T)
     expect(page.get_by_text(text("up_problems_heading"), exact=True)).to_be_visible(timeout=T)
-    wait_idle(page)
     problems = page.locator(".st-key-upload_problems, [data-testid='stDataFrame']").filter(has_text=cell_ref)
     expect(problems.first).to_be_attached(timeout=T)
     screenshot(page, screenshot_dir, "unggah_masalah_id")
@@ -367,13 +440,10 @@ def test_upload_three_mistakes_shows_the_full_fix_for_each(page: Page, e2e_serve
     del wb[META_SHEET]                                                        # 3. the hidden sheet deleted
     wb.save(broken)
 
-    page.locator(".st-key-upload_reason input").fill("Uji end-to-end")
-    page.locator(".st-key-upload_reason input").press("Tab")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(broken))
-    expect(file_chip(page, broken.name)).to_be_visible(timeout=T)
-    page.locator(".st-key-upload_check").get_by_role("button").click()
+    type_text(page, ".st-key-upload_reason input", "Uji end-to-end")
+    upload(page, broken)
+    click_rerun(page, page.locator(".st-key-upload_check").get_by_role("button"))
     expect(page.get_by_text("Berkas belum dapat diterima", exact=False)).to_be_visible(timeout=T)
-    wait_idle(page)
     expect(page.get_by_text("3 masalah harus diperbaiki", exact=False)).to_be_visible(timeout=T)
     table = page.locator(".st-key-upload_problems")
     fixes = [
@@ -389,10 +459,8 @@ def test_upload_three_mistakes_shows_the_full_fix_for_each(page: Page, e2e_serve
     expect(table).to_contain_text("Rp 1.500.000,-")
     assert "not-a-number" not in table.inner_text()
     for width, height in ((1440, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(800)
-        wait_idle(page)
+        set_width(page, width, height)
         table.scroll_into_view_if_needed()
         screenshot(page, screenshot_dir, f"unggah_tiga_masalah_{width}")
-    page.set_viewport_size({"width": 1400, "height": 900})
+    set_width(page, 1400, 900)
     assert_no_error(page, e2e_server, offset, "upload: three mistakes")

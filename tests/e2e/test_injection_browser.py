@@ -16,7 +16,7 @@ import os
 from loaders import auth, store
 from servers import streamlit_server
 from test_api import CITY, numeric_codes
-from test_browser import T, screenshot, sign_in_demo, wait_idle
+from test_browser import T, screenshot, set_width, sign_in_demo, wait_idle
 from test_injection import FORMULAS, build_hostile_db
 
 PAGES = [("", {}), ("tema", {}), ("indikator", {"agency": CITY, "year": 2024, "quarter": 1}),
@@ -66,8 +66,7 @@ def test_hostile_names_are_inert_on_every_page(page: Page, hostile_server, scree
             assert LITERAL[params["agency"]] in body, (where, body[:500])
             if params["agency"] == CITY:
                 screenshot(page, screenshot_dir, f"injection_agency_{lang}")
-                page.set_viewport_size({"width": 390, "height": 844})
-                wait_idle(page)
+                set_width(page, 390, 844)
                 screenshot(page, screenshot_dir, f"injection_agency_{lang}_390")
-                page.set_viewport_size({"width": 1440, "height": 900})
+                set_width(page, 1440, 900)
     assert dialogs == [] and leaks == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import PAGES, T, assert_no_error, goto, screenshot, text, wait_idle
+from tests.e2e.test_browser import PAGES, T, assert_no_error, goto, screenshot, text, wait_layout
 
 NO_CHART = {"katalog", "unggah"}  # pages without a chart: only the no-sideways-scroll check applies
 WIDTHS = (1440, 390)
@@ -21,7 +21,7 @@ def test_main_chart_fits_the_viewport(page: Page, e2e_server, screenshot_dir, pa
     page.set_viewport_size({"width": width, "height": 900 if width > 600 else 844})
     goto(page, e2e_server.url, path, lang)
     expect(page.get_by_role("heading", name=text(PAGES[path], lang), exact=True, level=1)).to_be_visible(timeout=T)
-    wait_idle(page)
+    wait_layout(page)      # the charts have measured their containers at this width
     assert_no_error(page, e2e_server, offset, f"/{path} {lang} {width}px")
     if path not in NO_CHART:
         chart = page.get_by_test_id("stVegaLiteChart").filter(visible=True).first
