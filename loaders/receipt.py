@@ -11,14 +11,14 @@ from loaders.timefmt import date_text, datetime_text
 
 def timeliness_status(version: int, days_late: int) -> str:
     """The receipt's compliance word for this submission: a first report after the deadline is `late`, a
-    correction after it `revised` (the compliance page's *direvisi setelah batas*), else `on_time`."""
+    correction after it `revised` (the compliance page's *direvisi setelah batas waktu*), else `on_time`."""
     if not days_late:
         return "on_time"
     return "revised" if version > 1 else "late"
 
 
 def timeliness_text(version: int, days_late: int) -> str:
-    """'tepat waktu / on time', 'TERLAMBAT 3 hari / LATE by 3 day(s)' or 'Direvisi setelah batas (3 hari) /
+    """'tepat waktu / on time', 'TERLAMBAT 3 hari / LATE by 3 day(s)' or 'Direvisi setelah batas waktu (3 hari) /
     Revised after deadline (3 day(s))', in the compliance page's words (indicators.texts)."""
     status = timeliness_status(version, days_late)
     word, word_en = texts.compliance_label(status, "id"), texts.compliance_label(status, "en")

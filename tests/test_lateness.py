@@ -126,9 +126,9 @@ def test_compliance_view_and_receipt_either_side_of_midnight_wib(db):
     revised = STRINGS_OPS["cp_status_revised"]
     assert revised == {"id": compliance_label("revised"), "en": compliance_label("revised", "en")}
     assert f"{revised['id']} (1 hari) / {revised['en']} (1 day(s))" in receipts["33.74/2"]
-    assert "Direvisi setelah batas" in receipts["33.74/2"] and "on time" not in receipts["33.74/2"]
+    assert "Direvisi setelah batas waktu" in receipts["33.74/2"] and "on time" not in receipts["33.74/2"]
     assert "Perbaikan ini diterima 1 hari setelah batas waktu" in receipts["33.74/2"]
-    assert "Direvisi setelah batas (1 hari; batas waktu 15 April 2024)" in res.message
+    assert "Direvisi setelah batas waktu (1 hari; batas waktu 15 April 2024)" in res.message
     assert "Revised after deadline (1 day(s); deadline April 15, 2024)" in res.message_en
 
 

@@ -5,6 +5,7 @@ would say on the indicator page (AppTest) and in the PDF, in both languages; the
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -250,7 +251,9 @@ def test_indicator_page_shows_the_verdict_and_the_other_bases(real_db, monkeypat
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_pdf_shows_the_verdict_and_the_other_bases(real_db, lang):
     pdf = api.briefing_pdf(2024, 4, lang=lang, db_path=real_db, generated_at=datetime(2025, 6, 1, 9, 0))
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    # each page's running head ("PantauRB · TW IV 2024 Halaman 3") left out, so a text may cross a page
+    text = " ".join(re.sub(r"^PantauRB · .*?(?:Halaman|Page) \d+ ", "", " ".join(p.extract_text().split()))
+                    for p in PdfReader(io.BytesIO(pdf)).pages)
     i = 0 if lang == "id" else 1
     for code in ("NAT_POV_EXT", "NAT_STUNTING"):
         own = LINES[code][i][0].split("terhadap target " if lang == "id" else "against the ")[1].rstrip(".")
