@@ -122,6 +122,7 @@ CREATE TABLE IF NOT EXISTS assessment_backlog (
     since_key    INTEGER NOT NULL                 -- first quarter to recompute as year * 4 + quarter; 0 = all
 );
 """,
+    # 7 is not used (versions need not be consecutive: `migrate` applies every higher version in order).
     # Lateness in WIB days (issue 18): the macros, and v_compliance re-created to use them (same columns).
     8: MACROS_SQL + _view_statement(SCHEMA_FILE.read_text(encoding="utf-8"), "v_compliance"),
     # OIDC accounts are bound to the provider's subject (issuer + subject) at their first sign-in with a
