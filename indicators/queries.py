@@ -230,8 +230,8 @@ THEME_AGENCY_COLUMNS = ("agency_code", "agency_name", "agency_type", "synthetic"
 THEME_INDICATOR_COLUMNS = ("indicator_code", "indicator_name", "indicator_name_en", "status", "score", "in_rollup",
                            "capaian", "synthetic")
 
-INDICATOR_AGENCY_COLUMNS = ("agency_code", "agency_name", "agency_type", "synthetic", "latest_value", "latest_time",
-                            "target_low", "target_high", "target_text", "target_source", "capaian",
+INDICATOR_AGENCY_COLUMNS = ("agency_code", "agency_name", "agency_type", "synthetic", "latest_value", "latest_text",
+                            "latest_time", "target_low", "target_high", "target_text", "target_source", "capaian",
                             "capaian_capped", "status", "score", "submission_id")
 
 
