@@ -48,7 +48,7 @@ def _writer_held(db) -> bool:
 @pytest.fixture(scope="module")
 def busy_server(chromium_path, tmp_path_factory):
     from benchmarks import dataset
-    from loaders import api, reference, store
+    from loaders import api
     work = tmp_path_factory.mktemp("ingest_signin")
     db = work / "pantaurb.duckdb"
     env = {**os.environ, "PANTAURB_DB": str(db), "PANTAURB_SNAPSHOTS": "1",
@@ -57,9 +57,7 @@ def busy_server(chromium_path, tmp_path_factory):
     files = sorted(dataset.generate(work / "files", agencies, (2024,), workers=1, echo=lambda m: None),
                    key=lambda f: f["received_at"])[:N_FILES]
     assert len(files) == N_FILES
-    api.init_database(db)
-    with store.session(db) as con, store.transaction(con):
-        reference.upsert_agencies(con, dataset.synthetic_agencies(agencies), synthetic=True)
+    api.init_database(db)                                 # the shipped registry holds these agencies
     _cli(env, "users", "add", "--username", "analis-e2e", "--role", "analis", "--password-stdin",
          stdin=PASSWORD + "\n")                          # a writer command: publishes the first snapshot
     with streamlit_server(work, env) as (url, _):
