@@ -79,15 +79,8 @@ def _fmt(x, decimals: int, lang: str) -> str:
 
 
 def _target_text(r: dict, lang: str) -> str:
-    if isinstance(r.get("target_text"), str) and r["target_text"]:
-        return r["target_text"]
-    lo, hi = progress._num(r.get("target_low")), progress._num(r.get("target_high"))
-    dec = int(progress._num(r.get("decimals")) or 0)
-    if lo is None and hi is None:
-        return "–"
-    if lo is None or hi is None or lo == hi:
-        return _fmt(lo if lo is not None else hi, dec, lang)
-    return f"{_fmt(lo, dec, lang)}–{_fmt(hi, dec, lang)}"
+    return progress.fmt_target(r.get("target_low"), r.get("target_high"), r.get("target_text"),
+                               int(progress._num(r.get("decimals")) or 0), lang)
 
 
 def _value_text(r: dict, lang: str) -> str:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from indicators import briefing, charts, headline, progress, queries, texts
-from indicators.briefing_pdf import _fonts, cite_markup
+from indicators.briefing_pdf import _fonts, build_pdf, cite_markup
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
 
 TEXT = {
@@ -153,7 +153,7 @@ def render(data: FinalData, lang: str = "id", generated_at: datetime | None = No
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Image, PageBreak, Paragraph, Spacer, Table, TableStyle
 
     lang = "en" if lang == "en" else "id"
     tx = TEXT[lang]
@@ -264,21 +264,9 @@ def render(data: FinalData, lang: str = "id", generated_at: datetime | None = No
     story += [Spacer(1, 2 * mm), P(tx["agency_source"]), P(tx["method"], h2)]
     story += [P("• " + m) for m in tx["method_lines"]]
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(regular, 7.5)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        note = f"PantauRB · {start}–{end}" + (" · " + tx["synthetic"] if data.synthetic else "")
-        canvas.drawString(18 * mm, 10 * mm, note[:150])
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, tx["page"].format(n=doc.page))
-        canvas.restoreState()
-
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=tx["title"].format(start=start, end=end), author="PantauRB",
-                            lang=lang)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buf.getvalue()
+    note = f"PantauRB · {start}–{end}" + (" · " + tx["synthetic"] if data.synthetic else "")
+    return build_pdf(story, title=tx["title"].format(start=start, end=end), note=note, page=tx["page"],
+                     font=regular, lang=lang)
 
 
 __all__ = ["FinalData", "gather", "period_for_year", "render"]

@@ -159,14 +159,8 @@ def _value(r: dict, lang: str, year: int | None = None) -> str:
 
 
 def _target(r: dict, lang: str) -> str:
-    if isinstance(r.get("target_text"), str) and r["target_text"]:
-        return r["target_text"]
-    lo, hi, dec = progress._num(r.get("target_low")), progress._num(r.get("target_high")), int(r.get("decimals") or 0)
-    if lo is None and hi is None:
-        return "–"
-    if lo is None or hi is None or lo == hi:
-        return progress.fmt_number(lo if lo is not None else hi, dec, lang)
-    return f"{progress.fmt_number(lo, dec, lang)}–{progress.fmt_number(hi, dec, lang)}"
+    return progress.fmt_target(r.get("target_low"), r.get("target_high"), r.get("target_text"),
+                               int(r.get("decimals") or 0), lang)
 
 
 def _unit(r: dict, lang: str) -> str:
@@ -238,7 +232,7 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, Spacer, Table,
                                     TableStyle)
 
     lang = _lang(lang)
@@ -378,17 +372,28 @@ def render(data: BriefingData, lang: str = "id", generated_at: datetime | None =
     story += [Spacer(1, 2 * mm), P(tx["agency_source"]), P(tx["method"], h2)]
     story += [P("• " + m) for m in tx["method_lines"]]
 
+    note = f"PantauRB · {quarter}" + (" · " + tx["synthetic"] if data.synthetic else "")
+    return build_pdf(story, title=tx["title_final" if data.final else "title"] + " · " + quarter, note=note,
+                     page=tx["page"], font=regular, lang=lang)
+
+
+def build_pdf(story: list, *, title: str, note: str, page: str, font: str, lang: str) -> bytes:
+    """Lay out `story` on A4 with the running foot (`note` left, 'Halaman n' right): the one page frame of
+    both briefings (quarterly and end of roadmap)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
     def footer(canvas, doc):
         canvas.saveState()
-        canvas.setFont(regular, 7.5)
+        canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        note = f"PantauRB · {quarter}" + (" · " + tx["synthetic"] if data.synthetic else "")
         canvas.drawString(18 * mm, 10 * mm, note[:150])
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, tx["page"].format(n=doc.page))
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, page.format(n=doc.page))
         canvas.restoreState()
 
     buf = io.BytesIO()
-    title = tx["title_final" if data.final else "title"] + " · " + quarter
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=18 * mm, title=title, author="PantauRB", lang=lang)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -254,8 +254,7 @@ def series_chart(series: pd.DataFrame, targets: pd.DataFrame, lang: str = "id", 
         tg["who"] = [names.get(x, x) for x in tg.get("series", pd.Series(["national"] * len(tg)))]
         tg["x0"], tg["x1"] = [_shift(t, -60) for t in tg["t"]], [_shift(t, 60) for t in tg["t"]]
         tg["date"] = [_date(t) for t in tg["t"]]
-        tg["label"] = [progress.fmt_number(lo, decimals, lang) if lo == hi else
-                       f"{progress.fmt_number(lo, decimals, lang)}–{progress.fmt_number(hi, decimals, lang)}"
+        tg["label"] = [progress.fmt_target(lo, hi, None, decimals, lang)
                        for lo, hi in zip(tg["target_low"], tg["target_high"])]
         for col in ("source", "basis", "confidence", "submission_id"):
             if col not in tg:

@@ -360,6 +360,19 @@ def fmt_number(x, decimals=2, lang="id"):
     return s.translate(str.maketrans(",.", ".,")) if lang == "id" else s
 
 
+def fmt_target(low, high, text=None, decimals=2, lang="id"):
+    """A target in words, the one rule for every medium: '45', '6,00–7,00' for a band or range, the category
+    itself ('WTP'), or '–' when there is none."""
+    if isinstance(text, str) and text:
+        return text
+    lo, hi = as_number(low), as_number(high)
+    if lo is None and hi is None:
+        return "–"
+    if lo is None or hi is None or lo == hi:
+        return fmt_number(lo if lo is not None else hi, decimals, lang)
+    return f"{fmt_number(lo, decimals, lang)}–{fmt_number(hi, decimals, lang)}"
+
+
 def format_time(t, lang="id", freq=None):
     """Fractional time back to a label: "2023", "TW II 2023"/"Q2 2023", "Maret 2023"/"March 2023".
 

@@ -70,15 +70,9 @@ def basis_label(code: str | None, lang: str = "id") -> str:
 
 def target_words(low, high, text=None, decimals: int = 2, unit: str = "", lang: str = "id") -> str:
     """'0–1 %', '20,1 %', '2,60' (in the session's number format), or a category ('WTP')."""
-    if isinstance(text, str) and text:
-        return text
-    lo, hi = progress.as_number(low), progress.as_number(high)
-    if lo is None and hi is None:
-        return "–"
-    if lo is None or hi is None or lo == hi:
-        s = progress.fmt_number(lo if lo is not None else hi, decimals, lang)
-    else:
-        s = f"{progress.fmt_number(lo, decimals, lang)}–{progress.fmt_number(hi, decimals, lang)}"
+    s = progress.fmt_target(low, high, text, decimals, lang)
+    if (isinstance(text, str) and text) or s == "–":
+        return s
     u = (unit or "").strip()
     if u.startswith("%"):
         return f"{s} %"

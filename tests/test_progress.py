@@ -448,3 +448,17 @@ def test_rollup_achieved_iff_all_assessed_achieved(items):
         assert -5 <= r.mean_score <= 5
 
 
+
+
+# ------------------------------------------------------------------ the one target text
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.floats(-1e6, 1e6, allow_nan=False), st.sampled_from(["id", "en"]))
+def test_target_text_is_one_number_or_a_range_and_a_category_wins(lo, hi, lang):
+    from indicators.progress import fmt_number, fmt_target
+    text = fmt_target(lo, hi, None, 2, lang)
+    if lo == hi:
+        assert text == fmt_number(lo, 2, lang)
+    else:
+        assert text == f"{fmt_number(lo, 2, lang)}–{fmt_number(hi, 2, lang)}"
+    assert fmt_target(lo, None, None, 2, lang) == fmt_number(lo, 2, lang) == fmt_target(None, lo, None, 2, lang)
+    assert fmt_target(lo, hi, "WTP", 2, lang) == "WTP"
+    assert fmt_target(None, float("nan"), None, 2, lang) == "–"

@@ -141,15 +141,8 @@ def capaian_text(raw, capped, language: str | None = None) -> str:
 
 
 def fmt_target(low, high, text=None, decimals: int = 2, language: str | None = None) -> str:
-    """'45', '6,00–7,00' for a band, or the categorical text (e.g. 'WTP')."""
-    if isinstance(text, str) and text:
-        return text
-    lo, hi = progress._num(low), progress._num(high)
-    if lo is None and hi is None:
-        return "–"
-    if lo is None or hi is None or lo == hi:
-        return fmt(lo if lo is not None else hi, decimals, language)
-    return f"{fmt(lo, decimals, language)}–{fmt(hi, decimals, language)}"
+    """'45', '6,00–7,00' for a band, or the categorical text (e.g. 'WTP'), in the session language."""
+    return progress.fmt_target(low, high, text, decimals, language or lang())
 
 
 def year_text(value) -> str:
