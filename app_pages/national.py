@@ -9,7 +9,7 @@ from indicators import briefing_pdf, charts, headline, queries, rules_text, text
 from indicators.periods import previous_quarter
 from loaders import api
 from ui.data import db_path, q, require_data, select_period_quarter
-from ui.format import (md, capaian_text, confidence_text, dash, fmt, fmt_pct, fmt_target, per_value, period_text,
+from ui.format import (md, capaian_text, confidence_text, dash, fmt, fmt_target, per_value, period_text,
                        present, quarter_text, show_chart, show_table, source_markdown, source_text, status_chip,
                        synthetic_note, type_titles, year_text)
 from ui.i18n import lang, t

@@ -11,7 +11,6 @@ the same parameters.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime

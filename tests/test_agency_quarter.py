@@ -19,7 +19,7 @@ from loaders.auth import Scope
 from loaders.checks import magnitude_gap, plan_id
 from loaders.issues import ERROR, Report
 from loaders.numbers import parse_number, unit_problem
-from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_COLUMNS, RENAKSI_SHEET
+from loaders.sheets import INDICATOR_COLUMNS, INDICATOR_SHEET, META_SHEET, RENAKSI_SHEET
 from xlsx_helpers import as_old_template, edit_zip, fill_workbook, header_columns, save
 
 OPERATOR = Scope.system("cli:test")

@@ -1,5 +1,4 @@
 """The assessment engine (indicators/assessment.py) on real catalogue entries, and the stored views."""
-import math
 
 import duckdb
 import pytest

@@ -10,7 +10,6 @@ import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from click.testing import CliRunner

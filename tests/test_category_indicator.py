@@ -4,10 +4,8 @@ stacked bars, the agency table with the opinion text, and the downloads carrying
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
 
 import openpyxl
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 

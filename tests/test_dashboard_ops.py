@@ -204,7 +204,6 @@ def test_every_page_says_whose_verdicts_wait_and_since_when(seeded_db_path, tmp_
     """Issue 21.4: a batch cut short leaves its agencies in the backlog; until the next writer recomputes
     them, the pages name them and say since when (the values are stored, the verdicts may be stale)."""
     import shutil
-    from datetime import datetime
     from loaders import store
     db = tmp_path / "pantaurb.duckdb"
     shutil.copyfile(seeded_db_path, db)

@@ -7,7 +7,6 @@ import io
 import shutil
 import subprocess
 
-import altair as alt
 import openpyxl
 import pandas as pd
 import pytest
