@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from indicators import briefing, charts, headline, progress, queries, texts
+from indicators import briefing, charts, headline, progress, queries, rules_text, texts
 from indicators.briefing_pdf import _fonts, build_pdf, cite_markup
 from indicators.charts import STATUS_COLORS, STATUS_ORDER
 
@@ -46,12 +46,11 @@ TEXT = {
                             "nilai instansi; capaian = rata-rata capaian yang dihitung, maks. 110%).",
            "method": "Catatan metode",
            "method_lines": [
-               "Status akhir = penilaian TW IV tahun terakhir periode terhadap target tahun itu, dengan ukuran "
-               "kemajuan Statistics Canada / Open SDG.",
+               "Status akhir = penilaian TW IV tahun terakhir periode.",
+               rules_text.STATUS_RULE["id"], rules_text.BASIS_RULE["id"],
                "Indikator instansi dirangkum atas semua instansi (rata-rata skor); setiap indikator berbobot sama "
                "dalam rekap tema.",
-               "Capaian (%) mengikuti Permenpan RB 8/2021: realisasi/target, atau 1 + (1 − realisasi/target) "
-               "untuk indikator 'makin rendah makin baik'; 100% di dalam rentang target."],
+               rules_text.CAPAIAN_RULE["id"]],
            "data_year": "data {year}", "agency_reports": "{n} laporan instansi",
            "scope_national": "Nasional", "scope_all": "Semua instansi", "page": "Halaman {n}"},
     "en": {"title": "Final results of the Bureaucratic Reform Road Map {start}–{end}",
@@ -77,12 +76,11 @@ TEXT = {
                             "agencies' values; achievement = mean credited achievement, max. 110%).",
            "method": "Method notes",
            "method_lines": [
-               "Final status = the Q4 assessment of the period's last year against that year's target, with the "
-               "Statistics Canada / Open SDG progress measure.",
+               "Final status = the Q4 assessment of the period's last year.",
+               rules_text.STATUS_RULE["en"], rules_text.BASIS_RULE["en"],
                "Agency indicators are rolled up over all agencies (mean score); every indicator weighs the same in "
                "a theme's roll-up.",
-               "Achievement (%) follows Permenpan RB 8/2021: actual/target, or 1 + (1 − actual/target) for 'lower "
-               "is better' indicators; 100% inside a target band."],
+               rules_text.CAPAIAN_RULE["en"]],
            "data_year": "{year} data", "agency_reports": "{n} agency reports",
            "scope_national": "National", "scope_all": "All agencies", "page": "Page {n}"},
 }

@@ -273,7 +273,7 @@ def test_pdf_shows_the_verdict_and_the_other_bases(real_db, lang):
 
 # ------------------------------------------------------------------ one text per rule
 def test_every_place_states_the_same_rule():
-    from indicators import briefing, briefing_pdf
+    from indicators import briefing, briefing_final, briefing_pdf
     from ui.strings import STRINGS
     from ui.strings_ops import STRINGS_OPS
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
@@ -283,6 +283,7 @@ def test_every_place_states_the_same_rule():
         for rule in (rules_text.STATUS_RULE, rules_text.BASIS_RULE, rules_text.CAPAIAN_RULE):
             assert rule[lang] in briefing.TEXT[lang]["method"]
             assert rule[lang] in briefing_pdf.TEXT[lang]["method_lines"]
+            assert rule[lang] in briefing_final.TEXT[lang]["method_lines"]      # the end-of-roadmap PDF too
     for rule in (rules_text.STATUS_RULE, rules_text.BASIS_RULE, rules_text.CAPAIAN_RULE):
         assert rule["en"] in readme
     # no page, export or the PDF names another basis for capaian
